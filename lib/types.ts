@@ -1,0 +1,120 @@
+// Shared vocabulary of the engine, the CLI and the transforms.
+// Everything here is plain data: it can cross a worker boundary.
+
+/** A Go module found through its go.mod. */
+export interface GoModule {
+  /** Absolute directory holding go.mod. */
+  root: string;
+  /** The module path from the `module` directive. */
+  path: string;
+}
+
+/** One .go file in scope of a run. */
+export interface SourceFile {
+  /** Absolute path. */
+  abs: string;
+  /** Path relative to the run's cwd, with forward slashes: used in diffs and messages. */
+  rel: string;
+  /** Absolute directory of the file (its package directory). */
+  dir: string;
+  /** Import path of the package directory (module path + relative dir). */
+  importPath: string;
+  /** The module the file belongs to. */
+  module: GoModule;
+  /** Name ends in _test.go. */
+  isTest: boolean;
+  /** Under one of the paths the user named: changes may start here. Other files are only updated as callers. */
+  target: boolean;
+}
+
+/** A problem tied to a place; line and column are 1-based. */
+export interface Problem {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface Workspace {
+  cwd: string;
+  modules: GoModule[];
+  files: SourceFile[];
+  /** Paths that could not be read or do not exist: each makes the run exit 2. */
+  errors: Problem[];
+}
+
+/** One parameter as a transform sees it. */
+export interface ParamView {
+  /** The parameter's name, or null when unnamed; `_` stays `_`. */
+  name: string | null;
+  /** The type as written in the source. */
+  typeText: string;
+  /** The type is context.Context (through any import name of context or golang.org/x/net/context, or a dot import). */
+  isContext: boolean;
+  /** `...T` */
+  variadic: boolean;
+}
+
+/** The signature of one linked set, as the transform is asked about it. */
+export interface SignatureView {
+  params: ParamView[];
+  /** Where its representative declaration is (file rel path, 1-based line). */
+  file: string;
+  line: number;
+  /** Human description, e.g. `func (*Store).Put`. */
+  what: string;
+}
+
+export interface TransformOptions {
+  /** Type texts after which a ctx may stay (revive's allowTypesBefore), e.g. `*testing.T`. */
+  allowTypesBefore: string[];
+}
+
+/**
+ * A transform says *what* to change; the engine knows *how*.
+ * `reorder` is asked once per linked set and returns the new order of the parameters
+ * (newOrder[i] is the old index of the parameter that goes to position i), or null for no change.
+ */
+export interface Transform {
+  name: string;
+  description: string;
+  /** Not in the default set nor in --list-transforms (test-only transforms). */
+  hidden?: boolean;
+  /** In the default set when no -t is given. */
+  default?: boolean;
+  reorder?(sig: SignatureView, opts: TransformOptions): number[] | null;
+}
+
+export interface LeftAlone {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface Report {
+  filesScanned: number;
+  filesParsed: number;
+  filesChanged: number;
+  signaturesMoved: number;
+  callSitesUpdated: number;
+  /** Places deliberately left as they are, with why. */
+  leftAlone: LeftAlone[];
+  /** Files that could not be processed (parse errors, unreadable): each makes the run exit 2. */
+  errors: Problem[];
+  /** Generated files that were edited: "regenerate from its source". */
+  generated: string[];
+}
+
+export interface FileChange {
+  file: SourceFile;
+  /** The bytes as read. */
+  before: Buffer;
+  /** The new text, and how to encode it back. */
+  after: string;
+  encoding: 'utf8' | 'latin1';
+}
+
+export interface RunResult {
+  changes: FileChange[];
+  report: Report;
+}

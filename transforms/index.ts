@@ -1,0 +1,14 @@
+import type { Transform } from '../lib/types.js';
+import { ctxFirst } from './ctx-first.js';
+import { ctxLast } from './ctx-last.js';
+
+/** Every transform goshift knows, in the order they run. */
+export const transforms: Transform[] = [ctxFirst, ctxLast];
+
+export function findTransform(name: string): Transform | undefined {
+  return transforms.find((t) => t.name === name);
+}
+
+export function defaultTransforms(): Transform[] {
+  return transforms.filter((t) => t.default);
+}
