@@ -1,10 +1,353 @@
-import type { RunResult, Transform, TransformOptions, Workspace } from './types.js';
+// The engine: finds linked sets over the whole workspace, asks the transforms for one
+// permutation per set, and applies it to every member and reference, all or nothing.
+import MagicString from 'magic-string';
+import { readSource } from './source.js';
+import type { Node } from './source.js';
+import { lineOf } from './source.js';
+import { Program, paramsOf } from './program.js';
+import type { GoFile } from './program.js';
+import { Linker } from './link.js';
+import type { Slot, Why } from './link.js';
+import { permuteList } from './edits.js';
+import type { FileChange, LeftAlone, ParamView, Report, RunResult, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
+
+const SIGNATURE_OWNERS = new Set(['function_declaration', 'method_declaration', 'method_elem', 'function_type', 'func_literal']);
 
 /**
  * Runs transforms over a workspace and returns the new text of every file that changes,
  * with a report. Writes nothing.
  */
 export async function runTransforms(ws: Workspace, transforms: Transform[], opts: TransformOptions): Promise<RunResult> {
-  void ws; void transforms; void opts;
-  throw new Error('not implemented yet');
+  const report: Report = {
+    filesScanned: ws.files.length,
+    filesParsed: 0,
+    filesChanged: 0,
+    signaturesMoved: 0,
+    callSitesUpdated: 0,
+    leftAlone: [],
+    errors: [...ws.errors],
+    generated: [],
+  };
+  const reorderers = transforms.filter((t) => t.reorder);
+  const prog = new Program(ws.files);
+
+  // 1. Read every file once; only packages that mention a context can declare a ctx parameter.
+  const texts = new Map<string, string>();
+  for (const sf of ws.files) {
+    const r = readSource(sf);
+    if ('error' in r) {
+      report.errors.push({ file: sf.rel, message: r.error });
+      continue;
+    }
+    prog.bytes.set(sf.abs, r.bytes);
+    texts.set(sf.abs, r.bytes.toString('latin1'));
+  }
+  const byPath = new Map<string, SourceFile[]>();
+  for (const sf of ws.files) {
+    const ip = importPathOf(prog, sf);
+    const l = byPath.get(ip);
+    if (l) l.push(sf);
+    else byPath.set(ip, [sf]);
+  }
+  const loadMentioning = (re: RegExp) => {
+    for (const [ip, sfs] of byPath) {
+      if (prog.isLoaded(ip)) continue;
+      if (sfs.some((sf) => re.test(texts.get(sf.abs) ?? ''))) prog.load(ip);
+    }
+  };
+  loadMentioning(/\bcontext\b/);
+  // Aliases of context.Context (type Ctx = context.Context) count as context mentions too.
+  const aliases = new Set<string>();
+  for (const pkg of prog.loadedPackages()) {
+    for (const [name, tds] of pkg.types) if (tds[0].alias && prog.typeOfTypeNode(tds[0].typeNode, tds[0].file).k === 'context') aliases.add(name);
+  }
+  if (aliases.size) loadMentioning(wordsRe([...aliases]));
+
+  // 2. Candidate signatures: parameter lists with a context that a transform wants to move.
+  const linker = new Linker(prog);
+  const candidates = new Map<string, { slot: string; order: number[] }>();
+  const names = new Set<string>();
+  const findCandidates = (files: GoFile[]) => {
+    for (const f of files) {
+      for (const pl of f.pf.root.descendantsOfType('parameter_list')) {
+        const owner = pl.parent;
+        if (!owner || !SIGNATURE_OWNERS.has(owner.type) || owner.childForFieldName('parameters')?.id !== pl.id) continue;
+        const ps = paramsOf(pl);
+        const tparams = tparamsAround(owner);
+        if (!ps.some((p) => prog.isContextType(p.typeNode, f, tparams))) continue;
+        const id = linker.slotOf({ params: pl, result: owner.childForFieldName('result'), file: f, tparams });
+        if (candidates.has(id)) continue;
+        const view = viewOf(prog, linker.slots.get(id)!);
+        for (const t of reorderers) {
+          const order = t.reorder!(view, opts);
+          if (order) {
+            candidates.set(id, { slot: id, order });
+            const sl = linker.slots.get(id)!;
+            if (sl.name && sl.kind !== 'literal') names.add(sl.name);
+            break;
+          }
+        }
+      }
+    }
+  };
+  findCandidates(prog.parsed);
+  // 3. Files that mention a candidate's name may reference it: their packages are analysed too.
+  if (names.size) loadMentioning(wordsRe([...names]));
+
+  // 4. Link: declarations, interfaces, then every body.
+  const pkgs = prog.loadedPackages();
+  for (const p of pkgs) linker.declare(p);
+  linker.linkInterfaces(pkgs);
+  const walked = new Set<GoFile>();
+  for (const p of pkgs) for (const f of p.files) {
+    linker.walkFile(f);
+    walked.add(f);
+  }
+  // Packages loaded lazily while resolving types are declared (twins, pins) but need no walk:
+  // they mention neither a context nor a candidate name.
+  for (const p of prog.loadedPackages()) if (!pkgs.includes(p)) linker.declare(p);
+
+  // 5. Sets.
+  const roots = new Map<string, string[]>();
+  for (const id of candidates.keys()) {
+    const r = linker.find(id);
+    const l = roots.get(r);
+    if (l) l.push(id);
+    else roots.set(r, [id]);
+  }
+  const refsBySet = new Map<string, typeof linker.refs>();
+  for (const ref of linker.refs) {
+    const r = linker.find(ref.slot);
+    if (!roots.has(r)) continue;
+    const l = refsBySet.get(r);
+    if (l) l.push(ref);
+    else refsBySet.set(r, [ref]);
+  }
+  const blocked = new Map<string, Why[]>();
+  const block = (root: string, why: Why) => {
+    const l = blocked.get(root);
+    if (l) l.push(why);
+    else blocked.set(root, [why]);
+  };
+  linker.poisonUnresolved(new Set(roots.keys()), block);
+  for (const b of prog.broken) {
+    const t = b.text;
+    for (const root of roots.keys()) {
+      for (const m of linker.members(root)) {
+        if (m.kind !== 'literal' && m.name && new RegExp(`\\b${escapeRe(m.name)}\\b`).test(t)) {
+          block(root, { file: b.sf.rel, line: 1, reason: `${b.sf.rel} mentions ${m.name} but could not be parsed` });
+          break;
+        }
+      }
+    }
+  }
+
+  interface Plan {
+    root: string;
+    order: number[];
+    members: Slot[];
+  }
+  const plans: Plan[] = [];
+  const leftAlone = (members: Slot[], why: Why[], what: string) => {
+    const seen = new Set<string>();
+    const reasons = why.filter((w) => {
+      const k = `${w.file}:${w.line}:${w.reason}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const text = reasons.map((w) => `${w.reason} (${w.file}:${w.line})`).join('; ');
+    for (const m of members) {
+      if (m.file.pf.generated || m.kind === 'literal') continue;
+      const la: LeftAlone = { file: m.file.sf.rel, line: lineOf(m.node), reason: `${describe(m)}${what ? ` (${what})` : ''}: ${text}` };
+      report.leftAlone.push(la);
+    }
+  };
+  for (const [root, ids] of roots) {
+    const members = linker.members(root);
+    // Only sets that start in a hand-written file under the named paths change.
+    if (!members.some((m) => m.file.sf.target && !m.file.pf.generated)) continue;
+    const first = candidates.get(ids[0])!;
+    const orderKey = first.order.join(',');
+    const disagree = members.filter((m) => candidates.get(m.id)?.order.join(',') !== orderKey);
+    if (disagree.length) {
+      leftAlone(members, disagree.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: `linked declaration ${describe(m)} has a different parameter list` })), '');
+      continue;
+    }
+    const why = [...members.flatMap((m) => linker.pins.get(m.id) ?? []), ...(blocked.get(root) ?? [])];
+    // Arguments: every reference must be permutable without changing evaluation order.
+    for (const ref of refsBySet.get(root) ?? []) {
+      const problem = checkCall(ref.args, ref.offset, first.order, paramsOf(linker.slots.get(ref.slot)!.params));
+      if (problem) why.push({ file: ref.file.sf.rel, line: lineOf(ref.call), reason: problem });
+    }
+    if (why.length) {
+      leftAlone(members, why, '');
+      continue;
+    }
+    plans.push({ root, order: first.order, members });
+  }
+
+  // 6. Edits, innermost lists first so that moved text carries its own edits.
+  interface Edit {
+    list: Node;
+    items: Node[];
+    perm: number[];
+  }
+  const edits = new Map<GoFile, Edit[]>();
+  const addEdit = (f: GoFile, e: Edit) => {
+    const l = edits.get(f);
+    if (l) l.push(e);
+    else edits.set(f, [e]);
+  };
+  for (const plan of plans) {
+    for (const m of plan.members) {
+      const items = m.params.namedChildren.filter((c) => c.type === 'parameter_declaration' || c.type === 'variadic_parameter_declaration');
+      const perm = itemOrder(paramsOf(m.params), items, plan.order);
+      if (!perm) {
+        leftAlone([m], [{ file: m.file.sf.rel, line: lineOf(m.node), reason: 'a parameter group would have to be split' }], '');
+        continue;
+      }
+      addEdit(m.file, { list: m.params, items, perm });
+      report.signaturesMoved++;
+    }
+    for (const ref of refsBySet.get(plan.root) ?? []) {
+      const args = ref.args.namedChildren.filter((c) => c.type !== 'comment');
+      const perm = args.map((_, i) => i);
+      const n = paramsOf(linker.slots.get(ref.slot)!.params);
+      const fixed = n.length > 0 && n[n.length - 1].variadic ? n.length - 1 : n.length;
+      for (let k = 0; k < fixed; k++) perm[ref.offset + k] = ref.offset + plan.order[k];
+      if (perm.every((v, i) => v === i)) continue;
+      addEdit(ref.file, { list: ref.args, items: args, perm });
+      report.callSitesUpdated++;
+    }
+  }
+  const changes: FileChange[] = [];
+  for (const [f, es] of edits) {
+    const ms = new MagicString(f.pf.text);
+    es.sort((a, b) => b.list.startIndex - a.list.startIndex || a.list.endIndex - b.list.endIndex);
+    try {
+      for (const e of es) permuteList(ms, f.pf.text, e.list, e.items, e.perm);
+    } catch (err) {
+      report.errors.push({ file: f.sf.rel, message: `internal error while editing: ${(err as Error).message}; file left unchanged` });
+      continue;
+    }
+    const after = ms.toString();
+    if (after === f.pf.text) continue;
+    changes.push({ file: f.sf, before: f.pf.bytes, after, encoding: f.pf.encoding });
+    if (f.pf.generated) report.generated.push(f.sf.rel);
+  }
+  changes.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
+  report.filesChanged = changes.length;
+  report.filesParsed = prog.parseCount;
+  report.errors.push(...prog.errors.filter((e) => !report.errors.some((x) => x.file === e.file && x.message === e.message)));
+  void walked;
+  return { changes, report };
 }
+
+function importPathOf(prog: Program, sf: SourceFile): string {
+  void prog;
+  if (sf.module.path === 'std') {
+    const rel = sf.dir.slice(sf.module.root.length + 1).split('\\').join('/');
+    return rel || 'std';
+  }
+  return sf.importPath;
+}
+
+function tparamsAround(owner: Node): Map<string, Node | null> | undefined {
+  const m = new Map<string, Node | null>();
+  for (let n: Node | null = owner; n; n = n.parent) {
+    if (n.type === 'function_declaration' || n.type === 'type_spec' || n.type === 'type_alias') {
+      for (const tp of n.childForFieldName('type_parameters')?.namedChildren ?? []) for (const nm of tp.childrenForFieldName('name')) m.set(nm.text, tp.childForFieldName('type'));
+    }
+    if (n.type === 'method_declaration') {
+      const rp = n.childForFieldName('receiver');
+      for (const g of rp?.descendantsOfType('generic_type') ?? []) for (const a of g.childForFieldName('type_arguments')?.namedChildren ?? []) m.set(a.text, null);
+    }
+  }
+  return m.size ? m : undefined;
+}
+
+function viewOf(prog: Program, sl: Slot): SignatureView {
+  const params: ParamView[] = paramsOf(sl.params).map((p) => ({
+    name: p.name,
+    typeText: p.typeNode?.text ?? '',
+    isContext: !p.variadic && prog.isContextType(p.typeNode, sl.file, sl.tparams),
+    variadic: p.variadic,
+  }));
+  return { params, file: sl.file.sf.rel, line: lineOf(sl.node), what: describe(sl) };
+}
+
+function describe(sl: Slot): string {
+  switch (sl.kind) {
+    case 'func':
+      return `func ${sl.name}`;
+    case 'method': {
+      const recv = sl.node.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type')?.text ?? '?';
+      return `method (${recv}).${sl.name}`;
+    }
+    case 'imethod':
+      return `interface method ${sl.name}`;
+    case 'literal':
+      return 'func literal';
+    default:
+      return `func type ${sl.name || '(anonymous)'}`;
+  }
+}
+
+/** The order of the list's items (parameter declarations) for a parameter-level order; null if a group would split. */
+function itemOrder(ps: ReturnType<typeof paramsOf>, items: Node[], order: number[]): number[] | null {
+  const itemOfParam = ps.map((p) => items.findIndex((it) => it.id === p.decl.id));
+  const out: number[] = [];
+  let k = 0;
+  while (k < order.length) {
+    const it = itemOfParam[order[k]];
+    const size = itemOfParam.filter((x) => x === it).length;
+    for (let j = 0; j < size; j++) {
+      if (itemOfParam[order[k + j]] !== it) return null;
+      if (j > 0 && order[k + j] !== order[k + j - 1] + 1) return null;
+    }
+    out.push(it);
+    k += size;
+  }
+  return out;
+}
+
+/**
+ * Whether a call's arguments can be permuted: the argument count fits the signature, and no two
+ * arguments that trade places both have effects (calls, receives) whose order would change.
+ */
+function checkCall(args: Node, offset: number, order: number[], ps: ReturnType<typeof paramsOf>): string | null {
+  const as = args.namedChildren.filter((c) => c.type !== 'comment');
+  const variadic = ps.length > 0 && ps[ps.length - 1].variadic;
+  const fixed = variadic ? ps.length - 1 : ps.length;
+  const n = as.length - offset;
+  if (variadic ? n < fixed : n !== fixed) return 'the call passes a multi-value expression or an unexpected number of arguments';
+  const effects = as.map(hasEffects);
+  for (let i = 0; i < fixed; i++) {
+    for (let j = i + 1; j < fixed; j++) {
+      // Old positions order[i] and order[j] end at new positions i < j: they swapped if order[i] > order[j].
+      if (order[i] > order[j] && effects[offset + order[i]] && effects[offset + order[j]]) {
+        return `moving ${as[offset + order[i]].text} before ${as[offset + order[j]].text} would change the order in which they are evaluated`;
+      }
+    }
+  }
+  return null;
+}
+
+function hasEffects(n: Node): boolean {
+  if (n.type === 'func_literal') return false;
+  if (n.type === 'call_expression') return true;
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return true;
+  for (const c of n.namedChildren) if (hasEffects(c)) return true;
+  return false;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function wordsRe(words: string[]): RegExp {
+  return new RegExp(`\\b(?:${words.map(escapeRe).join('|')})\\b`);
+}
+
+export { permuteList };

@@ -1,0 +1,634 @@
+// The program model: packages of parsed files, their package-level declarations, and a
+// syntactic type model just strong enough to resolve call targets (receivers, fields,
+// embedding, constructors, method values and expressions). Anything it cannot work out is
+// `unknown`, never a guess: the linker treats unknown as "may be anything".
+import path from 'node:path';
+import type { Node, ParsedFile } from './source.js';
+import { parseSource, readSource } from './source.js';
+import type { Problem, SourceFile } from './types.js';
+
+export const CONTEXT_PATHS = new Set(['context', 'golang.org/x/net/context']);
+
+/** A parsed file with its import table. */
+export interface GoFile {
+  pf: ParsedFile;
+  sf: SourceFile;
+  pkg: Package;
+  pkgName: string;
+  /** local name → import path (not for `_` or `.` imports). */
+  imports: Map<string, string>;
+  dotImports: string[];
+  /** `//go:linkname local target` and `//export name` directives: the local names. */
+  linknamed: Set<string>;
+}
+
+export interface FuncDecl {
+  name: string;
+  node: Node; // function_declaration | method_declaration
+  params: Node; // parameter_list
+  result: Node | null;
+  file: GoFile;
+  recv?: { typeName: string; ptr: boolean; node: Node };
+  tparams: Map<string, Node | null>;
+}
+
+export interface TypeDecl {
+  name: string;
+  spec: Node; // type_spec | type_alias
+  typeNode: Node;
+  alias: boolean;
+  file: GoFile;
+  tparams: Map<string, Node | null>;
+}
+
+export interface VarDecl {
+  name: string;
+  typeNode: Node | null;
+  value: Node | null; // the expression_list
+  index: number;
+  file: GoFile;
+}
+
+export class Package {
+  readonly funcs = new Map<string, FuncDecl[]>();
+  readonly types = new Map<string, TypeDecl[]>();
+  readonly methods = new Map<string, Map<string, FuncDecl[]>>();
+  readonly vars = new Map<string, VarDecl[]>();
+  readonly consts = new Set<string>();
+  readonly files: GoFile[] = [];
+  constructor(
+    readonly key: string,
+    readonly importPath: string,
+    readonly name: string,
+    readonly dir: string,
+  ) {}
+
+  methodsOf(typeName: string, name: string): FuncDecl[] | undefined {
+    return this.methods.get(typeName)?.get(name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export interface Sig {
+  params: Node; // parameter_list
+  result: Node | null;
+  file: GoFile;
+  tparams?: Map<string, Node | null>;
+}
+
+export type GType =
+  | { k: 'named'; pkg: Package; name: string }
+  | { k: 'ptr'; elem: GType }
+  | { k: 'slice'; elem: GType }
+  | { k: 'map'; key: GType; elem: GType }
+  | { k: 'chan'; elem: GType }
+  | { k: 'func'; sig: Sig } // a signature: its slot is its parameter_list
+  | { k: 'mexpr'; sig: Sig; recv: GType } // a method expression: receiver comes first
+  | { k: 'context' }
+  | { k: 'foreign'; what: string }
+  | { k: 'basic'; name: string }
+  | { k: 'struct'; node: Node; file: GoFile; tparams?: Map<string, Node | null> }
+  | { k: 'iface'; node: Node; file: GoFile; tparams?: Map<string, Node | null> }
+  | { k: 'tuple'; elems: GType[] }
+  | { k: 'type'; t: GType } // the expression denotes a type
+  | { k: 'pkg'; path: string }
+  | { k: 'unknown'; why: string };
+
+const BASIC = new Set([
+  'bool', 'byte', 'rune', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32',
+  'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'string', 'error', 'any', 'comparable',
+]);
+const BUILTIN_FUNCS = new Set([
+  'append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new',
+  'panic', 'print', 'println', 'real', 'recover',
+]);
+
+export const unknown = (why: string): GType => ({ k: 'unknown', why });
+
+/** A method or field found on a type. */
+export type Member =
+  | { k: 'method'; decls: FuncDecl[]; sig: Sig }
+  | { k: 'imethod'; node: Node; sig: Sig } // method_elem of an interface
+  | { k: 'field'; t: GType }
+  | { k: 'foreign'; what: string }
+  | { k: 'unknown'; why: string };
+
+// ---------------------------------------------------------------------------------------------
+
+export class Program {
+  /** import path → the files of its directory (not yet parsed). */
+  private readonly dirs = new Map<string, SourceFile[]>();
+  /** package key → package; a directory may hold several (external tests, ignored mains). */
+  private readonly packages = new Map<string, Package[]>();
+  readonly errors: Problem[] = [];
+  /** Files that could not be parsed soundly, with their text, for byte-level mention checks. */
+  readonly broken: { sf: SourceFile; text: string }[] = [];
+  readonly parsed: GoFile[] = [];
+  parseCount = 0;
+  /** Bytes already read (by a pre-scan), so that no file is read twice. */
+  readonly bytes = new Map<string, Buffer>();
+
+  constructor(files: SourceFile[]) {
+    for (const sf of files) {
+      const ip = importPathOf(sf);
+      let l = this.dirs.get(ip);
+      if (!l) this.dirs.set(ip, (l = []));
+      l.push(sf);
+    }
+  }
+
+  importPaths(): string[] {
+    return [...this.dirs.keys()];
+  }
+
+  filesOf(importPath: string): SourceFile[] {
+    return this.dirs.get(importPath) ?? [];
+  }
+
+  isOurs(importPath: string): boolean {
+    return this.dirs.has(importPath);
+  }
+
+  /** Parses (once) every file of a directory and returns its packages. */
+  load(importPath: string): Package[] {
+    const have = this.packages.get(importPath);
+    if (have) return have;
+    const sfs = this.dirs.get(importPath) ?? [];
+    const byName = new Map<string, { pf: ParsedFile; sf: SourceFile }[]>();
+    for (const sf of sfs) {
+      const cached = this.bytes.get(sf.abs);
+      const r = cached ? { bytes: cached } : readSource(sf);
+      if ('error' in r) {
+        this.errors.push({ file: sf.rel, message: r.error });
+        continue;
+      }
+      const pf = parseSource(sf, r.bytes);
+      this.parseCount++;
+      if (pf.error) {
+        this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message });
+        this.broken.push({ sf, text: pf.text });
+        continue;
+      }
+      const clause = pf.root.children.find((c) => c.type === 'package_clause');
+      const name = clause?.namedChildren.find((c) => c.type === 'package_identifier')?.text ?? '';
+      let l = byName.get(name);
+      if (!l) byName.set(name, (l = []));
+      l.push({ pf, sf });
+    }
+    // The primary package is the one with most non-test files; x_test and others get their own key.
+    const names = [...byName.keys()].sort((a, b) => score(byName.get(b)!) - score(byName.get(a)!) || a.localeCompare(b));
+    const pkgs: Package[] = [];
+    names.forEach((name, i) => {
+      const key = i === 0 ? importPath : `${importPath} [${name}]`;
+      const dir = byName.get(name)![0].sf.dir;
+      const pkg = new Package(key, importPath, name, dir);
+      for (const { pf, sf } of byName.get(name)!) {
+        const gf = this.indexFile(pkg, pf, sf);
+        pkg.files.push(gf);
+        this.parsed.push(gf);
+      }
+      pkgs.push(pkg);
+    });
+    this.packages.set(importPath, pkgs);
+    return pkgs;
+  }
+
+  isLoaded(importPath: string): boolean {
+    return this.packages.has(importPath);
+  }
+
+  loadedPackages(): Package[] {
+    return [...this.packages.values()].flat();
+  }
+
+  /** The package an import path names (its primary package), parsing it on demand. */
+  pkg(importPath: string): Package | undefined {
+    return this.load(importPath)[0];
+  }
+
+  private indexFile(pkg: Package, pf: ParsedFile, sf: SourceFile): GoFile {
+    const gf: GoFile = { pf, sf, pkg, pkgName: pkg.name, imports: new Map(), dotImports: [], linknamed: new Set() };
+    for (const top of pf.root.namedChildren) {
+      switch (top.type) {
+        case 'import_declaration':
+          for (const spec of top.descendantsOfType('import_spec')) {
+            const p = spec.childForFieldName('path');
+            if (!p) continue;
+            const ip = unquote(p.text);
+            const nm = spec.childForFieldName('name');
+            if (nm?.type === 'dot') gf.dotImports.push(ip);
+            else if (nm?.type === 'blank_identifier') continue;
+            else gf.imports.set(nm ? nm.text : defaultImportName(ip), ip);
+          }
+          break;
+        case 'function_declaration': {
+          const name = top.childForFieldName('name')!.text;
+          const params = top.childForFieldName('parameters')!;
+          const d: FuncDecl = { name, node: top, params, result: top.childForFieldName('result'), file: gf, tparams: tparamsOf(top) };
+          if (name !== 'init' && name !== '_') push(pkg.funcs, name, d);
+          break;
+        }
+        case 'method_declaration': {
+          const name = top.childForFieldName('name')!.text;
+          const recvList = top.childForFieldName('receiver')!;
+          const rp = recvList.namedChildren.find((c) => c.type === 'parameter_declaration');
+          const rt = rp?.childForFieldName('type');
+          if (!rt) break;
+          const { base, ptr, tparams } = receiverBase(rt);
+          if (!base) break;
+          const d: FuncDecl = {
+            name, node: top, params: top.childForFieldName('parameters')!, result: top.childForFieldName('result'), file: gf,
+            recv: { typeName: base, ptr, node: rp! }, tparams,
+          };
+          let m = pkg.methods.get(base);
+          if (!m) pkg.methods.set(base, (m = new Map()));
+          push(m, name, d);
+          break;
+        }
+        case 'type_declaration':
+          for (const spec of top.namedChildren) {
+            if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
+            const name = spec.childForFieldName('name')!.text;
+            const typeNode = spec.childForFieldName('type');
+            if (!typeNode) continue;
+            push(pkg.types, name, { name, spec, typeNode, alias: spec.type === 'type_alias', file: gf, tparams: tparamsOf(spec) });
+          }
+          break;
+        case 'var_declaration':
+          for (const spec of specsOf(top, 'var_spec')) {
+            const names = spec.childrenForFieldName('name');
+            const typeNode = spec.childForFieldName('type');
+            const value = spec.childForFieldName('value');
+            names.forEach((n, i) => push(pkg.vars, n.text, { name: n.text, typeNode, value, index: i, file: gf }));
+          }
+          break;
+        case 'const_declaration':
+          for (const spec of specsOf(top, 'const_spec')) for (const n of spec.childrenForFieldName('name')) pkg.consts.add(n.text);
+          break;
+        case 'comment': {
+          const m = /^\/\/go:linkname\s+(\S+)/.exec(top.text) ?? /^\/\/export\s+(\S+)/.exec(top.text);
+          if (m) gf.linknamed.add(m[1]);
+          break;
+        }
+      }
+    }
+    // Directives may also sit inside declarations' doc comments, which tree-sitter keeps as top-level comments;
+    // a linkname naming a method (pkg.T.M) is caught by name too.
+    for (const m of pf.text.matchAll(/^\/\/go:linkname\s+(\S+)(?:\s+(\S+))?/gm)) {
+      gf.linknamed.add(m[1]);
+      if (m[2]) gf.linknamed.add(m[2].slice(m[2].lastIndexOf('.') + 1));
+    }
+    return gf;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Types
+
+  /** Resolves a type written in a file. */
+  typeOfTypeNode(n: Node | null, file: GoFile, tparams?: Map<string, Node | null>, depth = 0): GType {
+    if (!n) return unknown('no type');
+    if (depth > 20) return unknown('type too deep');
+    switch (n.type) {
+      case 'type_identifier':
+      case 'identifier': {
+        const name = n.text;
+        if (tparams?.has(name)) {
+          const c = tparams.get(name);
+          if (c) {
+            const ct = this.constraintType(c, file, tparams, depth);
+            if (ct) return ct;
+          }
+          return unknown(`type parameter ${name}`);
+        }
+        return this.lookupTypeName(file, name, depth);
+      }
+      case 'qualified_type': {
+        const p = n.childForFieldName('package')!.text;
+        const name = n.childForFieldName('name')!.text;
+        const ip = file.imports.get(p);
+        if (!ip) return unknown(`unknown package ${p}`);
+        return this.memberType(ip, name, depth);
+      }
+      case 'pointer_type':
+        return { k: 'ptr', elem: this.typeOfTypeNode(n.namedChildren[0], file, tparams, depth + 1) };
+      case 'slice_type':
+      case 'array_type':
+      case 'implicit_length_array_type':
+        return { k: 'slice', elem: this.typeOfTypeNode(n.childForFieldName('element'), file, tparams, depth + 1) };
+      case 'map_type':
+        return {
+          k: 'map',
+          key: this.typeOfTypeNode(n.childForFieldName('key'), file, tparams, depth + 1),
+          elem: this.typeOfTypeNode(n.childForFieldName('value'), file, tparams, depth + 1),
+        };
+      case 'channel_type':
+        return { k: 'chan', elem: this.typeOfTypeNode(n.childForFieldName('value'), file, tparams, depth + 1) };
+      case 'generic_type':
+        return this.typeOfTypeNode(n.childForFieldName('type'), file, tparams, depth + 1);
+      case 'parenthesized_type':
+      case 'type_elem':
+      case 'type_constraint':
+        return n.namedChildren.length === 1 ? this.typeOfTypeNode(n.namedChildren[0], file, tparams, depth + 1) : unknown('type union');
+      case 'function_type':
+        return { k: 'func', sig: { params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams } };
+      case 'struct_type':
+        return { k: 'struct', node: n, file, tparams };
+      case 'interface_type':
+        return { k: 'iface', node: n, file, tparams };
+      case 'negated_type':
+        return unknown('type set');
+      default:
+        return unknown(`type ${n.type}`);
+    }
+  }
+
+  private constraintType(c: Node, file: GoFile, tparams: Map<string, Node | null>, depth: number): GType | undefined {
+    // A constraint that is an interface (named or literal) gives the type parameter its methods.
+    const t = this.typeOfTypeNode(c, file, undefined, depth + 1);
+    void tparams;
+    const u = this.underlying(t);
+    return u.k === 'iface' ? t : undefined;
+  }
+
+  lookupTypeName(file: GoFile, name: string, depth = 0): GType {
+    const td = file.pkg.types.get(name);
+    if (td) return this.namedOrAlias(file.pkg, td[0], depth);
+    for (const ip of file.dotImports) {
+      const t = this.memberType(ip, name, depth);
+      if (t.k !== 'unknown') return t;
+    }
+    if (BASIC.has(name)) return { k: 'basic', name };
+    return unknown(`unknown type ${name}`);
+  }
+
+  private namedOrAlias(pkg: Package, td: TypeDecl, depth: number): GType {
+    if (td.alias) return this.typeOfTypeNode(td.typeNode, td.file, td.tparams, depth + 1);
+    return { k: 'named', pkg, name: td.name };
+  }
+
+  /** The type named `name` in the package at import path `ip`. */
+  memberType(ip: string, name: string, depth = 0): GType {
+    if (CONTEXT_PATHS.has(ip) && name === 'Context') return { k: 'context' };
+    if (!this.isOurs(ip)) return { k: 'foreign', what: `${ip}.${name}` };
+    const pkg = this.pkg(ip);
+    const td = pkg?.types.get(name);
+    if (!pkg || !td) return unknown(`${ip}.${name} not found`);
+    return this.namedOrAlias(pkg, td[0], depth);
+  }
+
+  /** The underlying type of a named type (through `type A B` chains). */
+  underlying(t: GType, depth = 0): GType {
+    if (t.k !== 'named' || depth > 20) return t;
+    const td = t.pkg.types.get(t.name)![0];
+    return this.underlying(this.typeOfTypeNode(td.typeNode, td.file, td.tparams, depth + 1), depth + 1);
+  }
+
+  /** Looks a field or method up on a value of type t, following pointers and embedding. */
+  member(t: GType, name: string, depth = 0): Member {
+    if (depth > 8) return { k: 'unknown', why: 'embedding too deep' };
+    let base = t;
+    if (base.k === 'ptr') base = base.elem;
+    switch (base.k) {
+      case 'named': {
+        const ms = base.pkg.methodsOf(base.name, name);
+        if (ms) return { k: 'method', decls: ms, sig: sigOfDecl(ms[0]) };
+        const td = base.pkg.types.get(base.name)![0];
+        return this.memberOfUnderlying(this.typeOfTypeNode(td.typeNode, td.file, td.tparams), name, depth);
+      }
+      case 'struct':
+      case 'iface':
+        return this.memberOfUnderlying(base, name, depth);
+      case 'foreign':
+      case 'context':
+        return { k: 'foreign', what: base.k === 'context' ? 'context.Context' : base.what };
+      case 'basic':
+        return { k: 'foreign', what: base.name };
+      case 'unknown':
+        return { k: 'unknown', why: base.why };
+      default:
+        return { k: 'unknown', why: `no member ${name} on a ${base.k}` };
+    }
+  }
+
+  private memberOfUnderlying(u: GType, name: string, depth: number): Member {
+    if (u.k === 'named') {
+      // type A B: fields of B are A's; methods of B are not, unless B is an interface.
+      const uu = this.underlying(u);
+      return this.memberOfUnderlying(uu, name, depth + 1);
+    }
+    if (u.k === 'struct') {
+      const embedded: GType[] = [];
+      const list = u.node.namedChildren.find((c) => c.type === 'field_declaration_list');
+      for (const f of list?.namedChildren ?? []) {
+        if (f.type !== 'field_declaration') continue;
+        const names = f.childrenForFieldName('name');
+        const tn = f.childForFieldName('type');
+        if (names.length) {
+          if (names.some((n) => n.text === name)) return { k: 'field', t: this.typeOfTypeNode(tn, u.file, u.tparams) };
+        } else if (tn) {
+          // Embedded field: its name is the type's name; tree-sitter puts a `*` outside the type field.
+          let et = this.typeOfTypeNode(tn, u.file, u.tparams);
+          if (f.children.some((c) => c.type === '*')) et = { k: 'ptr', elem: et };
+          if (embeddedName(tn) === name) return { k: 'field', t: et };
+          embedded.push(et);
+        }
+      }
+      return this.promoted(embedded, name, depth);
+    }
+    if (u.k === 'iface') {
+      const embedded: GType[] = [];
+      for (const el of u.node.namedChildren) {
+        if (el.type === 'method_elem') {
+          if (el.childForFieldName('name')?.text === name) {
+            return { k: 'imethod', node: el, sig: { params: el.childForFieldName('parameters')!, result: el.childForFieldName('result'), file: u.file, tparams: u.tparams } };
+          }
+        } else if (el.type === 'type_elem' && el.namedChildren.length === 1) {
+          embedded.push(this.typeOfTypeNode(el.namedChildren[0], u.file, u.tparams));
+        } else if (el.type === 'type_elem') {
+          return { k: 'unknown', why: 'interface with a type union' };
+        }
+      }
+      return this.promoted(embedded, name, depth);
+    }
+    if (u.k === 'foreign' || u.k === 'basic' || u.k === 'context') return { k: 'foreign', what: u.k === 'foreign' ? u.what : u.k === 'basic' ? u.name : 'context.Context' };
+    if (u.k === 'unknown') return { k: 'unknown', why: u.why };
+    return { k: 'unknown', why: `no member ${name} on a ${u.k}` };
+  }
+
+  private promoted(embedded: GType[], name: string, depth: number): Member {
+    let foreign: Member | undefined;
+    let unk: Member | undefined;
+    for (const e of embedded) {
+      const m = this.member(e, name, depth + 1);
+      if (m.k === 'foreign') foreign ??= m;
+      else if (m.k === 'unknown') unk ??= m;
+      else return m;
+    }
+    // A foreign embedded type may have the member; an unknown one may too.
+    if (unk && embedded.some((e) => e.k === 'unknown' || (e.k === 'ptr' && e.elem.k === 'unknown'))) return unk;
+    if (foreign) return foreign;
+    return unk ?? { k: 'unknown', why: `no field or method ${name}` };
+  }
+
+  /** All interface methods of an interface type (including embedded ones). */
+  ifaceMethods(t: GType, out = new Map<string, { node: Node; sig: Sig }>(), depth = 0): Map<string, { node: Node; sig: Sig }> | undefined {
+    if (depth > 10) return undefined;
+    const u = this.underlying(t);
+    if (u.k !== 'iface') return undefined;
+    for (const el of u.node.namedChildren) {
+      if (el.type === 'method_elem') {
+        out.set(el.childForFieldName('name')!.text, { node: el, sig: { params: el.childForFieldName('parameters')!, result: el.childForFieldName('result'), file: u.file } });
+      } else if (el.type === 'type_elem') {
+        if (el.namedChildren.length !== 1) return undefined;
+        const r = this.ifaceMethods(this.typeOfTypeNode(el.namedChildren[0], u.file), out, depth + 1);
+        if (!r) return undefined;
+      }
+    }
+    return out;
+  }
+
+  /** The types of a signature's results. */
+  resultTypes(sig: Sig): GType[] {
+    const r = sig.result;
+    if (!r) return [];
+    if (r.type !== 'parameter_list') return [this.typeOfTypeNode(r, sig.file, sig.tparams)];
+    const out: GType[] = [];
+    for (const p of r.namedChildren) {
+      if (p.type !== 'parameter_declaration') continue;
+      const t = this.typeOfTypeNode(p.childForFieldName('type'), sig.file, sig.tparams);
+      const n = Math.max(1, p.childrenForFieldName('name').length);
+      for (let i = 0; i < n; i++) out.push(t);
+    }
+    return out;
+  }
+
+  /** The type of parameter i of a signature (the element type for a variadic one, as a call passes it). */
+  paramType(sig: Sig, i: number, spread: boolean): GType | undefined {
+    const ps = paramsOf(sig.params);
+    if (ps.length === 0) return undefined;
+    const last = ps[ps.length - 1];
+    if (i >= ps.length - 1 && last.variadic) {
+      const t = this.typeOfTypeNode(last.typeNode, sig.file, sig.tparams);
+      return spread ? { k: 'slice', elem: t } : t;
+    }
+    const p = ps[i];
+    return p ? this.typeOfTypeNode(p.typeNode, sig.file, sig.tparams) : undefined;
+  }
+
+  isContextType(typeNode: Node | null, file: GoFile, tparams?: Map<string, Node | null>): boolean {
+    if (!typeNode) return false;
+    // Cheap syntactic pre-check: only selectors and identifiers can name context.Context.
+    if (typeNode.type !== 'qualified_type' && typeNode.type !== 'type_identifier') return false;
+    return this.typeOfTypeNode(typeNode, file, tparams).k === 'context';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small syntax helpers
+
+export interface ParamInfo {
+  /** The parameter_declaration / variadic_parameter_declaration holding it. */
+  decl: Node;
+  name: string | null;
+  typeNode: Node | null;
+  variadic: boolean;
+}
+
+/** Individual parameters of a parameter_list, groups expanded. */
+export function paramsOf(list: Node): ParamInfo[] {
+  const out: ParamInfo[] = [];
+  for (const d of list.namedChildren) {
+    if (d.type !== 'parameter_declaration' && d.type !== 'variadic_parameter_declaration') continue;
+    const names = d.childrenForFieldName('name');
+    const typeNode = d.childForFieldName('type');
+    const variadic = d.type === 'variadic_parameter_declaration';
+    if (names.length === 0) out.push({ decl: d, name: null, typeNode, variadic });
+    else for (const n of names) out.push({ decl: d, name: n.text, typeNode, variadic });
+  }
+  return out;
+}
+
+export function sigOfDecl(d: FuncDecl): Sig {
+  return { params: d.params, result: d.result, file: d.file, tparams: d.tparams };
+}
+
+function score(l: { sf: SourceFile }[]): number {
+  return l.filter((x) => !x.sf.isTest).length * 1000 + l.length;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+export function unquote(s: string): string {
+  return s.replace(/^[`"]|[`"]$/g, '');
+}
+
+function defaultImportName(ip: string): string {
+  // The package name is usually the last element; versions (v2) and gopkg.in suffixes are skipped.
+  const parts = ip.split('/');
+  let last = parts[parts.length - 1];
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  last = last.replace(/\.v\d+$/, '').replace(/^go-/, '');
+  return last.replace(/[-.]/g, '_');
+}
+
+function specsOf(decl: Node, specType: string): Node[] {
+  const out: Node[] = [];
+  for (const c of decl.namedChildren) {
+    if (c.type === specType) out.push(c);
+    else if (c.type.endsWith('_spec_list')) for (const s of c.namedChildren) if (s.type === specType) out.push(s);
+  }
+  return out;
+}
+
+function tparamsOf(n: Node): Map<string, Node | null> {
+  const m = new Map<string, Node | null>();
+  const tpl = n.childForFieldName('type_parameters');
+  for (const d of tpl?.namedChildren ?? []) {
+    if (d.type !== 'type_parameter_declaration') continue;
+    const c = d.childForFieldName('type');
+    for (const nm of d.childrenForFieldName('name')) m.set(nm.text, c);
+  }
+  return m;
+}
+
+function receiverBase(t: Node): { base: string | null; ptr: boolean; tparams: Map<string, Node | null> } {
+  let ptr = false;
+  let n: Node | null = t;
+  const tparams = new Map<string, Node | null>();
+  while (n && (n.type === 'pointer_type' || n.type === 'parenthesized_type')) {
+    if (n.type === 'pointer_type') ptr = true;
+    n = n.namedChildren[0];
+  }
+  if (n?.type === 'generic_type') {
+    const args = n.childForFieldName('type_arguments');
+    for (const a of args?.namedChildren ?? []) tparams.set(a.text, null);
+    n = n.childForFieldName('type');
+  }
+  return { base: n?.type === 'type_identifier' ? n.text : null, ptr, tparams };
+}
+
+function embeddedName(tn: Node): string {
+  let n = tn;
+  while (n.type === 'pointer_type' || n.type === 'generic_type' || n.type === 'parenthesized_type') {
+    n = n.type === 'generic_type' ? n.childForFieldName('type')! : n.namedChildren[0];
+  }
+  if (n.type === 'qualified_type') return n.childForFieldName('name')!.text;
+  return n.text;
+}
+
+export function importPathOf(sf: SourceFile): string {
+  // In the standard library's own module, import paths carry no module prefix.
+  if (sf.module.path === 'std') {
+    const rel = path.relative(sf.module.root, sf.dir).split(path.sep).join('/');
+    return rel || 'std';
+  }
+  return sf.importPath;
+}
+
+export { BUILTIN_FUNCS };

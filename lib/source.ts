@@ -1,0 +1,97 @@
+// Reading and parsing one Go file: bytes in, a tree (or a located parse error) out.
+import { readFileSync } from 'node:fs';
+import Parser from 'tree-sitter';
+import Go from 'tree-sitter-go';
+import type { SourceFile } from './types.js';
+
+export type Node = Parser.SyntaxNode;
+export type Tree = Parser.Tree;
+
+let parser: Parser | undefined;
+function getParser(): Parser {
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(Go as unknown as Parser.Language);
+  }
+  return parser;
+}
+
+export interface Decoded {
+  text: string;
+  encoding: 'utf8' | 'latin1';
+}
+
+/**
+ * Decodes bytes so that encoding the text back gives the same bytes:
+ * UTF-8 when the bytes are valid UTF-8, otherwise latin1 (one char per byte), which
+ * round-trips anything. Go source must be UTF-8, but a stray byte in a comment or string
+ * must never be lost.
+ */
+export function decode(bytes: Buffer): Decoded {
+  const text = bytes.toString('utf8');
+  if (!text.includes('\uFFFD') || Buffer.from(text, 'utf8').equals(bytes)) return { text, encoding: 'utf8' };
+  return { text: bytes.toString('latin1'), encoding: 'latin1' };
+}
+
+export interface ParsedFile {
+  sf: SourceFile;
+  bytes: Buffer;
+  text: string;
+  encoding: 'utf8' | 'latin1';
+  tree: Tree;
+  root: Node;
+  /** First syntax error (ERROR or MISSING node), 1-based, or undefined. */
+  error?: { line: number; column: number; message: string };
+  /** `// Code generated ... DO NOT EDIT.` before the package clause. */
+  generated: boolean;
+}
+
+export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string } {
+  try {
+    return { bytes: readFileSync(sf.abs) };
+  } catch (e) {
+    return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+}
+
+export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
+  const { text, encoding } = decode(bytes);
+  // The callback form has no size limit and does not copy the whole string at once.
+  const tree = getParser().parse((i: number) => text.slice(i, i + 65536));
+  const root = tree.rootNode;
+  const pf: ParsedFile = { sf, bytes, text, encoding, tree, root, generated: isGenerated(text, root) };
+  if (root.hasError) pf.error = firstError(root);
+  return pf;
+}
+
+function firstError(root: Node): { line: number; column: number; message: string } {
+  let found: Node | undefined;
+  const walk = (n: Node): boolean => {
+    if (!n.hasError && !n.isMissing) return false;
+    if (n.type === 'ERROR' || n.isMissing) {
+      found = n;
+      return true;
+    }
+    for (const c of n.children) if (walk(c)) return true;
+    found ??= n;
+    return false;
+  };
+  walk(root);
+  const n = found ?? root;
+  const what = n.isMissing ? `missing ${n.type}` : `unexpected ${JSON.stringify(n.text.slice(0, 20))}`;
+  return { line: n.startPosition.row + 1, column: n.startPosition.column + 1, message: `syntax error: ${what}` };
+}
+
+const generatedRe = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+
+/** The Go convention (go help generate): a line comment matching the pattern before the package clause. */
+function isGenerated(text: string, root: Node): boolean {
+  const pkg = root.children.find((c) => c.type === 'package_clause');
+  const head = text.slice(0, pkg ? pkg.startIndex : text.length);
+  return generatedRe.test(head.replace(/\r\n/g, '\n'));
+}
+
+/** 1-based line of an index. */
+export function lineOf(n: Node): number {
+  return n.startPosition.row + 1;
+}
