@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { unifiedDiff } from '../lib/diff.js';
+import { runTransforms } from '../lib/engine.js';
+import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
+import type { FileChange, Problem, Transform } from '../lib/types.js';
+import { discover } from '../lib/workspace.js';
+import { writeAtomic } from '../lib/write.js';
+import { defaultTransforms, transforms as allTransforms } from '../transforms/index.js';
+
+/** Exit codes. */
+const OK = 0;
+const CHANGES = 1;
+const FAILED = 2;
+
+class UsageError extends Error {}
+
+const debug = process.env.GOSHIFT_DEBUG === '1';
+
+function say(line: string): void {
+  process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Values of a string option that may be repeated and comma-separated. */
+function listOption(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  const raw = (Array.isArray(v) ? v : [v]).map(String);
+  return raw.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Set when stdout is closed under us (goshift -d | head): the rest of the output is dropped, the run goes on. */
+let stdoutClosed = false;
+
+async function out(data: string | Buffer): Promise<void> {
+  if (stdoutClosed) return;
+  if (process.stdout.write(data)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      process.stdout.off('drain', done);
+      process.stdout.off('close', done);
+      process.stdout.off('error', done);
+      resolve();
+    };
+    process.stdout.on('drain', done);
+    process.stdout.on('close', done);
+    process.stdout.on('error', done);
+  });
+}
+
+function pickTransforms(names: string[] | undefined): Transform[] {
+  if (names === undefined) return defaultTransforms();
+  if (names.length === 0) throw new UsageError('-t/--transform needs a name');
+  const known = allTransforms.filter((t) => !t.hidden).map((t) => t.name);
+  const unknown = names.filter((n) => !allTransforms.some((t) => t.name === n));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown transform${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known: ${known.join(', ')}`,
+    );
+  }
+  // In the order transforms run, each once.
+  return allTransforms.filter((t) => names.includes(t.name));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parser = yargs(argv)
+    .scriptName('goshift')
+    .usage('$0 [flags] [path ...]\n\nRewrite Go code across a module: by default, move context.Context parameters first\n' +
+      'and update every linked declaration, interface, method value and call site.\n' +
+      'Paths: directories (recursive), .go files, or patterns ./... and dir/... (default: .)')
+    .option('transform', { alias: 't', type: 'string', description: 'transform to run (repeatable or comma-separated); default: the default set' })
+    .option('list-transforms', { type: 'boolean', description: 'list the transforms and exit' })
+    .option('diff', { alias: 'd', type: 'boolean', description: 'print unified diffs of the changes (default mode)' })
+    .option('write', { alias: 'w', type: 'boolean', description: 'rewrite the files in place' })
+    .option('list', { alias: 'l', type: 'boolean', description: 'print the paths of the files that would change' })
+    .option('check', { type: 'boolean', description: 'exit 1 when anything would change (or did, with -w)' })
+    .option('allow-types-before', { type: 'string', description: 'types a context may follow, e.g. *testing.T (repeatable or comma-separated)' })
+    .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
+    .parserConfiguration({ 'parse-positional-numbers': false })
+    .strictOptions()
+    .version(version())
+    .help()
+    .alias('h', 'help')
+    .wrap(null)
+    .fail((msg: string | undefined, err: Error | undefined) => {
+      throw new UsageError(msg ?? err?.message ?? 'bad usage');
+    });
+  const args = await parser.parseAsync();
+
+  if (args['list-transforms']) {
+    const shown = allTransforms.filter((t) => !t.hidden);
+    const width = Math.max(0, ...shown.map((t) => t.name.length));
+    for (const t of shown) await out(`${t.name.padEnd(width)}  ${t.description}\n`);
+    return OK;
+  }
+
+  const modes = (['diff', 'write', 'list'] as const).filter((m) => args[m]);
+  if (modes.length > 1) throw new UsageError(`choose one mode: ${modes.map((m) => '--' + m).join(' and ')} cannot be used together`);
+  const mode = modes[0] ?? 'diff';
+  const check = Boolean(args.check);
+  const quiet = Boolean(args.quiet);
+  const chosen = pickTransforms(listOption(args.transform));
+  const allowTypesBefore = listOption(args['allow-types-before']) ?? [];
+  const paths = args._.map(String);
+
+  const ws = await discover(paths, { cwd: process.cwd() });
+  let result;
+  try {
+    result = await runTransforms(ws, chosen, { allowTypesBefore });
+  } catch (e) {
+    for (const p of sortProblems(ws.errors)) say(formatProblem(p));
+    throw e;
+  }
+  const { report } = result;
+  const changes = result.changes
+    .filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before))
+    .sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
+
+  const failures: Problem[] = [];
+  let interrupted: NodeJS.Signals | null = null;
+  const written: FileChange[] = [];
+
+  if (mode === 'diff') {
+    for (const c of changes) {
+      const text = unifiedDiff(c.file.rel, c.before.toString(c.encoding), c.after);
+      // Encoded like the file, so the patch applies to its bytes (latin1 stays latin1).
+      await out(Buffer.from(text, c.encoding));
+    }
+  } else if (mode === 'list') {
+    for (const c of changes) await out(c.file.rel + '\n');
+  } else {
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (!interrupted) say(`goshift: ${sig}: finishing the file being written, then stopping`);
+      interrupted = sig;
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      for (const c of changes) {
+        if (interrupted) break;
+        try {
+          await writeAtomic(c.file.abs, c.after, c.encoding, c.before);
+          written.push(c);
+        } catch (e) {
+          let msg = e instanceof Error ? e.message : String(e);
+          if (msg.startsWith(c.file.abs + ': ')) msg = msg.slice(c.file.abs.length + 2);
+          failures.push({ file: c.file.rel, message: msg });
+        }
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+
+  // Every problem once: the engine may already carry the workspace's errors.
+  const seen = new Set<string>();
+  const errors = [...report.errors, ...ws.errors, ...failures].filter((p) => {
+    const k = formatProblem(p);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  // With -w, what changed is what was written (a failure or an interruption leaves some out).
+  const full = { ...report, errors, filesChanged: mode === 'write' ? written.length : report.filesChanged };
+  if (!quiet) say(formatSummary(full, { mode }));
+  else for (const p of sortProblems(errors)) say(formatProblem(p));
+
+  if (interrupted) {
+    const done = new Set(written.map((c) => c.file.rel));
+    const failed = new Set(failures.map((f) => f.file));
+    const notWritten = changes.filter((c) => !done.has(c.file.rel) && !failed.has(c.file.rel));
+    say(`goshift: interrupted by ${interrupted}: wrote ${written.length} of ${changes.length} files`);
+    for (const c of written) say(`  written: ${c.file.rel}`);
+    for (const c of notWritten) say(`  not written: ${c.file.rel}`);
+    return interrupted === 'SIGINT' ? 130 : 143;
+  }
+  if (errors.length > 0) return FAILED;
+  if (check && changes.length > 0) return CHANGES;
+  return OK;
+}
+
+function fail(e: unknown): void {
+  if (e instanceof UsageError) {
+    say(`goshift: ${e.message}`);
+    say('Run goshift --help for usage.');
+  } else {
+    const msg = e instanceof Error ? e.message : String(e);
+    say(`goshift: ${msg}`);
+    if (debug && e instanceof Error && e.stack) say(e.stack);
+  }
+  process.exitCode = FAILED;
+}
+
+process.on('uncaughtException', (e) => {
+  fail(e);
+  process.exit(FAILED);
+});
+process.on('unhandledRejection', (e) => {
+  fail(e);
+  process.exit(FAILED);
+});
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  stdoutClosed = true;
+  // A closed pipe (goshift -d | head) is not worth a message; the summary and exit code still come.
+  if (e.code !== 'EPIPE') fail(e);
+});
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    // A failure reported on the side (stdout error) keeps its 2.
+    process.exitCode = process.exitCode === FAILED && code < FAILED ? FAILED : code;
+  },
+  fail,
+);
