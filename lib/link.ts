@@ -180,12 +180,11 @@ export class Linker {
       if (!d.node.childForFieldName('body') && d.node.type === 'function_declaration') {
         this.pin(ids[i], this.why(d.file, d.node, `${d.name} has no body (implemented outside Go, e.g. in assembly)`));
       }
-      if (!d.recv && d.file.pkg.files.some((f) => f.linknamed.has(d.name))) {
-        this.pin(ids[i], this.why(d.file, d.node, `${d.name} is named by a //go:linkname or //export directive`));
-      }
-      if (d.recv && d.file.linknamed.has(d.name)) {
-        this.pin(ids[i], this.why(d.file, d.node, `${d.name} is named by a //go:linkname directive`));
-      }
+      const ip = d.file.pkg.importPath;
+      const linked = d.recv
+        ? [`${ip}.${d.recv.typeName}.${d.name}`, `${ip}.(*${d.recv.typeName}).${d.name}`].some((t) => this.prog.linkTargets.has(t))
+        : d.file.pkg.files.some((f) => f.linknamed.has(d.name)) || this.prog.linkTargets.has(`${ip}.${d.name}`);
+      if (linked) this.pin(ids[i], this.why(d.file, d.node, `${d.name} is named by a //go:linkname or //export directive`));
     });
   }
 
@@ -833,7 +832,15 @@ export class Linker {
           if (rs.length === 0) return unknown('no result');
           return { k: 'tuple', elems: rs };
         }
-        if (fu.k === 'foreign') return { k: 'foreign', what: `result of ${fu.what}` };
+        if (fu.k === 'foreign') {
+          // A foreign generic function hands back what it is given (slices.Clone(stores)[0]):
+          // its result is only surely foreign when no argument may carry a workspace type.
+          if (target !== fn) return unknown(`result of ${fu.what} with explicit type arguments`);
+          if (args.some((a) => prog.mayHoldOurs(this.typeOf(a.type === 'variadic_argument' ? a.namedChildren[0] : a, s, file, depth + 1)))) {
+            return unknown(`result of ${fu.what}, which may be generic over a workspace type`);
+          }
+          return { k: 'foreign', what: `result of ${fu.what}` };
+        }
         return unknown(ft.k === 'unknown' ? ft.why : `call of ${ft.k}`);
       }
       case 'type_conversion_expression':

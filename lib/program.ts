@@ -127,6 +127,8 @@ export class Program {
   readonly broken: { sf: SourceFile; text: string }[] = [];
   readonly parsed: GoFile[] = [];
   parseCount = 0;
+  /** Targets of //go:linkname directives anywhere: `importpath.name`. */
+  readonly linkTargets = new Set<string>();
   /** Bytes already read (by a pre-scan), so that no file is read twice. */
   readonly bytes = new Map<string, Buffer>();
 
@@ -278,7 +280,7 @@ export class Program {
     // a linkname naming a method (pkg.T.M) is caught by name too.
     for (const m of pf.text.matchAll(/^\/\/go:linkname\s+(\S+)(?:\s+(\S+))?/gm)) {
       gf.linknamed.add(m[1]);
-      if (m[2]) gf.linknamed.add(m[2].slice(m[2].lastIndexOf('.') + 1));
+      if (m[2]) this.linkTargets.add(m[2]);
     }
     return gf;
   }
@@ -325,8 +327,15 @@ export class Program {
         };
       case 'channel_type':
         return { k: 'chan', elem: this.typeOfTypeNode(n.childForFieldName('value'), file, tparams, depth + 1) };
-      case 'generic_type':
-        return this.typeOfTypeNode(n.childForFieldName('type'), file, tparams, depth + 1);
+      case 'generic_type': {
+        const base = this.typeOfTypeNode(n.childForFieldName('type'), file, tparams, depth + 1);
+        // A foreign generic type instantiated with our types (atomic.Pointer[Store]) hands them back.
+        if (base.k === 'foreign') {
+          const args = n.childForFieldName('type_arguments')?.namedChildren ?? [];
+          if (args.some((a) => this.mayHoldOurs(this.typeOfTypeNode(a, file, tparams, depth + 1)))) return unknown(`${base.what} instantiated with a workspace type`);
+        }
+        return base;
+      }
       case 'parenthesized_type':
       case 'type_elem':
       case 'type_constraint':
@@ -515,6 +524,32 @@ export class Program {
     }
     const p = ps[i];
     return p ? this.typeOfTypeNode(p.typeNode, sig.file, sig.tparams) : undefined;
+  }
+
+  /** Whether a value of this type may carry one of the workspace's named types or func types. */
+  mayHoldOurs(t: GType, depth = 0): boolean {
+    if (depth > 8) return true;
+    switch (t.k) {
+      case 'named':
+      case 'unknown':
+      case 'func':
+      case 'mexpr':
+      case 'struct':
+      case 'iface':
+        return true;
+      case 'ptr':
+      case 'slice':
+      case 'chan':
+        return this.mayHoldOurs(t.elem, depth + 1);
+      case 'map':
+        return this.mayHoldOurs(t.key, depth + 1) || this.mayHoldOurs(t.elem, depth + 1);
+      case 'tuple':
+        return t.elems.some((e) => this.mayHoldOurs(e, depth + 1));
+      case 'type':
+        return this.mayHoldOurs(t.t, depth + 1);
+      default:
+        return false;
+    }
   }
 
   isContextType(typeNode: Node | null, file: GoFile, tparams?: Map<string, Node | null>): boolean {
