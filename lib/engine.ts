@@ -9,6 +9,8 @@ import type { GoFile } from './program.js';
 import { Linker } from './link.js';
 import type { Slot, Why } from './link.js';
 import { permuteList } from './edits.js';
+import { createRewriteAPI, OverlapError } from './rewrite.js';
+import type { EditRecord } from './rewrite.js';
 import type { FileChange, LeftAlone, ParamView, Report, RunResult, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
 
 const SIGNATURE_OWNERS = new Set(['function_declaration', 'method_declaration', 'method_elem', 'function_type', 'func_literal']);
@@ -62,6 +64,9 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     for (const [name, tds] of pkg.types) if (tds[0].alias && prog.typeOfTypeNode(tds[0].typeNode, tds[0].file).k === 'context') aliases.add(name);
   }
   if (aliases.size) loadMentioning(wordsRe([...aliases]));
+  // File-local transforms say what a file must mention to matter to them.
+  const rewriters = transforms.filter((t) => t.rewriteFile);
+  for (const t of rewriters) if (t.mentions) loadMentioning(t.mentions);
 
   // 2. Candidate signatures: parameter lists with a context that a transform wants to move.
   const linker = new Linker(prog);
@@ -222,15 +227,44 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
   }
   const changes: FileChange[] = [];
+  const reorderName = reorderers.map((t) => t.name).join('+');
+  const failed = new Set<GoFile>();
+  const texts2 = new Map<GoFile, { ms: MagicString; records: EditRecord[] }>();
+  const editorOf = (f: GoFile) => {
+    let e = texts2.get(f);
+    if (!e) texts2.set(f, (e = { ms: new MagicString(f.pf.text), records: [] }));
+    return e;
+  };
   for (const [f, es] of edits) {
-    const ms = new MagicString(f.pf.text);
+    const { ms, records } = editorOf(f);
     es.sort((a, b) => b.list.startIndex - a.list.startIndex || a.list.endIndex - b.list.endIndex);
     try {
-      for (const e of es) permuteList(ms, f.pf.text, e.list, e.items, e.perm);
+      for (const e of es) {
+        permuteList(ms, f.pf.text, e.list, e.items, e.perm);
+        for (const it of e.items) records.push({ transform: reorderName, start: it.startIndex, end: it.endIndex });
+      }
     } catch (err) {
       report.errors.push({ file: f.sf.rel, message: `internal error while editing: ${(err as Error).message}; file left unchanged` });
-      continue;
+      failed.add(f);
     }
+  }
+  for (const t of rewriters) {
+    for (const f of prog.parsed) {
+      if (!f.sf.target || f.pf.generated || failed.has(f)) continue;
+      if (t.mentions && !t.mentions.test(f.pf.text)) continue;
+      const { ms, records } = editorOf(f);
+      const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: report.leftAlone, records });
+      try {
+        t.rewriteFile!(api, opts);
+      } catch (err) {
+        const msg = err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`;
+        report.errors.push({ file: f.sf.rel, message: msg });
+        failed.add(f);
+      }
+    }
+  }
+  for (const [f, { ms }] of texts2) {
+    if (failed.has(f)) continue;
     const after = ms.toString();
     if (after === f.pf.text) continue;
     changes.push({ file: f.sf, before: f.pf.bytes, after, encoding: f.pf.encoding });

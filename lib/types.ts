@@ -83,6 +83,12 @@ export interface Transform {
   /** In the default set when no -t is given. */
   default?: boolean;
   reorder?(sig: SignatureView, opts: TransformOptions): number[] | null;
+  /**
+   * File-local rewrites (ctx-closure): called once for every hand-written file under the named
+   * paths whose text matches `mentions`, after the linked-set permutations are planned.
+   */
+  mentions?: RegExp;
+  rewriteFile?(api: import('./rewrite.js').RewriteAPI, opts: TransformOptions): void;
 }
 
 export interface LeftAlone {

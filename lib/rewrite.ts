@@ -1,0 +1,148 @@
+// The API a file-local transform (ctx-closure) gets: the file's tree, a few questions the engine
+// can answer, and edit verbs over original offsets. Edits land in the same MagicString as the
+// engine's permutations, so they compose; a transform never writes text itself.
+import type MagicString from 'magic-string';
+import type { Node } from './source.js';
+import { lineOf } from './source.js';
+import type { GoFile, Program } from './program.js';
+import { CONTEXT_PATHS } from './program.js';
+import type { LeftAlone } from './types.js';
+
+export interface RewriteAPI {
+  /** Path relative to the cwd, for messages. */
+  readonly rel: string;
+  /** The file's text, as parsed (offsets are indices into it). */
+  readonly text: string;
+  readonly root: Node;
+  /** The transform's name, for messages. */
+  readonly transform: string;
+  /** Is this type node context.Context (through any import name, a dot import or an alias)? */
+  isContextType(typeNode: Node | null): boolean;
+  /**
+   * How this file writes the context type's package qualifier: `context` (or its alias) for
+   * `context.Context`, '' for a dot import, or null when the file does not import context.
+   */
+  contextQualifier(): string | null;
+  /** Inserts text at an original offset (after anything already inserted there). */
+  insert(pos: number, text: string): void;
+  /** Replaces an original range. */
+  replace(start: number, end: number, text: string): void;
+  /** Adds an import of `path` if the file lacks it, gofmt-sorted into the existing block; returns its local name. */
+  addImport(path: string): string;
+  /** Reports a place the transform leaves alone, with why. */
+  leftAlone(node: Node, reason: string): void;
+}
+
+export interface EditRecord {
+  transform: string;
+  start: number;
+  end: number;
+}
+
+export function createRewriteAPI(args: {
+  file: GoFile;
+  prog: Program;
+  ms: MagicString;
+  transform: string;
+  leftAlone: LeftAlone[];
+  /** Every edit made to this file so far (by any transform), to detect overlaps. */
+  records: EditRecord[];
+}): RewriteAPI {
+  const { file, prog, ms, transform } = args;
+  const overlap = (start: number, end: number) => {
+    // Text inside one moved item travels with it; anything straddling an item boundary would be torn.
+    const other = args.records.find((r) => r.transform !== transform && r.start < Math.max(end, start + 1) && start < r.end && !(r.start <= start && end <= r.end));
+    if (other) throw new OverlapError(`${file.sf.rel}: edits of ${other.transform} and ${transform} overlap at offsets ${Math.max(start, other.start)}..${Math.min(end, other.end)}; file left unchanged`);
+  };
+  let addedImports = new Map<string, string>();
+  const api: RewriteAPI = {
+    rel: file.sf.rel,
+    text: file.pf.text,
+    root: file.pf.root,
+    transform,
+    isContextType: (n) => prog.isContextType(n, file),
+    contextQualifier: () => {
+      for (const [name, ip] of file.imports) if (CONTEXT_PATHS.has(ip)) return name;
+      if (file.dotImports.some((ip) => CONTEXT_PATHS.has(ip))) return '';
+      return addedImports.get('context') ?? null;
+    },
+    insert: (pos, text) => {
+      overlap(pos, pos);
+      args.records.push({ transform, start: pos, end: pos });
+      ms.appendLeft(pos, text);
+    },
+    replace: (start, end, text) => {
+      overlap(start, end);
+      args.records.push({ transform, start, end });
+      ms.overwrite(start, end, text);
+    },
+    addImport: (path) => {
+      for (const [name, ip] of file.imports) if (ip === path) return name;
+      const have = addedImports.get(path);
+      if (have) return have;
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      insertImport(file, ms, path);
+      addedImports = new Map(addedImports).set(path, name);
+      return name;
+    },
+    leftAlone: (node, reason) => {
+      args.leftAlone.push({ file: file.sf.rel, line: lineOf(node), reason: `${transform}: ${reason}` });
+    },
+  };
+  return api;
+}
+
+export class OverlapError extends Error {}
+
+/** Adds `import "path"` to a file: into the first import block in sorted position, or after the package clause. */
+function insertImport(file: GoFile, ms: MagicString, path: string): void {
+  const root = file.pf.root;
+  const quoted = JSON.stringify(path);
+  const decls = root.namedChildren.filter((c) => c.type === 'import_declaration');
+  for (const d of decls) {
+    const list = d.namedChildren.find((c) => c.type === 'import_spec_list');
+    if (!list) continue;
+    const specs = list.namedChildren.filter((c) => c.type === 'import_spec');
+    // gofmt sorts within runs of specs separated by blank lines; std imports come first in the first run.
+    const first = specs[0];
+    if (!first) continue;
+    const indent = file.pf.text.slice(file.pf.text.lastIndexOf('\n', first.startIndex - 1) + 1, first.startIndex);
+    let before: Node | undefined;
+    for (const s of specs) {
+      if (s.startPosition.row > first.startPosition.row && hasBlankLineBefore(file.pf.text, s)) break;
+      const p = s.childForFieldName('path')!.text;
+      if (p > quoted) {
+        before = s;
+        break;
+      }
+    }
+    if (before) {
+      const lineStart = file.pf.text.lastIndexOf('\n', before.startIndex - 1) + 1;
+      ms.appendLeft(lineStart, `${indent}${quoted}\n`);
+    } else {
+      // After the last spec of the first run.
+      let last = first;
+      for (const s of specs) {
+        if (s !== first && hasBlankLineBefore(file.pf.text, s)) break;
+        last = s;
+      }
+      const lineEnd = file.pf.text.indexOf('\n', last.endIndex);
+      ms.appendLeft(lineEnd < 0 ? file.pf.text.length : lineEnd, `\n${indent}${quoted}`);
+    }
+    return;
+  }
+  if (decls.length) {
+    // Single-spec import declarations: add another line after the last one.
+    const last = decls[decls.length - 1];
+    ms.appendLeft(last.endIndex, `\nimport ${quoted}`);
+    return;
+  }
+  const pkg = root.namedChildren.find((c) => c.type === 'package_clause')!;
+  ms.appendLeft(pkg.endIndex, `\n\nimport ${quoted}`);
+}
+
+function hasBlankLineBefore(text: string, n: Node): boolean {
+  const lineStart = text.lastIndexOf('\n', n.startIndex - 1);
+  const prevLineStart = text.lastIndexOf('\n', lineStart - 1);
+  return text.slice(prevLineStart + 1, lineStart).trim() === '';
+}
