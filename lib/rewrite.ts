@@ -131,14 +131,36 @@ function insertImport(file: GoFile, ms: MagicString, path: string): void {
     }
     return;
   }
+  const only = decls.length === 1 ? decls[0].namedChildren.filter((c) => c.type !== 'comment') : [];
+  if (only.length === 1 && only[0].type === 'import_spec' && !lineHasComment(file, decls[0])) {
+    // One `import "x"`: it becomes a block, the two paths sorted (as goimports writes it).
+    const spec = only[0];
+    if (spec.childForFieldName('path')!.text > quoted) {
+      ms.appendLeft(spec.startIndex, `(\n\t${quoted}\n\t`);
+      ms.appendLeft(spec.endIndex, '\n)');
+    } else {
+      ms.appendLeft(spec.startIndex, '(\n\t');
+      ms.appendLeft(spec.endIndex, `\n\t${quoted}\n)`);
+    }
+    return;
+  }
   if (decls.length) {
-    // Single-spec import declarations: add another line after the last one.
+    // Several single-spec import declarations: add another line after the last one.
     const last = decls[decls.length - 1];
     ms.appendLeft(last.endIndex, `\nimport ${quoted}`);
     return;
   }
   const pkg = root.namedChildren.find((c) => c.type === 'package_clause')!;
   ms.appendLeft(pkg.endIndex, `\n\nimport ${quoted}`);
+}
+
+/** A comment on the declaration's lines (it would have to move with the parenthesis). */
+function lineHasComment(file: GoFile, n: Node): boolean {
+  const text = file.pf.text;
+  const start = text.lastIndexOf('\n', n.startIndex - 1) + 1;
+  let end = text.indexOf('\n', n.endIndex);
+  if (end < 0) end = text.length;
+  return file.pf.root.descendantsOfType('comment').some((c) => c.startIndex < end && c.endIndex > start);
 }
 
 function hasBlankLineBefore(text: string, n: Node): boolean {
