@@ -1,0 +1,616 @@
+import type { RewriteAPI } from '../lib/rewrite.js';
+import type { Node } from '../lib/source.js';
+import type { Transform } from '../lib/types.js';
+
+/**
+ * A func literal that the code itself runs (operand of `go` or `defer`, called on the spot, or bound
+ * by `f := func…` to a local that is only ever called) and that reads a context.Context variable
+ * declared outside it gets that context as its first parameter, and every call passes it:
+ *
+ *     go func() { process(ctx, item) }()   →   go func(ctx context.Context) { process(ctx, item) }(ctx)
+ *
+ * Works per file, on syntax: scopes are walked here (parameters, var, :=, range/for/if/switch/select
+ * bindings, nested literals). Whatever it is not sure of is left alone and reported.
+ */
+export const ctxClosure: Transform = {
+  name: 'ctx-closure',
+  description: 'pass closure-captured contexts to func literals explicitly, as their first parameter',
+  default: true,
+  // A capturable context is a context.Context parameter or var, a context.With…/Background/TODO
+  // result, or an `x.Context()` result: a file that has one says `context` or `Context`.
+  mentions: /\b(?:context|Context)\b/,
+  rewriteFile(api: RewriteAPI): void {
+    new FileRewrite(api).run();
+  },
+};
+
+const CONTEXT_PATHS = new Set(['context', 'golang.org/x/net/context']);
+/** Functions of package context whose (first) result is a context.Context. */
+const CONTEXT_FUNCS = new Set([
+  'Background',
+  'TODO',
+  'WithCancel',
+  'WithCancelCause',
+  'WithDeadline',
+  'WithDeadlineCause',
+  'WithTimeout',
+  'WithTimeoutCause',
+  'WithValue',
+  'WithoutCancel',
+]);
+const FUNC_NODES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+interface Scope {
+  parent: Scope | null;
+  vars: Map<string, Var>;
+}
+
+interface Var {
+  name: string;
+  /** The declaring identifier. */
+  node: Node;
+  /** Declaration order in the file: a use sees the variables declared before it. */
+  seq: number;
+  scope: Scope;
+  /** Its type is context.Context, as far as the syntax tells. */
+  ctx: boolean;
+  kind: 'param' | 'result' | 'short' | 'var' | 'other';
+  /** short_var_declaration / var_spec declaring it. */
+  stmt: Node | null;
+  /** For `:=`: every name the statement declares anew (this one included). */
+  fresh: string[];
+  /** Every identifier that refers to it (reads and writes), declaration excluded. */
+  refs: Node[];
+  /** Assignments to it (`=`, op=, `:=` redeclaring it, ++/--, range with =). */
+  writes: Node[];
+  /** `&x`. */
+  addr: Node[];
+}
+
+/** Where a name is looked up: a scope, as it stood before the seq-th declaration. */
+interface Snap {
+  scope: Scope;
+  seq: number;
+}
+
+interface Lit {
+  node: Node;
+  /** The literal's own scope (parameters and top-level block). */
+  scope: Scope;
+  /** The scope around it, at the literal. */
+  at: Snap;
+}
+
+/** One place a literal is run: its call, the go/defer statement around the call, and the scope there. */
+interface Site {
+  call: Node;
+  args: Node;
+  stmt: Node | null;
+  at: Snap;
+}
+
+type RunInfo = { sites: Site[]; bound: Var | null } | { reason: string };
+
+function lookup(name: string, at: Snap): Var | undefined {
+  for (let s: Scope | null = at.scope; s; s = s.parent) {
+    const v = s.vars.get(name);
+    if (v && v.seq < at.seq) return v;
+  }
+  return undefined;
+}
+
+function unparen(n: Node): Node {
+  while (n.type === 'parenthesized_expression' && n.namedChildren.length === 1) n = n.namedChildren[0];
+  return n;
+}
+
+function items(list: Node): Node[] {
+  return list.namedChildren.filter((c) => c.type !== 'comment');
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+function innermostFunc(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (FUNC_NODES.has(p.type)) return p;
+  return null;
+}
+
+function hasToken(n: Node, tok: string): boolean {
+  return n.children.some((c) => !c.isNamed && c.type === tok);
+}
+
+function lineOf(n: Node): number {
+  return n.startPosition.row + 1;
+}
+
+/** Scopes and references of one file. */
+class Walker {
+  seq = 0;
+  readonly lits: Lit[] = [];
+  readonly vars: Var[] = [];
+  /** identifier node id → where it was resolved. */
+  readonly refAt = new Map<number, Snap>();
+  /** declaring identifier node id → its variable. */
+  readonly declOf = new Map<number, Var>();
+
+  constructor(
+    private readonly api: RewriteAPI,
+    /** Local names of the file's context imports. */
+    private readonly ctxNames: Set<string>,
+  ) {}
+
+  snap(s: Scope): Snap {
+    return { scope: s, seq: this.seq };
+  }
+
+  private scope(parent: Scope): Scope {
+    return { parent, vars: new Map() };
+  }
+
+  private declare(s: Scope, id: Node, kind: Var['kind'], ctx: boolean, stmt: Node | null = null, fresh: string[] = []): void {
+    if (id.text === '_') return;
+    const v: Var = { name: id.text, node: id, seq: this.seq++, scope: s, ctx, kind, stmt, fresh, refs: [], writes: [], addr: [] };
+    s.vars.set(v.name, v);
+    this.vars.push(v);
+    this.declOf.set(id.id, v);
+  }
+
+  private ref(id: Node, s: Scope): Var | undefined {
+    const at = this.snap(s);
+    const v = lookup(id.text, at);
+    if (v) {
+      v.refs.push(id);
+      this.refAt.set(id.id, at);
+    }
+    return v;
+  }
+
+  private write(e: Node, s: Scope): void {
+    const id = unparen(e);
+    if (id.type === 'identifier') this.ref(id, s)?.writes.push(id);
+    else this.walk(e, s);
+  }
+
+  private children(n: Node, s: Scope): void {
+    for (const c of n.namedChildren) this.walk(c, s);
+  }
+
+  walk(n: Node, s: Scope): void {
+    switch (n.type) {
+      case 'function_declaration':
+      case 'method_declaration':
+      case 'func_literal':
+        this.func(n, s);
+        return;
+      case 'block':
+        this.children(n, this.scope(s));
+        return;
+      case 'if_statement':
+      case 'for_statement': {
+        const is = this.scope(s);
+        for (const c of n.namedChildren) {
+          if (c.type === 'range_clause') this.range(c, is);
+          else this.walk(c, is);
+        }
+        return;
+      }
+      case 'expression_switch_statement': {
+        const ss = this.scope(s);
+        for (const c of n.namedChildren) {
+          if (c.type === 'expression_case' || c.type === 'default_case') this.children(c, this.scope(ss));
+          else this.walk(c, ss);
+        }
+        return;
+      }
+      case 'type_switch_statement': {
+        const ss = this.scope(s);
+        const alias = n.childForFieldName('alias');
+        for (const c of n.namedChildren) {
+          if (alias && c.id === alias.id) continue;
+          if (c.type === 'type_case' || c.type === 'default_case') {
+            const cs = this.scope(ss);
+            for (const id of alias ? items(alias) : []) this.declare(cs, id, 'other', false);
+            for (const cc of c.namedChildren) if (cc.type === 'statement_list') this.walk(cc, cs);
+          } else {
+            this.walk(c, ss);
+          }
+        }
+        return;
+      }
+      case 'select_statement':
+        for (const c of n.namedChildren) {
+          const cs = this.scope(s);
+          for (const cc of c.namedChildren) {
+            if (cc.type === 'receive_statement' && hasToken(cc, ':=')) {
+              const right = cc.childForFieldName('right');
+              if (right) this.walk(right, cs);
+              for (const id of items(cc.childForFieldName('left')!)) this.declare(cs, id, 'other', false);
+            } else if (cc.type === 'receive_statement') {
+              const right = cc.childForFieldName('right');
+              if (right) this.walk(right, cs);
+              for (const e of items(cc.childForFieldName('left')!)) this.write(e, cs);
+            } else {
+              this.walk(cc, cs);
+            }
+          }
+        }
+        return;
+      case 'short_var_declaration':
+        this.shortVar(n, s);
+        return;
+      case 'var_declaration':
+        for (const spec of n.descendantsOfType('var_spec')) if (spec.parent?.id === n.id || spec.parent?.parent?.id === n.id) this.varSpec(spec, s);
+        return;
+      case 'const_declaration':
+        for (const spec of n.namedChildren) {
+          if (spec.type !== 'const_spec') continue;
+          const value = spec.childForFieldName('value');
+          if (value) this.walk(value, s);
+          for (const id of spec.childrenForFieldName('name')) this.declare(s, id, 'other', false);
+        }
+        return;
+      case 'type_declaration':
+        for (const spec of n.namedChildren) {
+          const id = spec.childForFieldName('name');
+          if (id) this.declare(s, id, 'other', false);
+        }
+        return;
+      case 'assignment_statement':
+        for (const e of items(n.childForFieldName('left')!)) this.write(e, s);
+        this.walk(n.childForFieldName('right')!, s);
+        return;
+      case 'inc_statement':
+      case 'dec_statement':
+        for (const e of n.namedChildren) this.write(e, s);
+        return;
+      case 'unary_expression': {
+        const operand = n.childForFieldName('operand');
+        if (n.childForFieldName('operator')?.type === '&' && operand && unparen(operand).type === 'identifier') {
+          this.ref(unparen(operand), s)?.addr.push(operand);
+          return;
+        }
+        this.children(n, s);
+        return;
+      }
+      case 'identifier':
+        this.ref(n, s);
+        return;
+      case 'parameter_declaration':
+      case 'variadic_parameter_declaration':
+        // In a func type: the names declare nothing here.
+        return;
+      case 'comment':
+      case 'field_identifier':
+      case 'type_identifier':
+      case 'package_identifier':
+      case 'label_name':
+        return;
+      default:
+        this.children(n, s);
+    }
+  }
+
+  private func(n: Node, s: Scope): void {
+    const fs = this.scope(s);
+    if (n.type === 'func_literal') this.lits.push({ node: n, scope: fs, at: this.snap(s) });
+    const params = (pl: Node | null, kind: Var['kind']) => {
+      if (!pl || pl.type !== 'parameter_list') return;
+      for (const d of pl.namedChildren) {
+        if (d.type !== 'parameter_declaration' && d.type !== 'variadic_parameter_declaration') continue;
+        const ctx = d.type === 'parameter_declaration' && this.api.isContextType(d.childForFieldName('type'));
+        for (const id of d.childrenForFieldName('name')) this.declare(fs, id, kind, ctx);
+      }
+    };
+    params(n.childForFieldName('receiver'), 'param');
+    for (const tp of n.childForFieldName('type_parameters')?.namedChildren ?? []) for (const id of tp.childrenForFieldName('name')) this.declare(fs, id, 'other', false);
+    params(n.childForFieldName('parameters'), 'param');
+    params(n.childForFieldName('result'), 'result');
+    const body = n.childForFieldName('body');
+    // The body's top-level block shares the parameters' scope.
+    if (body) this.children(body, fs);
+  }
+
+  private range(c: Node, s: Scope): void {
+    const right = c.childForFieldName('right');
+    if (right) this.walk(right, s);
+    const left = c.childForFieldName('left');
+    if (!left) return;
+    if (hasToken(c, ':=')) for (const id of items(left)) this.declare(s, id, 'other', false);
+    else for (const e of items(left)) this.write(e, s);
+  }
+
+  /** Context-ness of each name of `a, b := x, y` / `var a, b = x, y`, decided in the scope before it. */
+  private ctxFlags(left: Node[], right: Node[], s: Scope): boolean[] {
+    return left.map((_, i) => (right.length === left.length ? this.isContextExpr(right[i], s) : i === 0 && right.length === 1 && this.isContextCall(right[0], s)));
+  }
+
+  private shortVar(n: Node, s: Scope): void {
+    const left = items(n.childForFieldName('left')!);
+    const rightList = n.childForFieldName('right')!;
+    const right = items(rightList);
+    this.walk(rightList, s);
+    const flags = this.ctxFlags(left, right, s);
+    const fresh = left.filter((id) => id.text !== '_' && !s.vars.has(id.text)).map((id) => id.text);
+    left.forEach((id, i) => {
+      if (id.text === '_') return;
+      if (s.vars.has(id.text)) this.write(id, s);
+      else this.declare(s, id, 'short', flags[i], n, fresh);
+    });
+  }
+
+  private varSpec(spec: Node, s: Scope): void {
+    const names = spec.childrenForFieldName('name');
+    const type = spec.childForFieldName('type');
+    const value = spec.childForFieldName('value');
+    if (value) this.walk(value, s);
+    const flags = type ? names.map(() => this.api.isContextType(type)) : this.ctxFlags(names, value ? items(value) : [], s);
+    names.forEach((id, i) => this.declare(s, id, 'var', flags[i], spec));
+  }
+
+  /** An expression of type context.Context, as far as the syntax tells. */
+  isContextExpr(e: Node, s: Scope): boolean {
+    e = unparen(e);
+    if (e.type === 'identifier') return lookup(e.text, this.snap(s))?.ctx ?? false;
+    return this.isContextCall(e, s);
+  }
+
+  /** context.With…(…)/Background()/TODO() (first result), or `x.Context()`. */
+  isContextCall(e: Node, s: Scope): boolean {
+    e = unparen(e);
+    if (e.type !== 'call_expression' || e.childForFieldName('type_arguments')) return false;
+    const fn = e.childForFieldName('function');
+    if (fn?.type !== 'selector_expression') return false;
+    const operand = fn.childForFieldName('operand');
+    const field = fn.childForFieldName('field')?.text ?? '';
+    if (operand?.type === 'identifier' && this.ctxNames.has(operand.text) && !lookup(operand.text, this.snap(s))) return CONTEXT_FUNCS.has(field);
+    return field === 'Context' && items(e.childForFieldName('arguments')!).length === 0;
+  }
+}
+
+class FileRewrite {
+  private readonly w: Walker;
+  private readonly qualifier: string | null;
+  /** What the new parameter's type is written as. */
+  private readonly typeText: string;
+
+  constructor(private readonly api: RewriteAPI) {
+    const ctxNames = new Set<string>();
+    for (const spec of api.root.descendantsOfType('import_spec')) {
+      const p = spec.childForFieldName('path')?.text.slice(1, -1) ?? '';
+      if (!CONTEXT_PATHS.has(p)) continue;
+      const name = spec.childForFieldName('name');
+      if (!name) ctxNames.add('context');
+      else if (name.type === 'package_identifier') ctxNames.add(name.text);
+    }
+    this.w = new Walker(api, ctxNames);
+    this.qualifier = api.contextQualifier();
+    const q = this.qualifier ?? 'context';
+    this.typeText = q === '' ? 'Context' : `${q}.Context`;
+  }
+
+  run(): void {
+    const w = this.w;
+    const pkg: Scope = { parent: null, vars: new Map() };
+    for (const c of this.api.root.namedChildren) w.walk(c, pkg);
+    const ctxVars = w.vars.filter((v) => v.ctx);
+    if (!ctxVars.length || !w.lits.length) return;
+
+    const infos = new Map<number, RunInfo>(w.lits.map((l) => [l.node.id, this.runInfo(l)]));
+    // Calls of a bound literal that gets parameters pass the context where they are: those are new
+    // references, which the literals around them then capture too (so a second run finds nothing).
+    let plan = new Map<number, { lit: Lit; caps: Var[] }>();
+    let reasons = new Map<number, { lit: Lit; reason: string }>();
+    for (let round = 0; round < 20; round++) {
+      const extra = new Map<Var, Node[]>();
+      for (const { lit, caps } of plan.values()) {
+        const info = infos.get(lit.node.id)!;
+        if (!('sites' in info) || !info.bound) continue;
+        for (const site of info.sites) for (const v of caps) extra.set(v, [...(extra.get(v) ?? []), site.args]);
+      }
+      const next = new Map<number, { lit: Lit; caps: Var[] }>();
+      const nextReasons = new Map<number, { lit: Lit; reason: string }>();
+      for (const lit of w.lits) {
+        const caps = ctxVars.filter((v) => !contains(lit.node, v.node) && (v.refs.some((r) => contains(lit.node, r)) || (extra.get(v) ?? []).some((r) => contains(lit.node, r))));
+        if (!caps.length) continue;
+        const reason = this.check(lit, infos.get(lit.node.id)!, caps);
+        if (reason) nextReasons.set(lit.node.id, { lit, reason });
+        else next.set(lit.node.id, { lit, caps });
+      }
+      const same = next.size === plan.size && [...next].every(([k, v]) => plan.get(k)?.caps.map((c) => c.seq).join() === v.caps.map((c) => c.seq).join());
+      plan = next;
+      reasons = nextReasons;
+      if (same) break;
+    }
+
+    for (const { lit, reason } of [...reasons.values()].sort((a, b) => a.lit.node.startIndex - b.lit.node.startIndex)) this.api.leftAlone(lit.node, reason);
+    if (!plan.size) return;
+    if (this.qualifier === null) this.api.addImport('context');
+    for (const { lit, caps } of plan.values()) {
+      const info = infos.get(lit.node.id)! as { sites: Site[] };
+      insertFront(this.api, lit.node.childForFieldName('parameters')!, caps.map((v) => `${v.name} ${this.typeText}`));
+      for (const site of info.sites) insertFront(this.api, site.args, caps.map((v) => v.name));
+    }
+  }
+
+  /** How the literal is run, or why it does not count as run by the code itself. */
+  private runInfo(lit: Lit): RunInfo {
+    let n = lit.node;
+    let p = n.parent;
+    while (p && p.type === 'parenthesized_expression') {
+      n = p;
+      p = p.parent;
+    }
+    if (!p) return { reason: 'unsure how the literal is used' };
+    if (p.type === 'call_expression' && p.childForFieldName('function')?.id === n.id) {
+      const stmt = p.parent && (p.parent.type === 'go_statement' || p.parent.type === 'defer_statement') ? p.parent : null;
+      return { sites: [{ call: p, args: p.childForFieldName('arguments')!, stmt, at: lit.at }], bound: null };
+    }
+    const fixed = 'its signature is fixed by someone else';
+    if (p.type === 'argument_list') {
+      const callee = p.parent?.childForFieldName('function')?.text ?? '?';
+      return { reason: `the literal is passed to ${callee.length > 40 ? callee.slice(0, 40) + '…' : callee}: ${fixed}` };
+    }
+    if (p.type === 'literal_element') return { reason: `the literal is stored in a composite literal: ${fixed}` };
+    if (p.type === 'expression_list') {
+      const owner = p.parent;
+      const idx = items(p).findIndex((c) => c.id === n.id);
+      if (owner?.type === 'return_statement') return { reason: `the literal is returned: ${fixed}` };
+      if (owner?.type === 'assignment_statement') {
+        const lhs = items(owner.childForFieldName('left')!)[idx]?.text ?? '?';
+        return { reason: `the literal is assigned to ${lhs}: ${fixed}` };
+      }
+      if ((owner?.type === 'short_var_declaration' && owner.childForFieldName('right')?.id === p.id) || (owner?.type === 'var_spec' && owner.childForFieldName('value')?.id === p.id)) {
+        const left = owner.type === 'var_spec' ? owner.childrenForFieldName('name') : items(owner.childForFieldName('left')!);
+        if (left.length !== items(p).length) return { reason: 'unsure how the literal is used' };
+        const id = left[idx];
+        if (owner.type === 'var_spec' && owner.childForFieldName('type')) return { reason: `${id.text} is declared with a func type: ${fixed}` };
+        const f = this.w.declOf.get(id.id);
+        if (!f) return { reason: id.text === '_' ? 'the literal is discarded' : `the literal is assigned to ${id.text}, declared before: ${fixed}` };
+        return this.boundInfo(f);
+      }
+    }
+    return { reason: `the literal is used as a value: ${fixed}` };
+  }
+
+  private boundInfo(f: Var): RunInfo {
+    if (f.writes.length) return { reason: `${f.name} is assigned again on line ${lineOf(f.writes[0])}: unsure which func runs` };
+    if (f.addr.length) return { reason: `the address of ${f.name} is taken on line ${lineOf(f.addr[0])}: ${f.name} is used other than by calling it` };
+    const sites: Site[] = [];
+    for (const r of f.refs) {
+      let n = r;
+      while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+      const call = n.parent;
+      if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== n.id) {
+        return { reason: `${f.name} is used on line ${lineOf(r)} other than by calling it: its signature is fixed by that use` };
+      }
+      const stmt = call.parent && (call.parent.type === 'go_statement' || call.parent.type === 'defer_statement') ? call.parent : null;
+      sites.push({ call, args: call.childForFieldName('arguments')!, stmt, at: this.w.refAt.get(r.id)! });
+    }
+    if (!sites.length) return { reason: `${f.name} is never called` };
+    return { sites, bound: f };
+  }
+
+  /** Why the literal cannot take the captured contexts as parameters, or null when it can. */
+  private check(lit: Lit, info: RunInfo, caps: Var[]): string | null {
+    if ('reason' in info) return info.reason;
+    const L = lit.node;
+    const names = caps.map((v) => v.name).join(', ');
+    for (const v of caps) {
+      const inside = v.writes.find((x) => contains(L, x));
+      if (inside) return `the literal assigns to the captured ${v.name} (line ${lineOf(inside)}): the outer function would stop seeing the write`;
+    }
+    for (const v of caps) {
+      if (v.addr.length) return `the address of ${v.name} is taken on line ${lineOf(v.addr[0])}: unsure who writes it`;
+    }
+    for (const site of info.sites) {
+      for (const v of caps) {
+        for (const x of v.writes) {
+          // A write in another func literal may run at any time.
+          const fx = innermostFunc(x);
+          if (fx && fx.type === 'func_literal' && !contains(fx, site.call)) return `${v.name} is assigned inside another func literal (line ${lineOf(x)}): unsure which context the literal would see`;
+        }
+        if (!site.stmt) continue;
+        const what = site.stmt.type === 'go_statement' ? 'go' : 'defer';
+        const who = what === 'go' ? 'the goroutine' : 'the deferred call';
+        if (v.kind === 'result') return `${v.name} is a named result, which return statements assign after the ${what} statement: ${who} would see a different context`;
+        for (const x of v.writes) {
+          if (x.startIndex >= site.stmt.endIndex) return `${v.name} is reassigned after the ${what} statement (line ${lineOf(x)}): ${who} would see a different context`;
+          for (let p = site.stmt.parent; p; p = p.parent) {
+            if (p.type === 'for_statement' && contains(p, x)) return `${v.name} is reassigned in a loop around the ${what} statement (line ${lineOf(x)}): ${who} would see a different context`;
+            if (FUNC_NODES.has(p.type)) break;
+          }
+        }
+        if (v.writes.length) {
+          const fn = innermostFunc(site.stmt);
+          if (fn && fn.descendantsOfType('goto_statement').length) return `${v.name} is reassigned in a function with goto: unsure whether ${who} would see a different context`;
+        }
+      }
+    }
+    // The new parameter joins the body's top-level block: a declaration of the same name there must stay legal.
+    const capNames = new Set(caps.map((v) => v.name));
+    for (const v of caps) {
+      const own = lit.scope.vars.get(v.name);
+      if (!own) continue;
+      if (own.kind === 'short' && !own.fresh.some((n) => !capNames.has(n))) return `the literal's body declares ${v.name} with := and no other new variable (line ${lineOf(own.node)}): with a parameter ${v.name} that would not compile`;
+      if (own.kind === 'short' && !own.ctx) return `the literal's body redeclares ${v.name} with := (line ${lineOf(own.node)}) from something not known to be a context.Context: unsure it would compile`;
+      if (own.kind !== 'short') return `the literal's body declares ${v.name} in its top-level block (line ${lineOf(own.node)}): with a parameter ${v.name} that would not compile`;
+    }
+    const params = L.childForFieldName('parameters')!;
+    const ps = items(params);
+    if (params.namedChildren.some((c) => c.type === 'comment')) return 'comments in the parameter list: unsure where the new parameter goes';
+    if (ps.some((d) => d.childrenForFieldName('name').length === 0)) return `its parameters are unnamed: a parameter ${names} cannot join them`;
+    const count = ps.reduce((k, d) => k + d.childrenForFieldName('name').length, 0);
+    const variadic = ps.some((d) => d.type === 'variadic_parameter_declaration');
+    const q = this.qualifier ?? 'context';
+    const qname = q === '' ? 'Context' : q;
+    if (lookup(qname, lit.at)) return `${qname} is a local name here: the type ${this.typeText} cannot be written`;
+    if (this.qualifier === null && this.topLevelNames().has('context')) return 'the file does not import context and declares the name context itself';
+    for (const site of info.sites) {
+      const args = items(site.args);
+      if (site.args.namedChildren.some((c) => c.type === 'comment')) return `comments in the arguments of the call on line ${lineOf(site.call)}: unsure where the new argument goes`;
+      const spread = args.some((a) => a.type === 'variadic_argument');
+      const fixed = variadic ? count - 1 : count;
+      if (args.length === 1 && unparen(args[0]).type === 'call_expression' && (count > 1 || variadic)) {
+        return `the call on line ${lineOf(site.call)} passes the results of a call: another argument cannot join them`;
+      }
+      if (spread ? args.length !== count : variadic ? args.length < fixed : args.length !== count) {
+        return `the call on line ${lineOf(site.call)} passes an unexpected number of arguments`;
+      }
+      for (const v of caps) {
+        if (lookup(v.name, site.at) !== v) return `at the call on line ${lineOf(site.call)}, ${v.name} is another variable`;
+      }
+    }
+    // gofmt aligns trailing comments of neighbouring lines: a longer line would move them.
+    const rows = [params, ...info.sites.map((s) => s.args)].map((n) => n.startPosition.row);
+    const trailing = this.trailingCommentRows();
+    const row = rows.find((r) => trailing.has(r) && (trailing.has(r - 1) || trailing.has(r + 1)));
+    if (row !== undefined) return `line ${row + 1} has a trailing comment aligned with its neighbours: the longer line would need gofmt`;
+    return null;
+  }
+
+  private topNames?: Set<string>;
+  private topLevelNames(): Set<string> {
+    if (this.topNames) return this.topNames;
+    const out = new Set<string>();
+    for (const c of this.api.root.namedChildren) {
+      if (c.type === 'function_declaration') out.add(c.childForFieldName('name')?.text ?? '');
+      for (const spec of [...c.descendantsOfType('var_spec'), ...c.descendantsOfType('const_spec')]) {
+        if (c.type !== 'var_declaration' && c.type !== 'const_declaration') continue;
+        for (const id of spec.childrenForFieldName('name')) out.add(id.text);
+      }
+      if (c.type === 'type_declaration') for (const spec of c.namedChildren) out.add(spec.childForFieldName('name')?.text ?? '');
+    }
+    return (this.topNames = out);
+  }
+
+  private trailingRows?: Set<number>;
+  private trailingCommentRows(): Set<number> {
+    if (this.trailingRows) return this.trailingRows;
+    const out = new Set<number>();
+    const text = this.api.text;
+    for (const c of this.api.root.descendantsOfType('comment')) {
+      const lineStart = text.lastIndexOf('\n', c.startIndex - 1) + 1;
+      if (text.slice(lineStart, c.startIndex).trim() !== '') out.add(c.startPosition.row);
+    }
+    return (this.trailingRows = out);
+  }
+}
+
+/** Puts texts in front of a parameter or argument list's items, in the list's own layout. */
+function insertFront(api: RewriteAPI, list: Node, texts: string[]): void {
+  const open = list.child(0)!;
+  const its = items(list);
+  if (!its.length) {
+    api.insert(open.endIndex, texts.join(', '));
+  } else if (its[0].startPosition.row === open.startPosition.row) {
+    api.insert(open.endIndex, texts.join(', ') + ', ');
+  } else {
+    // One item per line: each new one gets its own line, indented like the first.
+    const text = api.text;
+    const lineStart = text.lastIndexOf('\n', its[0].startIndex - 1) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart, its[0].startIndex))![0];
+    api.insert(open.endIndex, texts.map((t) => `\n${indent}${t},`).join(''));
+  }
+}
