@@ -22,19 +22,13 @@ import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { findFixtures, type Fixture } from './support/fixtures.js';
 import { cliMissing, cliPath, fixturesRoot, gitEnv, goEnv } from './support/paths.js';
-import { describe, head, indent, run, type RunResult } from './support/run.js';
+import { deadline, describe, head, indent, run, type RunResult } from './support/run.js';
 import { compareTrees, copyTree, explainDifferences, makeTempDir, removeTree } from './support/tree.js';
 
 const CLI_TIMEOUT = 2 * 60_000;
 const GO_TIMEOUT = 5 * 60_000;
-
-function goshift(args: string[], cwd: string): Promise<RunResult> {
-  return run(process.execPath, [cliPath(), ...args], { cwd, env: goEnv(), timeoutMs: CLI_TIMEOUT });
-}
-
-function go(args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<RunResult> {
-  return run('go', args, { cwd, env: goEnv(extraEnv), timeoutMs: GO_TIMEOUT });
-}
+/** All commands of one fixture together: below AVA's 10m timeout (package.json), so ours fire first. */
+const FIXTURE_BUDGET = 8 * 60_000;
 
 const exitOf = (r: RunResult) => (r.code === null ? `no exit code (${r.timedOut ? 'timed out' : r.signal ?? r.spawnError})` : `exit ${r.code}`);
 
@@ -50,6 +44,11 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
   else t.teardown(() => removeTree(work));
   const flags = fx.args;
   const T = ['-t', fx.transform];
+  const budget = deadline(FIXTURE_BUDGET);
+  const goshift = (args: string[], cwd: string): Promise<RunResult> =>
+    run(process.execPath, [cliPath(), ...args], { cwd, env: goEnv(), timeoutMs: budget.left(CLI_TIMEOUT) });
+  const go = (args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<RunResult> =>
+    run('go', args, { cwd, env: goEnv(extraEnv), timeoutMs: budget.left(GO_TIMEOUT) });
 
   // 1. A copy of input/.
   const wdir = path.join(work, 'write');
@@ -90,7 +89,7 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
       const r = await go(args, wdir, env);
       if (r.code !== 0) problems.push(`step 5: ${label} failed on the output\n${indent(describe(r))}`);
     }
-    const fmt = await run('gofmt', ['-l', '.'], { cwd: wdir, env: goEnv(), timeoutMs: GO_TIMEOUT });
+    const fmt = await run('gofmt', ['-l', '.'], { cwd: wdir, env: goEnv(), timeoutMs: budget.left(GO_TIMEOUT) });
     if (fmt.code !== 0 || fmt.stdout.trim() !== '') problems.push(`step 5: gofmt -l . is not clean on the output\n${indent(describe(fmt))}`);
   }
 
@@ -112,7 +111,7 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
   } else if (d.stdout.trim() === '') {
     problems.push(`step 7: goshift -d printed no diff on stdout\n${indent(describe(d))}`);
   } else {
-    const apply = await run('git', ['apply', '--whitespace=nowarn'], { cwd: ddir, env: gitEnv(ddir), input: d.stdout, timeoutMs: CLI_TIMEOUT });
+    const apply = await run('git', ['apply', '--whitespace=nowarn'], { cwd: ddir, env: gitEnv(ddir), input: d.stdout, timeoutMs: budget.left(CLI_TIMEOUT) });
     if (apply.code !== 0) {
       problems.push(`step 7: git apply rejected the diff of goshift -d\n${indent(describe(apply))}\n  the diff (start):\n${indent(head(d.stdout, 40))}`);
     } else {

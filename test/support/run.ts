@@ -25,6 +25,31 @@ export interface RunResult {
   ms: number;
 }
 
+/** Process-group ids of the children run() started that have not finished yet. */
+const running = new Set<number>();
+
+/**
+ * Kills (SIGKILL) the process groups of the commands run() started that are still running: for a script's
+ * SIGINT handler, since detached children do not get the terminal's Ctrl-C.
+ */
+export function killRunning(): void {
+  for (const pid of running) {
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  running.clear();
+}
+
+/**
+ * A time budget shared by several commands: `left(max)` is the timeout for the next one, at most max
+ * and never past the deadline (at least 1 s, so a late command fails fast as timed out).
+ * Tests need this: when AVA's own timeout ends a test file, the commands it started keep running
+ * (no exit hook runs in its workers), so our timeouts have to fire first.
+ */
+export function deadline(totalMs: number): { left(maxMs: number): number } {
+  const end = Date.now() + totalMs;
+  return { left: (maxMs) => Math.max(1000, Math.min(maxMs, end - Date.now())) };
+}
+
 export function run(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 5 * 60_000;
@@ -50,9 +75,11 @@ export function run(cmd: string, args: string[], opts: RunOptions): Promise<RunR
         try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
       }
     }, timeoutMs);
+    if (child.pid !== undefined) running.add(child.pid);
     child.on('error', (e) => { spawnError = e.message; });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       resolve({
         cmd, args, cwd: opts.cwd, code, signal, timedOut, spawnError,
         stdout: Buffer.concat(out).toString('utf8'),

@@ -1,0 +1,275 @@
+// The standard-library round trip, as a library: scripts/roundtrip.ts runs it in full,
+// test/roundtrip.test.ts runs a small part of it inside `npm test`.
+//
+// A copy of GOROOT gets `goshift -t ctx-last -w <pkgs>` (cwd <copy>/src, the module `std`), is built
+// and vetted, then gets `goshift -t ctx-first -w <pkgs>`, is built again, and is compared with the
+// original GOROOT file by file: every file ctx-last changed should come back byte-identical.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { cliPath, goEnv } from '../test/support/paths.js';
+import { deadline, describe, indent, run, type RunResult } from '../test/support/run.js';
+import { compareTrees, makeTempDir, removeTree, shortDiff } from '../test/support/tree.js';
+
+export const DEFAULT_PKGS = ['net/http/...', 'database/sql/...', 'net/...', 'os/exec/...'];
+
+export type Stage = 'ctx-last' | 'ctx-first';
+
+export interface RoundTripOptions {
+  /** The Go installation to copy; default: `go env GOROOT`. */
+  goroot?: string;
+  /** Package patterns relative to GOROOT/src given to goshift (changes start there; callers anywhere in std follow). */
+  pkgs: string[];
+  /** `go build std` after each stage. */
+  buildStd: boolean;
+  /** After which stages to `go vet` the packages holding changed files. */
+  vetAfter: Stage[];
+  /** Leave the temp dir (the copy and the CLI's logs) in place. */
+  keep: boolean;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+  /** Per goshift run; default 30 minutes. */
+  cliTimeoutMs?: number;
+  /** Per go command; default 20 minutes. */
+  goTimeoutMs?: number;
+  /** All commands together (a test's budget: its timeouts must fire before the test runner's); default none. */
+  budgetMs?: number;
+}
+
+/**
+ * The counts a CLI run reports. Parsed tolerantly from its stderr summary (`signatures moved: N`,
+ * `call sites updated: N`, in any case, with `:` or `=` or nothing, or as `N signatures moved`),
+ * because the summary's exact wording belongs to the CLI and may still change; null when not found.
+ */
+export interface Summary {
+  signaturesMoved: number | null;
+  callSitesUpdated: number | null;
+}
+
+export function parseSummary(stderr: string): Summary {
+  const num = (patterns: RegExp[]): number | null => {
+    for (const re of patterns) {
+      const m = re.exec(stderr);
+      if (m) return Number(m[1].replace(/[,_]/g, ''));
+    }
+    return null;
+  };
+  return {
+    signaturesMoved: num([/signatures?\s+moved\s*[:=]?\s*([\d,_]+)/i, /([\d,_]+)\s+signatures?\s+moved/i]),
+    callSitesUpdated: num([/call[\s-]*sites?\s+updated\s*[:=]?\s*([\d,_]+)/i, /([\d,_]+)\s+call[\s-]*sites?\s+updated/i]),
+  };
+}
+
+/** The stderr lines that mention `<rel>:<line>` (the CLI's left-alone reports and errors for that file). */
+export function linesAbout(stderr: string, rel: string): string[] {
+  const re = new RegExp(`(^|[\\s/(])${rel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d`);
+  return stderr.split('\n').filter((l) => re.test(l));
+}
+
+export interface Check {
+  label: string;
+  ok: boolean;
+  result: RunResult;
+}
+
+export interface StageResult {
+  stage: Stage;
+  cli: RunResult;
+  summary: Summary;
+  /** Files (relative to GOROOT) that differ from the original after this stage. */
+  differing: string[];
+  checks: Check[];
+}
+
+export interface FileOutcome {
+  /** Relative to GOROOT, e.g. src/net/http/server.go. */
+  path: string;
+  /** Why it did not come back: hunk headers and first changed lines, the CLI's lines about it. */
+  why: string[];
+}
+
+export interface RoundTripResult {
+  goroot: string;
+  /** The temp dir holding the copy (`go/`) and the CLI's output (`<stage>.stdout|stderr`); gone unless kept. */
+  tmp: string;
+  kept: boolean;
+  pkgs: string[];
+  stages: StageResult[];
+  /** Files ctx-last changed. */
+  changedByLast: string[];
+  /** Of those, the ones byte-identical to the original at the end. */
+  identical: string[];
+  /** Files that differ from the original at the end (changed by ctx-last or not). */
+  notIdentical: FileOutcome[];
+  /** Builds, vets or CLI runs that failed, and setup problems: each makes the round trip fail. */
+  failures: string[];
+  ok: boolean;
+  ms: number;
+}
+
+/** Go packages (import paths in GOROOT/src) holding the given GOROOT-relative .go files. */
+export function packagesOf(files: string[]): string[] {
+  const pkgs = new Set<string>();
+  for (const f of files) {
+    if (!f.startsWith('src/') || !f.endsWith('.go')) continue;
+    const dir = path.posix.dirname(f.slice('src/'.length));
+    // Not packages the go command builds: testdata, _foo, .foo.
+    if (dir === '.' || dir.split('/').some((s) => s === 'testdata' || s.startsWith('_') || s.startsWith('.'))) continue;
+    pkgs.add(dir);
+  }
+  return [...pkgs].sort();
+}
+
+export async function findGoroot(): Promise<string> {
+  const r = await run('go', ['env', 'GOROOT'], { cwd: process.cwd(), env: goEnv(), timeoutMs: 60_000 });
+  if (r.code !== 0 || !r.stdout.trim()) throw new Error(`cannot find GOROOT:\n${describe(r)}`);
+  return r.stdout.trim();
+}
+
+export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult> {
+  const started = Date.now();
+  const budget = deadline(opts.budgetMs ?? Number.MAX_SAFE_INTEGER / 2);
+  const log = opts.log ?? (() => {});
+  const goroot = opts.goroot ?? (await findGoroot());
+  const failures: string[] = [];
+  const stages: StageResult[] = [];
+  const tmp = await makeTempDir('goshift-roundtrip-');
+  const copy = path.join(tmp, 'go');
+  const src = path.join(copy, 'src');
+  const result = (): RoundTripResult => ({
+    goroot, tmp, kept: opts.keep, pkgs: opts.pkgs, stages, changedByLast, identical, notIdentical, failures,
+    ok: failures.length === 0, ms: Date.now() - started,
+  });
+  let changedByLast: string[] = [];
+  let identical: string[] = [];
+  let notIdentical: FileOutcome[] = [];
+  try {
+    const gomod = await fs.readFile(path.join(goroot, 'src', 'go.mod'), 'utf8').catch(() => '');
+    if (!/^module std\s*$/m.test(gomod)) {
+      failures.push(`${goroot}/src/go.mod does not declare \`module std\`: is ${goroot} a Go installation?`);
+      return result();
+    }
+
+    // 1. The copy: the whole installation, so its go command, tools and pkg/ work as the original's.
+    log(`copying ${goroot} to ${copy}`);
+    const cp = await run('cp', ['-a', goroot, copy], { cwd: tmp, timeoutMs: budget.left(10 * 60_000) });
+    if (cp.code !== 0) {
+      failures.push(`copying GOROOT failed\n${indent(describe(cp))}`);
+      return result();
+    }
+    const env = goEnv({ GOROOT: copy, PATH: `${path.join(copy, 'bin')}${path.delimiter}${process.env.PATH ?? ''}` });
+    // Guard: the go command must really use the copy, or every build below would check the original.
+    const ge = await run('go', ['env', 'GOROOT'], { cwd: src, env, timeoutMs: budget.left(60_000) });
+    if (ge.code !== 0 || path.resolve(ge.stdout.trim()) !== path.resolve(copy)) {
+      failures.push(`the go command does not use the copied GOROOT (go env GOROOT says ${JSON.stringify(ge.stdout.trim())})\n${indent(describe(ge))}`);
+      return result();
+    }
+
+    const runStage = async (stage: Stage): Promise<StageResult> => {
+      log(`goshift -t ${stage} -w ${opts.pkgs.join(' ')}   (cwd ${src})`);
+      const cli = await run(process.execPath, [cliPath(), '-t', stage, '-w', ...opts.pkgs], {
+        cwd: src, env, timeoutMs: budget.left(opts.cliTimeoutMs ?? 30 * 60_000),
+      });
+      await fs.writeFile(path.join(tmp, `${stage}.stdout`), cli.stdout);
+      await fs.writeFile(path.join(tmp, `${stage}.stderr`), cli.stderr);
+      const summary = parseSummary(cli.stderr);
+      log(`  ${cli.code === null ? 'killed' : `exit ${cli.code}`} in ${secs(cli.ms)}; signatures moved: ${summary.signaturesMoved ?? '?'}, call sites updated: ${summary.callSitesUpdated ?? '?'}`);
+      // -w without --check exits 0, or 2 on errors; anything else is a failure too.
+      if (cli.code !== 0) failures.push(`goshift -t ${stage} -w exited ${cli.code ?? cli.signal ?? 'abnormally'}${cli.timedOut ? ' (timed out)' : ''}\n${indent(describe(cli))}`);
+      log('  comparing with the original');
+      const differing = (await compareTrees(goroot, copy)).map((d) => d.path);
+      log(`  ${differing.length} file(s) differ from the original`);
+      const st: StageResult = { stage, cli, summary, differing, checks: [] };
+      stages.push(st);
+      return st;
+    };
+
+    const checkStage = async (st: StageResult, vetPkgs: string[]): Promise<void> => {
+      const go = async (label: string, args: string[]): Promise<void> => {
+        log(`  ${label}`);
+        const r = await run('go', args, { cwd: src, env, timeoutMs: budget.left(opts.goTimeoutMs ?? 20 * 60_000) });
+        log(`    ${r.code === 0 ? 'ok' : 'FAILED'} in ${secs(r.ms)}`);
+        st.checks.push({ label, ok: r.code === 0, result: r });
+        if (r.code !== 0) failures.push(`after ${st.stage}: ${label} failed\n${indent(describe(r, 60))}`);
+      };
+      if (opts.buildStd) await go('go build std', ['build', 'std']);
+      if (opts.vetAfter.includes(st.stage) && vetPkgs.length) await go(`go vet (${vetPkgs.length} changed package(s))`, ['vet', ...vetPkgs]);
+    };
+
+    // 2-3. ctx-last, then build and vet what changed.
+    const last = await runStage('ctx-last');
+    changedByLast = last.differing;
+    if (last.cli.timedOut) return result(); // the rest would time out too
+    const lastPkgs = packagesOf(changedByLast);
+    await checkStage(last, lastPkgs);
+
+    // 4. ctx-first, then build again (vet what ctx-last changed plus whatever still differs).
+    const first = await runStage('ctx-first');
+    await checkStage(first, packagesOf([...changedByLast, ...first.differing]));
+
+    // 5. What came back.
+    const still = new Set(first.differing);
+    identical = changedByLast.filter((f) => !still.has(f));
+    notIdentical = [];
+    for (const f of first.differing) {
+      const why: string[] = [];
+      if (!changedByLast.includes(f)) why.push('not changed by ctx-last: changed by ctx-first only');
+      const [a, b] = await Promise.all([
+        fs.readFile(path.join(goroot, f)).catch(() => null),
+        fs.readFile(path.join(copy, f)).catch(() => null),
+      ]);
+      if (!a) why.push('not in the original GOROOT (created by the round trip)');
+      else if (!b) why.push('missing from the copy (deleted by the round trip)');
+      else why.push(...firstHunk(shortDiff(f, a, b, 200, ['orig', 'copy'])));
+      const rel = f.startsWith('src/') ? f.slice('src/'.length) : f;
+      for (const s of stages) for (const l of linesAbout(s.cli.stderr, rel)) why.push(`${s.stage} said: ${l.trim()}`);
+      notIdentical.push({ path: f, why });
+    }
+    return result();
+  } finally {
+    if (!opts.keep) await removeTree(tmp);
+  }
+}
+
+/** The first hunk header of a unified diff and its first changed lines (`-`/`+`), at most 6. */
+function firstHunk(diff: string): string[] {
+  const lines = diff.split('\n');
+  const h = lines.findIndex((l) => l.startsWith('@@'));
+  if (h < 0) return [diff];
+  const out = [lines[h]];
+  for (let i = h + 1; i < lines.length && out.length < 7 && !lines[i].startsWith('@@'); i++) {
+    if (lines[i].startsWith('-') || lines[i].startsWith('+')) out.push(lines[i]);
+  }
+  const hunks = lines.filter((l) => l.startsWith('@@')).length;
+  if (hunks > 1) out.push(`(${hunks - 1} more hunk(s))`);
+  return out;
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** The round trip's outcome as text for a terminal or a test log. */
+export function formatRoundTrip(r: RoundTripResult, maxFiles = 50): string {
+  const out: string[] = [];
+  out.push(`goshift std round trip over ${r.goroot} (${r.pkgs.join(' ')}) in ${secs(r.ms)}`);
+  for (const s of r.stages) {
+    out.push(`${s.stage}: ${s.cli.code === null ? 'killed' : `exit ${s.cli.code}`} in ${secs(s.cli.ms)}; `
+      + `signatures moved: ${s.summary.signaturesMoved ?? '? (not found in stderr)'}, `
+      + `call sites updated: ${s.summary.callSitesUpdated ?? '? (not found in stderr)'}; `
+      + `${s.differing.length} file(s) differ from the original`);
+    for (const c of s.checks) out.push(`  ${c.label}: ${c.ok ? 'ok' : 'FAILED'} (${secs(c.result.ms)})`);
+  }
+  out.push(`round trip: ctx-last changed ${r.changedByLast.length} file(s); ${r.identical.length} came back byte-identical, `
+    + `${r.notIdentical.length} file(s) differ from the original at the end`);
+  for (const f of r.notIdentical.slice(0, maxFiles)) {
+    out.push(`  ${f.path}`);
+    for (const w of f.why) out.push(`      ${w}`);
+  }
+  if (r.notIdentical.length > maxFiles) out.push(`  ... and ${r.notIdentical.length - maxFiles} more`);
+  if (r.failures.length) {
+    out.push(`FAILED (${r.failures.length}):`);
+    for (const f of r.failures) out.push(indent(f, '  '));
+  }
+  out.push(r.kept ? `kept: ${r.tmp} (go/ is the copy; <stage>.stderr the CLI's output)` : '');
+  return out.join('\n').replace(/\n$/, '');
+}
