@@ -38,7 +38,10 @@ const CONTEXT_FUNCS = new Set([
   'WithValue',
   'WithoutCancel',
 ]);
-const FUNC_NODES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+const FUNC_NODES_LIST = ['function_declaration', 'method_declaration', 'func_literal'];
+const FUNC_NODES = new Set(FUNC_NODES_LIST);
+/** go/printer's funcBody: header plus body up to this many bytes stay on one line. */
+const GOFMT_ONE_LINE = 100;
 
 interface Scope {
   parent: Scope | null;
@@ -427,10 +430,49 @@ class FileRewrite {
     for (const { lit, reason } of [...reasons.values()].sort((a, b) => a.lit.node.startIndex - b.lit.node.startIndex)) this.api.leftAlone(lit.node, reason);
     if (!plan.size) return;
     if (this.qualifier === null) this.api.addImport('context');
+    const ins: Insertion[] = [];
     for (const { lit, caps } of plan.values()) {
       const info = infos.get(lit.node.id)! as { sites: Site[] };
-      insertFront(this.api, lit.node.childForFieldName('parameters')!, caps.map((v) => `${v.name} ${this.typeText}`));
-      for (const site of info.sites) insertFront(this.api, site.args, caps.map((v) => v.name));
+      ins.push(insertFront(this.api.text, lit.node.childForFieldName('parameters')!, caps.map((v) => `${v.name} ${this.typeText}`)));
+      for (const site of info.sites) ins.push(insertFront(this.api.text, site.args, caps.map((v) => v.name)));
+    }
+    for (const i of ins) this.api.insert(i.pos, i.text);
+    this.breakLongBodies(ins);
+  }
+
+  /**
+   * gofmt keeps a one-line function body on its line only while the header (from `func` to the
+   * end of the signature) and the body fit in 100 bytes; a function the insertions push over that
+   * gets its body broken into lines, as gofmt would print it.
+   */
+  private breakLongBodies(ins: Insertion[]): void {
+    const text = this.api.text;
+    const grown = (from: number, to: number) => ins.reduce((k, i) => k + (i.pos > from && i.pos < to ? Buffer.byteLength(i.text) : 0), 0);
+    const fns = FUNC_NODES_LIST.flatMap((t) => this.api.root.descendantsOfType(t)).sort((a, b) => a.endIndex - a.startIndex - (b.endIndex - b.startIndex));
+    const broken: Node[] = [];
+    for (const fn of fns) {
+      const body = fn.childForFieldName('body');
+      if (!body || body.startPosition.row !== body.endPosition.row || body.descendantsOfType('comment').length) continue;
+      const header = text.slice(fn.startIndex, body.startIndex).trimEnd();
+      if (header.includes('\n')) continue;
+      const stmts = body.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+      if (stmts.length > 5) continue;
+      const size = Buffer.byteLength(header) + Buffer.byteLength(text.slice(body.startIndex + 1, body.endIndex - 1).trim());
+      if (size > GOFMT_ONE_LINE) continue;
+      const nested = broken.some((b) => contains(body, b));
+      if (!nested && size + grown(fn.startIndex, body.endIndex - 1) <= GOFMT_ONE_LINE) continue;
+      broken.push(fn);
+      const lineStart = text.lastIndexOf('\n', fn.startIndex - 1) + 1;
+      const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+      const lbrace = body.startIndex + 1;
+      const rbrace = body.endIndex - 1;
+      if (!stmts.length) {
+        this.api.replace(lbrace, rbrace, `\n${indent}`);
+        continue;
+      }
+      this.api.replace(lbrace, stmts[0].startIndex, `\n${indent}\t`);
+      for (let k = 1; k < stmts.length; k++) this.api.replace(stmts[k - 1].endIndex, stmts[k].startIndex, `\n${indent}\t`);
+      this.api.replace(stmts[stmts.length - 1].endIndex, rbrace, `\n${indent}`);
     }
   }
 
@@ -598,19 +640,19 @@ class FileRewrite {
   }
 }
 
-/** Puts texts in front of a parameter or argument list's items, in the list's own layout. */
-function insertFront(api: RewriteAPI, list: Node, texts: string[]): void {
-  const open = list.child(0)!;
+interface Insertion {
+  pos: number;
+  text: string;
+}
+
+/** Texts to put in front of a parameter or argument list's items, in the list's own layout. */
+function insertFront(text: string, list: Node, texts: string[]): Insertion {
+  const pos = list.child(0)!.endIndex;
   const its = items(list);
-  if (!its.length) {
-    api.insert(open.endIndex, texts.join(', '));
-  } else if (its[0].startPosition.row === open.startPosition.row) {
-    api.insert(open.endIndex, texts.join(', ') + ', ');
-  } else {
-    // One item per line: each new one gets its own line, indented like the first.
-    const text = api.text;
-    const lineStart = text.lastIndexOf('\n', its[0].startIndex - 1) + 1;
-    const indent = /^[ \t]*/.exec(text.slice(lineStart, its[0].startIndex))![0];
-    api.insert(open.endIndex, texts.map((t) => `\n${indent}${t},`).join(''));
-  }
+  if (!its.length) return { pos, text: texts.join(', ') };
+  if (its[0].startPosition.row === list.startPosition.row) return { pos, text: texts.join(', ') + ', ' };
+  // One item per line: each new one gets its own line, indented like the first.
+  const lineStart = text.lastIndexOf('\n', its[0].startIndex - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, its[0].startIndex))![0];
+  return { pos, text: texts.map((t) => `\n${indent}${t},`).join('') };
 }
