@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { cliPath, goEnv } from '../test/support/paths.js';
 import { deadline, describe, indent, run, type RunResult } from '../test/support/run.js';
-import { compareTrees, makeTempDir, removeTree, shortDiff } from '../test/support/tree.js';
+import { compareTrees, copyTree, makeTempDir, removeTree, shortDiff } from '../test/support/tree.js';
 
 export const DEFAULT_PKGS = ['net/http/...', 'database/sql/...', 'net/...', 'os/exec/...'];
 
@@ -33,12 +33,20 @@ export interface RoundTripOptions {
   goTimeoutMs?: number;
   /** All commands together (a test's budget: its timeouts must fire before the test runner's); default none. */
   budgetMs?: number;
+  /**
+   * Run goshift over a tree holding only src/go.mod and these directories of src (e.g. `database/sql`),
+   * instead of the whole module std, which goshift otherwise reads entirely to find callers. Much faster,
+   * and the same result when nothing outside these directories uses them. Builds and vets still run on
+   * the full copy, with these directories copied in after each stage.
+   */
+  srcSubset?: string[];
 }
 
 /**
- * The counts a CLI run reports. Parsed tolerantly from its stderr summary (`signatures moved: N`,
- * `call sites updated: N`, in any case, with `:` or `=` or nothing, or as `N signatures moved`),
- * because the summary's exact wording belongs to the CLI and may still change; null when not found.
+ * The counts a CLI run reports. Parsed tolerantly from its stderr summary: `signatures moved: N` or
+ * `N signatures moved` (the CLI currently prints `goshift: ..., 52 signatures moved, 131 call sites
+ * updated`), any case, `:` or `=` or nothing, because the wording belongs to the CLI and may still
+ * change; null when not found.
  */
 export interface Summary {
   signaturesMoved: number | null;
@@ -49,13 +57,13 @@ export function parseSummary(stderr: string): Summary {
   const num = (patterns: RegExp[]): number | null => {
     for (const re of patterns) {
       const m = re.exec(stderr);
-      if (m) return Number(m[1].replace(/[,_]/g, ''));
+      if (m) return Number(m[1]);
     }
     return null;
   };
   return {
-    signaturesMoved: num([/signatures?\s+moved\s*[:=]?\s*([\d,_]+)/i, /([\d,_]+)\s+signatures?\s+moved/i]),
-    callSitesUpdated: num([/call[\s-]*sites?\s+updated\s*[:=]?\s*([\d,_]+)/i, /([\d,_]+)\s+call[\s-]*sites?\s+updated/i]),
+    signaturesMoved: num([/signatures?[ \t]+moved[ \t]*[:=]?[ \t]*(\d+)/i, /(\d+)[ \t]+signatures?[ \t]+moved/i]),
+    callSitesUpdated: num([/call[ \t-]*sites?[ \t]+updated[ \t]*[:=]?[ \t]*(\d+)/i, /(\d+)[ \t]+call[ \t-]*sites?[ \t]+updated/i]),
   };
 }
 
@@ -93,6 +101,8 @@ export interface RoundTripResult {
   tmp: string;
   kept: boolean;
   pkgs: string[];
+  /** The directories of src goshift ran over, or null for all of src. */
+  srcSubset: string[] | null;
   stages: StageResult[];
   /** Files ctx-last changed. */
   changedByLast: string[];
@@ -135,8 +145,18 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
   const tmp = await makeTempDir('goshift-roundtrip-');
   const copy = path.join(tmp, 'go');
   const src = path.join(copy, 'src');
+  const subset = opts.srcSubset?.map((d) => d.replace(/^\/+|\/+$/g, '')).filter(Boolean);
+  // Where goshift runs: the full copy, or a tree with only src/go.mod and the subset.
+  const work = subset ? path.join(tmp, 'subset') : copy;
+  const workSrc = path.join(work, 'src');
+  // With a subset, comparisons look at src/go.mod and the subset only (GOROOT-relative paths either way).
+  const inScope = subset
+    ? (rel: string, isDir: boolean): boolean => rel === 'src' || rel === 'src/go.mod'
+      || subset.some((d) => rel === `src/${d}` || rel.startsWith(`src/${d}/`) || (isDir && `src/${d}`.startsWith(`${rel}/`)))
+    : () => true;
+  const skip = (rel: string, isDir: boolean) => !inScope(rel, isDir);
   const result = (): RoundTripResult => ({
-    goroot, tmp, kept: opts.keep, pkgs: opts.pkgs, stages, changedByLast, identical, notIdentical, failures,
+    goroot, tmp, kept: opts.keep, pkgs: opts.pkgs, srcSubset: subset ?? null, stages, changedByLast, identical, notIdentical, failures,
     ok: failures.length === 0, ms: Date.now() - started,
   });
   let changedByLast: string[] = [];
@@ -156,6 +176,18 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       failures.push(`copying GOROOT failed\n${indent(describe(cp))}`);
       return result();
     }
+    if (subset) {
+      await fs.mkdir(workSrc, { recursive: true });
+      await fs.copyFile(path.join(goroot, 'src', 'go.mod'), path.join(workSrc, 'go.mod'));
+      for (const d of subset) {
+        const from = path.join(goroot, 'src', d);
+        if (!(await fs.stat(from).catch(() => null))?.isDirectory()) {
+          failures.push(`--subset: ${from} is not a directory`);
+          return result();
+        }
+        await copyTree(from, path.join(workSrc, d));
+      }
+    }
     const env = goEnv({ GOROOT: copy, PATH: `${path.join(copy, 'bin')}${path.delimiter}${process.env.PATH ?? ''}` });
     // Guard: the go command must really use the copy, or every build below would check the original.
     const ge = await run('go', ['env', 'GOROOT'], { cwd: src, env, timeoutMs: budget.left(60_000) });
@@ -165,9 +197,9 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
     }
 
     const runStage = async (stage: Stage): Promise<StageResult> => {
-      log(`goshift -t ${stage} -w ${opts.pkgs.join(' ')}   (cwd ${src})`);
+      log(`goshift -t ${stage} -w ${opts.pkgs.join(' ')}   (cwd ${workSrc})`);
       const cli = await run(process.execPath, [cliPath(), '-t', stage, '-w', ...opts.pkgs], {
-        cwd: src, env, timeoutMs: budget.left(opts.cliTimeoutMs ?? 30 * 60_000),
+        cwd: workSrc, env, timeoutMs: budget.left(opts.cliTimeoutMs ?? 30 * 60_000),
       });
       await fs.writeFile(path.join(tmp, `${stage}.stdout`), cli.stdout);
       await fs.writeFile(path.join(tmp, `${stage}.stderr`), cli.stderr);
@@ -176,7 +208,9 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       // -w without --check exits 0, or 2 on errors; anything else is a failure too.
       if (cli.code !== 0) failures.push(`goshift -t ${stage} -w exited ${cli.code ?? cli.signal ?? 'abnormally'}${cli.timedOut ? ' (timed out)' : ''}\n${indent(describe(cli))}`);
       log('  comparing with the original');
-      const differing = (await compareTrees(goroot, copy)).map((d) => d.path);
+      const differing = (await compareTrees(goroot, work, skip)).map((d) => d.path);
+      // The builds run on the full copy: bring the subset's current state there.
+      if (subset) for (const d of subset) await copyTree(path.join(workSrc, d), path.join(src, d));
       log(`  ${differing.length} file(s) differ from the original`);
       const st: StageResult = { stage, cli, summary, differing, checks: [] };
       stages.push(st);
@@ -215,7 +249,7 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       if (!changedByLast.includes(f)) why.push('not changed by ctx-last: changed by ctx-first only');
       const [a, b] = await Promise.all([
         fs.readFile(path.join(goroot, f)).catch(() => null),
-        fs.readFile(path.join(copy, f)).catch(() => null),
+        fs.readFile(path.join(work, f)).catch(() => null),
       ]);
       if (!a) why.push('not in the original GOROOT (created by the round trip)');
       else if (!b) why.push('missing from the copy (deleted by the round trip)');
@@ -251,7 +285,8 @@ function secs(ms: number): string {
 /** The round trip's outcome as text for a terminal or a test log. */
 export function formatRoundTrip(r: RoundTripResult, maxFiles = 50): string {
   const out: string[] = [];
-  out.push(`goshift std round trip over ${r.goroot} (${r.pkgs.join(' ')}) in ${secs(r.ms)}`);
+  out.push(`goshift std round trip over ${r.goroot} (${r.pkgs.join(' ')}) in ${secs(r.ms)}`
+    + (r.srcSubset ? `; goshift saw only src/go.mod and src/{${r.srcSubset.join(',')}}` : ''));
   for (const s of r.stages) {
     out.push(`${s.stage}: ${s.cli.code === null ? 'killed' : `exit ${s.cli.code}`} in ${secs(s.cli.ms)}; `
       + `signatures moved: ${s.summary.signaturesMoved ?? '? (not found in stderr)'}, `
@@ -270,6 +305,6 @@ export function formatRoundTrip(r: RoundTripResult, maxFiles = 50): string {
     out.push(`FAILED (${r.failures.length}):`);
     for (const f of r.failures) out.push(indent(f, '  '));
   }
-  out.push(r.kept ? `kept: ${r.tmp} (go/ is the copy; <stage>.stderr the CLI's output)` : '');
+  out.push(r.kept ? `kept: ${r.tmp} (go/ is the copy${r.srcSubset ? ', subset/ the tree goshift ran in' : ''}; <stage>.stderr the CLI's output)` : '');
   return out.join('\n').replace(/\n$/, '');
 }
