@@ -97,17 +97,32 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   };
   findCandidates(prog.parsed);
   // 3. Files that mention a candidate's name may reference it: their packages are analysed too.
-  if (names.size) loadMentioning(wordsRe([...names]));
+  // What leads to a candidate without naming it (a function returning a changing func type, a
+  // field or var of one, the receiver type of a changing method) is named in its turn, to a fixpoint.
+  for (const id of candidates.keys()) {
+    const sl = linker.slots.get(id)!;
+    if (sl.kind === 'method') {
+      const recv = sl.node.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type')?.text.replace(/[*()]|\[.*\]/g, '');
+      if (recv) names.add(recv);
+    } else if (sl.kind === 'imethod') {
+      for (let n = sl.node.parent; n; n = n.parent) if (n.type === 'type_spec') names.add(n.childForFieldName('name')!.text);
+    }
+  }
+  for (let round = 0; round < 10 && names.size; round++) {
+    const re = wordsRe([...names]);
+    loadMentioning(re);
+    const before = names.size;
+    for (const f of prog.parsed) if (re.test(f.pf.text)) for (const name of namesLeadingTo(f, re)) names.add(name);
+    if (names.size === before) break;
+  }
+  const relevant = names.size ? wordsRe([...names, 'context', ...aliases]) : wordsRe(['context', ...aliases]);
 
-  // 4. Link: declarations, interfaces, then every body.
+  // 4. Link: declarations, interfaces, then every body that mentions something relevant
+  // (the others are there for their declarations' types only).
   const pkgs = prog.loadedPackages();
   for (const p of pkgs) linker.declare(p);
   linker.linkInterfaces(pkgs);
-  const walked = new Set<GoFile>();
-  for (const p of pkgs) for (const f of p.files) {
-    linker.walkFile(f);
-    walked.add(f);
-  }
+  for (const p of pkgs) for (const f of p.files) if (relevant.test(f.pf.text)) linker.walkFile(f);
   // Packages loaded lazily while resolving types are declared (twins, pins) but need no walk:
   // they mention neither a context nor a candidate name.
   for (const p of prog.loadedPackages()) if (!pkgs.includes(p)) linker.declare(p);
@@ -134,6 +149,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     if (l) l.push(why);
     else blocked.set(root, [why]);
   };
+  if (process.env.GOSHIFT_DEBUG_UNRESOLVED) for (const u of linker.unresolved) process.stderr.write(`unresolved: ${u.why.file}:${u.why.line}: ${u.why.reason}\n`);
   linker.poisonUnresolved(new Set(roots.keys()), block);
   for (const b of prog.broken) {
     const t = b.text;
@@ -274,8 +290,36 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   report.filesChanged = changes.length;
   report.filesParsed = prog.parseCount;
   report.errors.push(...prog.errors.filter((e) => !report.errors.some((x) => x.file === e.file && x.message === e.message)));
-  void walked;
   return { changes, report };
+}
+
+/** Names of top-level declarations (and struct fields) whose type mentions one of the words. */
+function namesLeadingTo(f: GoFile, re: RegExp): string[] {
+  const out: string[] = [];
+  for (const d of f.pf.root.namedChildren) {
+    switch (d.type) {
+      case 'function_declaration':
+      case 'method_declaration': {
+        const sig = `${d.childForFieldName('parameters')?.text ?? ''} ${d.childForFieldName('result')?.text ?? ''}`;
+        if (re.test(sig)) out.push(d.childForFieldName('name')!.text);
+        break;
+      }
+      case 'type_declaration':
+        for (const spec of d.namedChildren) {
+          const tn = spec.childForFieldName('type');
+          if (!tn || !re.test(tn.text)) continue;
+          out.push(spec.childForFieldName('name')!.text);
+          for (const fd of tn.descendantsOfType('field_declaration')) {
+            if (re.test(fd.childForFieldName('type')?.text ?? '')) for (const n of fd.childrenForFieldName('name')) out.push(n.text);
+          }
+        }
+        break;
+      case 'var_declaration':
+        for (const spec of d.descendantsOfType('var_spec')) if (re.test(spec.text)) for (const n of spec.childrenForFieldName('name')) out.push(n.text);
+        break;
+    }
+  }
+  return out;
 }
 
 function importPathOf(prog: Program, sf: SourceFile): string {

@@ -6,7 +6,7 @@
 // poisons a set: it is then left entirely alone.
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
-import type { FuncDecl, GoFile, GType, Package, Program, Sig } from './program.js';
+import type { FuncDecl, GoFile, GType, Package, Program, Sig, VarDecl } from './program.js';
 import { BUILTIN_FUNCS, paramsOf, sigOfDecl, unknown } from './program.js';
 
 export type SlotKind = 'func' | 'method' | 'imethod' | 'functype' | 'literal';
@@ -42,6 +42,8 @@ interface Unresolved {
   name: string | null; // selector or identifier name; null for other expressions
   selector: boolean;
   argc: number;
+  /** The only argument is a call, which may return several values. */
+  spreadCall: boolean;
   why: Why;
 }
 
@@ -194,8 +196,10 @@ export class Linker {
    * Interfaces whose method sets include another's are linked too (assignability).
    */
   linkInterfaces(pkgs: Package[]): void {
+    const shape = (sig: Sig) => paramsOf(sig.params).map((p) => (this.prog.isContextType(p.typeNode, sig.file, sig.tparams) ? 'C' : p.variadic ? 'V' : 'x')).join('');
     const ifaces: { pkg: Package; name: string; methods: Map<string, { node: Node; sig: Sig }> }[] = [];
-    const concretes: { pkg: Package; name: string }[] = [];
+    // Concrete types by method name (declared or promoted).
+    const byMethod = new Map<string, { pkg: Package; name: string; names: Set<string> }[]>();
     for (const pkg of pkgs) {
       for (const [name] of pkg.types) {
         const t: GType = { k: 'named', pkg, name };
@@ -203,43 +207,38 @@ export class Linker {
         if (u.k === 'iface') {
           const ms = this.prog.ifaceMethods(t);
           if (ms && ms.size) ifaces.push({ pkg, name, methods: ms });
-        } else if (pkg.methods.has(name) || u.k === 'struct') concretes.push({ pkg, name });
+          continue;
+        }
+        const names = this.prog.methodNames(pkg, name);
+        for (const m of names) {
+          const l = byMethod.get(m);
+          if (l) l.push({ pkg, name, names });
+          else byMethod.set(m, [{ pkg, name, names }]);
+        }
       }
     }
-    // Only interfaces with a method that takes parameters can matter; index by method name.
-    const byMethod = new Map<string, typeof ifaces>();
-    for (const i of ifaces) for (const m of i.methods.keys()) {
-      const l = byMethod.get(m);
-      if (l) l.push(i);
-      else byMethod.set(m, [i]);
+    // Only interface methods with a context parameter can hold a candidate: link just those.
+    const ifaceByMethod = new Map<string, typeof ifaces>();
+    for (const I of ifaces) for (const m of I.methods.keys()) {
+      const l = ifaceByMethod.get(m);
+      if (l) l.push(I);
+      else ifaceByMethod.set(m, [I]);
     }
-    const shape = (sig: Sig) => paramsOf(sig.params).map((p) => (this.prog.isContextType(p.typeNode, sig.file, sig.tparams) ? 'C' : p.variadic ? 'V' : 'x')).join('');
     for (const I of ifaces) {
       for (const [mname, im] of I.methods) {
-        if (im.sig.params.namedChildCount === 0) continue;
-        const iid = this.slotOf(im.sig);
         const ishape = shape(im.sig);
-        // Other interfaces that contain all of I's methods can be assigned to I.
-        for (const J of byMethod.get(mname) ?? []) {
-          if (J === I) continue;
-          if ([...I.methods.keys()].every((k) => J.methods.has(k))) {
-            const jm = J.methods.get(mname)!;
-            if (shape(jm.sig) === ishape) this.union(iid, this.slotOf(jm.sig));
-          }
+        if (!ishape.includes('C')) continue;
+        const iid = this.slotOf(im.sig);
+        // Interfaces that contain all of I's methods can be assigned to I.
+        for (const J of ifaceByMethod.get(mname) ?? []) {
+          if (J === I || ![...I.methods.keys()].every((k) => J.methods.has(k))) continue;
+          const jm = J.methods.get(mname)!;
+          if (shape(jm.sig) === ishape) this.union(iid, this.slotOf(jm.sig));
         }
-        for (const C of concretes) {
-          const ct: GType = { k: 'ptr', elem: { k: 'named', pkg: C.pkg, name: C.name } };
-          const m = this.prog.member(ct, mname);
-          if (m.k !== 'method') continue;
-          let all = true;
-          for (const k of I.methods.keys()) {
-            const mk = this.prog.member(ct, k);
-            if (mk.k !== 'method' && mk.k !== 'imethod') {
-              all = false;
-              break;
-            }
-          }
-          if (all && shape(m.sig) === ishape) this.union(iid, this.slotOf(m.sig));
+        for (const C of byMethod.get(mname) ?? []) {
+          if (![...I.methods.keys()].every((k) => C.names.has(k))) continue;
+          const m = this.prog.member({ k: 'ptr', elem: { k: 'named', pkg: C.pkg, name: C.name } }, mname);
+          if ((m.k === 'method' || m.k === 'imethod') && shape(m.sig) === ishape) this.union(iid, this.slotOf(m.sig));
         }
       }
     }
@@ -441,7 +440,14 @@ export class Linker {
         for (const c of n.namedChildren) this.expr(c, s, file);
         return;
       case 'type_declaration':
-        // Local types: not modelled; their methods cannot exist. Func types inside are slots like any other.
+        // Local types cannot have methods: a local name stands for its underlying type.
+        for (const spec of n.namedChildren) {
+          if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
+          const nm = spec.childForFieldName('name')?.text;
+          const tn = spec.childForFieldName('type');
+          if (nm && tn) s.set(nm, () => ({ k: 'type', t: this.prog.typeOfTypeNode(tn, file, s.tp()) }));
+          if (tn) this.expr(tn, s, file);
+        }
         return;
       default:
         for (const c of n.namedChildren) {
@@ -470,6 +476,7 @@ export class Linker {
         if (t.k === 'map') return i === 0 ? t.key : t.elem;
         if (t.k === 'chan') return t.elem;
         if (t.k === 'basic') return i === 0 ? { k: 'basic', name: 'int' } : { k: 'basic', name: 'rune' };
+        if (t.k === 'foreign') return { k: 'foreign', what: `element of ${t.what}` };
         return unknown('range over an unknown type');
       }),
     );
@@ -488,6 +495,7 @@ export class Linker {
           }
           const t = this.typeOf(r, s, file);
           if (t.k === 'tuple') return t.elems[i] ?? unknown('tuple');
+          if (t.k === 'foreign') return t;
           return i === 0 ? t : unknown('multi-value');
         }),
       );
@@ -608,7 +616,7 @@ export class Linker {
       const ot = this.typeOf(op, s, file);
       if (ot.k === 'func' || ot.k === 'mexpr') target = op;
     }
-    const ft = this.typeOf(target, s, file);
+    const ft = this.calleeType(n, target, s, file);
     const where = (reason: string) => this.why(file, n, reason);
     if (ft.k === 'type') {
       // A conversion: the argument flows into the type.
@@ -639,7 +647,7 @@ export class Linker {
     }
     // Unknown target.
     const name = target.type === 'selector_expression' ? target.childForFieldName('field')!.text : target.type === 'identifier' ? target.text : null;
-    this.unresolved.push({ name, selector: target.type === 'selector_expression', argc: args.length, why: where(`cannot determine what ${name ?? 'this call'} is (${ft.k === 'unknown' ? ft.why : ft.k})`) });
+    this.unresolved.push({ name, selector: target.type === 'selector_expression', argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(`cannot determine what ${name ?? 'this call'} is (${ft.k === 'unknown' ? ft.why : ft.k})`) });
     for (const a of args) this.flow(argExpr(a), unknown('argument of an unresolved call'), s, file);
   }
 
@@ -743,6 +751,7 @@ export class Linker {
         const name = n.text;
         const local = s.lookup(name);
         if (local) return local();
+        if (s.tp()?.has(name)) return { k: 'type', t: prog.typeOfTypeNode(n, file, s.tp()) };
         return this.pkgLevel(file.pkg, file, name);
       }
       case 'parenthesized_expression':
@@ -823,7 +832,7 @@ export class Linker {
           const ot = this.typeOf(op, s, file, depth + 1);
           if (ot.k === 'func' || ot.k === 'mexpr') target = op;
         }
-        const ft = this.typeOf(target, s, file, depth + 1);
+        const ft = this.calleeType(n, target, s, file, depth + 1);
         if (ft.k === 'type') return ft.t;
         const fu = ft.k === 'named' ? prog.underlying(ft) : ft;
         if (fu.k === 'func' || fu.k === 'mexpr') {
@@ -835,7 +844,10 @@ export class Linker {
         if (fu.k === 'foreign') {
           // A foreign generic function hands back what it is given (slices.Clone(stores)[0]):
           // its result is only surely foreign when no argument may carry a workspace type.
-          if (target !== fn) return unknown(`result of ${fu.what} with explicit type arguments`);
+          // Methods have no type parameters of their own.
+          const isPkgFunc = target.type === 'selector_expression' && this.typeOf(target.childForFieldName('operand')!, s, file, depth + 1).k === 'pkg';
+          if (!isPkgFunc && target.type !== 'identifier') return { k: 'foreign', what: `result of ${fu.what}` };
+          if (target !== fn || n.childForFieldName('type_arguments')) return unknown(`result of ${fu.what} with explicit type arguments`);
           if (args.some((a) => prog.mayHoldOurs(this.typeOf(a.type === 'variadic_argument' ? a.namedChildren[0] : a, s, file, depth + 1)))) {
             return unknown(`result of ${fu.what}, which may be generic over a workspace type`);
           }
@@ -864,7 +876,11 @@ export class Linker {
         if (op === '&') return { k: 'ptr', elem: xt };
         if (op === '*') {
           if (xt.k === 'type') return { k: 'type', t: { k: 'ptr', elem: xt.t } };
-          return xt.k === 'ptr' ? xt.elem : unknown('dereference');
+          if (xt.k === 'ptr') return xt.elem;
+          // *[N]T, *C.char, *pkg.T of a foreign package: types written as expressions.
+          if (xt.k === 'foreign') return xt; // a foreign value or a foreign type: foreign either way
+          if (x.type === 'composite_literal' || x.type === 'index_expression' || xt.k === 'pkg') return { k: 'type', t: unknown('pointer type') };
+          return unknown('dereference');
         }
         if (op === '<-') {
           const u = prog.underlying(xt);
@@ -908,12 +924,42 @@ export class Linker {
       case 'struct_type':
       case 'generic_type':
       case 'qualified_type':
-      case 'type_identifier':
+      case 'type_identifier': {
+        // tree-sitter reads `pkg.F[int]` and `F[K, V]` in expressions as types; they may be functions.
+        const base = n.type === 'generic_type' ? n.childForFieldName('type')! : n;
+        if (base.type === 'type_identifier' || base.type === 'identifier') {
+          const v = this.typeOf({ type: 'identifier', text: base.text } as Node, s, file, depth + 1);
+          if (v.k === 'func' || v.k === 'unknown' && !s.tp()?.has(base.text)) return v;
+        } else if (base.type === 'qualified_type') {
+          const pkgName = base.childForFieldName('package')!.text;
+          const ip = s.lookup(pkgName) ? undefined : file.imports.get(pkgName);
+          if (ip && prog.isOurs(ip)) {
+            const pkg = prog.pkg(ip);
+            const v = pkg ? this.pkgLevel(pkg, pkg.files[0], base.childForFieldName('name')!.text, true) : undefined;
+            if (v && v.k !== 'type') return v;
+          } else if (ip) return { k: 'foreign', what: `${ip}.${base.childForFieldName('name')!.text}` };
+        }
+        return { k: 'type', t: prog.typeOfTypeNode(n, file, s.tp()) };
+      }
       case 'parenthesized_type':
         return { k: 'type', t: prog.typeOfTypeNode(n, file, s.tp()) };
       default:
         return unknown(n.type);
     }
+  }
+
+  /**
+   * The type of what a call calls. tree-sitter reads `fs[i](x)` as a generic call with type
+   * arguments `[i]`: when the callee is no function, that is an index into a slice or map of funcs.
+   */
+  private calleeType(call: Node, target: Node, s: Scope, file: GoFile, depth = 0): GType {
+    const ft = this.typeOf(target, s, file, depth + 1);
+    if (!call.childForFieldName('type_arguments') || ft.k === 'func' || ft.k === 'mexpr' || ft.k === 'type' || ft.k === 'unknown') return ft;
+    const u = this.prog.underlying(ft.k === 'ptr' ? ft.elem : ft);
+    if (u.k === 'slice' || u.k === 'map') return u.elem;
+    if (u.k === 'named' || u.k === 'func') return u;
+    if (u.k === 'foreign') return { k: 'foreign', what: `element of ${u.what}` };
+    return unknown(`index of a ${u.k}`);
   }
 
   /** A package-level name (or import, or universe name) seen from a file. */
@@ -924,6 +970,21 @@ export class Linker {
     const v = pkg.vars.get(name);
     if (v) {
       const vd = v[0];
+      const memo = this.varTypes.get(vd);
+      if (memo) return memo;
+      this.varTypes.set(vd, unknown('recursive var'));
+      const t = this.varType(vd, name);
+      this.varTypes.set(vd, t);
+      return t;
+    }
+    return this.pkgLevelRest(pkg, file, name, qualified);
+  }
+
+  private readonly varTypes = new Map<VarDecl, GType>();
+
+  private varType(vd: VarDecl, name: string): GType {
+    const prog = this.prog;
+    {
       if (vd.typeNode) return prog.typeOfTypeNode(vd.typeNode, vd.file);
       const vals = vd.value?.namedChildren ?? [];
       const top = new Scope(null, null);
@@ -933,8 +994,13 @@ export class Linker {
       }
       return vals[vd.index] ? this.typeOf(vals[vd.index], top, vd.file) : unknown(`var ${name}`);
     }
+  }
+
+  private pkgLevelRest(pkg: Package, file: GoFile, name: string, qualified: boolean): GType {
+    const prog = this.prog;
     if (pkg.types.has(name)) return { k: 'type', t: prog.lookupTypeName(pkg.files[0] ?? file, name) };
-    if (pkg.consts.has(name)) return unknown(`const ${name}`);
+    const ct = pkg.consts.get(name);
+    if (ct !== undefined) return ct ? prog.typeOfTypeNode(ct.typeNode, ct.file) : unknown(`untyped const ${name}`);
     if (qualified) return unknown(`${pkg.importPath}.${name} not found`);
     const ip = file.imports.get(name);
     if (ip) return { k: 'pkg', path: ip };
@@ -965,14 +1031,14 @@ export class Linker {
         }
       }
     }
-    const fits = (sl: Slot, argc: number) => {
+    const fits = (sl: Slot, u: Unresolved) => {
       const ps = paramsOf(sl.params);
       const variadic = ps.length > 0 && ps[ps.length - 1].variadic;
-      return variadic ? argc >= ps.length - 1 : argc === ps.length || argc === 1;
+      return (variadic ? u.argc >= ps.length - 1 : u.argc === ps.length) || u.spreadCall;
     };
     for (const u of this.unresolved) {
       const cands = u.selector ? byName.get(u.name ?? '') ?? [] : [...(byName.get(u.name ?? '') ?? []).filter((x) => x.kind === 'functype'), ...values];
-      for (const sl of cands) if (fits(sl, u.argc)) poison(this.find(sl.id), u.why);
+      for (const sl of cands) if (fits(sl, u)) poison(this.find(sl.id), u.why);
     }
   }
 

@@ -54,7 +54,8 @@ export class Package {
   readonly types = new Map<string, TypeDecl[]>();
   readonly methods = new Map<string, Map<string, FuncDecl[]>>();
   readonly vars = new Map<string, VarDecl[]>();
-  readonly consts = new Set<string>();
+  /** Constants: their explicit (or inherited, in a const block) type, or null when untyped. */
+  readonly consts = new Map<string, { typeNode: Node; file: GoFile } | null>();
   readonly files: GoFile[] = [];
   constructor(
     readonly key: string,
@@ -267,7 +268,16 @@ export class Program {
           }
           break;
         case 'const_declaration':
-          for (const spec of specsOf(top, 'const_spec')) for (const n of spec.childrenForFieldName('name')) pkg.consts.add(n.text);
+        {
+          // In a const block, a spec without type or value repeats the previous one's.
+          let last: { typeNode: Node; file: GoFile } | null = null;
+          for (const spec of specsOf(top, 'const_spec')) {
+            const tn = spec.childForFieldName('type');
+            if (tn) last = { typeNode: tn, file: gf };
+            else if (spec.childForFieldName('value')) last = null;
+            for (const n of spec.childrenForFieldName('name')) pkg.consts.set(n.text, last);
+          }
+        }
           break;
         case 'comment': {
           const m = /^\/\/go:linkname\s+(\S+)/.exec(top.text) ?? /^\/\/export\s+(\S+)/.exec(top.text);
@@ -362,6 +372,7 @@ export class Program {
   }
 
   lookupTypeName(file: GoFile, name: string, depth = 0): GType {
+    if (name === 'Context' && CONTEXT_PATHS.has(file.pkg.importPath)) return { k: 'context' };
     const td = file.pkg.types.get(name);
     if (td) return this.namedOrAlias(file.pkg, td[0], depth);
     for (const ip of file.dotImports) {
@@ -428,23 +439,10 @@ export class Program {
       return this.memberOfUnderlying(uu, name, depth + 1);
     }
     if (u.k === 'struct') {
-      const embedded: GType[] = [];
-      const list = u.node.namedChildren.find((c) => c.type === 'field_declaration_list');
-      for (const f of list?.namedChildren ?? []) {
-        if (f.type !== 'field_declaration') continue;
-        const names = f.childrenForFieldName('name');
-        const tn = f.childForFieldName('type');
-        if (names.length) {
-          if (names.some((n) => n.text === name)) return { k: 'field', t: this.typeOfTypeNode(tn, u.file, u.tparams) };
-        } else if (tn) {
-          // Embedded field: its name is the type's name; tree-sitter puts a `*` outside the type field.
-          let et = this.typeOfTypeNode(tn, u.file, u.tparams);
-          if (f.children.some((c) => c.type === '*')) et = { k: 'ptr', elem: et };
-          if (embeddedName(tn) === name) return { k: 'field', t: et };
-          embedded.push(et);
-        }
-      }
-      return this.promoted(embedded, name, depth);
+      const table = this.fieldTable(u);
+      const f = table.fields.get(name);
+      if (f) return { k: 'field', t: f() };
+      return this.promoted(table.embedded.map((e) => e()), name, depth);
     }
     if (u.k === 'iface') {
       const embedded: GType[] = [];
@@ -464,6 +462,68 @@ export class Program {
     if (u.k === 'foreign' || u.k === 'basic' || u.k === 'context') return { k: 'foreign', what: u.k === 'foreign' ? u.what : u.k === 'basic' ? u.name : 'context.Context' };
     if (u.k === 'unknown') return { k: 'unknown', why: u.why };
     return { k: 'unknown', why: `no member ${name} on a ${u.k}` };
+  }
+
+  private readonly fieldTables = new Map<number, { fields: Map<string, () => GType>; embedded: (() => GType)[] }>();
+
+  /** The fields of a struct type, read from the tree once; types resolved lazily. */
+  private fieldTable(u: Extract<GType, { k: 'struct' }>): { fields: Map<string, () => GType>; embedded: (() => GType)[] } {
+    const key = u.tparams ? -1 : u.node.id;
+    const have = key >= 0 ? this.fieldTables.get(key) : undefined;
+    if (have) return have;
+    const fields = new Map<string, () => GType>();
+    const embedded: (() => GType)[] = [];
+    const lazy = (f: () => GType) => {
+      let memo: GType | undefined;
+      return () => (memo ??= f());
+    };
+    const list = u.node.namedChildren.find((c) => c.type === 'field_declaration_list');
+    for (const f of list?.namedChildren ?? []) {
+      if (f.type !== 'field_declaration') continue;
+      const names = f.childrenForFieldName('name');
+      const tn = f.childForFieldName('type');
+      if (names.length) {
+        const t = lazy(() => this.typeOfTypeNode(tn, u.file, u.tparams));
+        for (const n of names) fields.set(n.text, t);
+      } else if (tn) {
+        // Embedded field: its name is the type's name; tree-sitter puts a `*` outside the type field.
+        const star = f.children.some((c) => c.type === '*');
+        const et = lazy(() => {
+          const t = this.typeOfTypeNode(tn, u.file, u.tparams);
+          return star ? { k: 'ptr', elem: t } : t;
+        });
+        fields.set(embeddedName(tn), et);
+        embedded.push(et);
+      }
+    }
+    const table = { fields, embedded };
+    if (key >= 0) this.fieldTables.set(key, table);
+    return table;
+  }
+
+  private readonly nameSets = new Map<string, Set<string>>();
+
+  /** Names of all methods of a named type (declared and promoted through embedding), for cheap interface checks. */
+  methodNames(pkg: Package, name: string, depth = 0): Set<string> {
+    const key = `${pkg.key}\u0000${name}`;
+    const have = this.nameSets.get(key);
+    if (have) return have;
+    const out = new Set<string>(pkg.methods.get(name)?.keys() ?? []);
+    this.nameSets.set(key, out);
+    if (depth < 6) {
+      const u = this.underlying({ k: 'named', pkg, name });
+      if (u.k === 'struct') {
+        for (const e of this.fieldTable(u).embedded) {
+          let t = e();
+          if (t.k === 'ptr') t = t.elem;
+          if (t.k === 'named') for (const m of this.methodNames(t.pkg, t.name, depth + 1)) out.add(m);
+          else if (t.k === 'iface') for (const m of this.ifaceMethods(t)?.keys() ?? []) out.add(m);
+        }
+      } else if (u.k === 'iface') {
+        for (const m of this.ifaceMethods(u)?.keys() ?? []) out.add(m);
+      }
+    }
+    return out;
   }
 
   private promoted(embedded: GType[], name: string, depth: number): Member {

@@ -1,7 +1,7 @@
 // Reading and parsing one Go file: bytes in, a tree (or a located parse error) out.
 import { readFileSync } from 'node:fs';
 import Parser from 'tree-sitter';
-import Go from 'tree-sitter-go';
+import Go from 'tree-sitter-go-goshift';
 import type { SourceFile } from './types.js';
 
 export type Node = Parser.SyntaxNode;
@@ -50,14 +50,23 @@ export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string 
   try {
     return { bytes: readFileSync(sf.abs) };
   } catch (e) {
-    return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    const err = e as NodeJS.ErrnoException;
+    const why: Record<string, string> = {
+      ENOENT: 'no such file or directory (removed during the run?)',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EISDIR: 'is a directory',
+      ELOOP: 'symlink loop (too many levels of symbolic links)',
+      EIO: 'input/output error',
+    };
+    return { error: `cannot read: ${(err.code && why[err.code]) ?? err.message ?? String(e)}` };
   }
 }
 
 export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
   const { text, encoding } = decode(bytes);
-  // The callback form has no size limit and does not copy the whole string at once.
-  const tree = getParser().parse((i: number) => text.slice(i, i + 65536));
+  // A string input (not the callback form) lets node.text slice the string directly.
+  const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16) });
   const root = tree.rootNode;
   const pf: ParsedFile = { sf, bytes, text, encoding, tree, root, generated: isGenerated(text, root) };
   if (root.hasError) pf.error = firstError(root);
