@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { cliPath, goEnv } from '../test/support/paths.js';
-import { deadline, describe, indent, run, type RunResult } from '../test/support/run.js';
+import { clipLines, deadline, describe, indent, run, type RunResult } from '../test/support/run.js';
 import { compareTrees, copyTree, makeTempDir, removeTree, shortDiff } from '../test/support/tree.js';
 
 export const DEFAULT_PKGS = ['net/http/...', 'database/sql/...', 'net/...', 'os/exec/...'];
@@ -255,7 +255,7 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       else if (!b) why.push('missing from the copy (deleted by the round trip)');
       else why.push(...firstHunk(shortDiff(f, a, b, 200, ['orig', 'copy'])));
       const rel = f.startsWith('src/') ? f.slice('src/'.length) : f;
-      for (const s of stages) for (const l of linesAbout(s.cli.stderr, rel)) why.push(`${s.stage} said: ${l.trim()}`);
+      for (const s of stages) for (const l of linesAbout(s.cli.stderr, rel)) why.push(clipLines(`${s.stage} said: ${l.trim()}`, 300));
       notIdentical.push({ path: f, why });
     }
     return result();

@@ -112,9 +112,14 @@ export function describe(r: RunResult, lines = 40): string {
     : r.signal ? `killed by ${r.signal}`
     : `exit ${r.code}`;
   const parts = [`$ ${[r.cmd, ...r.args].map(quote).join(' ')}   (cwd ${r.cwd}; ${how})`];
-  if (r.stdout.trim()) parts.push(`stdout:\n${indent(head(r.stdout, lines))}`);
-  if (r.stderr.trim()) parts.push(`stderr:\n${indent(tail(r.stderr, lines))}`);
+  if (r.stdout.trim()) parts.push(`stdout:\n${indent(clipLines(head(r.stdout, lines)))}`);
+  if (r.stderr.trim()) parts.push(`stderr:\n${indent(clipLines(tail(r.stderr, lines)))}`);
   return parts.join('\n');
+}
+
+/** Cuts every line longer than max characters (some reports put a whole list on one line). */
+export function clipLines(text: string, max = 400): string {
+  return text.split('\n').map((l) => (l.length <= max ? l : `${l.slice(0, max)} ... (${l.length - max} more characters)`)).join('\n');
 }
 
 export function indent(text: string, by = '    '): string {
