@@ -31,6 +31,10 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     generated: [],
   };
   const reorderers = transforms.filter((t) => t.reorder);
+  const t0 = Date.now();
+  const phase = (name: string) => {
+    if (process.env.GOSHIFT_DEBUG_TIMING) process.stderr.write(`timing: ${name}: ${Date.now() - t0} ms, ${prog.parseCount} files parsed, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`);
+  };
   const prog = new Program(ws.files);
 
   // 1. Read every file once; only packages that mention a context can declare a ctx parameter.
@@ -57,7 +61,8 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       if (sfs.some((sf) => re.test(texts.get(sf.abs) ?? ''))) prog.load(ip);
     }
   };
-  loadMentioning(/\bcontext\b/);
+  // A file declaring a context parameter imports context (or uses an alias declared by a file that does).
+  loadMentioning(/"(?:golang\.org\/x\/net\/)?context"/);
   // Aliases of context.Context (type Ctx = context.Context) count as context mentions too.
   const aliases = new Set<string>();
   for (const pkg of prog.loadedPackages()) {
@@ -68,6 +73,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   const rewriters = transforms.filter((t) => t.rewriteFile);
   for (const t of rewriters) if (t.mentions) loadMentioning(t.mentions);
 
+  phase('read+context packages');
   // 2. Candidate signatures: parameter lists with a context that a transform wants to move.
   const linker = new Linker(prog);
   const candidates = new Map<string, { slot: string; order: number[] }>();
@@ -96,6 +102,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
   };
   findCandidates(prog.parsed);
+  phase('candidates');
   // 3. Files that mention a candidate's name may reference it: their packages are analysed too.
   // What leads to a candidate without naming it (a function returning a changing func type, a
   // field or var of one, the receiver type of a changing method) is named in its turn, to a fixpoint.
@@ -115,18 +122,26 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     for (const f of prog.parsed) if (re.test(f.pf.text)) for (const name of namesLeadingTo(f, re)) names.add(name);
     if (names.size === before) break;
   }
-  const relevant = names.size ? wordsRe([...names, 'context', ...aliases]) : wordsRe(['context', ...aliases]);
+  const ctxImport = /"(?:golang\.org\/x\/net\/)?context"/;
+  const namesRe = names.size || aliases.size ? wordsRe([...names, ...aliases]) : null;
+  const relevant = { test: (t: string) => ctxImport.test(t) || (namesRe?.test(t) ?? false) };
 
+  phase('names fixpoint');
   // 4. Link: declarations, interfaces, then every body that mentions something relevant
   // (the others are there for their declarations' types only).
   const pkgs = prog.loadedPackages();
   for (const p of pkgs) linker.declare(p);
   linker.linkInterfaces(pkgs);
-  for (const p of pkgs) for (const f of p.files) if (relevant.test(f.pf.text)) linker.walkFile(f);
+  // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or
+  // spells the context type: a literal or func type with a context parameter must see its own calls.
+  const declRe = wordsRe([...names, ...aliases, 'context', 'Context']);
+  const declRelevant = (t: string) => declRe.test(t);
+  for (const p of pkgs) for (const f of p.files) if (relevant.test(f.pf.text)) linker.walkFile(f, declRelevant);
   // Packages loaded lazily while resolving types are declared (twins, pins) but need no walk:
   // they mention neither a context nor a candidate name.
   for (const p of prog.loadedPackages()) if (!pkgs.includes(p)) linker.declare(p);
 
+  phase('link+walk');
   // 5. Sets.
   const roots = new Map<string, string[]>();
   for (const id of candidates.keys()) {
@@ -208,6 +223,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     plans.push({ root, order: first.order, members });
   }
 
+  phase('sets');
   // 6. Edits, innermost lists first so that moved text carries its own edits.
   interface Edit {
     list: Node;
@@ -287,6 +303,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     if (f.pf.generated) report.generated.push(f.sf.rel);
   }
   changes.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
+  phase('edits');
   report.filesChanged = changes.length;
   report.filesParsed = prog.parseCount;
   report.errors.push(...prog.errors.filter((e) => !report.errors.some((x) => x.file === e.file && x.message === e.message)));

@@ -245,9 +245,11 @@ export class Linker {
   }
 
   /** Walks every body and package-level initializer of a file. */
-  walkFile(file: GoFile): void {
+  walkFile(file: GoFile, relevant?: (text: string) => boolean): void {
     const top = new Scope(null, null);
     for (const d of file.pf.root.namedChildren) {
+      // A declaration that names nothing relevant can neither reference nor pass on a candidate.
+      if (relevant && (d.type === 'function_declaration' || d.type === 'method_declaration' || d.type === 'var_declaration') && !relevant(d.text)) continue;
       if (d.type === 'function_declaration' || d.type === 'method_declaration') {
         const body = d.childForFieldName('body');
         if (!body) continue;
