@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { unifiedDiff } from '../lib/diff.js';
@@ -7,7 +8,7 @@ import { runTransforms } from '../lib/engine.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
 import type { FileChange, Problem, Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
-import { writeAtomic } from '../lib/write.js';
+import { findPendingRuns, removeJournal, saveJournal, writeAtomic } from '../lib/write.js';
 import { defaultTransforms, transforms as allTransforms } from '../transforms/index.js';
 
 /** Exit codes. */
@@ -21,6 +22,12 @@ const debug = process.env.GOSHIFT_DEBUG === '1';
 
 function say(line: string): void {
   process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+}
+
+/** `  <what>: <path>` lines, at most 20: an interrupted run over thousands of files must not flood the terminal. */
+function sayList(what: string, paths: string[], max = 20): void {
+  for (const p of paths.slice(0, max)) say(`  ${what}: ${p}`);
+  if (paths.length > max) say(`  ... and ${paths.length - max} more ${what}`);
 }
 
 function version(): string {
@@ -114,6 +121,71 @@ async function main(argv: string[]): Promise<number> {
   const paths = args._.map(String);
 
   const ws = await discover(paths, { cwd: process.cwd() });
+
+  const failures: Problem[] = [];
+  let interrupted: NodeJS.Signals | null = null;
+  /** While writing, a signal stops the run between two files: each file is entirely old or entirely new. */
+  const catchingSignals = async (work: () => Promise<void>) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (!interrupted) say(`goshift: ${sig}: finishing the file being written, then stopping`);
+      interrupted = sig;
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      await work();
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  };
+  /** Writes one file; a failure is reported with the file's name and the run goes on. */
+  const writeOne = async (abs: string, rel: string, after: string, encoding: 'utf8' | 'latin1', before: Buffer): Promise<boolean> => {
+    try {
+      await writeAtomic(abs, after, encoding, before);
+      return true;
+    } catch (e) {
+      let msg = e instanceof Error ? e.message : String(e);
+      if (msg.startsWith(abs + ': ')) msg = msg.slice(abs.length + 2);
+      failures.push({ file: rel, message: msg });
+      return false;
+    }
+  };
+
+  // An earlier -w run that was cut short (a signal, a crash, a file it could not write) may have
+  // written some files of a linked change and not others: only its journal can finish it, the
+  // engine would see no context out of place. With -w, finish it first; otherwise, say so.
+  const finished: string[] = [];
+  const relOf = (abs: string) => path.relative(ws.cwd, abs).split(path.sep).join('/') || '.';
+  for (const run of await findPendingRuns(ws.files.map((f) => f.abs))) {
+    const since = `an interrupted goshift -w (started ${run.journal.started})`;
+    if (mode !== 'write') {
+      for (const { entry } of run.old) failures.push({ file: relOf(entry.abs), message: `not written yet by ${since} that wrote its linked changes elsewhere: run goshift -w to finish it` });
+      continue;
+    }
+    let all = true;
+    await catchingSignals(async () => {
+      for (const { entry, bytes } of run.old) {
+        if (interrupted) { all = false; break; }
+        if (await writeOne(entry.abs, relOf(entry.abs), entry.text, entry.encoding, bytes)) finished.push(relOf(entry.abs));
+        else all = false;
+      }
+    });
+    for (const { entry, why } of run.other) {
+      failures.push({ file: relOf(entry.abs), message: `${why} ${since} planned its new text, so not finished: its linked changes in other files were written, check it by hand` });
+    }
+    if (all) await removeJournal(run.file).catch(() => undefined);
+  }
+  if (finished.length > 0 && !quiet) {
+    say(`goshift: finished an interrupted goshift -w: wrote ${finished.length} file${finished.length === 1 ? '' : 's'} it had left unwritten`);
+    sayList('written', finished);
+  }
+  if (interrupted) {
+    for (const p of sortProblems(failures)) say(formatProblem(p));
+    say(`goshift: interrupted by ${interrupted} while finishing an earlier run; run goshift -w again`);
+    return interrupted === 'SIGINT' ? 130 : 143;
+  }
+
   let result;
   try {
     result = await runTransforms(ws, chosen, { allowTypesBefore });
@@ -126,9 +198,8 @@ async function main(argv: string[]): Promise<number> {
     .filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before))
     .sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
 
-  const failures: Problem[] = [];
-  let interrupted: NodeJS.Signals | null = null;
   const written: FileChange[] = [];
+  let journal: string | null = null;
 
   if (mode === 'diff') {
     for (const c of changes) {
@@ -139,28 +210,21 @@ async function main(argv: string[]): Promise<number> {
   } else if (mode === 'list') {
     for (const c of changes) await out(c.file.rel + '\n');
   } else {
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (!interrupted) say(`goshift: ${sig}: finishing the file being written, then stopping`);
-      interrupted = sig;
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      for (const c of changes) {
-        if (interrupted) break;
+    await catchingSignals(async () => {
+      if (changes.length > 1) {
         try {
-          await writeAtomic(c.file.abs, c.after, c.encoding, c.before);
-          written.push(c);
+          journal = await saveJournal(changes.map((c) => ({ abs: c.file.abs, before: c.before, after: c.after, encoding: c.encoding })), ws.cwd);
         } catch (e) {
-          let msg = e instanceof Error ? e.message : String(e);
-          if (msg.startsWith(c.file.abs + ': ')) msg = msg.slice(c.file.abs.length + 2);
-          failures.push({ file: c.file.rel, message: msg });
+          say(`goshift: warning: cannot save the journal that lets the next run finish this one if it is cut short: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+      for (const c of changes) {
+        if (interrupted) break;
+        if (await writeOne(c.file.abs, c.file.rel, c.after, c.encoding, c.before)) written.push(c);
+      }
+    });
+    // Kept only while something is half done: some files written, some not.
+    if (journal && (written.length === changes.length || written.length === 0)) await removeJournal(journal).catch(() => undefined);
   }
 
   // Every problem once: the engine may already carry the workspace's errors.
@@ -170,7 +234,7 @@ async function main(argv: string[]): Promise<number> {
     return seen.has(k) ? false : (seen.add(k), true);
   });
   // With -w, what changed is what was written (a failure or an interruption leaves some out).
-  const full = { ...report, errors, filesChanged: mode === 'write' ? written.length : report.filesChanged };
+  const full = { ...report, errors, filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
   if (!quiet) say(formatSummary(full, { mode }));
   else for (const p of sortProblems(errors)) say(formatProblem(p));
 
@@ -179,12 +243,16 @@ async function main(argv: string[]): Promise<number> {
     const failed = new Set(failures.map((f) => f.file));
     const notWritten = changes.filter((c) => !done.has(c.file.rel) && !failed.has(c.file.rel));
     say(`goshift: interrupted by ${interrupted}: wrote ${written.length} of ${changes.length} files`);
-    for (const c of written) say(`  written: ${c.file.rel}`);
-    for (const c of notWritten) say(`  not written: ${c.file.rel}`);
+    sayList('written', written.map((c) => c.file.rel));
+    sayList('not written', notWritten.map((c) => c.file.rel));
+    if (journal && written.length > 0) say(`goshift: run goshift -w again to finish: the files not written are recorded in ${journal}`);
     return interrupted === 'SIGINT' ? 130 : 143;
   }
+  if (journal && written.length > 0 && written.length < changes.length) {
+    say(`goshift: ${changes.length - written.length} of ${changes.length} files not written; once that is fixed, run goshift -w again to write them (recorded in ${journal})`);
+  }
   if (errors.length > 0) return FAILED;
-  if (check && changes.length > 0) return CHANGES;
+  if (check && changes.length + finished.length > 0) return CHANGES;
   return OK;
 }
 
