@@ -20,7 +20,8 @@ export interface RewriteAPI {
   isContextType(typeNode: Node | null): boolean;
   /**
    * How this file writes the context type's package qualifier: `context` (or its alias) for
-   * `context.Context`, '' for a dot import, or null when the file does not import context.
+   * `context.Context`, '' for a dot import or inside package context itself, or null when the
+   * file does not import context.
    */
   contextQualifier(): string | null;
   /** Inserts text at an original offset (after anything already inserted there). */
@@ -64,6 +65,8 @@ export function createRewriteAPI(args: {
     contextQualifier: () => {
       for (const [name, ip] of file.imports) if (CONTEXT_PATHS.has(ip)) return name;
       if (file.dotImports.some((ip) => CONTEXT_PATHS.has(ip))) return '';
+      // Package context itself (not its external _test package) names the type Context.
+      if (CONTEXT_PATHS.has(file.pkg.importPath) && !file.pkgName.endsWith('_test')) return '';
       return addedImports.get('context') ?? null;
     },
     insert: (pos, text) => {
