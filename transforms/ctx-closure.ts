@@ -226,14 +226,15 @@ class Walker {
         for (const c of n.namedChildren) {
           const cs = this.scope(s);
           for (const cc of c.namedChildren) {
-            if (cc.type === 'receive_statement' && hasToken(cc, ':=')) {
+            if (cc.type === 'receive_statement') {
               const right = cc.childForFieldName('right');
               if (right) this.walk(right, cs);
-              for (const id of items(cc.childForFieldName('left')!)) this.declare(cs, id, 'other', false);
-            } else if (cc.type === 'receive_statement') {
-              const right = cc.childForFieldName('right');
-              if (right) this.walk(right, cs);
-              for (const e of items(cc.childForFieldName('left')!)) this.write(e, cs);
+              const left = cc.childForFieldName('left');
+              const define = hasToken(cc, ':=');
+              for (const e of left ? items(left) : []) {
+                if (define) this.declare(cs, e, 'other', false);
+                else this.write(e, cs);
+              }
             } else {
               this.walk(cc, cs);
             }
@@ -397,7 +398,8 @@ class FileRewrite {
     const w = this.w;
     const pkg: Scope = { parent: null, vars: new Map() };
     for (const c of this.api.root.namedChildren) w.walk(c, pkg);
-    const ctxVars = w.vars.filter((v) => v.ctx);
+    // Package-level variables are not captured (and anyone may write them): only locals count.
+    const ctxVars = w.vars.filter((v) => v.ctx && v.scope !== pkg);
     if (!ctxVars.length || !w.lits.length) return;
 
     const infos = new Map<number, RunInfo>(w.lits.map((l) => [l.node.id, this.runInfo(l)]));
@@ -466,13 +468,14 @@ class FileRewrite {
       const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
       const lbrace = body.startIndex + 1;
       const rbrace = body.endIndex - 1;
+      const nl = eolOf(text);
       if (!stmts.length) {
-        this.api.replace(lbrace, rbrace, `\n${indent}`);
+        this.api.replace(lbrace, rbrace, `${nl}${indent}`);
         continue;
       }
-      this.api.replace(lbrace, stmts[0].startIndex, `\n${indent}\t`);
-      for (let k = 1; k < stmts.length; k++) this.api.replace(stmts[k - 1].endIndex, stmts[k].startIndex, `\n${indent}\t`);
-      this.api.replace(stmts[stmts.length - 1].endIndex, rbrace, `\n${indent}`);
+      this.api.replace(lbrace, stmts[0].startIndex, `${nl}${indent}\t`);
+      for (let k = 1; k < stmts.length; k++) this.api.replace(stmts[k - 1].endIndex, stmts[k].startIndex, `${nl}${indent}\t`);
+      this.api.replace(stmts[stmts.length - 1].endIndex, rbrace, `${nl}${indent}`);
     }
   }
 
@@ -517,6 +520,7 @@ class FileRewrite {
   }
 
   private boundInfo(f: Var): RunInfo {
+    if (!f.scope.parent) return { reason: `${f.name} is a package-level variable: its signature is fixed by every use in the package` };
     if (f.writes.length) return { reason: `${f.name} is assigned again on line ${lineOf(f.writes[0])}: unsure which func runs` };
     if (f.addr.length) return { reason: `the address of ${f.name} is taken on line ${lineOf(f.addr[0])}: ${f.name} is used other than by calling it` };
     const sites: Site[] = [];
@@ -587,7 +591,7 @@ class FileRewrite {
     const variadic = ps.some((d) => d.type === 'variadic_parameter_declaration');
     const q = this.qualifier ?? 'context';
     const qname = q === '' ? 'Context' : q;
-    if (lookup(qname, lit.at)) return `${qname} is a local name here: the type ${this.typeText} cannot be written`;
+    if (lookup(qname, lit.at)?.scope.parent) return `${qname} is a local name here: the type ${this.typeText} cannot be written`;
     if (this.qualifier === null && this.topLevelNames().has('context')) return 'the file does not import context and declares the name context itself';
     for (const site of info.sites) {
       const args = items(site.args);
@@ -654,5 +658,10 @@ function insertFront(text: string, list: Node, texts: string[]): Insertion {
   // One item per line: each new one gets its own line, indented like the first.
   const lineStart = text.lastIndexOf('\n', its[0].startIndex - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart, its[0].startIndex))![0];
-  return { pos, text: texts.map((t) => `\n${indent}${t},`).join('') };
+  return { pos, text: texts.map((t) => `${eolOf(text)}${indent}${t},`).join('') };
+}
+
+/** The file's line ending, for the lines this transform adds. */
+function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
 }
