@@ -94,7 +94,8 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
           if (order) {
             candidates.set(id, { slot: id, order });
             const sl = linker.slots.get(id)!;
-            if (sl.name && sl.kind !== 'literal') names.add(sl.name);
+            const name = referenceName(sl);
+            if (name) names.add(name);
             break;
           }
         }
@@ -192,7 +193,10 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       seen.add(k);
       return true;
     });
-    const text = reasons.map((w) => `${w.reason} (${w.file}:${w.line})`).join('; ');
+    // The first few reasons say enough; a set blocked by hundreds of calls would bury the summary.
+    const shown = reasons.slice(0, 3).map((w) => `${w.reason} (${w.file}:${w.line})`);
+    if (reasons.length > 3) shown.push(`and ${reasons.length - 3} more`);
+    const text = shown.join('; ');
     for (const m of members) {
       if (m.file.pf.generated || m.kind === 'literal') continue;
       const la: LeftAlone = { file: m.file.sf.rel, line: lineOf(m.node), reason: `${describe(m)}${what ? ` (${what})` : ''}: ${text}` };
@@ -308,6 +312,34 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   report.filesParsed = prog.parseCount;
   report.errors.push(...prog.errors.filter((e) => !report.errors.some((x) => x.file === e.file && x.message === e.message)));
   return { changes, report };
+}
+
+/**
+ * The name through which other code can reach a candidate: a function's or method's own name; for
+ * a func type, the type, field or variable holding it — or, for a parameter's or result's type,
+ * the declaration that takes it (a parameter's own name is local). Null for func literals, which
+ * are reached through whatever holds them.
+ */
+function referenceName(sl: Slot): string | null {
+  if (sl.kind === 'literal') return null;
+  if (sl.kind !== 'functype') return sl.name || null;
+  for (let n: Node | null = sl.params.parent; n; n = n.parent) {
+    switch (n.type) {
+      case 'type_spec':
+      case 'type_alias':
+      case 'field_declaration':
+      case 'var_spec':
+      case 'const_spec':
+      case 'function_declaration':
+      case 'method_declaration':
+      case 'method_elem':
+        return n.childForFieldName('name')?.text ?? null;
+      case 'func_literal':
+      case 'block':
+        return null; // a local func type: reached through the enclosing declaration, which is walked anyway
+    }
+  }
+  return null;
 }
 
 /** Names of top-level declarations (and struct fields) whose type mentions one of the words. */

@@ -468,7 +468,8 @@ export class Program {
 
   /** The fields of a struct type, read from the tree once; types resolved lazily. */
   private fieldTable(u: Extract<GType, { k: 'struct' }>): { fields: Map<string, () => GType>; embedded: (() => GType)[] } {
-    const key = u.tparams ? -1 : u.node.id;
+    // A struct type node always comes with the same type parameters (its declaration's).
+    const key = u.node.id;
     const have = key >= 0 ? this.fieldTables.get(key) : undefined;
     if (have) return have;
     const fields = new Map<string, () => GType>();
