@@ -50,7 +50,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   }
   const byPath = new Map<string, SourceFile[]>();
   for (const sf of ws.files) {
-    const ip = importPathOf(prog, sf);
+    const ip = sf.importPath;
     const l = byPath.get(ip);
     if (l) l.push(sf);
     else byPath.set(ip, [sf]);
@@ -369,15 +369,6 @@ function namesLeadingTo(f: GoFile, re: RegExp): string[] {
     }
   }
   return out;
-}
-
-function importPathOf(prog: Program, sf: SourceFile): string {
-  void prog;
-  if (sf.module.path === 'std') {
-    const rel = sf.dir.slice(sf.module.root.length + 1).split('\\').join('/');
-    return rel || 'std';
-  }
-  return sf.importPath;
 }
 
 function tparamsAround(owner: Node): Map<string, Node | null> | undefined {

@@ -966,7 +966,6 @@ export class Linker {
 
   /** A package-level name (or import, or universe name) seen from a file. */
   private pkgLevel(pkg: Package, file: GoFile, name: string, qualified = false): GType {
-    const prog = this.prog;
     const f = pkg.funcs.get(name);
     if (f) return { k: 'func', sig: sigOfDecl(f[0]) };
     const v = pkg.vars.get(name);
@@ -985,17 +984,14 @@ export class Linker {
   private readonly varTypes = new Map<VarDecl, GType>();
 
   private varType(vd: VarDecl, name: string): GType {
-    const prog = this.prog;
-    {
-      if (vd.typeNode) return prog.typeOfTypeNode(vd.typeNode, vd.file);
-      const vals = vd.value?.namedChildren ?? [];
-      const top = new Scope(null, null);
-      if (vals.length === 1 && vd.index > 0) {
-        const t = this.typeOf(vals[0], top, vd.file);
-        return t.k === 'tuple' ? t.elems[vd.index] ?? unknown('tuple') : unknown('multi-value');
-      }
-      return vals[vd.index] ? this.typeOf(vals[vd.index], top, vd.file) : unknown(`var ${name}`);
+    if (vd.typeNode) return this.prog.typeOfTypeNode(vd.typeNode, vd.file);
+    const vals = vd.value?.namedChildren ?? [];
+    const top = new Scope(null, null);
+    if (vals.length === 1 && vd.index > 0) {
+      const t = this.typeOf(vals[0], top, vd.file);
+      return t.k === 'tuple' ? t.elems[vd.index] ?? unknown('tuple') : unknown('multi-value');
     }
+    return vals[vd.index] ? this.typeOf(vals[vd.index], top, vd.file) : unknown(`var ${name}`);
   }
 
   private pkgLevelRest(pkg: Package, file: GoFile, name: string, qualified: boolean): GType {

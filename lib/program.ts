@@ -2,7 +2,6 @@
 // syntactic type model just strong enough to resolve call targets (receivers, fields,
 // embedding, constructors, method values and expressions). Anything it cannot work out is
 // `unknown`, never a guess: the linker treats unknown as "may be anything".
-import path from 'node:path';
 import type { Node, ParsedFile } from './source.js';
 import { parseSource, readSource } from './source.js';
 import type { Problem, SourceFile } from './types.js';
@@ -135,7 +134,7 @@ export class Program {
 
   constructor(files: SourceFile[]) {
     for (const sf of files) {
-      const ip = importPathOf(sf);
+      const ip = sf.importPath;
       let l = this.dirs.get(ip);
       if (!l) this.dirs.set(ip, (l = []));
       l.push(sf);
@@ -718,13 +717,5 @@ function embeddedName(tn: Node): string {
   return n.text;
 }
 
-export function importPathOf(sf: SourceFile): string {
-  // In the standard library's own module, import paths carry no module prefix.
-  if (sf.module.path === 'std') {
-    const rel = path.relative(sf.module.root, sf.dir).split(path.sep).join('/');
-    return rel || 'std';
-  }
-  return sf.importPath;
-}
 
 export { BUILTIN_FUNCS };

@@ -37,7 +37,7 @@ function goshift(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }
 test('--list-transforms lists the visible transforms only', (t) => {
   const r = goshift(['--list-transforms']);
   t.is(r.code, 0);
-  t.regex(r.stdout, /^ctx-first {2}move context\.Context parameters to the front/m);
+  t.regex(r.stdout, /^ctx-first +move context\.Context parameters to the front/m);
   t.notRegex(r.stdout, /ctx-last/);
   t.is(r.stderr, '');
 });
