@@ -723,7 +723,7 @@ export class Linker {
         }
         return;
       }
-      if (du.k === 'foreign') this.pin(id, this.why(file, at, `passed to or stored as ${du.what}, a type from outside the workspace`));
+      if (du.k === 'foreign') this.pin(id, this.why(file, at, `flows into ${du.what}, which is outside the workspace`));
       else if (du.k === 'unknown') this.pin(id, this.why(file, at, `flows into a place whose type goshift cannot determine (${du.why})`));
       else if (du.k === 'basic' || du.k === 'iface') this.pin(id, this.why(file, at, 'stored as an interface value'));
       return;
