@@ -56,6 +56,11 @@ const modern: [string, string][] = [
   ['generic type aliases', 'package p\n\ntype Set[T comparable] = map[T]struct{}\n\ntype Pair[K comparable, V any] = struct {\n\tKey K\n\tVal V\n}\n\nvar s Set[string]\n'],
   ['a type parameter referring to its own type', 'package p\n\ntype Adder[A Adder[A]] interface {\n\tAdd(A) A\n}\n\nfunc Sum[A Adder[A]](xs ...A) (z A) {\n\treturn\n}\n'],
   ['min, max, clear', inFunc('_ = min(1, 2, 3)\n_ = max(a, b)\nclear(m)')],
+  // Not new syntax, but valid Go upstream rejects: no newline after a last const/type/var declaration.
+  ['no newline at the end, after a type declaration', 'package p\n\ntype T struct {\n\tA int\n}'],
+  ['no newline at the end, after a grouped var declaration', 'package p\n\nvar (\n\tx = 1\n)'],
+  ['no newline at the end, after a const declaration and a comment', 'package p\n\nconst c int = 1 // the end'],
+  ['no newline at the end, after a func declaration', 'package p\n\nfunc f() {}'],
 ];
 
 for (const [name, text] of modern) {
@@ -108,6 +113,7 @@ const broken: [string, string][] = [
   ['a range clause without an expression', inFunc('for i := range {\n}')],
   ['an unclosed parameter list', 'package p\n\nfunc f(a int {\n}\n'],
   ['a generic alias without a type', 'package p\n\ntype Set[T comparable] =\n'],
+  ['an unclosed struct at the end of the file', 'package p\n\ntype T struct{ a int '],
 ];
 for (const [name, text] of broken) {
   test(`still a syntax error: ${name}`, (t) => {

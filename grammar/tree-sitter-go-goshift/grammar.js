@@ -2,18 +2,23 @@
  * @file tree-sitter-go, extended for goshift with the Go syntax that upstream 0.25 lacks.
  *
  * upstream/grammar.js is tree-sitter-go 0.25.0's grammar, unchanged (MIT, see upstream/LICENSE).
- * This file inherits it and replaces one rule, so every node type and field name stays upstream's.
+ * This file inherits it and replaces two rules; every node type and field name stays upstream's.
  *
- * What changed, and why:
+ * special_argument_list (the arguments of a call of `new` or `make`):
  * - `new(expr)` (Go 1.26: `new(42)`, `new(x + 1)`, `new(T(v))`). Upstream parses the operand of `new`/`make`
  *   as a type only, so an expression there is an ERROR.
  * - `new`/`make` are predeclared identifiers, not keywords: code may shadow them
  *   (`var make func(int) *X; make(n - 1)`, as in the standard library's encoding/json/v2 tests). Upstream
  *   always sends `make(` to the builtin's "type first" argument list, so such calls are ERRORs too.
- * Both are fixed by letting the argument list of a `new`/`make` call start with a type (preferred, so
- * `new(T)`, `new([]int)`, `new(pkg.T)`, `make([]int, n)` give exactly upstream's tree), an expression, or a
- * variadic argument, followed like any call's by expressions or variadic arguments. It is still aliased to
- * argument_list, and the call is still a call_expression with fields function and arguments.
+ * Both are fixed by letting that argument list start with a type (preferred, so `new(T)`, `new([]int)`,
+ * `new(pkg.T)`, `make([]int, n)` give exactly upstream's tree), an expression, or a variadic argument,
+ * followed like any call's by expressions or variadic arguments. It is still aliased to argument_list, and the
+ * call is still a call_expression with fields function and arguments.
+ *
+ * source_file: a file ending without a newline right after a const, type or var declaration
+ * (`type T int<EOF>`, `var x int // c<EOF>`) is valid Go (gofmt and the compiler accept it), but upstream lets
+ * only a package clause, import or func declaration end the file without a terminator and reports a MISSING
+ * newline. Fixed by letting a const/type/var declaration end the file too.
  *
  * Regenerate src/ after editing: scripts/regen-grammar.sh (from the repository root).
  */
@@ -28,10 +33,24 @@ const upstream = require('./upstream/grammar.js');
 // Higher than any dynamic precedence inside an operand (upstream's largest is 1, on index_expression).
 const PREFER_TYPE = 10;
 
+// Upstream's statement terminator (not exported by upstream/grammar.js): the same tokens, so the same symbols.
+const terminator = choice(/\n/, ';', '\0');
+
 module.exports = grammar(upstream, {
   name: 'go',
 
   rules: {
+    // Upstream's rule, with `$._declaration` (const, type, var) allowed last without a terminator.
+    source_file: $ => seq(
+      repeat(choice(
+        // Unlike a Go compiler, we accept statements at top-level to enable
+        // parsing of partial code snippets in documentation (see #63).
+        seq($._statement, terminator),
+        seq($._top_level_declaration, terminator),
+      )),
+      optional(choice($._top_level_declaration, $._declaration)),
+    ),
+
     special_argument_list: $ => seq(
       '(',
       optional(seq(
