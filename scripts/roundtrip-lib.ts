@@ -246,7 +246,9 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
     notIdentical = [];
     for (const f of first.differing) {
       const why: string[] = [];
-      if (!changedByLast.includes(f)) why.push('not changed by ctx-last: changed by ctx-first only');
+      if (!changedByLast.includes(f)) {
+        why.push('not changed by ctx-last: changed by ctx-first only, so the original is not ctx-first here (a context after another parameter, or a call of such a function); the round trip is the identity only on ctx-first code');
+      }
       const [a, b] = await Promise.all([
         fs.readFile(path.join(goroot, f)).catch(() => null),
         fs.readFile(path.join(work, f)).catch(() => null),
