@@ -2,6 +2,7 @@
 // syntactic type model just strong enough to resolve call targets (receivers, fields,
 // embedding, constructors, method values and expressions). Anything it cannot work out is
 // `unknown`, never a guess: the linker treats unknown as "may be anything".
+import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
 import { parseSource, readSource } from './source.js';
 import type { Problem, SourceFile } from './types.js';
@@ -169,7 +170,7 @@ export class Program {
       const pf = parseSource(sf, r.bytes);
       this.parseCount++;
       if (pf.error) {
-        this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message });
+        this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message + gofmtOpinion(sf.abs) });
         this.broken.push({ sf, text: pf.text });
         continue;
       }
@@ -719,3 +720,21 @@ function embeddedName(tn: Node): string {
 
 
 export { BUILTIN_FUNCS };
+
+let haveGofmt: boolean | undefined;
+
+/**
+ * When a Go toolchain is at hand, says whether gofmt accepts a file goshift could not parse: then
+ * the file is valid Go that goshift's grammar lacks (worth a report), not a broken file. Either
+ * way the file is not written.
+ */
+function gofmtOpinion(abs: string): string {
+  if (haveGofmt === false) return '';
+  const r = spawnSync('gofmt', ['-e', '-l', abs], { encoding: 'utf8', timeout: 30_000 });
+  if (r.error) {
+    haveGofmt = false;
+    return '';
+  }
+  haveGofmt = true;
+  return r.status === 0 ? ' (gofmt accepts this file: goshift does not understand this syntax yet; please report it)' : ' (gofmt -e agrees: not valid Go)';
+}
