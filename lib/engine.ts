@@ -284,12 +284,13 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       failed.add(f);
     }
   }
+  const counts = new Map<string, { one: string; n: number }>();
   for (const t of rewriters) {
     for (const f of prog.parsed) {
       if (!f.sf.target || f.pf.generated || failed.has(f)) continue;
       if (t.mentions && !t.mentions.test(f.pf.text)) continue;
       const { ms, records } = editorOf(f);
-      const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: report.leftAlone, records });
+      const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: report.leftAlone, counts, records });
       try {
         t.rewriteFile!(api, opts);
       } catch (err) {
@@ -309,6 +310,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   changes.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
   phase('edits');
   report.filesChanged = changes.length;
+  report.counts = [...counts].map(([many, c]) => ({ many, one: c.one, n: c.n }));
   report.filesParsed = prog.parseCount;
   report.errors.push(...prog.errors.filter((e) => !report.errors.some((x) => x.file === e.file && x.message === e.message)));
   return { changes, report };

@@ -32,6 +32,8 @@ export interface RewriteAPI {
   addImport(path: string): string;
   /** Reports a place the transform leaves alone, with why. */
   leftAlone(node: Node, reason: string): void;
+  /** Counts what the transform did, for the summary line (`N <many>`, or `1 <one>`). */
+  count(one: string, many: string, n?: number): void;
 }
 
 export interface EditRecord {
@@ -46,6 +48,8 @@ export function createRewriteAPI(args: {
   ms: MagicString;
   transform: string;
   leftAlone: LeftAlone[];
+  /** Counters for the summary, keyed by the plural label. */
+  counts: Map<string, { one: string; n: number }>;
   /** Every edit made to this file so far (by any transform), to detect overlaps. */
   records: EditRecord[];
 }): RewriteAPI {
@@ -87,6 +91,11 @@ export function createRewriteAPI(args: {
       insertImport(file, ms, path);
       addedImports = new Map(addedImports).set(path, name);
       return name;
+    },
+    count: (one, many, n = 1) => {
+      const c = args.counts.get(many);
+      if (c) c.n += n;
+      else args.counts.set(many, { one, n });
     },
     leftAlone: (node, reason) => {
       args.leftAlone.push({ file: file.sf.rel, line: lineOf(node), reason: `${transform}: ${reason}` });

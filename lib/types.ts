@@ -109,6 +109,8 @@ export interface Report {
   errors: Problem[];
   /** Generated files that were edited: "regenerate from its source". */
   generated: string[];
+  /** What file-local transforms did, e.g. `{ many: 'func literals given their context', one: …, n }`. */
+  counts?: { one: string; many: string; n: number }[];
 }
 
 export interface FileChange {
