@@ -17,11 +17,12 @@
 //     identical except for the order of the items of parameter and argument lists; for
 //     ctx-closure, every token of the input is still there, in order (it only inserts);
 //   - not idempotent: with the changes applied, the same pass changes something again.
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runTransforms } from '../lib/engine.js';
 import { decode, parseSource, type Node } from '../lib/source.js';
 import type { FileChange, RunResult, SourceFile, Transform } from '../lib/types.js';
@@ -403,18 +404,27 @@ export function defaultPasses(): Pass[] {
 export interface FuzzOptions {
   seed: number;
   count: number;
-  /** Mutants per temp module (default 100). */
+  /** Mutants per temp module, and per worker process (default 100). */
   batch?: number;
   /** Only these mutant indexes (reproducing a finding). */
   only?: number[];
-  passes?: Pass[];
+  /** Names of the passes to run (default: all of defaultPasses()). */
+  passes?: string[];
   /** Check that a second run of each pass changes nothing (default true). */
   idempotence?: boolean;
   /** Check parses with gofmt too, when it is on PATH (default true). */
   gofmt?: boolean;
   goroot?: string;
-  /** Work here (the last batch's mutants stay in <outDir>/batch/m<index>/<file>) and keep it. */
+  /** Work here and keep it (each batch in <outDir>/b<first index>/batch/m<index>/<file>). */
   outDir?: string;
+  /**
+   * Run the batches in this process instead of one child process each. The children give memory
+   * back (tree-sitter's native trees are not freed after a parse in node-tree-sitter 0.25, ~0.4 MB
+   * per file) and survive a native crash or a hang; in-process is for debugging.
+   */
+  inProcess?: boolean;
+  /** A batch that takes longer is killed and counted as a crash (default 15 minutes). */
+  batchTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -476,15 +486,157 @@ async function runPass(dir: string, pass: Pass): Promise<RunResult> {
 
 const errText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
+/** One batch, as a worker gets it: plain data. */
+export interface BatchJob {
+  seed: number;
+  indexes: number[];
+  passes: string[];
+  idempotence: boolean;
+  gofmt: boolean;
+  goroot: string;
+  /** A directory of the batch's own (created, and left for the caller to remove). */
+  work: string;
+}
+
+export interface BatchResult {
+  parsed: number;
+  gofmtParsed: number;
+  passes: Record<string, PassStats>;
+  findings: Finding[];
+}
+
+function selectPasses(names: string[]): Pass[] {
+  const all = defaultPasses();
+  return names.map((n) => {
+    const p = all.find((x) => x.name === n);
+    if (!p) throw new Error(`unknown pass ${JSON.stringify(n)}; known: ${all.map((x) => x.name).join(', ')}`);
+    return p;
+  });
+}
+
+/** Runs one batch in this process. */
+export async function runBatch(job: BatchJob): Promise<BatchResult> {
+  const corpus = loadCorpus(job.goroot);
+  const passes = selectPasses(job.passes);
+  const res: BatchResult = {
+    parsed: 0,
+    gofmtParsed: 0,
+    passes: Object.fromEntries(passes.map((p) => [p.name, { changed: 0, signaturesMoved: 0, callSitesUpdated: 0 }])),
+    findings: [],
+  };
+  const add = (f: Finding) => res.findings.push(f);
+  const ms = job.indexes.map((i) => makeMutant(corpus, job.seed, i));
+  const dir = path.join(job.work, 'batch');
+  writeMutants(dir, ms);
+  const byRel = new Map(ms.map((m) => [m.rel, m]));
+  // What parses before anything runs.
+  const treeOk = new Map<string, boolean>();
+  for (const m of ms) {
+    const ok = !parseSource(PSEUDO_SF(m.rel), m.bytes).error;
+    treeOk.set(m.rel, ok);
+    if (ok) res.parsed++;
+  }
+  const gofmtBad = job.gofmt ? gofmtErrors(dir, ms.map((m) => m.rel)) : new Set<string>();
+  res.gofmtParsed = ms.filter((m) => !gofmtBad.has(m.rel)).length;
+
+  for (const pass of passes) {
+    const run = await runGuarded(dir, pass, ms, add);
+    if (!run) continue;
+    const st = res.passes[pass.name];
+    st.signaturesMoved += run.report.signaturesMoved;
+    st.callSitesUpdated += run.report.callSitesUpdated;
+    for (const e of run.report.errors) {
+      if (/internal error/.test(e.message)) {
+        const m = byRel.get(e.file);
+        add({ kind: 'internal-error', pass: pass.name, mutant: m?.index ?? null, origin: m?.origin ?? e.file, ops: m?.ops ?? [], what: e.message });
+      }
+    }
+    const changes = run.changes.filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before));
+    st.changed += changes.length;
+    const outDir = path.join(job.work, 'out');
+    fs.rmSync(outDir, { recursive: true, force: true });
+    for (const c of changes) {
+      const m = byRel.get(c.file.rel);
+      const problem = checkChange(c, pass, treeOk.get(c.file.rel) ?? false);
+      if (problem) add({ kind: 'bad-write', pass: pass.name, mutant: m?.index ?? null, origin: m?.origin ?? c.file.rel, ops: m?.ops ?? [], what: `${c.file.rel}: ${problem}` });
+      fs.mkdirSync(path.join(outDir, path.dirname(c.file.rel)), { recursive: true });
+      fs.writeFileSync(path.join(outDir, c.file.rel), Buffer.from(c.after, c.encoding));
+    }
+    if (job.gofmt && changes.length) {
+      const after = gofmtErrors(outDir, changes.map((c) => c.file.rel));
+      for (const c of changes) {
+        if (!gofmtBad.has(c.file.rel) && after.has(c.file.rel)) {
+          const m = byRel.get(c.file.rel)!;
+          add({ kind: 'bad-write', pass: pass.name, mutant: m.index, origin: m.origin, ops: m.ops, what: `${c.file.rel}: gofmt parsed it before, not after` });
+        }
+      }
+    }
+    if (job.idempotence && changes.length) {
+      // Apply, run the pass again over the whole batch: nothing may change. (Not over the changed
+      // mutants alone: the engine's name-based checks span the workspace, so a broken mutant
+      // elsewhere in the batch may rightly hold back a change, the same way both times.)
+      for (const c of changes) fs.writeFileSync(path.join(dir, c.file.rel), Buffer.from(c.after, c.encoding));
+      const again = await runGuarded(dir, pass, ms, add, 'second run: ');
+      if (again) {
+        for (const c of again.changes) {
+          if (Buffer.from(c.after, c.encoding).equals(c.before)) continue;
+          const m = byRel.get(c.file.rel);
+          const first = c.before.toString('latin1');
+          const second = Buffer.from(c.after, c.encoding).toString('latin1');
+          let i = 0;
+          while (i < first.length && first[i] === second[i]) i++;
+          const line = first.slice(0, i).split('\n').length;
+          add({ kind: 'not-idempotent', pass: pass.name, mutant: m?.index ?? null, origin: m?.origin ?? c.file.rel, ops: m?.ops ?? [], what: `${c.file.rel}: a second run changes line ${line} again` });
+        }
+      }
+      for (const c of changes) fs.writeFileSync(path.join(dir, c.file.rel), byRel.get(c.file.rel)?.bytes ?? c.before);
+    }
+  }
+  return res;
+}
+
+/** The worker side: scripts/fuzz.js --worker gets one BatchJob over IPC and sends back its BatchResult. */
+export function serveBatch(): void {
+  process.once('message', (job: BatchJob) => {
+    runBatch(job).then(
+      (r) => process.send!({ ok: r }, () => process.exit(0)),
+      (e: unknown) => process.send!({ error: e instanceof Error ? e.stack ?? e.message : String(e) }, () => process.exit(0)),
+    );
+  });
+}
+
+/** Runs a batch in a child process; null with why when it dies, hangs or fails. */
+function batchInChild(job: BatchJob, timeoutMs: number): Promise<{ ok: BatchResult } | { error: string }> {
+  const worker = fileURLToPath(new URL('./fuzz.js', import.meta.url));
+  return new Promise((resolve) => {
+    const child = fork(worker, ['--worker'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
+    let answer: { ok: BatchResult } | { error: string } | null = null;
+    const timer = setTimeout(() => {
+      answer ??= { error: `no result after ${Math.round(timeoutMs / 1000)} s: killed` };
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('message', (m: { ok: BatchResult } | { error: string }) => (answer ??= m));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(answer ?? { error: `worker died (${signal ?? `exit ${code}`}) without a result${stderr ? `: ${stderr.trim().split('\n').slice(-5).join(' | ')}` : ''}` });
+    });
+    child.send(job);
+  });
+}
+
 export async function fuzz(opts: FuzzOptions): Promise<FuzzResult> {
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
-  const corpus = loadCorpus(opts.goroot ?? goroot());
+  const root = opts.goroot ?? goroot();
+  const corpus = loadCorpus(root);
   if (corpus.length === 0) throw new Error('no Go file using package context found in the standard library');
-  const passes = opts.passes ?? defaultPasses();
+  const passNames = opts.passes ?? defaultPasses().map((p) => p.name);
+  selectPasses(passNames);
   const useGofmt = (opts.gofmt ?? true) && gofmtAvailable();
-  const idem = opts.idempotence ?? true;
   const batchSize = opts.batch ?? 100;
+  const timeoutMs = opts.batchTimeoutMs ?? 15 * 60_000;
   const indexes = opts.only ?? Array.from({ length: opts.count }, (_, i) => i);
   const res: FuzzResult = {
     seed: opts.seed,
@@ -493,85 +645,67 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzResult> {
     corpus: corpus.length,
     parsed: 0,
     gofmtParsed: useGofmt ? 0 : null,
-    passes: Object.fromEntries(passes.map((p) => [p.name, { changed: 0, signaturesMoved: 0, callSitesUpdated: 0 }])),
+    passes: Object.fromEntries(passNames.map((p) => [p, { changed: 0, signaturesMoved: 0, callSitesUpdated: 0 }])),
     findings: [],
     crashes: 0,
     badWrites: 0,
     notIdempotent: 0,
   };
+  const show = (f: Finding) => log(`  ${f.kind} [${f.pass}] mutant ${f.mutant ?? '?'} (${f.origin}; ${f.ops.join(', ')}): ${f.what}`);
+  const merge = (r: BatchResult) => {
+    res.parsed += r.parsed;
+    if (useGofmt) res.gofmtParsed! += r.gofmtParsed;
+    for (const [n, s] of Object.entries(r.passes)) {
+      const t = res.passes[n];
+      t.changed += s.changed;
+      t.signaturesMoved += s.signaturesMoved;
+      t.callSitesUpdated += s.callSitesUpdated;
+    }
+    for (const f of r.findings) {
+      res.findings.push(f);
+      show(f);
+    }
+  };
   const work = opts.outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'goshift-fuzz-'));
-  const add = (f: Finding) => {
-    res.findings.push(f);
-    log(`  ${f.kind} [${f.pass}] mutant ${f.mutant ?? '?'} (${f.origin}; ${f.ops.join(', ')}): ${f.what}`);
+  const jobFor = (ids: number[]): BatchJob => ({
+    seed: opts.seed, indexes: ids, passes: passNames, idempotence: opts.idempotence ?? true, gofmt: useGofmt, goroot: root,
+    work: path.join(work, `b${ids[0]}`),
+  });
+  const runJob = async (job: BatchJob) => {
+    try {
+      return opts.inProcess ? { ok: await runBatch(job) } : await batchInChild(job, timeoutMs);
+    } catch (e) {
+      return { error: errText(e) };
+    } finally {
+      if (!opts.outDir) fs.rmSync(job.work, { recursive: true, force: true });
+    }
   };
   try {
     for (let b = 0; b < indexes.length; b += batchSize) {
-      const ms = indexes.slice(b, b + batchSize).map((i) => makeMutant(corpus, opts.seed, i));
-      const dir = path.join(work, 'batch');
-      writeMutants(dir, ms);
-      const byRel = new Map(ms.map((m) => [m.rel, m]));
-      // What parses before anything runs.
-      const treeOk = new Map<string, boolean>();
-      for (const m of ms) {
-        const ok = !parseSource(PSEUDO_SF(m.rel), m.bytes).error;
-        treeOk.set(m.rel, ok);
-        if (ok) res.parsed++;
-      }
-      const gofmtBad = useGofmt ? gofmtErrors(dir, ms.map((m) => m.rel)) : new Set<string>();
-      if (useGofmt) res.gofmtParsed! += ms.filter((m) => !gofmtBad.has(m.rel)).length;
-
-      for (const pass of passes) {
-        const run = await runGuarded(dir, pass, ms, add);
-        if (!run) continue;
-        const st = res.passes[pass.name];
-        st.signaturesMoved += run.report.signaturesMoved;
-        st.callSitesUpdated += run.report.callSitesUpdated;
-        for (const e of run.report.errors) {
-          if (/internal error/.test(e.message)) {
-            const m = byRel.get(e.file);
-            add({ kind: 'internal-error', pass: pass.name, mutant: m?.index ?? null, origin: m?.origin ?? e.file, ops: m?.ops ?? [], what: e.message });
+      const ids = indexes.slice(b, b + batchSize);
+      const r = await runJob(jobFor(ids));
+      if ('ok' in r) {
+        merge(r.ok);
+      } else {
+        // The batch died, hung or threw outside runTransforms: find the mutants that do it alone.
+        log(`fuzz: batch ${ids[0]}..${ids[ids.length - 1]} failed (${r.error}); running its mutants one by one`);
+        let found = false;
+        for (const id of ids) {
+          const one = await runJob(jobFor([id]));
+          if ('ok' in one) {
+            merge(one.ok);
+          } else {
+            found = true;
+            const m = makeMutant(corpus, opts.seed, id);
+            const f: Finding = { kind: 'crash', pass: '(worker)', mutant: id, origin: m.origin, ops: m.ops, what: one.error };
+            res.findings.push(f);
+            show(f);
           }
         }
-        const changes = run.changes.filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before));
-        st.changed += changes.length;
-        const outDir = path.join(work, 'out');
-        fs.rmSync(outDir, { recursive: true, force: true });
-        for (const c of changes) {
-          const m = byRel.get(c.file.rel);
-          const finding = (what: string) => add({ kind: 'bad-write', pass: pass.name, mutant: m?.index ?? null, origin: m?.origin ?? c.file.rel, ops: m?.ops ?? [], what: `${c.file.rel}: ${what}` });
-          const problem = checkChange(c, pass, treeOk.get(c.file.rel) ?? false);
-          if (problem) finding(problem);
-          fs.mkdirSync(path.join(outDir, path.dirname(c.file.rel)), { recursive: true });
-          fs.writeFileSync(path.join(outDir, c.file.rel), Buffer.from(c.after, c.encoding));
-        }
-        if (useGofmt && changes.length) {
-          const after = gofmtErrors(outDir, changes.map((c) => c.file.rel));
-          for (const c of changes) {
-            if (!gofmtBad.has(c.file.rel) && after.has(c.file.rel)) {
-              const m = byRel.get(c.file.rel)!;
-              add({ kind: 'bad-write', pass: pass.name, mutant: m.index, origin: m.origin, ops: m.ops, what: `${c.file.rel}: gofmt parsed it before, not after` });
-            }
-          }
-        }
-        if (idem && changes.length) {
-          // Apply, run the pass again over the whole batch: nothing may change. (Not over the changed
-          // mutants alone: the engine's name-based checks span the workspace, so a broken mutant
-          // elsewhere in the batch may rightly hold back a change, the same way both times.)
-          for (const c of changes) fs.writeFileSync(path.join(dir, c.file.rel), Buffer.from(c.after, c.encoding));
-          const again = await runGuarded(dir, pass, ms, add, 'second run: ');
-          if (again) {
-            for (const c of again.changes) {
-              if (Buffer.from(c.after, c.encoding).equals(c.before)) continue;
-              const m = byRel.get(c.file.rel);
-              const first = c.before.toString('latin1');
-              const second = Buffer.from(c.after, c.encoding).toString('latin1');
-              let i = 0;
-              while (i < first.length && first[i] === second[i]) i++;
-              const line = first.slice(0, i).split('\n').length;
-              add({ kind: 'not-idempotent', pass: pass.name, mutant: m?.index ?? null, origin: m?.origin ?? c.file.rel, ops: m?.ops ?? [], what: `${c.file.rel}: a second run changes line ${line} again` });
-            }
-          }
-          for (const c of changes) fs.writeFileSync(path.join(dir, c.file.rel), byRel.get(c.file.rel)?.bytes ?? c.before);
+        if (!found) {
+          const f: Finding = { kind: 'crash', pass: '(worker)', mutant: null, origin: `batch ${ids[0]}..${ids[ids.length - 1]}`, ops: [], what: `${r.error}; no mutant alone does it` };
+          res.findings.push(f);
+          show(f);
         }
       }
       log(`fuzz: ${Math.min(b + batchSize, indexes.length)}/${indexes.length} mutants, ${res.findings.length} findings, ${((Date.now() - started) / 1000).toFixed(0)} s`);

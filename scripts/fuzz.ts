@@ -1,16 +1,19 @@
 // npm run fuzz: mutate Go files of the standard library and run goshift's engine on them.
 //
-// Usage: npm run fuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--out DIR] [--no-idempotence] [--no-gofmt] [--json]
+// Usage: npm run fuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--passes a,b] [--out DIR] [--in-process]
+//                        [--no-idempotence] [--no-gofmt] [--json]
 //   --seed    the run's seed (default 1): the same seed and count give the same mutants and results
 //   --count   how many mutants (default 10000)
 //   --batch   mutants per temp module (default 100)
 //   --only    just these mutant indexes of the seed, to reproduce a finding (keeps them with --out)
-//   --out     work in DIR and keep it: the last batch's mutants are in DIR/batch/m<index>/<file>
+//   --passes  which passes (default all: ctx-first, ctx-last, ctx-closure, default)
+//   --out     work in DIR and keep it: batch <first index>'s mutants are in DIR/b<first index>/batch/m<index>/<file>
+//   --in-process  run the batches in this process, not one child process each (for a debugger)
 //   --json    print the result as JSON instead of text
 // Exit status: 0 when there is no crash, bad write or idempotence failure; 1 otherwise; 2 for bad usage.
 // See scripts/fuzz-lib.ts for what is mutated and what is checked.
 import { parseArgs } from 'node:util';
-import { formatFuzz, fuzz } from './fuzz-lib.js';
+import { formatFuzz, fuzz, serveBatch } from './fuzz-lib.js';
 
 async function main(): Promise<number> {
   let values;
@@ -22,6 +25,9 @@ async function main(): Promise<number> {
         batch: { type: 'string', default: '100' },
         only: { type: 'string' },
         out: { type: 'string' },
+        passes: { type: 'string' },
+        'in-process': { type: 'boolean', default: false },
+        worker: { type: 'boolean', default: false },
         'no-idempotence': { type: 'boolean', default: false },
         'no-gofmt': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -34,8 +40,13 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    process.stdout.write('usage: npm run fuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--out DIR] [--no-idempotence] [--no-gofmt] [--json]\n');
+    process.stdout.write('usage: npm run fuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--passes a,b] [--out DIR] [--in-process] [--no-idempotence] [--no-gofmt] [--json]\n');
     return 0;
+  }
+  if (values.worker) {
+    // One batch for a parent fuzz run, over IPC.
+    serveBatch();
+    return -1;
   }
   const int = (name: string, v: string, min: number) => {
     const n = Number(v);
@@ -58,6 +69,8 @@ async function main(): Promise<number> {
     batch,
     only,
     outDir: values.out,
+    passes: values.passes?.split(',').map((s) => s.trim()).filter(Boolean),
+    inProcess: values['in-process'],
     idempotence: !values['no-idempotence'],
     gofmt: !values['no-gofmt'],
     log: (l) => process.stderr.write(`${l}\n`),
@@ -67,7 +80,7 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => { process.exitCode = code; },
+  (code) => { if (code >= 0) process.exitCode = code; },
   (e: unknown) => {
     process.stderr.write(`fuzz: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exitCode = 2;
