@@ -1,5 +1,6 @@
 // The engine: finds linked sets over the whole workspace, asks the transforms for one
 // permutation per set, and applies it to every member and reference, all or nothing.
+import path from 'node:path';
 import MagicString from 'magic-string';
 import { readSource } from './source.js';
 import type { Node } from './source.js';
@@ -36,6 +37,10 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     if (process.env.GOSHIFT_DEBUG_TIMING) process.stderr.write(`timing: ${name}: ${Date.now() - t0} ms, ${prog.parseCount} files parsed, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`);
   };
   const prog = new Program(ws.files);
+  // Files and directories that could not be read: they may reference anything in their module.
+  const unreadable: { abs: string; rel: string }[] = ws.errors
+    .filter((e) => /^cannot read/.test(e.message))
+    .map((e) => ({ abs: path.resolve(ws.cwd, e.file), rel: e.file }));
 
   // 1. Read every file once; only packages that mention a context can declare a ctx parameter.
   const texts = new Map<string, string>();
@@ -43,6 +48,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     const r = readSource(sf);
     if ('error' in r) {
       report.errors.push({ file: sf.rel, message: r.error });
+      unreadable.push({ abs: sf.abs, rel: sf.rel });
       continue;
     }
     prog.bytes.set(sf.abs, r.bytes);
@@ -103,6 +109,15 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
   };
   findCandidates(prog.parsed);
+  // Functions declared in files that could not be parsed are no candidates; their callers are
+  // looked at so that the summary can say which calls were left as they are.
+  const brokenDecls = new Map<string, string>();
+  for (const b of prog.broken) {
+    for (const m of b.text.matchAll(/^func\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\(([^)]*)\)/gm)) {
+      if (/,[^,]*\bContext\b/.test(m[2])) brokenDecls.set(m[1], b.sf.rel);
+    }
+  }
+  for (const n of brokenDecls.keys()) names.add(n);
   phase('candidates');
   // 3. Files that mention a candidate's name may reference it: their packages are analysed too.
   // What leads to a candidate without naming it (a function returning a changing func type, a
@@ -167,6 +182,17 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   };
   if (process.env.GOSHIFT_DEBUG_UNRESOLVED) for (const u of linker.unresolved) process.stderr.write(`unresolved: ${u.why.file}:${u.why.line}: ${u.why.reason}\n`);
   linker.poisonUnresolved(new Set(roots.keys()), block);
+  for (const u of linker.unresolved) {
+    const decl = u.name ? brokenDecls.get(u.name) : undefined;
+    if (decl) report.leftAlone.push({ file: u.why.file, line: u.why.line, reason: `call of ${u.name}, declared in ${decl}, which could not be parsed: left as it is` });
+  }
+  for (const u of unreadable) {
+    for (const root of roots.keys()) {
+      if (linker.members(root).some((m) => u.abs === m.file.sf.module.root || u.abs.startsWith(m.file.sf.module.root + path.sep))) {
+        block(root, { file: u.rel, line: 1, reason: `${u.rel} could not be read, and may reference it` });
+      }
+    }
+  }
   for (const b of prog.broken) {
     const t = b.text;
     for (const root of roots.keys()) {
@@ -224,90 +250,118 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       leftAlone(members, why, '');
       continue;
     }
+    const split = members.filter((m) => !itemOrder(paramsOf(m.params), m.params.namedChildren.filter((c) => c.type === 'parameter_declaration' || c.type === 'variadic_parameter_declaration'), first.order));
+    if (split.length) {
+      leftAlone(members, split.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: 'a parameter group would have to be split' })), '');
+      continue;
+    }
     plans.push({ root, order: first.order, members });
   }
 
   phase('sets');
-  // 6. Edits, innermost lists first so that moved text carries its own edits.
-  interface Edit {
-    list: Node;
-    items: Node[];
-    perm: number[];
-  }
-  const edits = new Map<GoFile, Edit[]>();
-  const addEdit = (f: GoFile, e: Edit) => {
-    const l = edits.get(f);
-    if (l) l.push(e);
-    else edits.set(f, [e]);
-  };
-  for (const plan of plans) {
-    for (const m of plan.members) {
-      const items = m.params.namedChildren.filter((c) => c.type === 'parameter_declaration' || c.type === 'variadic_parameter_declaration');
-      const perm = itemOrder(paramsOf(m.params), items, plan.order);
-      if (!perm) {
-        leftAlone([m], [{ file: m.file.sf.rel, line: lineOf(m.node), reason: 'a parameter group would have to be split' }], '');
-        continue;
-      }
-      addEdit(m.file, { list: m.params, items, perm });
-      report.signaturesMoved++;
-    }
-    for (const ref of refsBySet.get(plan.root) ?? []) {
-      const args = ref.args.namedChildren.filter((c) => c.type !== 'comment');
-      const perm = args.map((_, i) => i);
-      const n = paramsOf(linker.slots.get(ref.slot)!.params);
-      const fixed = n.length > 0 && n[n.length - 1].variadic ? n.length - 1 : n.length;
-      for (let k = 0; k < fixed; k++) perm[ref.offset + k] = ref.offset + plan.order[k];
-      if (perm.every((v, i) => v === i)) continue;
-      addEdit(ref.file, { list: ref.args, items: args, perm });
-      report.callSitesUpdated++;
-    }
-  }
-  const changes: FileChange[] = [];
+  // 6. Edits, innermost lists first so that moved text carries its own edits. A file whose edits
+  // fail (an internal error, or two transforms' edits overlapping) is left unchanged — and then so
+  // is every linked set with an edit in it, everywhere: the edits are made again without them.
   const reorderName = reorderers.map((t) => t.name).join('+');
-  const failed = new Set<GoFile>();
-  const texts2 = new Map<GoFile, { ms: MagicString; records: EditRecord[] }>();
-  const editorOf = (f: GoFile) => {
-    let e = texts2.get(f);
-    if (!e) texts2.set(f, (e = { ms: new MagicString(f.pf.text), records: [] }));
-    return e;
-  };
-  for (const [f, es] of edits) {
-    const { ms, records } = editorOf(f);
-    es.sort((a, b) => b.list.startIndex - a.list.startIndex || a.list.endIndex - b.list.endIndex);
-    try {
-      for (const e of es) {
-        permuteList(ms, f.pf.text, e.list, e.items, e.perm);
-        for (const it of e.items) records.push({ transform: reorderName, start: it.startIndex, end: it.endIndex });
-      }
-    } catch (err) {
-      report.errors.push({ file: f.sf.rel, message: `internal error while editing: ${(err as Error).message}; file left unchanged` });
-      failed.add(f);
+  const failed = new Map<GoFile, string>();
+  const dropped = new Set<Plan>();
+  const touches = (plan: Plan, files: Map<GoFile, string>) =>
+    plan.members.some((m) => files.has(m.file)) || (refsBySet.get(plan.root) ?? []).some((r) => files.has(r.file));
+  let outcome = applyEdits(plans, failed);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const hit = plans.filter((p) => !dropped.has(p) && touches(p, failed));
+    if (!hit.length) break;
+    for (const p of hit) {
+      dropped.add(p);
+      const where = [...failed.keys()].filter((f) => touches(p, new Map([[f, '']])));
+      leftAlone(p.members, where.map((f) => ({ file: f.sf.rel, line: 1, reason: `its edits in ${f.sf.rel} could not be made (${failed.get(f)})` })), '');
     }
+    outcome = applyEdits(plans.filter((p) => !dropped.has(p)), failed);
   }
-  const counts = new Map<string, { one: string; n: number }>();
-  for (const t of rewriters) {
-    for (const f of prog.parsed) {
-      if (!f.sf.target || f.pf.generated || failed.has(f)) continue;
-      if (t.mentions && !t.mentions.test(f.pf.text)) continue;
+  for (const [f, msg] of failed) report.errors.push({ file: f.sf.rel, message: msg });
+  report.signaturesMoved = outcome.signatures;
+  report.callSitesUpdated = outcome.calls;
+  report.leftAlone.push(...outcome.leftAlone);
+  const changes = outcome.changes;
+  for (const c of changes) if (prog.parsed.find((f) => f.sf === c.file)?.pf.generated) report.generated.push(c.file.rel);
+  const counts = outcome.counts;
+
+  function applyEdits(live: Plan[], failed: Map<GoFile, string>) {
+    interface Edit {
+      list: Node;
+      items: Node[];
+      perm: number[];
+    }
+    const out = { changes: [] as FileChange[], signatures: 0, calls: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>() };
+    const edits = new Map<GoFile, Edit[]>();
+    const addEdit = (f: GoFile, e: Edit) => {
+      const l = edits.get(f);
+      if (l) l.push(e);
+      else edits.set(f, [e]);
+    };
+    for (const plan of live) {
+      for (const m of plan.members) {
+        const items = m.params.namedChildren.filter((c) => c.type === 'parameter_declaration' || c.type === 'variadic_parameter_declaration');
+        const perm = itemOrder(paramsOf(m.params), items, plan.order);
+        if (!perm) {
+          // Checked when planning: itemOrder cannot fail for a set that got here.
+          throw new Error(`${m.file.sf.rel}:${lineOf(m.node)}: a parameter group would have to be split`);
+        }
+        addEdit(m.file, { list: m.params, items, perm });
+        out.signatures++;
+      }
+      for (const ref of refsBySet.get(plan.root) ?? []) {
+        const args = ref.args.namedChildren.filter((c) => c.type !== 'comment');
+        const perm = args.map((_, i) => i);
+        const n = paramsOf(linker.slots.get(ref.slot)!.params);
+        const fixed = n.length > 0 && n[n.length - 1].variadic ? n.length - 1 : n.length;
+        for (let k = 0; k < fixed; k++) perm[ref.offset + k] = ref.offset + plan.order[k];
+        if (perm.every((v, i) => v === i)) continue;
+        addEdit(ref.file, { list: ref.args, items: args, perm });
+        out.calls++;
+      }
+    }
+    const editors = new Map<GoFile, { ms: MagicString; records: EditRecord[] }>();
+    const editorOf = (f: GoFile) => {
+      let e = editors.get(f);
+      if (!e) editors.set(f, (e = { ms: new MagicString(f.pf.text), records: [] }));
+      return e;
+    };
+    for (const [f, es] of edits) {
+      if (failed.has(f)) continue;
       const { ms, records } = editorOf(f);
-      const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: report.leftAlone, counts, records });
+      es.sort((a, b) => b.list.startIndex - a.list.startIndex || a.list.endIndex - b.list.endIndex);
       try {
-        t.rewriteFile!(api, opts);
+        for (const e of es) {
+          permuteList(ms, f.pf.text, e.list, e.items, e.perm);
+          for (const it of e.items) records.push({ transform: reorderName, start: it.startIndex, end: it.endIndex });
+        }
       } catch (err) {
-        const msg = err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`;
-        report.errors.push({ file: f.sf.rel, message: msg });
-        failed.add(f);
+        failed.set(f, `internal error while editing: ${(err as Error).message}; file left unchanged`);
       }
     }
+    for (const t of rewriters) {
+      for (const f of prog.parsed) {
+        if (!f.sf.target || f.pf.generated || failed.has(f)) continue;
+        if (t.mentions && !t.mentions.test(f.pf.text)) continue;
+        const { ms, records } = editorOf(f);
+        const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records });
+        try {
+          t.rewriteFile!(api, opts);
+        } catch (err) {
+          failed.set(f, err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`);
+        }
+      }
+    }
+    for (const [f, { ms }] of editors) {
+      if (failed.has(f)) continue;
+      const after = ms.toString();
+      if (after === f.pf.text) continue;
+      out.changes.push({ file: f.sf, before: f.pf.bytes, after, encoding: f.pf.encoding });
+    }
+    out.changes.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
+    return out;
   }
-  for (const [f, { ms }] of texts2) {
-    if (failed.has(f)) continue;
-    const after = ms.toString();
-    if (after === f.pf.text) continue;
-    changes.push({ file: f.sf, before: f.pf.bytes, after, encoding: f.pf.encoding });
-    if (f.pf.generated) report.generated.push(f.sf.rel);
-  }
-  changes.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
   phase('edits');
   report.filesChanged = changes.length;
   report.counts = [...counts].map(([many, c]) => ({ many, one: c.one, n: c.n }));

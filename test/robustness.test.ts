@@ -6,8 +6,8 @@
 // checks the bytes of every file. Expected outputs are computed on the bytes (latin1 view: one char
 // per byte), so anything goshift was not meant to touch must come back identical.
 //
-// Tests marked `test.failing` pin engine bugs (lib/engine.ts, lib/link.ts belong to the engine):
-// each says what is wrong; when the engine is fixed, AVA reports them as passing and the mark goes.
+// Tests that once pinned engine bugs (fixed in lib/engine.ts) keep their notes below:
+// each comment says what used to go wrong, and the test keeps it from coming back.
 import test, { type ExecutionContext } from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -248,9 +248,9 @@ test('syntax error: edits that depend on the broken file are not made, and the d
   sameBytes(t, path.join(dir, 'e/e.go'), moved(before.get('e/e.go')!), 'e/e.go');
 });
 
-// Engine: a function declared in an unparsable file is never a candidate, so its callers in other files
+// Engine (fixed): a function declared in an unparsable file is never a candidate, so its callers in other files
 // are silently left as they are; the issue asks to say which edits were not made.
-test.failing('syntax error: callers of a function declared in the broken file are named as left alone [engine]', (t) => {
+test('syntax error: callers of a function declared in the broken file are named as left alone', (t) => {
   const { r } = brokenDependencies();
   t.regex(r.stderr, /^.*(c\/c\.go.*Other|Other.*c\/c\.go).*$/m, show(r));
 });
@@ -350,12 +350,12 @@ test('a generated file with an 8,000-term string concatenation (a deep tree): no
   sameBytes(t, path.join(dir, 'gen/gen.go'), moved(bytes(deepGo(true))), 'gen/gen.go');
 });
 
-// Engine: when a file fails inside the engine (here ctx-closure overflows the stack on the deep tree:
+// Engine (fixed): when a file fails inside the engine (here ctx-closure overflows the stack on the deep tree:
 // "internal error in ctx-closure: Maximum call stack size exceeded; file left unchanged"), only that file
 // is dropped: a/a.go's Do still moves, and gen/gen.go keeps calling a.Do(5, ctx). The module no longer
 // builds. A file that fails must take the linked sets with edits in it down with it (or, at least, the
 // edits of the transform that did not fail must stay).
-test.failing('a transform failing on one file: the linked changes in other files are not made either [engine]', (t) => {
+test('a transform failing on one file: the linked changes in other files are not made either', (t) => {
   const dir = makeModule('deep-hand', { 'gen/gen.go': deepGo(false) });
   const r = goshift(dir, ['-w'], { transforms: [] });
   const gen = fs.readFileSync(path.join(dir, 'gen/gen.go'));
@@ -395,10 +395,10 @@ test('unreadable file and directory (run as nobody): a clear message, exit 2, bo
   t.deepEqual(leftovers(dir), []);
 });
 
-// Engine: an unreadable file (or directory) is reported, but linked sets go ahead as if it did not
+// Engine (fixed): an unreadable file (or directory) is reported, but linked sets go ahead as if it did not
 // exist; b/secret.go (and c/c.go) call a.Do, so after -w the module no longer builds. An unreadable
 // file should block like an unparsable one, except that with no text, every set it could see.
-test.failing('unreadable file and directory: sets they may reference are left alone [engine]', (t) => {
+test('unreadable file and directory: sets they may reference are left alone', (t) => {
   if (nobodyProblem) {
     t.fail(`cannot run: ${nobodyProblem}`);
     return;
@@ -662,10 +662,10 @@ test('two transforms with overlapping edits in one file: an error naming both, t
   if (e) t.deepEqual(Buffer.from(e.after, e.encoding), moved(bytes(E_GO)));
 });
 
-// Engine: after an OverlapError the engine drops only the file it happened in; the other members of
+// Engine (fixed): after an OverlapError the engine drops only the file it happened in; the other members of
 // the linked set still change. Here b/b.go's call becomes a.Do(ctx, 1) while Do keeps (n int, ctx):
 // the module no longer builds. A set must change everywhere or nowhere.
-test.failing('overlapping edits: the rest of the linked set is not changed either [engine]', async (t) => {
+test('overlapping edits: the rest of the linked set is not changed either', async (t) => {
   const { changes } = await overlapRun();
   t.deepEqual(changes.map((c) => c.file.rel).filter((f) => f.startsWith('a/') || f.startsWith('b/')), []);
 });
