@@ -452,7 +452,7 @@ export interface FuzzResult {
 }
 
 function gofmtAvailable(): boolean {
-  return spawnSync('gofmt', ['-l', os.devNull], { encoding: 'utf8' }).status === 0;
+  return spawnSync('gofmt', [], { input: 'package p\n', encoding: 'utf8' }).status === 0;
 }
 
 /** The files (relative to dir) that gofmt cannot parse. */
@@ -812,7 +812,7 @@ function shapeChange(a: Buffer, b: Buffer): string | null {
 export function formatFuzz(r: FuzzResult): string {
   const lines = [
     `fuzz: seed ${r.seed}, ${r.count} mutants of ${r.corpus} standard library files, ${(r.ms / 1000).toFixed(1)} s`,
-    `  ${r.parsed} mutants parse (tree-sitter)${r.gofmtParsed === null ? '' : `, ${r.gofmtParsed} parse with gofmt`}`,
+    `  ${r.parsed} mutants parse (tree-sitter), ${r.gofmtParsed === null ? 'gofmt not found: its checks were skipped' : `${r.gofmtParsed} parse with gofmt`}`,
     ...Object.entries(r.passes).map(([n, s]) => `  ${n}: ${s.changed} files changed, ${s.signaturesMoved} signatures moved, ${s.callSitesUpdated} call sites updated`),
     `  crashes: ${r.crashes}, bad writes: ${r.badWrites}, not idempotent: ${r.notIdempotent}`,
   ];

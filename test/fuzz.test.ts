@@ -78,6 +78,7 @@ test('short fuzz run: 250 mutants of the standard library, no crash, no bad writ
   t.is(r.badWrites, 0);
   // Not vacuous: mutants that parse and mutants that do not, and changes to check.
   t.true(r.parsed > 50 && r.parsed < r.count, `${r.parsed} of ${r.count} parse`);
+  t.not(r.gofmtParsed, null, 'gofmt is on PATH (it comes with Go), so parses are checked with it too');
   t.true(r.passes['ctx-first'].changed >= 10, 'ctx-first changed files');
   t.true(r.passes['ctx-last'].changed >= 10, 'ctx-last changed files');
 });
