@@ -4,6 +4,7 @@
 // A copy of GOROOT gets `goshift -t ctx-last -w <pkgs>` (cwd <copy>/src, the module `std`), is built
 // and vetted, then gets `goshift -t ctx-first -w <pkgs>`, is built again, and is compared with the
 // original GOROOT file by file: every file ctx-last changed should come back byte-identical.
+// After each stage a second run of the same transform (`-l --check`) must find nothing left to change.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { cliPath, goEnv } from '../test/support/paths.js';
@@ -85,6 +86,10 @@ export interface StageResult {
   summary: Summary;
   /** Files (relative to GOROOT) that differ from the original after this stage. */
   differing: string[];
+  /** The second run of the same transform over the result (`-l --check`): must change nothing. */
+  again: RunResult | null;
+  /** Files that second run would still change (empty when the stage is idempotent). */
+  notIdempotent: string[];
   checks: Check[];
 }
 
@@ -212,8 +217,22 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       // The builds run on the full copy: bring the subset's current state there.
       if (subset) for (const d of subset) await copyTree(path.join(workSrc, d), path.join(src, d));
       log(`  ${differing.length} file(s) differ from the original`);
-      const st: StageResult = { stage, cli, summary, differing, checks: [] };
+      const st: StageResult = { stage, cli, summary, differing, again: null, notIdempotent: [], checks: [] };
       stages.push(st);
+      if (cli.timedOut) return st;
+      // Idempotence: the same transform again must find nothing to change (exit 0, no file listed).
+      log(`  goshift -t ${stage} -l --check again`);
+      const again = await run(process.execPath, [cliPath(), '-t', stage, '-l', '--check', ...opts.pkgs], {
+        cwd: workSrc, env, timeoutMs: budget.left(opts.cliTimeoutMs ?? 30 * 60_000),
+      });
+      await fs.writeFile(path.join(tmp, `${stage}.again.stderr`), again.stderr);
+      st.again = again;
+      st.notIdempotent = again.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+      log(`    ${again.code === 0 ? 'nothing left to change' : `exit ${again.code}, ${st.notIdempotent.length} file(s) would change`} in ${secs(again.ms)}`);
+      if (again.code !== 0 || st.notIdempotent.length) {
+        failures.push(`after ${stage}: a second \`goshift -t ${stage}\` is not a no-op (exit ${again.code ?? again.signal ?? 'abnormally'}`
+          + `${again.timedOut ? ', timed out' : ''}); it would change: ${st.notIdempotent.join(', ') || '(none listed)'}\n${indent(describe(again))}`);
+      }
       return st;
     };
 
@@ -294,6 +313,7 @@ export function formatRoundTrip(r: RoundTripResult, maxFiles = 50): string {
       + `signatures moved: ${s.summary.signaturesMoved ?? '? (not found in stderr)'}, `
       + `call sites updated: ${s.summary.callSitesUpdated ?? '? (not found in stderr)'}; `
       + `${s.differing.length} file(s) differ from the original`);
+    if (s.again) out.push(`  second run: ${s.again.code === 0 && !s.notIdempotent.length ? 'nothing left to change' : `NOT a no-op, ${s.notIdempotent.length} file(s) would change`} (${secs(s.again.ms)})`);
     for (const c of s.checks) out.push(`  ${c.label}: ${c.ok ? 'ok' : 'FAILED'} (${secs(c.result.ms)})`);
   }
   out.push(`round trip: ctx-last changed ${r.changedByLast.length} file(s); ${r.identical.length} came back byte-identical, `

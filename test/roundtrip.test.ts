@@ -4,7 +4,8 @@
 // holding GOROOT's src/go.mod (module std) and src/database/sql only, and every file must come back
 // byte-identical. Not vacuous: ctx-last must report moved signatures and change files. After
 // ctx-last, the changed directories are copied into a full copy of GOROOT and `go vet` of the changed
-// packages (tests included) runs with it, so the moved state must compile too.
+// packages (tests included) runs with it, so the moved state must compile too. After each stage a
+// second run of the same transform (`-l --check`) must find nothing left to change (idempotence).
 //
 // Why a subset: goshift reads the whole module it runs in to find callers, and over all of GOROOT/src
 // (4166 files) one run took 3-12 minutes and ~7.7 GB here (2 cores, engine of 2026-11-25), far beyond
@@ -39,6 +40,7 @@ test('std round trip: ctx-last then ctx-first over database/sql/... gives back t
   if (moved === null || moved === undefined) problems.push('ctx-last: no "N signatures moved" found in goshift\'s stderr');
   else if (moved <= 0) problems.push(`ctx-last moved ${moved} signatures: database/sql has functions taking ctx first, so the round trip is vacuous`);
   if (r.changedByLast.length === 0) problems.push('ctx-last changed no file: the round trip is vacuous');
+  for (const s of r.stages) if (!s.again) problems.push(`${s.stage}: the second run (idempotence check) did not run`);
   if (r.notIdentical.length) problems.push(`${r.notIdentical.length} file(s) did not come back byte-identical: ${r.notIdentical.map((f) => f.path).join(', ')}`);
   t.log(formatRoundTrip(r));
   if (problems.length) t.fail(problems.join('\n'));
