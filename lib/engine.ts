@@ -508,11 +508,16 @@ function checkCall(args: Node, offset: number, order: number[], ps: ReturnType<t
   return null;
 }
 
-function hasEffects(n: Node): boolean {
-  if (n.type === 'func_literal') return false;
-  if (n.type === 'call_expression') return true;
-  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return true;
-  for (const c of n.namedChildren) if (hasEffects(c)) return true;
+/** Whether evaluating n may call a function or receive (not inside func literals). Iterative: deep expressions are fine. */
+function hasEffects(root: Node): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'func_literal') continue;
+    if (n.type === 'call_expression') return true;
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return true;
+    stack.push(...n.namedChildren);
+  }
   return false;
 }
 

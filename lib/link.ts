@@ -86,6 +86,13 @@ class Scope {
   }
 }
 
+/** On the expression walk's stack: the call whose operands have been walked, to be linked now. */
+class CallDone {
+  constructor(readonly call: Node) {}
+}
+
+const argExpr = (a: Node): Node => (a.type === 'variadic_argument' ? a.namedChildren[0] : a);
+
 export class Linker {
   readonly slots = new Map<string, Slot>();
   private readonly parent = new Map<string, string>();
@@ -97,11 +104,15 @@ export class Linker {
 
   // ---------------------------------------------------------------------------------- union-find
   find(id: string): string {
-    let p = this.parent.get(id) ?? id;
-    if (p === id) return id;
-    p = this.find(p);
-    this.parent.set(id, p);
-    return p;
+    // Iterative, with path compression: a long chain of unions must not overflow the stack.
+    let root = id;
+    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
+    for (let x = id; x !== root; ) {
+      const next = this.parent.get(x)!;
+      this.parent.set(x, root);
+      x = next;
+    }
+    return root;
   }
   union(a: string, b: string): void {
     const ra = this.find(a);
@@ -505,29 +516,48 @@ export class Linker {
   }
 
   // ---------------------------------------------------------------------------------- expressions
-  private expr(n: Node | null, s: Scope, file: GoFile): void {
-    if (!n) return;
-    switch (n.type) {
-      case 'call_expression':
-        this.call(n, s, file);
-        return;
-      case 'func_literal': {
-        const sig: Sig = { params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() };
-        this.slotOf(sig);
-        const inner = new Scope(s, sig);
-        this.bindParams(sig.params, inner, file);
-        if (sig.result?.type === 'parameter_list') this.bindParams(sig.result, inner, file);
-        this.block(n.childForFieldName('body')!, inner, file);
-        return;
+  /**
+   * Walks an expression in source order. Nodes that only pass the walk on to their children (binary
+   * expressions, selectors, ...) go through an explicit stack rather than recursion, so a deep
+   * expression (a generated 8,000-term string concatenation) does not overflow the call stack.
+   */
+  private expr(root: Node | null, s: Scope, file: GoFile): void {
+    if (!root) return;
+    const stack: (Node | CallDone)[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n instanceof CallDone) {
+        this.call(n.call, s, file);
+        continue;
       }
-      case 'composite_literal':
-        this.composite(n, this.prog.typeOfTypeNode(n.childForFieldName('type'), file, s.tp()), s, file);
-        return;
-      case 'function_type':
-        this.slotOf({ params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() });
-        return;
-      default:
-        for (const c of n.namedChildren) this.expr(c, s, file);
+      switch (n.type) {
+        case 'call_expression': {
+          // The operands first (calls in them included), then the call itself.
+          stack.push(new CallDone(n));
+          const ops = this.callOperands(n, s, file);
+          for (let i = ops.length - 1; i >= 0; i--) stack.push(ops[i]);
+          break;
+        }
+        case 'func_literal': {
+          const sig: Sig = { params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() };
+          this.slotOf(sig);
+          const inner = new Scope(s, sig);
+          this.bindParams(sig.params, inner, file);
+          if (sig.result?.type === 'parameter_list') this.bindParams(sig.result, inner, file);
+          this.block(n.childForFieldName('body')!, inner, file);
+          break;
+        }
+        case 'composite_literal':
+          this.composite(n, this.prog.typeOfTypeNode(n.childForFieldName('type'), file, s.tp()), s, file);
+          break;
+        case 'function_type':
+          this.slotOf({ params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() });
+          break;
+        default: {
+          const cs = n.namedChildren;
+          for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+        }
+      }
     }
   }
 
@@ -587,30 +617,44 @@ export class Linker {
     return unknown('positional field');
   }
 
-  private call(n: Node, s: Scope, file: GoFile): void {
+  /** A call's function (parentheses dropped), arguments and the builtin it calls, if any. */
+  private callShape(n: Node, s: Scope, file: GoFile) {
     let fn = n.childForFieldName('function')!;
     const argsNode = n.childForFieldName('arguments')!;
     const args = argsNode.namedChildren.filter((c) => c.type !== 'comment');
-    const spread = args.length > 0 && args[args.length - 1].type === 'variadic_argument';
-    const argExpr = (a: Node) => (a.type === 'variadic_argument' ? a.namedChildren[0] : a);
     while (fn.type === 'parenthesized_expression' && fn.namedChildren.length === 1) fn = fn.namedChildren[0];
-    this.expr(fn, s, file);
-    // Builtins.
-    if (fn.type === 'identifier' && BUILTIN_FUNCS.has(fn.text) && !s.lookup(fn.text) && !file.pkg.funcs.has(fn.text) && !file.pkg.vars.has(fn.text)) {
-      const typeArgs = fn.text === 'new' || fn.text === 'make';
+    const builtin = fn.type === 'identifier' && BUILTIN_FUNCS.has(fn.text) && !s.lookup(fn.text) && !file.pkg.funcs.has(fn.text) && !file.pkg.vars.has(fn.text) ? fn.text : null;
+    return { fn, argsNode, args, builtin };
+  }
+
+  /** The expressions of a call the walk visits, in order: the function, then the arguments. */
+  private callOperands(n: Node, s: Scope, file: GoFile): Node[] {
+    const { fn, args, builtin } = this.callShape(n, s, file);
+    const out = [fn];
+    if (builtin) {
+      const typeArgs = builtin === 'new' || builtin === 'make';
       args.forEach((a, i) => {
         if (typeArgs && i === 0) return; // a type (or, since Go 1.26, new's value)
-        this.expr(argExpr(a), s, file);
+        out.push(argExpr(a));
       });
-      if (fn.text === 'new' && args[0]) this.expr(args[0], s, file);
-      if (fn.text === 'append' && args.length > 1) {
+      if (builtin === 'new' && args[0]) out.push(args[0]);
+    } else for (const a of args) out.push(argExpr(a));
+    return out;
+  }
+
+  /** What a call links (its operands already walked): references, flows of the arguments, pins. */
+  private call(n: Node, s: Scope, file: GoFile): void {
+    const { fn, argsNode, args, builtin } = this.callShape(n, s, file);
+    const spread = args.length > 0 && args[args.length - 1].type === 'variadic_argument';
+    // Builtins.
+    if (builtin) {
+      if (builtin === 'append' && args.length > 1) {
         const st = this.typeOf(argExpr(args[0]), s, file);
         const u = this.prog.underlying(st);
         args.slice(1).forEach((a) => this.flow(argExpr(a), u.k === 'slice' ? (spread ? st : u.elem) : unknown('append'), s, file));
       }
       return;
     }
-    for (const a of args) this.expr(argExpr(a), s, file);
     // Explicit instantiation F[int](...) or x.M[int](...).
     let target = fn;
     if (target.type === 'index_expression' || target.type === 'type_instantiation_expression') {

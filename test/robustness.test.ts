@@ -350,17 +350,91 @@ test('a generated file with an 8,000-term string concatenation (a deep tree): no
   sameBytes(t, path.join(dir, 'gen/gen.go'), moved(bytes(deepGo(true))), 'gen/gen.go');
 });
 
-// Engine (fixed): when a file fails inside the engine (here ctx-closure overflows the stack on the deep tree:
-// "internal error in ctx-closure: Maximum call stack size exceeded; file left unchanged"), only that file
-// is dropped: a/a.go's Do still moves, and gen/gen.go keeps calling a.Do(5, ctx). The module no longer
-// builds. A file that fails must take the linked sets with edits in it down with it (or, at least, the
-// edits of the transform that did not fail must stay).
-test('a transform failing on one file: the linked changes in other files are not made either', (t) => {
+test('a hand-written file with an 8,000-term concatenation: the default set (ctx-closure too) handles it', (t) => {
   const dir = makeModule('deep-hand', { 'gen/gen.go': deepGo(false) });
   const r = goshift(dir, ['-w'], { transforms: [] });
-  const gen = fs.readFileSync(path.join(dir, 'gen/gen.go'));
-  const a = fs.readFileSync(path.join(dir, 'a/a.go'));
-  t.true(gen.equals(moved(bytes(deepGo(false)))) || a.equals(bytes(A_GO)), `a/a.go moved Do but gen/gen.go still calls a.Do(5, ctx)\n${show(r)}`);
+  t.is(r.code, 0, show(r));
+  sameBytes(t, path.join(dir, 'a/a.go'), moved(bytes(A_GO)), 'a/a.go');
+  sameBytes(t, path.join(dir, 'gen/gen.go'), moved(bytes(deepGo(false))), 'gen/gen.go');
+});
+
+/**
+ * Deep trees inside a function the transforms work on: an 8,000-term concatenation, an 8,000-call
+ * method chain, a value in 8,000 parentheses and a 900-branch else-if chain (go vet refuses ~1,000),
+ * around calls of a.Do and a goroutine capturing ctx. Every walker that once recursed per level (the
+ * linker's expression walk, the evaluation-order check, ctx-closure's scope walk) overflowed the
+ * stack on one of these, and the whole run failed.
+ */
+const DEEP_N = 8000;
+const deepBody = (p: string) => {
+  const parens = `${'('.repeat(DEEP_N)}ctx${')'.repeat(DEEP_N)}`;
+  return `package deep
+
+${IMPORTS}
+type B struct{}
+
+func (b B) Add(i int) B { return b }
+
+func Deep(n int, ctx context.Context) string {
+	s := "" +
+${Array.from({ length: DEEP_N }, (_, i) => `		"chunk ${i} " +
+`).join('')}		""
+	_ = B{}${Array.from({ length: DEEP_N }, (_, i) => `.Add(${i})`).join('')}
+	if n == 0 {
+		return s
+	}${Array.from({ length: 899 }, (_, i) => ` else if n == ${i + 1} {
+		_ = a.Do(${i + 1}, ctx)
+	}`).join('')}
+	${p}
+	return Deep(5, ${parens})
+}
+`;
+};
+
+test('deep expressions and long else-if chains in a function being changed: no stack overflow, every edit made', (t) => {
+  const before = deepBody('go func() { _ = a.Do(7, ctx) }()');
+  const dir = makeModule('deep-body', { 'deep/deep.go': before });
+  const r = goshift(dir, ['-w'], { transforms: [] });
+  t.is(r.code, 0, show(r));
+  t.notRegex(r.stderr, /stack|internal error/i, show(r));
+  const parens = `${'('.repeat(DEEP_N)}ctx${')'.repeat(DEEP_N)}`;
+  const want = moved(bytes(deepBody('go func(ctx context.Context) { _ = a.Do(ctx, 7) }(ctx)')))
+    .toString('latin1')
+    .replace(`return Deep(5, ${parens})`, `return Deep(${parens}, 5)`);
+  sameBytes(t, path.join(dir, 'deep/deep.go'), bytes(want), 'deep/deep.go');
+  sameBytes(t, path.join(dir, 'a/a.go'), moved(bytes(A_GO)), 'a/a.go');
+  const again = goshift(dir, ['-l', '--check'], { transforms: [] });
+  t.is(again.code, 0, show(again));
+});
+
+/** A test-only transform that fails (throws) on gen/gen.go, as an internal error would. */
+const throwing: Transform = {
+  name: 'test-throw',
+  description: 'test only: throws on package gen',
+  hidden: true,
+  mentions: /^package gen$/m,
+  rewriteFile(api) {
+    if (/^package gen$/m.test(api.text)) throw new Error('boom');
+  },
+};
+
+// Engine (fixed): when a file failed inside the engine (then: ctx-closure overflowing the stack on a
+// deep tree), only that file was dropped: a/a.go's Do still moved while gen/gen.go kept calling
+// a.Do(5, ctx), and the module no longer built. A file that fails takes the linked sets with edits in it
+// down with it.
+test('a transform failing on one file: the linked changes in other files are not made either', async (t) => {
+  const dir = makeModule('fail-one', { 'gen/gen.go': deepGo(false), 'e/e.go': E_GO });
+  const ws = await discover([], { cwd: dir });
+  const { changes, report } = await runTransforms(ws, [ctxFirst, throwing], { allowTypesBefore: [] });
+  const errs = report.errors.filter((e) => e.file === 'gen/gen.go');
+  t.is(errs.length, 1, JSON.stringify(report.errors));
+  t.regex(errs[0]?.message ?? '', /internal error in test-throw: boom/);
+  // Do's set has an edit in gen/gen.go: it changes nowhere.
+  t.deepEqual(changes.map((c) => c.file.rel).filter((f) => ['a/a.go', 'b/b.go', 'gen/gen.go'].includes(f)), []);
+  // An unrelated set still changes.
+  const e = changes.find((c) => c.file.rel === 'e/e.go');
+  t.truthy(e, 'e/e.go changes');
+  if (e) t.deepEqual(Buffer.from(e.after, e.encoding), moved(bytes(E_GO)));
 });
 
 // ---------------------------------------------------------------------------------------------

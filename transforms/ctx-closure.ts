@@ -180,16 +180,33 @@ class Walker {
     for (const c of n.namedChildren) this.walk(c, s);
   }
 
-  walk(n: Node, s: Scope): void {
+  /**
+   * Walks n in scope s, in source order. Nodes that only pass their scope on to their children (most
+   * expressions) are visited with an explicit stack rather than by recursion, so a deep expression
+   * (a generated 8,000-term string concatenation) does not overflow the call stack; the order in
+   * which declarations and references are seen is the same as a recursive walk's.
+   */
+  walk(root: Node, s: Scope): void {
+    const stack: Node[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (this.special(n, s)) continue;
+      const cs = n.namedChildren;
+      for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+    }
+  }
+
+  /** Handles n when its type needs more than a walk of its children in the same scope; false otherwise. */
+  private special(n: Node, s: Scope): boolean {
     switch (n.type) {
       case 'function_declaration':
       case 'method_declaration':
       case 'func_literal':
         this.func(n, s);
-        return;
+        return true;
       case 'block':
         this.children(n, this.scope(s));
-        return;
+        return true;
       case 'if_statement':
       case 'for_statement': {
         const is = this.scope(s);
@@ -197,7 +214,7 @@ class Walker {
           if (c.type === 'range_clause') this.range(c, is);
           else this.walk(c, is);
         }
-        return;
+        return true;
       }
       case 'expression_switch_statement': {
         const ss = this.scope(s);
@@ -205,7 +222,7 @@ class Walker {
           if (c.type === 'expression_case' || c.type === 'default_case') this.children(c, this.scope(ss));
           else this.walk(c, ss);
         }
-        return;
+        return true;
       }
       case 'type_switch_statement': {
         const ss = this.scope(s);
@@ -220,7 +237,7 @@ class Walker {
             this.walk(c, ss);
           }
         }
-        return;
+        return true;
       }
       case 'select_statement':
         for (const c of n.namedChildren) {
@@ -240,13 +257,13 @@ class Walker {
             }
           }
         }
-        return;
+        return true;
       case 'short_var_declaration':
         this.shortVar(n, s);
-        return;
+        return true;
       case 'var_declaration':
         for (const spec of n.descendantsOfType('var_spec')) if (spec.parent?.id === n.id || spec.parent?.parent?.id === n.id) this.varSpec(spec, s);
-        return;
+        return true;
       case 'const_declaration':
         for (const spec of n.namedChildren) {
           if (spec.type !== 'const_spec') continue;
@@ -254,45 +271,44 @@ class Walker {
           if (value) this.walk(value, s);
           for (const id of spec.childrenForFieldName('name')) this.declare(s, id, 'other', false);
         }
-        return;
+        return true;
       case 'type_declaration':
         for (const spec of n.namedChildren) {
           const id = spec.childForFieldName('name');
           if (id) this.declare(s, id, 'other', false);
         }
-        return;
+        return true;
       case 'assignment_statement':
         for (const e of items(n.childForFieldName('left')!)) this.write(e, s);
         this.walk(n.childForFieldName('right')!, s);
-        return;
+        return true;
       case 'inc_statement':
       case 'dec_statement':
         for (const e of n.namedChildren) this.write(e, s);
-        return;
+        return true;
       case 'unary_expression': {
         const operand = n.childForFieldName('operand');
         if (n.childForFieldName('operator')?.type === '&' && operand && unparen(operand).type === 'identifier') {
           this.ref(unparen(operand), s)?.addr.push(operand);
-          return;
+          return true;
         }
-        this.children(n, s);
-        return;
+        return false;
       }
       case 'identifier':
         this.ref(n, s);
-        return;
+        return true;
       case 'parameter_declaration':
       case 'variadic_parameter_declaration':
         // In a func type: the names declare nothing here.
-        return;
+        return true;
       case 'comment':
       case 'field_identifier':
       case 'type_identifier':
       case 'package_identifier':
       case 'label_name':
-        return;
+        return true;
       default:
-        this.children(n, s);
+        return false;
     }
   }
 
