@@ -131,11 +131,15 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       for (let n = sl.node.parent; n; n = n.parent) if (n.type === 'type_spec') names.add(n.childForFieldName('name')!.text);
     }
   }
+  // GOSHIFT_DEBUG_NAMES=1: the candidates and the names that decide which files are parsed and walked.
+  const debugNames = Boolean(process.env.GOSHIFT_DEBUG_NAMES);
+  if (debugNames) for (const id of candidates.keys()) process.stderr.write(`candidate: ${describe(linker.slots.get(id)!)} (${linker.slots.get(id)!.file.sf.rel}:${lineOf(linker.slots.get(id)!.node)})\n`);
   for (let round = 0; round < 10 && names.size; round++) {
     const re = wordsRe([...names]);
     loadMentioning(re);
     const before = names.size;
     for (const f of prog.parsed) if (re.test(f.pf.text)) for (const name of namesLeadingTo(f, re)) names.add(name);
+    if (debugNames) process.stderr.write(`names round ${round}: ${[...names].join(' ')}\n`);
     if (names.size === before) break;
   }
   const ctxImport = /"(?:golang\.org\/x\/net\/)?context"/;
@@ -152,7 +156,10 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   // spells the context type: a literal or func type with a context parameter must see its own calls.
   const declRe = wordsRe([...names, ...aliases, 'context', 'Context']);
   const declRelevant = (t: string) => declRe.test(t);
-  for (const p of pkgs) for (const f of p.files) if (relevant.test(f.pf.text)) linker.walkFile(f, declRelevant);
+  // A file holding a candidate is walked whatever it mentions: in package context itself a func literal
+  // takes an unqualified Context, and its calls are in that file only.
+  const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
+  for (const p of pkgs) for (const f of p.files) if (candidateFiles.has(f) || relevant.test(f.pf.text)) linker.walkFile(f, declRelevant);
   // Packages loaded lazily while resolving types are declared (twins, pins) but need no walk:
   // they mention neither a context nor a candidate name.
   for (const p of prog.loadedPackages()) if (!pkgs.includes(p)) linker.declare(p);
@@ -398,33 +405,54 @@ function referenceName(sl: Slot): string | null {
   return null;
 }
 
-/** Names of top-level declarations (and struct fields) whose type mentions one of the words. */
+/**
+ * Names of top-level declarations (and struct fields) whose type mentions one of the words, or (for
+ * a var) whose value does. Comments and string literals do not count: a struct whose field comment
+ * says "see CommandContext" does not lead to CommandContext.
+ */
 function namesLeadingTo(f: GoFile, re: RegExp): string[] {
   const out: string[] = [];
+  const mentions = (n: Node | null | undefined) => !!n && re.test(n.text) && re.test(codeText(n));
   for (const d of f.pf.root.namedChildren) {
     switch (d.type) {
       case 'function_declaration':
       case 'method_declaration': {
-        const sig = `${d.childForFieldName('parameters')?.text ?? ''} ${d.childForFieldName('result')?.text ?? ''}`;
-        if (re.test(sig)) out.push(d.childForFieldName('name')!.text);
+        if (mentions(d.childForFieldName('parameters')) || mentions(d.childForFieldName('result'))) out.push(d.childForFieldName('name')!.text);
         break;
       }
       case 'type_declaration':
         for (const spec of d.namedChildren) {
           const tn = spec.childForFieldName('type');
-          if (!tn || !re.test(tn.text)) continue;
+          if (!mentions(tn)) continue;
           out.push(spec.childForFieldName('name')!.text);
-          for (const fd of tn.descendantsOfType('field_declaration')) {
-            if (re.test(fd.childForFieldName('type')?.text ?? '')) for (const n of fd.childrenForFieldName('name')) out.push(n.text);
+          for (const fd of tn!.descendantsOfType('field_declaration')) {
+            if (mentions(fd.childForFieldName('type'))) for (const n of fd.childrenForFieldName('name')) out.push(n.text);
           }
         }
         break;
       case 'var_declaration':
-        for (const spec of d.descendantsOfType('var_spec')) if (re.test(spec.text)) for (const n of spec.childrenForFieldName('name')) out.push(n.text);
+        for (const spec of d.descendantsOfType('var_spec')) if (mentions(spec)) for (const n of spec.childrenForFieldName('name')) out.push(n.text);
         break;
     }
   }
   return out;
+}
+
+const NOT_CODE = ['comment', 'interpreted_string_literal', 'raw_string_literal', 'rune_literal'];
+
+/** n's text with each comment and string or rune literal replaced by a space. */
+function codeText(n: Node): string {
+  const skip = n.descendantsOfType(NOT_CODE);
+  if (!skip.length) return n.text;
+  let out = '';
+  let at = n.startIndex;
+  const text = n.text;
+  for (const c of skip) {
+    if (c.startIndex < at) continue;
+    out += text.slice(at - n.startIndex, c.startIndex - n.startIndex) + ' ';
+    at = c.endIndex;
+  }
+  return out + text.slice(at - n.startIndex);
 }
 
 function tparamsAround(owner: Node): Map<string, Node | null> | undefined {
