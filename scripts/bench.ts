@@ -1,0 +1,194 @@
+// npm run bench: how long goshift takes over a large real tree, next to peers timed in the same run.
+//
+// The tree is a copy of the Go standard library's module std (GOROOT/src without cmd/, vendor/,
+// testdata/ and nested modules: ~4,200 .go files, the files goshift reads there), so that nothing
+// under GOROOT is ever touched and every tool reads the same files from the same disk cache. Every
+// command only reads (goshift runs with -l, a dry run).
+//
+// Commands, each run --runs times (median wall time; CPU = user + sys; peak RSS when /usr/bin/time
+// is there), after one untimed warm-up run each to fill the page cache:
+//   goshift -t ctx-first -l      the ctx-first migration of the whole module
+//   goshift -l                   the default set (ctx-first, then ctx-closure)
+//   gofmt -l .                   peer: Go's own parser and printer over every file (all cores)
+//   ast-grep run -p '$F($$$A, ctx)'  peer, when installed: a by-name tool scanning every file with the
+//                                same tree-sitter grammar family (all cores); `npm i --no-save @ast-grep/cli`
+// The result is each goshift command's wall time as a ratio of each peer's, measured in this run:
+// numbers from one machine are only comparable with numbers from the same run.
+//
+// Usage: npm run bench -- [--runs N] [--goroot DIR] [--json]
+import { promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { cliPath, goEnv, repoRoot } from '../test/support/paths.js';
+import { describe, run } from '../test/support/run.js';
+import { makeTempDir, removeTree } from '../test/support/tree.js';
+import { findGoroot } from './roundtrip-lib.js';
+
+interface Cmd {
+  name: string;
+  peer: boolean;
+  cmd: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Timing {
+  wallMs: number;
+  cpuMs: number | null;
+  maxRssMb: number | null;
+}
+
+interface Measured {
+  name: string;
+  peer: boolean;
+  command: string;
+  runs: Timing[];
+  median: Timing;
+  /** goshift's own summary line (files scanned and parsed, what changed). */
+  summary?: string;
+}
+
+const TIME = '/usr/bin/time';
+
+async function measure(c: Cmd, cwd: string, useTime: boolean): Promise<Timing & { stderr: string }> {
+  const [cmd, args] = useTime ? [TIME, ['-f', 'GOSHIFT_BENCH %e %U %S %M', c.cmd, ...c.args]] : [c.cmd, c.args];
+  const started = process.hrtime.bigint();
+  const r = await run(cmd, args, { cwd, env: c.env ?? process.env, timeoutMs: 30 * 60_000 });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  // 0, or 1 for ast-grep finding nothing; anything else (a file that does not parse, a crash) is a failure.
+  if (r.code === null || r.code > 1 || r.spawnError) throw new Error(`${c.name} failed:\n${describe(r)}`);
+  const m = /GOSHIFT_BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr);
+  return {
+    wallMs,
+    cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : null,
+    maxRssMb: m ? Number(m[4]) / 1024 : null,
+    stderr: m ? r.stderr.slice(0, m.index) : r.stderr,
+  };
+}
+
+function median(ts: Timing[]): Timing {
+  const mid = <T>(xs: T[]) => xs[Math.floor((xs.length - 1) / 2)];
+  const num = (f: (t: Timing) => number | null) => {
+    const xs = ts.map(f).filter((x): x is number => x !== null).sort((a, b) => a - b);
+    return xs.length ? mid(xs) : null;
+  };
+  return { wallMs: num((t) => t.wallMs)!, cpuMs: num((t) => t.cpuMs), maxRssMb: num((t) => t.maxRssMb) };
+}
+
+async function which(name: string): Promise<string | null> {
+  const local = path.join(repoRoot, 'node_modules', '.bin', name);
+  if (existsSync(local)) return local;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const p = path.join(dir, name);
+    if (dir && existsSync(p)) return p;
+  }
+  return null;
+}
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        runs: { type: 'string', default: '3' },
+        goroot: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write('usage: npm run bench -- [--runs N] [--goroot DIR] [--json]\n');
+    return 0;
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    process.stderr.write(`bench: --runs wants an integer >= 1, not ${JSON.stringify(values.runs)}\n`);
+    return 2;
+  }
+  const log = (l: string) => process.stderr.write(`bench: ${l}\n`);
+  const goroot = values.goroot ?? (await findGoroot());
+  const useTime = existsSync(TIME);
+  const tmp = await makeTempDir('goshift-bench-');
+  try {
+    const src = path.join(tmp, 'src');
+    log(`copying ${goroot}/src to ${src}`);
+    const cp = await run('cp', ['-a', path.join(goroot, 'src'), src], { cwd: tmp, timeoutMs: 10 * 60_000 });
+    if (cp.code !== 0) throw new Error(`copying failed:\n${describe(cp)}`);
+    // The same files for every tool: what goshift reads in the module std (no cmd/, vendor/, testdata/,
+    // _ or . directories, nested modules), so the peers are not timed on files goshift skips.
+    await prune(src, true);
+    const files = await countGo(src);
+    const gofmt = path.join(goroot, 'bin', 'gofmt');
+    const astGrep = await which('ast-grep');
+    const node = process.execPath;
+    const cmds: Cmd[] = [
+      { name: 'goshift -t ctx-first -l', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-first', '-l', '.'] },
+      { name: 'goshift -l (default set)', peer: false, cmd: node, args: [cliPath(), '-l', '.'] },
+      { name: 'gofmt -l .', peer: true, cmd: existsSync(gofmt) ? gofmt : 'gofmt', args: ['-l', '.'], env: goEnv() },
+    ];
+    if (astGrep) cmds.push({ name: "ast-grep run -p '$F($$$A, ctx)'", peer: true, cmd: astGrep, args: ['run', '--lang', 'go', '--pattern', '$F($$$A, ctx)', '.'] });
+    else log('ast-grep is not installed (npm i --no-save @ast-grep/cli to include it): measuring without it');
+
+    const results: Measured[] = [];
+    for (const c of cmds) {
+      log(`${c.name}: warm-up`);
+      const warm = await measure(c, src, useTime);
+      const ts: Timing[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = await measure(c, src, useTime);
+        log(`${c.name}: run ${i + 1}/${runs}: ${(t.wallMs / 1000).toFixed(2)} s`);
+        ts.push(t);
+      }
+      const summary = c.peer ? undefined : /goshift: [^\n]*files? scanned[^\n]*/.exec(warm.stderr)?.[0];
+      results.push({ name: c.name, peer: c.peer, command: [path.basename(c.cmd), ...c.args.map((a) => (a === cliPath() ? 'dist/bin/goshift.js' : a))].join(' '), runs: ts, median: median(ts), summary });
+    }
+    const ratios = results.filter((r) => !r.peer).flatMap((g) =>
+      results.filter((p) => p.peer).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
+    );
+    const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: (await import('node:os')).cpus().length, node: process.version, results, ratios };
+    if (values.json) {
+      process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      return 0;
+    }
+    const s = (ms: number | null) => (ms === null ? '?' : `${(ms / 1000).toFixed(2)} s`);
+    const lines = [`goshift bench over a copy of ${goroot}/src (module std only): ${files} .go files, ${out.cores} cores, node ${process.version}, median of ${runs} run(s)`];
+    for (const r of results) {
+      lines.push(`  ${r.name.padEnd(34)} wall ${s(r.median.wallMs).padStart(9)}   cpu ${s(r.median.cpuMs).padStart(9)}   max rss ${r.median.maxRssMb === null ? '?' : `${Math.round(r.median.maxRssMb)} MB`}`);
+      if (r.summary) lines.push(`      ${r.summary}`);
+    }
+    for (const q of ratios) lines.push(`  ${q.goshift} / ${q.peer}: ${q.wall.toFixed(2)}x wall${q.cpu === null ? '' : `, ${q.cpu.toFixed(2)}x cpu`}`);
+    process.stdout.write(lines.join('\n') + '\n');
+    return 0;
+  } finally {
+    await removeTree(tmp);
+  }
+}
+
+async function prune(dir: string, top: boolean): Promise<void> {
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const p = path.join(dir, e.name);
+    if (['vendor', 'testdata'].includes(e.name) || e.name.startsWith('_') || e.name.startsWith('.') || (top && e.name === 'cmd') || existsSync(path.join(p, 'go.mod'))) {
+      await removeTree(p);
+    } else await prune(p, false);
+  }
+}
+
+async function countGo(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name.endsWith('.go')) n++;
+  return n;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);
