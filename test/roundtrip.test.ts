@@ -13,21 +13,25 @@
 // in a gccgoimporter test mention it), so the subset gives the same edits: measured, both give
 // 8 files changed, 52 signatures moved, 131 call sites updated. The full std run is `npm run roundtrip`.
 // Measured cost of this test: ~5 s per goshift run, ~2-6 s for the copy, ~5 s for go vet (warm cache).
-import test from 'ava';
-import { formatRoundTrip, roundTrip } from '../scripts/roundtrip-lib.js';
+import test, { type ExecutionContext } from 'ava';
+import { formatRoundTrip, roundTrip, type RoundTripResult, type Stage } from '../scripts/roundtrip-lib.js';
 import { cliMissing } from './support/paths.js';
 
-test('std round trip: ctx-last then ctx-first over database/sql/... gives back the same bytes', async (t) => {
+/**
+ * Runs the round trip over `pkgs` with goshift seeing only src/go.mod and `subset`, and fails the test
+ * on a failed command or build, a second run that is not a no-op, or a problem `check` names.
+ */
+async function subsetRoundTrip(t: ExecutionContext, pkgs: string[], subset: string[], vetAfter: Stage[], check: (r: RoundTripResult) => string[]): Promise<void> {
   const missing = cliMissing();
   if (missing) {
     t.fail(missing);
     return;
   }
   const r = await roundTrip({
-    pkgs: ['database/sql/...'],
-    srcSubset: ['database/sql'],
+    pkgs,
+    srcSubset: subset,
     buildStd: false,
-    vetAfter: ['ctx-last'],
+    vetAfter,
     keep: Boolean(process.env.GOSHIFT_KEEP_TMP),
     cliTimeoutMs: 3 * 60_000,
     goTimeoutMs: 3 * 60_000,
@@ -35,17 +39,25 @@ test('std round trip: ctx-last then ctx-first over database/sql/... gives back t
     budgetMs: 8 * 60_000,
   });
   const problems: string[] = [...r.failures];
-  const last = r.stages.find((s) => s.stage === 'ctx-last');
-  const moved = last?.summary.signaturesMoved;
-  if (moved === null || moved === undefined) problems.push('ctx-last: no "N signatures moved" found in goshift\'s stderr');
-  else if (moved <= 0) problems.push(`ctx-last moved ${moved} signatures: database/sql has functions taking ctx first, so the round trip is vacuous`);
-  if (r.changedByLast.length === 0) problems.push('ctx-last changed no file: the round trip is vacuous');
   for (const s of r.stages) if (!s.again) problems.push(`${s.stage}: the second run (idempotence check) did not run`);
-  if (r.notIdentical.length) problems.push(`${r.notIdentical.length} file(s) did not come back byte-identical: ${r.notIdentical.map((f) => f.path).join(', ')}`);
+  problems.push(...check(r));
   t.log(formatRoundTrip(r));
   if (problems.length) t.fail(problems.join('\n'));
   else t.pass();
-});
+}
+
+const notBack = (files: RoundTripResult['notIdentical']) => `${files.length} file(s) did not come back byte-identical: ${files.map((f) => f.path).join(', ')}`;
+
+test('std round trip: ctx-last then ctx-first over database/sql/... gives back the same bytes', (t) =>
+  subsetRoundTrip(t, ['database/sql/...'], ['database/sql'], ['ctx-last'], (r) => {
+    const problems: string[] = [];
+    const moved = r.stages.find((s) => s.stage === 'ctx-last')?.summary.signaturesMoved;
+    if (moved === null || moved === undefined) problems.push('ctx-last: no "N signatures moved" found in goshift\'s stderr');
+    else if (moved <= 0) problems.push(`ctx-last moved ${moved} signatures: database/sql has functions taking ctx first, so the round trip is vacuous`);
+    if (r.changedByLast.length === 0) problems.push('ctx-last changed no file: the round trip is vacuous');
+    if (r.notIdentical.length) problems.push(notBack(r.notIdentical));
+    return problems;
+  }));
 
 // std's context package declares Context itself: its test file context_test.go has a func literal
 // `checkChildren := func(when string, ctx Context, want int)` and does not import "context". Such a
@@ -53,28 +65,12 @@ test('std round trip: ctx-last then ctx-first over database/sql/... gives back t
 // changing name), so ctx-last moved the literal's parameters but none of its calls, and context no
 // longer built. ctx-last, vet, ctx-first over that file (the changes start there; context's API, which
 // all of std calls, is left as it is) must build and give back the same bytes.
-test('std round trip over context/context_test.go: a literal in the package that declares Context moves with its calls', async (t) => {
-  const missing = cliMissing();
-  if (missing) {
-    t.fail(missing);
-    return;
-  }
-  const r = await roundTrip({
-    pkgs: ['context/context_test.go'],
-    srcSubset: ['context'],
-    buildStd: false,
-    vetAfter: ['ctx-last', 'ctx-first'],
-    keep: Boolean(process.env.GOSHIFT_KEEP_TMP),
-    cliTimeoutMs: 3 * 60_000,
-    goTimeoutMs: 3 * 60_000,
-    budgetMs: 8 * 60_000,
-  });
-  const problems: string[] = [...r.failures];
-  if (!r.changedByLast.includes('src/context/context_test.go')) problems.push('ctx-last did not change src/context/context_test.go: the test is vacuous');
-  // checkChildren takes ctx second in std: ctx-first moves it first, so that file is the one allowed to differ.
-  const others = r.notIdentical.filter((f) => f.path !== 'src/context/context_test.go');
-  if (others.length) problems.push(`${others.length} file(s) did not come back byte-identical: ${others.map((f) => f.path).join(', ')}`);
-  t.log(formatRoundTrip(r));
-  if (problems.length) t.fail(problems.join('\n'));
-  else t.pass();
-});
+test('std round trip over context/context_test.go: a literal in the package that declares Context moves with its calls', (t) =>
+  subsetRoundTrip(t, ['context/context_test.go'], ['context'], ['ctx-last', 'ctx-first'], (r) => {
+    const problems: string[] = [];
+    if (!r.changedByLast.includes('src/context/context_test.go')) problems.push('ctx-last did not change src/context/context_test.go: the test is vacuous');
+    // checkChildren takes ctx second in std: ctx-first moves it first, so that file is the one allowed to differ.
+    const others = r.notIdentical.filter((f) => f.path !== 'src/context/context_test.go');
+    if (others.length) problems.push(notBack(others));
+    return problems;
+  }));
