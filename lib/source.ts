@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import Parser from 'tree-sitter';
 import Go from 'tree-sitter-go-goshift';
+import { describeFsError, errCode } from './fserr.js';
 import type { SourceFile } from './types.js';
 
 export type Node = Parser.SyntaxNode;
@@ -50,16 +51,8 @@ export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string 
   try {
     return { bytes: readFileSync(sf.abs) };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why: Record<string, string> = {
-      ENOENT: 'no such file or directory (removed during the run?)',
-      EACCES: 'permission denied',
-      EPERM: 'permission denied',
-      EISDIR: 'is a directory',
-      ELOOP: 'symlink loop (too many levels of symbolic links)',
-      EIO: 'input/output error',
-    };
-    return { error: `cannot read: ${(err.code && why[err.code]) ?? err.message ?? String(e)}` };
+    // The file was listed a moment ago: gone now means removed during the run.
+    return { error: `cannot read: ${describeFsError(e)}${errCode(e) === 'ENOENT' ? ' (removed during the run?)' : ''}` };
   }
 }
 

@@ -3,6 +3,7 @@ import { constants as C } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { describeFsError } from './fserr.js';
 
 /**
  * Replaces the content of `abs` with `after` (encoded with `encoding`) atomically: the new bytes
@@ -22,7 +23,7 @@ export async function writeAtomic(abs: string, after: string, encoding: 'utf8' |
     if ((await fsp.lstat(abs)).isSymbolicLink()) target = await fsp.realpath(abs);
     st = await fsp.stat(target);
   } catch (e) {
-    throw new Error(`${abs}: cannot write: ${describe(e)}`);
+    throw new Error(`${abs}: cannot write: ${describeFsError(e)}`);
   }
   if (!st.isFile()) throw new Error(`${abs}: cannot write: not a regular file`);
   if ((st.mode & 0o222) === 0) throw new Error(`${abs}: file is read-only (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}); not writing it`);
@@ -35,7 +36,7 @@ export async function writeAtomic(abs: string, after: string, encoding: 'utf8' |
   try {
     current = await fsp.readFile(target);
   } catch (e) {
-    throw new Error(`${abs}: cannot read before writing: ${describe(e)}`);
+    throw new Error(`${abs}: cannot read before writing: ${describeFsError(e)}`);
   }
   const changed = () => new Error(`${abs}: changed on disk since it was read; not writing it (run again)`);
   if (!current.equals(expectedBefore)) throw changed();
@@ -47,7 +48,7 @@ export async function writeAtomic(abs: string, after: string, encoding: 'utf8' |
   try {
     fh = await fsp.open(tmp, 'wx', 0o600);
   } catch (e) {
-    throw new Error(`${abs}: cannot create a temporary file in ${dir}: ${describe(e)}`);
+    throw new Error(`${abs}: cannot create a temporary file in ${dir}: ${describeFsError(e)}`);
   }
   try {
     await fh.writeFile(Buffer.from(after, encoding));
@@ -67,25 +68,13 @@ export async function writeAtomic(abs: string, after: string, encoding: 'utf8' |
     if (fh) await fh.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
     if (e instanceof Error && e.message.startsWith(`${abs}: changed on disk`)) throw e;
-    throw new Error(`${abs}: cannot write: ${describe(e)}`);
+    throw new Error(`${abs}: cannot write: ${describeFsError(e)}`);
   }
   // Make the rename itself durable; some file systems do not support fsync on a directory.
   try {
     const dh = await fsp.open(dir, 'r');
     try { await dh.sync(); } finally { await dh.close(); }
   } catch { /* best effort */ }
-}
-
-function describe(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err?.code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'ENOSPC': return 'no space left on device';
-    case 'EROFS': return 'read-only file system';
-    default: return err instanceof Error ? err.message : String(e);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,7 +203,7 @@ export async function findPendingRuns(files: Iterable<string>): Promise<PendingR
       try {
         bytes = await fsp.readFile(entry.abs);
       } catch (e) {
-        run.other.push({ entry, why: `cannot read: ${describe(e)}` });
+        run.other.push({ entry, why: `cannot read: ${describeFsError(e)}` });
         continue;
       }
       const h = sha256(bytes);
