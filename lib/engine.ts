@@ -38,9 +38,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   };
   const prog = new Program(ws.files);
   // Files and directories that could not be read: they may reference anything in their module.
-  const unreadable: { abs: string; rel: string }[] = ws.errors
-    .filter((e) => /^cannot read/.test(e.message))
-    .map((e) => ({ abs: path.resolve(ws.cwd, e.file), rel: e.file }));
+  const unreadable = ws.unreadable.map((rel) => ({ abs: path.resolve(ws.cwd, rel), rel }));
 
   // 1. Read every file once; only packages that mention a context can declare a ctx parameter.
   const texts = new Map<string, string>();

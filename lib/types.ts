@@ -41,6 +41,8 @@ export interface Workspace {
   files: SourceFile[];
   /** Paths that could not be read or do not exist: each makes the run exit 2. */
   errors: Problem[];
+  /** Of those, the files and directories that exist but could not be read (as in `errors`, relative to cwd). */
+  unreadable: string[];
 }
 
 /** One parameter as a transform sees it. */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { describeFsError, errCode } from './fserr.js';
 import type { GoModule, Problem, SourceFile, Workspace } from './types.js';
 
 /**
@@ -105,21 +106,6 @@ function toPosix(p: string): string {
   return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
-function errCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException | null)?.code ?? '';
-}
-
-function describeFsError(e: unknown): string {
-  switch (errCode(e)) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'ELOOP': return 'symlink loop (too many levels of symbolic links)';
-    case 'ENOTDIR': return 'not a directory';
-    default: return e instanceof Error ? e.message : String(e);
-  }
-}
-
 function stripComment(line: string): string {
   let quote = '';
   for (let i = 0; i < line.length; i++) {
@@ -195,6 +181,7 @@ function isFile(p: string): boolean {
 
 class Discovery {
   private errors: Problem[] = [];
+  private unreadable: string[] = [];
   private modules = new Map<string, ModRec>();
   private files = new Map<string, FileRec>();
   private visited = new Set<string>();
@@ -208,6 +195,12 @@ class Discovery {
 
   private error(file: string, message: string): void {
     this.errors.push({ file, message });
+  }
+
+  /** An error for a file or directory that exists but could not be read: it may reference anything. */
+  private cannotRead(file: string, message: string): void {
+    this.error(file, message);
+    this.unreadable.push(file);
   }
 
   run(args: string[]): Workspace {
@@ -262,7 +255,7 @@ class Discovery {
     }
     out.sort((a, b) => cmp(a.rel, b.rel) || cmp(a.abs, b.abs));
     const errors = this.errors.sort((a, b) => cmp(a.file, b.file) || cmp(a.message, b.message));
-    return { cwd: this.cwd, modules: mods.map((m) => m.mod), files: out, errors };
+    return { cwd: this.cwd, modules: mods.map((m) => m.mod), files: out, errors, unreadable: [...new Set(this.unreadable)].sort(cmp) };
   }
 
   private resolveArg(arg: string): Spec | null {
@@ -296,7 +289,7 @@ class Discovery {
       try {
         fs.accessSync(abs, fs.constants.R_OK | fs.constants.X_OK);
       } catch (e) {
-        this.error(arg, `cannot read directory: ${describeFsError(e)}`);
+        this.cannotRead(arg, `cannot read directory: ${describeFsError(e)}`);
         return null;
       }
       const real = realpathOr(abs);
@@ -317,7 +310,7 @@ class Discovery {
     try {
       fs.accessSync(abs, fs.constants.R_OK);
     } catch (e) {
-      this.error(arg, `cannot read file: ${describeFsError(e)}`);
+      this.cannotRead(arg, `cannot read file: ${describeFsError(e)}`);
       return null;
     }
     return { arg, kind: 'file', abs, real: realpathOr(abs), loc: path.join(realpathOr(path.dirname(abs)), path.basename(abs)), moduleRoot: null };
@@ -352,7 +345,7 @@ class Discovery {
     try {
       text = fs.readFileSync(gomod, 'utf8');
     } catch (e) {
-      this.error(via ?? this.rel(gomod), `cannot read ${this.rel(gomod)}: ${describeFsError(e)}`);
+      this.cannotRead(via ?? this.rel(gomod), `cannot read ${this.rel(gomod)}: ${describeFsError(e)}`);
       return null;
     }
     const modPath = parseModulePath(text);
@@ -374,7 +367,7 @@ class Discovery {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      this.error(this.rel(file), `cannot read: ${describeFsError(e)}`);
+      this.cannotRead(this.rel(file), `cannot read: ${describeFsError(e)}`);
       return;
     }
     for (const use of parseWorkUses(text)) {
@@ -421,7 +414,7 @@ class Discovery {
       ents = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       this.visited.add(realDir);
-      this.error(this.rel(dir), `cannot read directory: ${describeFsError(e)}`);
+      this.cannotRead(this.rel(dir), `cannot read directory: ${describeFsError(e)}`);
       return;
     }
     // A directory with its own go.mod is another module.
