@@ -66,7 +66,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
   };
   // A file declaring a context parameter imports context (or uses an alias declared by a file that does).
-  loadMentioning(/"(?:golang\.org\/x\/net\/)?context"/);
+  loadMentioning(CONTEXT_IMPORT);
   // Aliases of context.Context (type Ctx = context.Context) count as context mentions too.
   const aliases = new Set<string>();
   for (const pkg of prog.loadedPackages()) {
@@ -131,7 +131,12 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   }
   // GOSHIFT_DEBUG_NAMES=1: the candidates and the names that decide which files are parsed and walked.
   const debugNames = Boolean(process.env.GOSHIFT_DEBUG_NAMES);
-  if (debugNames) for (const id of candidates.keys()) process.stderr.write(`candidate: ${describe(linker.slots.get(id)!)} (${linker.slots.get(id)!.file.sf.rel}:${lineOf(linker.slots.get(id)!.node)})\n`);
+  if (debugNames) {
+    for (const id of candidates.keys()) {
+      const sl = linker.slots.get(id)!;
+      process.stderr.write(`candidate: ${describe(sl)} (${sl.file.sf.rel}:${lineOf(sl.node)})\n`);
+    }
+  }
   for (let round = 0; round < 10 && names.size; round++) {
     const re = wordsRe([...names]);
     loadMentioning(re);
@@ -140,9 +145,8 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     if (debugNames) process.stderr.write(`names round ${round}: ${[...names].join(' ')}\n`);
     if (names.size === before) break;
   }
-  const ctxImport = /"(?:golang\.org\/x\/net\/)?context"/;
   const namesRe = names.size || aliases.size ? wordsRe([...names, ...aliases]) : null;
-  const relevant = { test: (t: string) => ctxImport.test(t) || (namesRe?.test(t) ?? false) };
+  const relevant = (t: string) => CONTEXT_IMPORT.test(t) || (namesRe?.test(t) ?? false);
 
   phase('names fixpoint');
   // 4. Link: declarations, interfaces, then every body that mentions something relevant
@@ -157,7 +161,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   // A file holding a candidate is walked whatever it mentions: in package context itself a func literal
   // takes an unqualified Context, and its calls are in that file only.
   const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
-  for (const p of pkgs) for (const f of p.files) if (candidateFiles.has(f) || relevant.test(f.pf.text)) linker.walkFile(f, declRelevant);
+  for (const p of pkgs) for (const f of p.files) if (candidateFiles.has(f) || relevant(f.pf.text)) linker.walkFile(f, declRelevant);
   // Packages loaded lazily while resolving types are declared (twins, pins) but need no walk:
   // they mention neither a context nor a candidate name.
   for (const p of prog.loadedPackages()) if (!pkgs.includes(p)) linker.declare(p);
@@ -214,6 +218,8 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     root: string;
     order: number[];
     members: Slot[];
+    /** Per member: its parameter items (declarations, groups as written) and their new order. */
+    moves: { items: Node[]; perm: number[] }[];
   }
   const plans: Plan[] = [];
   const leftAlone = (members: Slot[], why: Why[], what: string) => {
@@ -255,12 +261,16 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       leftAlone(members, why, '');
       continue;
     }
-    const split = members.filter((m) => !itemOrder(paramsOf(m.params), m.params.namedChildren.filter((c) => c.type === 'parameter_declaration' || c.type === 'variadic_parameter_declaration'), first.order));
+    const moves = members.map((m) => {
+      const items = m.params.namedChildren.filter((c) => c.type === 'parameter_declaration' || c.type === 'variadic_parameter_declaration');
+      return { items, perm: itemOrder(paramsOf(m.params), items, first.order) };
+    });
+    const split = members.filter((_, i) => !moves[i].perm);
     if (split.length) {
       leftAlone(members, split.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: 'a parameter group would have to be split' })), '');
       continue;
     }
-    plans.push({ root, order: first.order, members });
+    plans.push({ root, order: first.order, members, moves: moves as Plan['moves'] });
   }
 
   phase('sets');
@@ -270,15 +280,15 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   const reorderName = reorderers.map((t) => t.name).join('+');
   const failed = new Map<GoFile, string>();
   const dropped = new Set<Plan>();
-  const touches = (plan: Plan, files: Map<GoFile, string>) =>
-    plan.members.some((m) => files.has(m.file)) || (refsBySet.get(plan.root) ?? []).some((r) => files.has(r.file));
+  const touches = (plan: Plan, hit: (f: GoFile) => boolean) =>
+    plan.members.some((m) => hit(m.file)) || (refsBySet.get(plan.root) ?? []).some((r) => hit(r.file));
   let outcome = applyEdits(plans, failed);
   for (let attempt = 0; attempt < 8; attempt++) {
-    const hit = plans.filter((p) => !dropped.has(p) && touches(p, failed));
+    const hit = plans.filter((p) => !dropped.has(p) && touches(p, (f) => failed.has(f)));
     if (!hit.length) break;
     for (const p of hit) {
       dropped.add(p);
-      const where = [...failed.keys()].filter((f) => touches(p, new Map([[f, '']])));
+      const where = [...failed.keys()].filter((f) => touches(p, (g) => g === f));
       leftAlone(p.members, where.map((f) => ({ file: f.sf.rel, line: 1, reason: `its edits in ${f.sf.rel} could not be made (${failed.get(f)})` })), '');
     }
     outcome = applyEdits(plans.filter((p) => !dropped.has(p)), failed);
@@ -288,7 +298,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   report.callSitesUpdated = outcome.calls;
   report.leftAlone.push(...outcome.leftAlone);
   const changes = outcome.changes;
-  for (const c of changes) if (prog.parsed.find((f) => f.sf === c.file)?.pf.generated) report.generated.push(c.file.rel);
+  report.generated.push(...outcome.generated);
   const counts = outcome.counts;
 
   function applyEdits(live: Plan[], failed: Map<GoFile, string>) {
@@ -297,7 +307,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       items: Node[];
       perm: number[];
     }
-    const out = { changes: [] as FileChange[], signatures: 0, calls: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>() };
+    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>() };
     const edits = new Map<GoFile, Edit[]>();
     const addEdit = (f: GoFile, e: Edit) => {
       const l = edits.get(f);
@@ -305,16 +315,10 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       else edits.set(f, [e]);
     };
     for (const plan of live) {
-      for (const m of plan.members) {
-        const items = m.params.namedChildren.filter((c) => c.type === 'parameter_declaration' || c.type === 'variadic_parameter_declaration');
-        const perm = itemOrder(paramsOf(m.params), items, plan.order);
-        if (!perm) {
-          // Checked when planning: itemOrder cannot fail for a set that got here.
-          throw new Error(`${m.file.sf.rel}:${lineOf(m.node)}: a parameter group would have to be split`);
-        }
-        addEdit(m.file, { list: m.params, items, perm });
+      plan.members.forEach((m, i) => {
+        addEdit(m.file, { list: m.params, ...plan.moves[i] });
         out.signatures++;
-      }
+      });
       for (const ref of refsBySet.get(plan.root) ?? []) {
         const args = ref.args.namedChildren.filter((c) => c.type !== 'comment');
         const perm = args.map((_, i) => i);
@@ -363,7 +367,9 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       const after = ms.toString();
       if (after === f.pf.text) continue;
       out.changes.push({ file: f.sf, before: f.pf.bytes, after, encoding: f.pf.encoding });
+      if (f.pf.generated) out.generated.push(f.sf.rel);
     }
+    out.generated.sort();
     out.changes.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
     return out;
   }
@@ -546,6 +552,9 @@ function hasEffects(root: Node): boolean {
   }
   return false;
 }
+
+/** An import of context (or of its old home, golang.org/x/net/context), in a file's text. */
+const CONTEXT_IMPORT = /"(?:golang\.org\/x\/net\/)?context"/;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
