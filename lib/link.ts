@@ -86,12 +86,37 @@ class Scope {
   }
 }
 
+/** A call's function (parentheses dropped), arguments and the builtin it calls, if any. */
+interface CallShape {
+  fn: Node;
+  argsNode: Node;
+  args: Node[];
+  builtin: string | null;
+}
+
 /** On the expression walk's stack: the call whose operands have been walked, to be linked now. */
 class CallDone {
-  constructor(readonly call: Node) {}
+  constructor(
+    readonly call: Node,
+    readonly shape: CallShape,
+  ) {}
 }
 
 const argExpr = (a: Node): Node => (a.type === 'variadic_argument' ? a.namedChildren[0] : a);
+
+/** The expressions of a call the walk visits, in order: the function, then the arguments. */
+function callOperands({ fn, args, builtin }: CallShape): Node[] {
+  const out = [fn];
+  if (builtin) {
+    const typeArgs = builtin === 'new' || builtin === 'make';
+    args.forEach((a, i) => {
+      if (typeArgs && i === 0) return; // a type (or, since Go 1.26, new's value)
+      out.push(argExpr(a));
+    });
+    if (builtin === 'new' && args[0]) out.push(args[0]);
+  } else for (const a of args) out.push(argExpr(a));
+  return out;
+}
 
 export class Linker {
   readonly slots = new Map<string, Slot>();
@@ -527,14 +552,15 @@ export class Linker {
     while (stack.length) {
       const n = stack.pop()!;
       if (n instanceof CallDone) {
-        this.call(n.call, s, file);
+        this.call(n.call, n.shape, s, file);
         continue;
       }
       switch (n.type) {
         case 'call_expression': {
           // The operands first (calls in them included), then the call itself.
-          stack.push(new CallDone(n));
-          const ops = this.callOperands(n, s, file);
+          const shape = this.callShape(n, s, file);
+          stack.push(new CallDone(n, shape));
+          const ops = callOperands(shape);
           for (let i = ops.length - 1; i >= 0; i--) stack.push(ops[i]);
           break;
         }
@@ -617,8 +643,7 @@ export class Linker {
     return unknown('positional field');
   }
 
-  /** A call's function (parentheses dropped), arguments and the builtin it calls, if any. */
-  private callShape(n: Node, s: Scope, file: GoFile) {
+  private callShape(n: Node, s: Scope, file: GoFile): CallShape {
     let fn = n.childForFieldName('function')!;
     const argsNode = n.childForFieldName('arguments')!;
     const args = argsNode.namedChildren.filter((c) => c.type !== 'comment');
@@ -627,24 +652,8 @@ export class Linker {
     return { fn, argsNode, args, builtin };
   }
 
-  /** The expressions of a call the walk visits, in order: the function, then the arguments. */
-  private callOperands(n: Node, s: Scope, file: GoFile): Node[] {
-    const { fn, args, builtin } = this.callShape(n, s, file);
-    const out = [fn];
-    if (builtin) {
-      const typeArgs = builtin === 'new' || builtin === 'make';
-      args.forEach((a, i) => {
-        if (typeArgs && i === 0) return; // a type (or, since Go 1.26, new's value)
-        out.push(argExpr(a));
-      });
-      if (builtin === 'new' && args[0]) out.push(args[0]);
-    } else for (const a of args) out.push(argExpr(a));
-    return out;
-  }
-
   /** What a call links (its operands already walked): references, flows of the arguments, pins. */
-  private call(n: Node, s: Scope, file: GoFile): void {
-    const { fn, argsNode, args, builtin } = this.callShape(n, s, file);
+  private call(n: Node, { fn, argsNode, args, builtin }: CallShape, s: Scope, file: GoFile): void {
     const spread = args.length > 0 && args[args.length - 1].type === 'variadic_argument';
     // Builtins.
     if (builtin) {
