@@ -22,7 +22,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliPath, goEnv, repoRoot } from '../test/support/paths.js';
 import { describe, run } from '../test/support/run.js';
-import { makeTempDir, removeTree } from '../test/support/tree.js';
+import { listTree, makeTempDir, removeTree } from '../test/support/tree.js';
 import { findGoroot } from './roundtrip-lib.js';
 
 interface Cmd {
@@ -53,14 +53,12 @@ const TIME = '/usr/bin/time';
 
 async function measure(c: Cmd, cwd: string, useTime: boolean): Promise<Timing & { stderr: string }> {
   const [cmd, args] = useTime ? [TIME, ['-f', 'GOSHIFT_BENCH %e %U %S %M', c.cmd, ...c.args]] : [c.cmd, c.args];
-  const started = process.hrtime.bigint();
   const r = await run(cmd, args, { cwd, env: c.env ?? process.env, timeoutMs: 30 * 60_000 });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   // 0, or 1 for ast-grep finding nothing; anything else (a file that does not parse, a crash) is a failure.
   if (r.code === null || r.code > 1 || r.spawnError) throw new Error(`${c.name} failed:\n${describe(r)}`);
   const m = /GOSHIFT_BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr);
   return {
-    wallMs,
+    wallMs: r.ms,
     cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : null,
     maxRssMb: m ? Number(m[4]) / 1024 : null,
     stderr: m ? r.stderr.slice(0, m.index) : r.stderr,
@@ -180,9 +178,7 @@ async function prune(dir: string, top: boolean): Promise<void> {
 }
 
 async function countGo(dir: string): Promise<number> {
-  let n = 0;
-  for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name.endsWith('.go')) n++;
-  return n;
+  return [...(await listTree(dir))].filter(([rel, kind]) => kind === 'file' && rel.endsWith('.go')).length;
 }
 
 main().then(
