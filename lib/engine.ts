@@ -27,6 +27,8 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     filesChanged: 0,
     signaturesMoved: 0,
     callSitesUpdated: 0,
+    setsMoved: 0,
+    setsLeftAlone: 0,
     leftAlone: [],
     errors: [...ws.errors],
     generated: [],
@@ -223,6 +225,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   }
   const plans: Plan[] = [];
   const leftAlone = (members: Slot[], why: Why[], what: string) => {
+    report.setsLeftAlone++;
     const seen = new Set<string>();
     const reasons = why.filter((w) => {
       const k = `${w.file}:${w.line}:${w.reason}`;
@@ -295,6 +298,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   }
   for (const [f, msg] of failed) report.errors.push({ file: f.sf.rel, message: msg });
   report.signaturesMoved = outcome.signatures;
+  report.setsMoved = plans.length - dropped.size;
   report.callSitesUpdated = outcome.calls;
   report.leftAlone.push(...outcome.leftAlone);
   const changes = outcome.changes;

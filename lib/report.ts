@@ -40,6 +40,7 @@ export function formatSummary(report: Report, opts: { mode: 'diff' | 'write' | '
     `goshift: ${plural(report.filesScanned, 'file', 'files')} scanned, ${plural(report.filesParsed, 'file', 'files')} parsed, ` +
       `${plural(report.filesChanged, 'file', 'files')} changed, ${plural(report.signaturesMoved, 'signature', 'signatures')} moved, ` +
       `${plural(report.callSitesUpdated, 'call site', 'call sites')} updated` +
+      `, ${plural(report.setsMoved, 'linked set', 'linked sets')} changed, ${plural(report.setsLeftAlone, 'linked set', 'linked sets')} left alone` +
       (report.counts ?? []).map((c) => `, ${plural(c.n, c.one, c.many)}`).join('') +
       (opts.mode === 'write' ? '' : ' (dry run: nothing written)'),
   );

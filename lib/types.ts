@@ -105,6 +105,9 @@ export interface Report {
   filesChanged: number;
   signaturesMoved: number;
   callSitesUpdated: number;
+  /** Linked sets changed, and linked sets left alone whole (each reported once per member). */
+  setsMoved: number;
+  setsLeftAlone: number;
   /** Places deliberately left as they are, with why. */
   leftAlone: LeftAlone[];
   /** Files that could not be processed (parse errors, unreadable): each makes the run exit 2. */

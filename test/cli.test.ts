@@ -226,6 +226,8 @@ const report: Report = {
   filesChanged: 2,
   signaturesMoved: 1,
   callSitesUpdated: 5,
+  setsMoved: 2,
+  setsLeftAlone: 1,
   leftAlone: [
     { file: 'b.go', line: 9, reason: 'passed to reflect' },
     { file: 'a.go', line: 30, reason: 'exported from a generated file' },
@@ -243,7 +245,7 @@ test('formatSummary: counts, then left alone, errors, generated; sorted', (t) =>
   t.is(
     formatSummary(report, { mode: 'write' }),
     [
-      'goshift: 12 files scanned, 11 files parsed, 2 files changed, 1 signature moved, 5 call sites updated',
+      'goshift: 12 files scanned, 11 files parsed, 2 files changed, 1 signature moved, 5 call sites updated, 2 linked sets changed, 1 linked set left alone',
       'a.go:4: left alone: assigned to an interface{}',
       'a.go:30: left alone: exported from a generated file',
       'b.go:9: left alone: passed to reflect',
@@ -255,7 +257,7 @@ test('formatSummary: counts, then left alone, errors, generated; sorted', (t) =>
       '',
     ].join('\n'),
   );
-  t.regex(formatSummary(report, { mode: 'diff' }), /^goshift: 12 files scanned, 11 files parsed, 2 files changed, 1 signature moved, 5 call sites updated \(dry run: nothing written\)\n/);
+  t.regex(formatSummary(report, { mode: 'diff' }), /^goshift: 12 files scanned, 11 files parsed, 2 files changed, 1 signature moved, 5 call sites updated, 2 linked sets changed, 1 linked set left alone \(dry run: nothing written\)\n/);
   t.is(formatSummary({ ...report, leftAlone: [], errors: [], generated: [] }, { mode: 'list' }).split('\n').length, 2);
   t.is(formatProblem({ file: 'x.go', line: 2, message: 'm' }), 'x.go:2: error: m');
 });
@@ -276,7 +278,7 @@ export async function runTransforms(ws, transforms, opts) {
     if (after !== s) changes.push({ file: f, before, after, encoding: 'utf8' });
   }
   return { changes, report: { filesScanned: ws.files.length, filesParsed: ws.files.length, filesChanged: changes.length,
-    signaturesMoved: changes.length, callSitesUpdated: 0, leftAlone: [], errors: [], generated: [],
+    signaturesMoved: changes.length, callSitesUpdated: 0, setsMoved: 0, setsLeftAlone: 0, leftAlone: [], errors: [], generated: [],
     ...(process.env.FAKE_ARGS ? { leftAlone: [{ file: 'args', line: 1, reason: JSON.stringify([transforms.map((t) => t.name), opts]) }] } : {}) } };
 }
 `;
@@ -305,7 +307,7 @@ test('flow with a stand-in engine: -d, -l, --check, -w, failures', (t) => {
   const d = run([], mod);
   t.is(d.code, 0, d.stderr);
   t.deepEqual(d.stdout.match(/^diff --git .*$/gm), ['diff --git a/a/a.go b/a/a.go', 'diff --git a/b/b.go b/b/b.go']);
-  t.regex(d.stderr, /^goshift: 3 files scanned, 3 files parsed, 2 files changed, 2 signatures moved, 0 call sites updated \(dry run/m);
+  t.regex(d.stderr, /^goshift: 3 files scanned, 3 files parsed, 2 files changed, 2 signatures moved, 0 call sites updated, [^\n]*\(dry run/m);
   const copy = tmp('copy');
   fs.cpSync(mod, copy, { recursive: true });
   fs.writeFileSync(path.join(copy, 'p.patch'), d.stdout);
