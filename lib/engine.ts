@@ -2,10 +2,10 @@
 // permutation per set, and applies it to every member and reference, all or nothing.
 import path from 'node:path';
 import MagicString from 'magic-string';
-import { readSource } from './source.js';
+import { readSource, syntaxErrorOf } from './source.js';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
-import { Program, paramsOf } from './program.js';
+import { Program, paramsOf, tparamsAround } from './program.js';
 import type { GoFile } from './program.js';
 import { Linker } from './link.js';
 import type { Slot, Why } from './link.js';
@@ -154,6 +154,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   // 4. Link: declarations, interfaces, then every body that mentions something relevant
   // (the others are there for their declarations' types only).
   const pkgs = prog.loadedPackages();
+  linker.valueNames = (n) => names.has(n);
   for (const p of pkgs) linker.declare(p);
   linker.linkInterfaces(pkgs);
   // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or
@@ -370,6 +371,12 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       if (failed.has(f)) continue;
       const after = ms.toString();
       if (after === f.pf.text) continue;
+      // Every output is parsed again: one that does not parse is an internal error, never a write.
+      const bad = syntaxErrorOf(after);
+      if (bad) {
+        failed.set(f, `internal error: the rewritten file would not parse (${bad.line}:${bad.column}: ${bad.message}); file left unchanged`);
+        continue;
+      }
       out.changes.push({ file: f.sf, before: f.pf.bytes, after, encoding: f.pf.encoding });
       if (f.pf.generated) out.generated.push(f.sf.rel);
     }
@@ -461,20 +468,6 @@ function codeText(n: Node): string {
     at = c.endIndex;
   }
   return out + text.slice(at - n.startIndex);
-}
-
-function tparamsAround(owner: Node): Map<string, Node | null> | undefined {
-  const m = new Map<string, Node | null>();
-  for (let n: Node | null = owner; n; n = n.parent) {
-    if (n.type === 'function_declaration' || n.type === 'type_spec' || n.type === 'type_alias') {
-      for (const tp of n.childForFieldName('type_parameters')?.namedChildren ?? []) for (const nm of tp.childrenForFieldName('name')) m.set(nm.text, tp.childForFieldName('type'));
-    }
-    if (n.type === 'method_declaration') {
-      const rp = n.childForFieldName('receiver');
-      for (const g of rp?.descendantsOfType('generic_type') ?? []) for (const a of g.childForFieldName('type_arguments')?.namedChildren ?? []) m.set(a.text, null);
-    }
-  }
-  return m.size ? m : undefined;
 }
 
 function viewOf(prog: Program, sl: Slot): SignatureView {

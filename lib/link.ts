@@ -7,7 +7,7 @@
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
 import type { FuncDecl, GoFile, GType, Package, Program, Sig, VarDecl } from './program.js';
-import { BUILTIN_FUNCS, paramsOf, sigOfDecl, unknown } from './program.js';
+import { BUILTIN_FUNCS, paramsOf, sigOfDecl, tparamsAround, unknown } from './program.js';
 
 export type SlotKind = 'func' | 'method' | 'imethod' | 'functype' | 'literal';
 
@@ -124,6 +124,8 @@ export class Linker {
   readonly refs: Ref[] = [];
   readonly pins = new Map<string, Why[]>();
   readonly unresolved: Unresolved[] = [];
+  /** Names worth checking where a selector is used as a value (the engine's candidate names). */
+  valueNames?: (name: string) => boolean;
 
   constructor(readonly prog: Program) {}
 
@@ -201,14 +203,50 @@ export class Linker {
   declare(pkg: Package): void {
     for (const decls of pkg.funcs.values()) this.declareTwins(decls);
     for (const ms of pkg.methods.values()) for (const decls of ms.values()) this.declareTwins(decls);
-    for (const tds of pkg.types.values()) {
-      // Same-named types behind build tags: link their func types and interface methods by position.
-      const ids = tds.map((td) => {
-        const u = this.prog.typeOfTypeNode(td.typeNode, td.file, td.tparams);
-        return u.k === 'func' ? this.slotOf(u.sig) : null;
-      });
-      for (let i = 1; i < ids.length; i++) if (ids[0] && ids[i]) this.union(ids[0], ids[i]!);
+    // Same-named package-level declarations behind build tags (a func on one OS, a var on another;
+    // an interface or a struct declared once per OS): what is written in them must stay alike.
+    for (const name of new Set([...pkg.types.keys(), ...pkg.vars.keys()])) {
+      if ((pkg.funcs.get(name)?.length ?? 0) + (pkg.vars.get(name)?.length ?? 0) + (pkg.types.get(name)?.length ?? 0) < 2) continue;
+      const decls: { t: GType; file: GoFile; node: Node }[] = [];
+      for (const fd of pkg.funcs.get(name) ?? []) decls.push({ t: { k: 'func', sig: sigOfDecl(fd) }, file: fd.file, node: fd.node });
+      for (const vd of pkg.vars.get(name) ?? []) decls.push({ t: this.varType(vd, name), file: vd.file, node: vd.value ?? vd.file.pf.root });
+      for (const td of pkg.types.get(name) ?? []) decls.push({ t: this.prog.typeOfTypeNode(td.typeNode, td.file, td.tparams), file: td.file, node: td.spec });
+      for (let i = 1; i < decls.length; i++) this.linkTwin(decls[0].t, decls[i].t, decls[i].file, decls[i].node);
     }
+    // A func type in a type constraint (`F ~func(string, context.Context)`) is met by whatever type
+    // argument is inferred, which goshift does not follow.
+    for (const f of pkg.files) {
+      for (const tp of f.pf.root.descendantsOfType('type_parameter_declaration')) {
+        for (const ft of tp.descendantsOfType('function_type')) {
+          this.pin(this.slotOf({ params: ft.childForFieldName('parameters')!, result: ft.childForFieldName('result'), file: f, tparams: tparamsAround(ft) }), this.why(f, ft, 'a func type in a type constraint is met by type arguments goshift does not follow'));
+        }
+      }
+    }
+  }
+
+  /** Two declarations of one name behind different build tags: their signatures are linked by name. */
+  private linkTwin(a: GType, b: GType, file: GoFile, at: Node): void {
+    const ua = a.k === 'named' ? this.prog.underlying(a) : a;
+    const ub = b.k === 'named' ? this.prog.underlying(b) : b;
+    if (ua.k === 'iface' && ub.k === 'iface') {
+      const ma = this.prog.ifaceSet(ua)?.methods;
+      const mb = this.prog.ifaceSet(ub)?.methods;
+      for (const [name, m] of ma ?? []) {
+        const o = mb?.get(name);
+        if (o) this.linkSigs(m.sig, o.sig, at);
+      }
+      return;
+    }
+    if (ua.k === 'struct' && ub.k === 'struct') {
+      const fa = this.prog.fieldsByName(ua);
+      const fb = this.prog.fieldsByName(ub);
+      for (const [name, t] of fa) {
+        const o = fb.get(name);
+        if (o) this.linkTypes(t(), o(), file, at, 1);
+      }
+      return;
+    }
+    this.linkTypes(a, b, file, at, 0);
   }
 
   private declareTwins(decls: FuncDecl[]): void {
@@ -228,55 +266,152 @@ export class Linker {
 
   /**
    * Interface satisfaction, syntactically: a named type whose method set covers an interface's
-   * method names is linked, method by method, with that interface when the shapes match.
+   * method names is linked, method by method, with that interface when the shapes fit. Every
+   * interface type counts: named, local, anonymous (parameters, assertions, constraints, errors.As
+   * targets), generic. An interface embedding one goshift cannot see (io.Closer, error) is checked
+   * on the methods it can see; a type embedding one it cannot see may have any method.
    * Interfaces whose method sets include another's are linked too (assignability).
    */
   linkInterfaces(pkgs: Package[]): void {
-    const shape = (sig: Sig) => paramsOf(sig.params).map((p) => (this.prog.isContextType(p.typeNode, sig.file, sig.tparams) ? 'C' : p.variadic ? 'V' : 'x')).join('');
-    const ifaces: { pkg: Package; name: string; methods: Map<string, { node: Node; sig: Sig }> }[] = [];
+    interface Iface {
+      methods: Map<string, { node: Node; sig: Sig }>;
+    }
+    const ifaces: Iface[] = [];
+    const seenIface = new Set<string>();
     // Concrete types by method name (declared or promoted).
-    const byMethod = new Map<string, { pkg: Package; name: string; names: Set<string> }[]>();
+    const byMethod = new Map<string, { t: GType; names: Set<string>; open: boolean }[]>();
     for (const pkg of pkgs) {
       for (const [name] of pkg.types) {
         const t: GType = { k: 'named', pkg, name };
-        const u = this.prog.underlying(t);
-        if (u.k === 'iface') {
-          const ms = this.prog.ifaceMethods(t);
-          if (ms && ms.size) ifaces.push({ pkg, name, methods: ms });
-          continue;
-        }
-        const names = this.prog.methodNames(pkg, name);
+        if (this.prog.underlying(t).k === 'iface') continue;
+        const { names, open } = this.prog.methodNames(t);
         for (const m of names) {
           const l = byMethod.get(m);
-          if (l) l.push({ pkg, name, names });
-          else byMethod.set(m, [{ pkg, name, names }]);
+          if (l) l.push({ t, names, open });
+          else byMethod.set(m, [{ t, names, open }]);
+        }
+      }
+      for (const f of pkg.files) {
+        // Local struct types have no methods of their own, but may gather promoted ones.
+        if (f.localTypes.size) {
+          for (const spec of f.pf.root.descendantsOfType(['type_spec', 'type_alias'])) {
+            const tn = spec.childForFieldName('type');
+            if (spec.parent?.parent?.type === 'source_file' || tn?.type !== 'struct_type') continue;
+            const t: GType = { k: 'struct', node: tn, file: f, tparams: tparamsAround(spec) };
+            const { names, open } = this.prog.methodNames(t);
+            for (const m of names) {
+              const l = byMethod.get(m);
+              if (l) l.push({ t, names, open });
+              else byMethod.set(m, [{ t, names, open }]);
+            }
+          }
+        }
+        for (const n of f.pf.root.descendantsOfType('interface_type')) {
+          const key = `${f.sf.abs}:${n.startIndex}`;
+          if (seenIface.has(key)) continue;
+          seenIface.add(key);
+          const set = this.prog.ifaceSet({ k: 'iface', node: n, file: f, tparams: tparamsAround(n) });
+          if (set && set.methods.size) ifaces.push({ methods: set.methods });
         }
       }
     }
-    // Only interface methods with a context parameter can hold a candidate: link just those.
-    const ifaceByMethod = new Map<string, typeof ifaces>();
+    const ifaceByMethod = new Map<string, Iface[]>();
     for (const I of ifaces) for (const m of I.methods.keys()) {
       const l = ifaceByMethod.get(m);
       if (l) l.push(I);
       else ifaceByMethod.set(m, [I]);
     }
+    const shapes = new Map<Node, string>();
+    const shape = (sig: Sig) => {
+      let sh = shapes.get(sig.params);
+      if (sh === undefined) shapes.set(sig.params, (sh = this.shapeOf(sig)));
+      return sh;
+    };
     for (const I of ifaces) {
+      const inames = [...I.methods.keys()];
       for (const [mname, im] of I.methods) {
         const ishape = shape(im.sig);
-        if (!ishape.includes('C')) continue;
+        // Only methods that have or may have a context parameter can hold a candidate.
+        if (!/[CT]/.test(ishape)) continue;
         const iid = this.slotOf(im.sig);
         // Interfaces that contain all of I's methods can be assigned to I.
         for (const J of ifaceByMethod.get(mname) ?? []) {
-          if (J === I || ![...I.methods.keys()].every((k) => J.methods.has(k))) continue;
+          if (J === I || !inames.every((k) => J.methods.has(k))) continue;
           const jm = J.methods.get(mname)!;
-          if (shape(jm.sig) === ishape) this.union(iid, this.slotOf(jm.sig));
+          if (jm.node.id !== im.node.id && fits(shape(jm.sig), ishape)) this.linkSigs(im.sig, jm.sig, im.node);
         }
         for (const C of byMethod.get(mname) ?? []) {
-          if (![...I.methods.keys()].every((k) => C.names.has(k))) continue;
-          const m = this.prog.member({ k: 'ptr', elem: { k: 'named', pkg: C.pkg, name: C.name } }, mname);
-          if ((m.k === 'method' || m.k === 'imethod') && shape(m.sig) === ishape) this.union(iid, this.slotOf(m.sig));
+          if (!C.open && !inames.every((k) => C.names.has(k))) continue;
+          const m = this.prog.member({ k: 'ptr', elem: C.t }, mname);
+          if ((m.k === 'method' || m.k === 'imethod') && fits(shape(m.sig), ishape) && this.find(this.slotOf(m.sig)) !== this.find(iid)) this.linkSigs(im.sig, m.sig, im.node);
         }
       }
+    }
+  }
+
+  /**
+   * A signature's parameters in one letter each, for interface matching: C a context, T a type
+   * parameter (may be instantiated with a context), ? a type goshift cannot resolve, V variadic, x other.
+   */
+  private shapeOf(sig: Sig): string {
+    return paramsOf(sig.params)
+      .map((p) => {
+        if (p.variadic) return 'V';
+        const tn = p.typeNode;
+        if (tn && (tn.type === 'type_identifier' || tn.type === 'identifier') && sig.tparams?.has(tn.text)) return 'T';
+        const t = this.prog.typeOfTypeNode(tn, sig.file, sig.tparams);
+        return t.k === 'context' ? 'C' : t.k === 'unknown' ? '?' : 'x';
+      })
+      .join('');
+  }
+
+  /**
+   * Two signatures that must keep the same parameter list: their slots are joined, and so are the
+   * func types nested in their parameters and results (a callback parameter, a returned func).
+   */
+  linkSigs(a: Sig, b: Sig, at: Node, depth = 0): void {
+    const ia = this.slotOf(a);
+    const ib = this.slotOf(b);
+    if (this.find(ia) === this.find(ib)) return;
+    this.union(ia, ib);
+    if (depth > 6) return;
+    const ap = paramsOf(a.params);
+    const bp = paramsOf(b.params);
+    if (ap.length === bp.length) {
+      ap.forEach((p, i) => this.linkTypes(this.prog.typeOfTypeNode(p.typeNode, a.file, a.tparams), this.prog.typeOfTypeNode(bp[i].typeNode, b.file, b.tparams), a.file, at, depth + 1));
+    }
+    const ar = this.prog.resultTypes(a);
+    const br = this.prog.resultTypes(b);
+    if (ar.length === br.length) ar.forEach((r, i) => this.linkTypes(r, br[i], a.file, at, depth + 1));
+  }
+
+  /**
+   * Two types that must be identical (they are written in linked signatures, or converted into each
+   * other): the func types inside them are linked, structurally. Where one side is a func type and
+   * the other is a type goshift cannot see into, the func type is pinned.
+   */
+  private linkTypes(a: GType, b: GType, file: GoFile, at: Node, depth: number): void {
+    if (depth > 8) return;
+    const ua = a.k === 'named' ? this.prog.underlying(a) : a;
+    const ub = b.k === 'named' ? this.prog.underlying(b) : b;
+    // Distinct named types are distinct types: only their own declarations (linked elsewhere) matter.
+    if (a.k === 'named' && b.k === 'named') return;
+    if (ua.k === 'func' && ub.k === 'func') return this.linkSigs(ua.sig, ub.sig, at, depth + 1);
+    if (ua.k === 'func' || ub.k === 'func') {
+      const f = ua.k === 'func' ? ua : (ub as Extract<GType, { k: 'func' }>);
+      const o = ua.k === 'func' ? ub : ua;
+      if (o.k === 'unknown' || o.k === 'foreign') this.pin(this.slotOf(f.sig), this.why(file, at, `must match ${o.k === 'foreign' ? o.what : 'a type goshift cannot determine'}`));
+      return;
+    }
+    if ((ua.k === 'ptr' || ua.k === 'slice' || ua.k === 'chan') && ua.k === ub.k) return this.linkTypes(ua.elem, (ub as typeof ua).elem, file, at, depth + 1);
+    if (ua.k === 'map' && ub.k === 'map') {
+      this.linkTypes(ua.key, ub.key, file, at, depth + 1);
+      return this.linkTypes(ua.elem, ub.elem, file, at, depth + 1);
+    }
+    if (ua.k === 'struct' && ub.k === 'struct') {
+      const fa = this.prog.structFields(ua);
+      const fb = this.prog.structFields(ub);
+      if (fa.length === fb.length) fa.forEach((t, i) => this.linkTypes(t, fb[i], file, at, depth + 1));
     }
   }
 
@@ -351,7 +486,8 @@ export class Linker {
           for (const v of values) this.expr(v, s, file);
           if (tn) {
             const t = () => this.prog.typeOfTypeNode(tn, file, s.tp());
-            values.forEach((v) => this.flow(v, t(), s, file));
+            if (values.length === names.length) values.forEach((v) => this.flow(v, t(), s, file));
+            else if (values.length === 1) this.flowTuple(values[0], names.map(() => t()), s, file);
             for (const nm of names) s.set(nm.text, t);
           } else this.bindAssign(names, values, s, file, true);
         }
@@ -361,12 +497,13 @@ export class Linker {
         const right = n.childForFieldName('right')!.namedChildren;
         for (const l of left) this.expr(l, s, file);
         for (const r of right) this.expr(r, s, file);
-        if (left.length === right.length && n.childForFieldName('operator')?.text === '=') {
+        if (n.childForFieldName('operator')?.text !== '=') return;
+        if (left.length === right.length) {
           left.forEach((l, i) => {
             if (l.type === 'identifier' && l.text === '_') return;
             this.flow(right[i], this.typeOf(l, s, file), s, file);
           });
-        }
+        } else if (right.length === 1) this.flowTuple(right[0], left.map((l) => (l.type === 'identifier' && l.text === '_' ? null : this.typeOf(l, s, file))), s, file);
         return;
       }
       case 'return_statement': {
@@ -376,6 +513,7 @@ export class Linker {
         if (sig) {
           const rts = this.prog.resultTypes(sig);
           if (rts.length === vals.length) vals.forEach((v, i) => this.flow(v, rts[i], s, file));
+          else if (vals.length === 1 && rts.length > 1) this.flowTuple(vals[0], rts, s, file);
         }
         return;
       }
@@ -435,6 +573,7 @@ export class Linker {
         for (const c of n.namedChildren) {
           if (!['expression_case', 'default_case', 'type_case', 'communication_case'].includes(c.type)) continue;
           const cs = new Scope(inner, null);
+          if (c.type === 'type_case') for (const tn of c.childrenForFieldName('type')) this.pinAsserted(tn, s, file);
           if (c.type === 'type_case' && alias) {
             const types = c.childrenForFieldName('type');
             const subj = subject;
@@ -515,6 +654,13 @@ export class Linker {
         if (t.k === 'chan') return t.elem;
         if (t.k === 'basic') return i === 0 ? { k: 'basic', name: 'int' } : { k: 'basic', name: 'rune' };
         if (t.k === 'foreign') return { k: 'foreign', what: `element of ${t.what}` };
+        if (t.k === 'func') {
+          // Range over a func (Go 1.23): the variables are the arguments of its yield func.
+          const y = this.prog.paramType(t.sig, 0, false);
+          const yu = y && this.prog.underlying(y);
+          const yt = yu?.k === 'func' ? this.prog.paramType(yu.sig, i, false) : undefined;
+          return yt ?? unknown('range over a func');
+        }
         return unknown('range over an unknown type');
       }),
     );
@@ -564,6 +710,11 @@ export class Linker {
           for (let i = ops.length - 1; i >= 0; i--) stack.push(ops[i]);
           break;
         }
+        case 'type_assertion_expression': {
+          stack.push(n.childForFieldName('operand')!);
+          this.pinAsserted(n.childForFieldName('type'), s, file);
+          break;
+        }
         case 'func_literal': {
           const sig: Sig = { params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() };
           this.slotOf(sig);
@@ -580,11 +731,27 @@ export class Linker {
           this.slotOf({ params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() });
           break;
         default: {
+          if (n.type === 'selector_expression') this.selectorValue(n, s, file);
           const cs = n.namedChildren;
           for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
         }
       }
     }
+  }
+
+  /**
+   * A selector used as a value, not called (`First(xs).Greet`): when goshift cannot tell what it
+   * selects, any method or func-typed field of that name may be taken as a value here, whatever
+   * its parameters.
+   */
+  private selectorValue(n: Node, s: Scope, file: GoFile): void {
+    const p = n.parent;
+    if (p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id) return;
+    const name = n.childForFieldName('field')?.text;
+    if (!name || !this.valueNames?.(name)) return;
+    const t = this.typeOf(n, s, file);
+    if (t.k !== 'unknown') return;
+    this.unresolved.push({ name, selector: true, argc: -1, spreadCall: false, why: this.why(file, n, `cannot determine what ${name} is (${t.why})`) });
   }
 
   private composite(n: Node, t: GType, s: Scope, file: GoFile): void {
@@ -619,6 +786,11 @@ export class Linker {
           this.expr(k, s, file);
           if (u.k === 'map') this.flow(k, u.key, s, file);
         }
+      } else if (u.k === 'foreign') {
+        // A composite literal of another module's type: what goes into it leaves the workspace.
+        const fieldName = k?.type === 'identifier' || k?.type === 'field_identifier' ? k.text : null;
+        vt = { k: 'foreign', what: fieldName ? `${u.what}.${fieldName}` : `an element of ${u.what}` };
+        if (k && !fieldName) this.expr(k, s, file);
       } else if (k) this.expr(k, s, file);
       if (v?.type === 'literal_value') {
         // Elided type: `{...}` inside a composite of known element type.
@@ -708,12 +880,76 @@ export class Linker {
 
   /** A value flows into a place of type dest: func types must agree, foreign or unknown places pin. */
   private flow(v: Node, dest: GType, s: Scope, file: GoFile): void {
+    const du = dest.k === 'named' || dest.k === 'iface' ? this.prog.underlying(dest) : undefined;
+    if (du?.k === 'iface' && !(v.type === 'identifier' && v.text === 'nil')) {
+      // A value from outside the workspace (or of a type goshift cannot determine) used as one of our
+      // interfaces: its methods cannot change, so the interface's cannot either.
+      const vt = this.typeOf(v, s, file);
+      const base = vt.k === 'ptr' ? vt.elem : vt;
+      if (base.k === 'foreign' || base.k === 'unknown') {
+        const why = this.why(file, v, base.k === 'foreign' ? `a value of ${base.what}, outside the workspace, is used as this interface` : `a value whose type goshift cannot determine (${base.why}) is used as this interface`);
+        for (const m of this.prog.ifaceSet(du)?.methods.values() ?? []) this.pin(this.slotOf(m.sig), why);
+      }
+    }
     const vt = this.valueType(v, s, file);
     if (!vt) return;
+    if (vt.k === 'unknown') {
+      // A value goshift cannot follow: a func type it goes into cannot change without it.
+      this.pinFuncsIn(dest, this.why(file, v, `receives a value whose type goshift cannot determine (${vt.why})`));
+      return;
+    }
     this.unify(vt, dest, file, v, 0);
   }
 
-  /** The type of a value only when it can carry a signature (funcs, our named types); else undefined. */
+  /** A multi-value expression (`a, b = two()`) flowing into several places (null: `_`). */
+  private flowTuple(v: Node, dests: (GType | null)[], s: Scope, file: GoFile): void {
+    const t = this.typeOf(v, s, file);
+    // `x, ok = m[k]`, `x, ok = v.(T)`, `x, ok = <-ch`.
+    const commaOk = v.type === 'index_expression' || v.type === 'type_assertion_expression' || (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '<-');
+    const elems = t.k === 'tuple' ? t.elems : commaOk ? [t, { k: 'basic', name: 'bool' } as GType] : t.k === 'unknown' ? dests.map(() => t) : [];
+    dests.forEach((d, i) => {
+      if (d) this.flowType(elems[i] ?? unknown('multi-value'), d, file, v);
+    });
+  }
+
+  /** Values of one type flowing into a place of another, e.g. the elements of a tuple. */
+  private flowType(vt: GType, dest: GType, file: GoFile, at: Node): void {
+    if (vt.k === 'unknown') this.pinFuncsIn(dest, this.why(file, at, `receives a value whose type goshift cannot determine (${vt.why})`));
+    else if (hasSignature(vt)) this.unify(vt, dest, file, at, 0);
+  }
+
+  /** Pins the func types a type is made of (not those behind other named types: those keep their identity). */
+  private pinFuncsIn(t: GType, why: Why, depth = 0): void {
+    if (depth > 6) return;
+    switch (t.k) {
+      case 'named': {
+        const u = this.prog.underlying(t);
+        if (u.k === 'func') this.pin(this.slotOf(u.sig), why);
+        return;
+      }
+      case 'func':
+        this.pin(this.slotOf(t.sig), why);
+        return;
+      case 'ptr':
+      case 'slice':
+      case 'chan':
+        return this.pinFuncsIn(t.elem, why, depth + 1);
+      case 'map':
+        this.pinFuncsIn(t.key, why, depth + 1);
+        return this.pinFuncsIn(t.elem, why, depth + 1);
+      case 'struct':
+        for (const f of this.prog.structFields(t)) this.pinFuncsIn(f, why, depth + 1);
+        return;
+      case 'tuple':
+        for (const e of t.elems) this.pinFuncsIn(e, why, depth + 1);
+        return;
+    }
+  }
+
+  /**
+   * The type of a value only when it can carry a signature (funcs, our named types), or is unknown
+   * (then it may carry one); else undefined.
+   */
   private valueType(v: Node, s: Scope, file: GoFile): GType | undefined {
     switch (v.type) {
       case 'identifier':
@@ -725,13 +961,16 @@ export class Linker {
       case 'index_expression':
       case 'composite_literal':
       case 'type_assertion_expression':
+      case 'generic_type':
+      case 'qualified_type':
+      case 'type_identifier':
         break;
       default:
         return undefined;
     }
     if (v.type === 'identifier' && (v.text === 'nil' || v.text === '_')) return undefined;
     const t = this.typeOf(v, s, file);
-    return hasSignature(t) ? t : undefined;
+    return hasSignature(t) || t.k === 'unknown' ? t : undefined;
   }
 
   private unify(vt: GType, dest: GType, file: GoFile, at: Node, depth: number): void {
@@ -739,9 +978,10 @@ export class Linker {
     const vu = vt.k === 'named' ? this.prog.underlying(vt) : vt;
     if (vt.k === 'named' && vu.k !== 'func') {
       // A value of our named type going to a foreign or interface place may satisfy an interface we cannot see.
-      const du = this.prog.underlying(dest);
       if (dest.k === 'foreign' && !isStd(dest.what)) this.pinMethods(vt, this.why(file, at, `a value of ${vt.name} is used as ${dest.what}, whose methods goshift cannot see`));
-      void du;
+      // Converted to another struct type: the func types of their fields must stay identical.
+      const du = this.prog.underlying(dest);
+      if (vu.k === 'struct' && du.k === 'struct' && vu.node.id !== du.node.id) this.linkTypes(vu, du, file, at, depth + 1);
       return;
     }
     if (vt.k === 'ptr') {
@@ -751,29 +991,20 @@ export class Linker {
     }
     if (vu.k === 'func' || vu.k === 'mexpr') {
       const id = this.slotOf(vu.sig);
+      const du = dest.k === 'named' ? this.prog.underlying(dest) : dest;
       if (vu.k === 'mexpr') {
-        this.pin(id, this.why(file, at, 'a method expression is used as a value'));
+        // Its type has the receiver first: the method and the func type it flows into would move
+        // differently. Both are left alone, as one set.
+        const why = this.why(file, at, 'a method expression is used as a value');
+        this.pin(id, why);
+        if (du.k === 'func') {
+          this.union(id, this.slotOf(du.sig));
+          this.pin(this.slotOf(du.sig), why);
+        }
         return;
       }
-      const du = dest.k === 'named' ? this.prog.underlying(dest) : dest;
       if (du.k === 'func') {
-        const did = this.slotOf(du.sig);
-        if (this.find(did) !== this.find(id)) {
-          this.union(id, did);
-          // Structurally identical types: their func-typed parameters and results agree too.
-          const vp = paramsOf(vu.sig.params);
-          const dp = paramsOf(du.sig.params);
-          if (vp.length === dp.length) {
-            vp.forEach((p, i) => {
-              const a = this.prog.typeOfTypeNode(p.typeNode, vu.sig.file, vu.sig.tparams);
-              const b = this.prog.typeOfTypeNode(dp[i].typeNode, du.sig.file, du.sig.tparams);
-              if (a.k === 'func' && b.k === 'func') this.unify(a, b, file, at, depth + 1);
-            });
-          }
-          const vr = this.prog.resultTypes(vu.sig);
-          const dr = this.prog.resultTypes(du.sig);
-          if (vr.length === dr.length) vr.forEach((r, i) => hasSignature(r) && this.unify(r, dr[i], file, at, depth + 1));
-        }
+        this.linkSigs(vu.sig, du.sig, at);
         return;
       }
       if (du.k === 'foreign') this.pin(id, this.why(file, at, `flows into ${du.what}, which is outside the workspace`));
@@ -790,6 +1021,24 @@ export class Linker {
       const du = this.prog.underlying(dest);
       if (du.k === 'map') return this.unify(vt.elem, du.elem, file, at, depth + 1);
       return this.unify(vt.elem, unknown('container'), file, at, depth + 1);
+    }
+  }
+
+  /**
+   * A type assertion or type switch case matches a dynamic type by identity. A func type written
+   * there (or nested in the type written there, or a local type standing for one) matches func
+   * values that went into an interface anywhere, which goshift does not follow: it is left alone.
+   */
+  private pinAsserted(tn: Node | null, s: Scope, file: GoFile): void {
+    if (!tn) return;
+    const why = this.why(file, tn, 'a type assertion or type switch on a func type matches values goshift cannot follow');
+    for (const ft of [tn, ...tn.descendantsOfType('function_type')]) {
+      if (ft.type === 'function_type') this.pin(this.slotOf({ params: ft.childForFieldName('parameters')!, result: ft.childForFieldName('result'), file, tparams: s.tp() }), why);
+    }
+    for (const id of [tn, ...tn.descendantsOfType('type_identifier')]) {
+      if (id.type !== 'type_identifier' || !file.localTypes.has(id.text)) continue;
+      const t = this.prog.typeOfTypeNode(id, file, s.tp());
+      if (t.k === 'func') this.pin(this.slotOf(t.sig), why);
     }
   }
 
@@ -1082,13 +1331,33 @@ export class Linker {
         }
       }
     }
+    // A selector may also name a struct field of func type: `x.H(...)` with `H Handler`.
+    const selectorNames = new Set(this.unresolved.filter((u) => u.selector && u.name).map((u) => u.name!));
+    const fieldSlots = new Map<string, Slot[]>();
+    for (const pkg of this.prog.loadedPackages()) {
+      for (const f of pkg.files) {
+        if (![...selectorNames].some((n) => f.pf.text.includes(n))) continue;
+        for (const fd of f.pf.root.descendantsOfType('field_declaration')) {
+          const names = fd.childrenForFieldName('name').map((n) => n.text).filter((n) => selectorNames.has(n));
+          if (!names.length) continue;
+          const t = this.prog.underlying(this.prog.typeOfTypeNode(fd.childForFieldName('type'), f, tparamsAround(fd)));
+          if (t.k !== 'func') continue;
+          const sl = this.slots.get(this.slotOf(t.sig))!;
+          if (!changing.has(this.find(sl.id))) continue;
+          for (const n of names) fieldSlots.set(n, [...(fieldSlots.get(n) ?? []), sl]);
+        }
+      }
+    }
     const fits = (sl: Slot, u: Unresolved) => {
+      if (u.argc < 0) return true;
       const ps = paramsOf(sl.params);
       const variadic = ps.length > 0 && ps[ps.length - 1].variadic;
       return (variadic ? u.argc >= ps.length - 1 : u.argc === ps.length) || u.spreadCall;
     };
     for (const u of this.unresolved) {
-      const cands = u.selector ? byName.get(u.name ?? '') ?? [] : [...(byName.get(u.name ?? '') ?? []).filter((x) => x.kind === 'functype'), ...values];
+      const cands = u.selector
+        ? [...(byName.get(u.name ?? '') ?? []), ...(fieldSlots.get(u.name ?? '') ?? [])]
+        : [...(byName.get(u.name ?? '') ?? []).filter((x) => x.kind === 'functype'), ...values];
       for (const sl of cands) if (fits(sl, u)) poison(this.find(sl.id), u.why);
     }
   }
@@ -1123,6 +1392,13 @@ function hasSignature(t: GType): boolean {
     default:
       return false;
   }
+}
+
+/** Whether two parameter shapes (see shapeOf) may be the same list: T and ? fit anything. */
+function fits(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && a[i] !== 'T' && a[i] !== '?' && b[i] !== 'T' && b[i] !== '?') return false;
+  return true;
 }
 
 /** Standard-library import paths have no dot in their first element. */

@@ -20,6 +20,8 @@ export interface GoFile {
   dotImports: string[];
   /** `//go:linkname local target` and `//export name` directives: the local names. */
   linknamed: Set<string>;
+  /** Names of types declared inside function bodies (they shadow package-level names in their block). */
+  localTypes: Set<string>;
 }
 
 export interface FuncDecl {
@@ -192,6 +194,22 @@ export class Program {
         pkg.files.push(gf);
         this.parsed.push(gf);
       }
+      // Methods declared on an alias (`type Server = server; func (s *Server) M()`) are the aliased type's.
+      for (const [base, ms] of [...pkg.methods]) {
+        let seen = 0;
+        let target = base;
+        for (let td = pkg.types.get(target)?.[0]; td?.alias && seen < 10; td = pkg.types.get(target)?.[0], seen++) {
+          const tn = td.typeNode.type === 'generic_type' ? td.typeNode.childForFieldName('type') : td.typeNode;
+          if (tn?.type !== 'type_identifier') break;
+          target = tn.text;
+        }
+        if (target === base) continue;
+        let into = pkg.methods.get(target);
+        if (!into) pkg.methods.set(target, (into = new Map()));
+        for (const [name, decls] of ms) into.set(name, [...(into.get(name) ?? []), ...decls]);
+        pkg.methods.delete(base);
+        for (const decls of ms.values()) for (const d of decls) d.recv!.typeName = target;
+      }
       pkgs.push(pkg);
     });
     this.packages.set(importPath, pkgs);
@@ -212,7 +230,16 @@ export class Program {
   }
 
   private indexFile(pkg: Package, pf: ParsedFile, sf: SourceFile): GoFile {
-    const gf: GoFile = { pf, sf, pkg, pkgName: pkg.name, imports: new Map(), dotImports: [], linknamed: new Set() };
+    const gf: GoFile = { pf, sf, pkg, pkgName: pkg.name, imports: new Map(), dotImports: [], linknamed: new Set(), localTypes: new Set() };
+    if (/\btype\b/.test(pf.text)) {
+      for (const td of pf.root.descendantsOfType('type_declaration')) {
+        if (td.parent?.type === 'source_file') continue;
+        for (const spec of td.namedChildren) {
+          const nm = spec.childForFieldName('name');
+          if (nm) gf.localTypes.add(nm.text);
+        }
+      }
+    }
     for (const top of pf.root.namedChildren) {
       switch (top.type) {
         case 'import_declaration':
@@ -314,6 +341,11 @@ export class Program {
           }
           return unknown(`type parameter ${name}`);
         }
+        if (file.localTypes.has(name) && n.parent) {
+          const spec = localTypeSpec(n, name);
+          // A local type stands for its underlying type: it has no methods of its own.
+          if (spec) return this.typeOfTypeNode(spec.childForFieldName('type'), file, tparams, depth + 1);
+        }
         return this.lookupTypeName(file, name, depth);
       }
       case 'qualified_type': {
@@ -405,21 +437,20 @@ export class Program {
     return this.underlying(this.typeOfTypeNode(td.typeNode, td.file, td.tparams, depth + 1), depth + 1);
   }
 
-  /** Looks a field or method up on a value of type t, following pointers and embedding. */
-  member(t: GType, name: string, depth = 0): Member {
-    if (depth > 8) return { k: 'unknown', why: 'embedding too deep' };
+  /**
+   * Looks a field or method up on a value of type t, following pointers and embedding, by Go's
+   * selector rule (spec, "Selectors"): the member found at the shallowest embedding depth, and only
+   * if exactly one is found there. A type goshift cannot see into (foreign, unknown) that is
+   * shallower than the member found may itself hold the name: then the answer is unknown.
+   */
+  member(t: GType, name: string): Member {
     let base = t;
     if (base.k === 'ptr') base = base.elem;
     switch (base.k) {
-      case 'named': {
-        const ms = base.pkg.methodsOf(base.name, name);
-        if (ms) return { k: 'method', decls: ms, sig: sigOfDecl(ms[0]) };
-        const td = base.pkg.types.get(base.name)![0];
-        return this.memberOfUnderlying(this.typeOfTypeNode(td.typeNode, td.file, td.tparams), name, depth);
-      }
+      case 'named':
       case 'struct':
       case 'iface':
-        return this.memberOfUnderlying(base, name, depth);
+        return this.select(base, name);
       case 'foreign':
       case 'context':
         return { k: 'foreign', what: base.k === 'context' ? 'context.Context' : base.what };
@@ -432,36 +463,69 @@ export class Program {
     }
   }
 
-  private memberOfUnderlying(u: GType, name: string, depth: number): Member {
-    if (u.k === 'named') {
-      // type A B: fields of B are A's; methods of B are not, unless B is an interface.
-      const uu = this.underlying(u);
-      return this.memberOfUnderlying(uu, name, depth + 1);
-    }
-    if (u.k === 'struct') {
-      const table = this.fieldTable(u);
-      const f = table.fields.get(name);
-      if (f) return { k: 'field', t: f() };
-      return this.promoted(table.embedded.map((e) => e()), name, depth);
-    }
-    if (u.k === 'iface') {
-      const embedded: GType[] = [];
-      for (const el of u.node.namedChildren) {
-        if (el.type === 'method_elem') {
-          if (el.childForFieldName('name')?.text === name) {
-            return { k: 'imethod', node: el, sig: { params: el.childForFieldName('parameters')!, result: el.childForFieldName('result'), file: u.file, tparams: u.tparams } };
-          }
-        } else if (el.type === 'type_elem' && el.namedChildren.length === 1) {
-          embedded.push(this.typeOfTypeNode(el.namedChildren[0], u.file, u.tparams));
-        } else if (el.type === 'type_elem') {
-          return { k: 'unknown', why: 'interface with a type union' };
-        }
+  private select(root: GType, name: string): Member {
+    let level: GType[] = [root];
+    /** The first type at a shallower depth that goshift cannot see into. */
+    let blind: Member | undefined;
+    for (let depth = 0; depth <= 8 && level.length; depth++) {
+      const hits: Member[] = [];
+      let maybe: Member | undefined;
+      const next: GType[] = [];
+      for (let t of level) {
+        if (t.k === 'ptr') t = t.elem;
+        this.membersAtDepth(t, name, hits, next, (m) => (maybe ??= m));
       }
-      return this.promoted(embedded, name, depth);
+      if (hits.length > 1) return { k: 'unknown', why: `ambiguous selector ${name}` };
+      if (hits.length === 1) {
+        // A blind type at this same depth cannot hold it too (the selector would be ambiguous).
+        if (blind) return { k: 'unknown', why: `${name} may be promoted through ${blind.k === 'foreign' ? blind.what : 'a type goshift cannot determine'}` };
+        return hits[0];
+      }
+      blind ??= maybe;
+      level = next;
     }
-    if (u.k === 'foreign' || u.k === 'basic' || u.k === 'context') return { k: 'foreign', what: u.k === 'foreign' ? u.what : u.k === 'basic' ? u.name : 'context.Context' };
-    if (u.k === 'unknown') return { k: 'unknown', why: u.why };
-    return { k: 'unknown', why: `no member ${name} on a ${u.k}` };
+    if (blind) return blind;
+    return { k: 'unknown', why: `no field or method ${name}` };
+  }
+
+  /** The members named `name` a type has at its own depth; its embedded types go to `next`. */
+  private membersAtDepth(t: GType, name: string, hits: Member[], next: GType[], blind: (m: Member) => void, depth = 0): void {
+    if (depth > 10) return blind({ k: 'unknown', why: 'type too deep' });
+    switch (t.k) {
+      case 'named': {
+        const ms = t.pkg.methodsOf(t.name, name);
+        if (ms) {
+          hits.push({ k: 'method', decls: ms, sig: sigOfDecl(ms[0]) });
+          return;
+        }
+        // type A B: fields of B are A's; methods of B are not, unless B is an interface.
+        return this.membersAtDepth(this.underlying(t), name, hits, next, blind, depth + 1);
+      }
+      case 'struct': {
+        const table = this.fieldTable(t);
+        const f = table.fields.get(name);
+        if (f) hits.push({ k: 'field', t: f() });
+        for (const e of table.embedded) next.push(e());
+        return;
+      }
+      case 'iface': {
+        // An interface's embedded interfaces add their methods at the same depth.
+        const set = this.ifaceSet(t);
+        const m = set?.methods.get(name);
+        if (m) hits.push({ k: 'imethod', node: m.node, sig: m.sig });
+        else if (!set) blind({ k: 'unknown', why: 'interface goshift cannot read' });
+        else if (set.open) blind(set.open);
+        return;
+      }
+      case 'foreign':
+      case 'context':
+      case 'basic':
+        return blind({ k: 'foreign', what: t.k === 'foreign' ? t.what : t.k === 'basic' ? t.name : 'context.Context' });
+      case 'unknown':
+        return blind({ k: 'unknown', why: t.why });
+      default:
+        return blind({ k: 'unknown', why: `no member ${name} on a ${t.k}` });
+    }
   }
 
   private readonly fieldTables = new Map<number, { fields: Map<string, () => GType>; embedded: (() => GType)[] }>();
@@ -502,61 +566,91 @@ export class Program {
     return table;
   }
 
-  private readonly nameSets = new Map<string, Set<string>>();
+  /** A struct's fields by name (embedded ones under their type's name), types resolved on demand. */
+  fieldsByName(u: Extract<GType, { k: 'struct' }>): Map<string, () => GType> {
+    return this.fieldTable(u).fields;
+  }
 
-  /** Names of all methods of a named type (declared and promoted through embedding), for cheap interface checks. */
-  methodNames(pkg: Package, name: string, depth = 0): Set<string> {
-    const key = `${pkg.key}\u0000${name}`;
-    const have = this.nameSets.get(key);
-    if (have) return have;
-    const out = new Set<string>(pkg.methods.get(name)?.keys() ?? []);
-    this.nameSets.set(key, out);
-    if (depth < 6) {
-      const u = this.underlying({ k: 'named', pkg, name });
-      if (u.k === 'struct') {
-        for (const e of this.fieldTable(u).embedded) {
-          let t = e();
-          if (t.k === 'ptr') t = t.elem;
-          if (t.k === 'named') for (const m of this.methodNames(t.pkg, t.name, depth + 1)) out.add(m);
-          else if (t.k === 'iface') for (const m of this.ifaceMethods(t)?.keys() ?? []) out.add(m);
-        }
-      } else if (u.k === 'iface') {
-        for (const m of this.ifaceMethods(u)?.keys() ?? []) out.add(m);
-      }
+  /** The types of a struct's fields in order (a group counts once per name; embedded fields included). */
+  structFields(u: Extract<GType, { k: 'struct' }>): GType[] {
+    const list = u.node.namedChildren.find((c) => c.type === 'field_declaration_list');
+    const out: GType[] = [];
+    for (const f of list?.namedChildren ?? []) {
+      if (f.type !== 'field_declaration') continue;
+      const t = this.typeOfTypeNode(f.childForFieldName('type'), u.file, u.tparams);
+      const star = f.childrenForFieldName('name').length === 0 && f.children.some((c) => c.type === '*');
+      const n = Math.max(1, f.childrenForFieldName('name').length);
+      for (let i = 0; i < n; i++) out.push(star ? { k: 'ptr', elem: t } : t);
     }
     return out;
   }
 
-  private promoted(embedded: GType[], name: string, depth: number): Member {
-    let foreign: Member | undefined;
-    let unk: Member | undefined;
-    for (const e of embedded) {
-      const m = this.member(e, name, depth + 1);
-      if (m.k === 'foreign') foreign ??= m;
-      else if (m.k === 'unknown') unk ??= m;
-      else return m;
+  private readonly nameSets = new Map<string, { names: Set<string>; open: boolean }>();
+
+  /**
+   * Names of all methods of a type (declared and promoted through embedding), for cheap interface
+   * checks; `open` when some embedded type is one goshift cannot see into (foreign or unknown), whose
+   * methods are then missing from the list.
+   */
+  methodNames(t: GType, depth = 0): { names: Set<string>; open: boolean } {
+    if (t.k === 'ptr') t = t.elem;
+    const key = t.k === 'named' ? `${t.pkg.key}\u0000${t.name}` : null;
+    const have = key ? this.nameSets.get(key) : undefined;
+    if (have) return have;
+    const out = { names: new Set<string>(t.k === 'named' ? t.pkg.methods.get(t.name)?.keys() ?? [] : []), open: false };
+    if (key) this.nameSets.set(key, out);
+    if (depth > 6) {
+      out.open = true;
+      return out;
     }
-    // A foreign embedded type may have the member; an unknown one may too.
-    if (unk && embedded.some((e) => e.k === 'unknown' || (e.k === 'ptr' && e.elem.k === 'unknown'))) return unk;
-    if (foreign) return foreign;
-    return unk ?? { k: 'unknown', why: `no field or method ${name}` };
+    const u = this.underlying(t);
+    if (u.k === 'struct') {
+      for (const e of this.fieldTable(u).embedded) {
+        const inner = this.methodNames(e(), depth + 1);
+        for (const m of inner.names) out.names.add(m);
+        if (inner.open) out.open = true;
+      }
+    } else if (u.k === 'iface') {
+      const set = this.ifaceSet(u);
+      for (const m of set?.methods.keys() ?? []) out.names.add(m);
+      if (!set || set.open) out.open = true;
+    } else if (u.k === 'foreign' || u.k === 'unknown' || u.k === 'context' || (u.k === 'basic' && u.name === 'error')) {
+      out.open = true;
+    }
+    return out;
   }
 
-  /** All interface methods of an interface type (including embedded ones). */
-  ifaceMethods(t: GType, out = new Map<string, { node: Node; sig: Sig }>(), depth = 0): Map<string, { node: Node; sig: Sig }> | undefined {
+  /**
+   * The method set of an interface type, embedded interfaces included. `open` says what part of it
+   * goshift cannot see (an embedded interface from outside the workspace, such as io.Closer, or of
+   * unknown type): its methods are not listed. Type-set elements (`~int | string`) add no methods.
+   * Undefined when t is not an interface.
+   */
+  ifaceSet(t: GType, depth = 0): { methods: Map<string, { node: Node; sig: Sig }>; open: Member | null } | undefined {
     if (depth > 10) return undefined;
     const u = this.underlying(t);
     if (u.k !== 'iface') return undefined;
+    const methods = new Map<string, { node: Node; sig: Sig }>();
+    let open: Member | null = null;
     for (const el of u.node.namedChildren) {
       if (el.type === 'method_elem') {
-        out.set(el.childForFieldName('name')!.text, { node: el, sig: { params: el.childForFieldName('parameters')!, result: el.childForFieldName('result'), file: u.file } });
+        methods.set(el.childForFieldName('name')!.text, { node: el, sig: { params: el.childForFieldName('parameters')!, result: el.childForFieldName('result'), file: u.file, tparams: u.tparams } });
       } else if (el.type === 'type_elem') {
-        if (el.namedChildren.length !== 1) return undefined;
-        const r = this.ifaceMethods(this.typeOfTypeNode(el.namedChildren[0], u.file), out, depth + 1);
-        if (!r) return undefined;
+        if (el.namedChildren.length !== 1 || el.namedChildren[0].type === 'negated_type') continue; // a type set
+        const et = this.typeOfTypeNode(el.namedChildren[0], u.file, u.tparams);
+        const inner = this.ifaceSet(et, depth + 1);
+        if (inner) {
+          for (const [k, v] of inner.methods) if (!methods.has(k)) methods.set(k, v);
+          open ??= inner.open;
+        } else if (et.k === 'basic' && et.name === 'error') {
+          open ??= { k: 'foreign', what: 'error' };
+        } else if (et.k === 'foreign' || et.k === 'context' || et.k === 'unknown' || et.k === 'basic') {
+          // An embedded non-interface (in a constraint) adds no methods; foreign and unknown ones may.
+          if (et.k !== 'basic') open ??= et.k === 'unknown' ? { k: 'unknown', why: et.why } : { k: 'foreign', what: et.k === 'foreign' ? et.what : 'context.Context' };
+        }
       }
     }
-    return out;
+    return { methods, open };
   }
 
   /** The types of a signature's results. */
@@ -691,6 +785,39 @@ function tparamsOf(n: Node): Map<string, Node | null> {
     for (const nm of d.childrenForFieldName('name')) m.set(nm.text, c);
   }
   return m;
+}
+
+/**
+ * The declaration of a type named `name` inside a function body whose scope holds node n (spec,
+ * "Declarations and scope": from the type's identifier to the end of the innermost block), or null.
+ */
+export function localTypeSpec(n: Node, name: string): Node | null {
+  for (let a = n.parent; a && a.type !== 'source_file'; a = a.parent) {
+    if (a.type !== 'statement_list' && a.type !== 'block') continue;
+    let found: Node | null = null;
+    for (const st of a.namedChildren) {
+      if (st.startIndex > n.startIndex) break;
+      if (st.type !== 'type_declaration') continue;
+      for (const spec of st.namedChildren) if (spec.childForFieldName('name')?.text === name) found = spec;
+    }
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The type parameters in scope at a node: of the enclosing generic function, type or method receiver. */
+export function tparamsAround(owner: Node): Map<string, Node | null> | undefined {
+  const m = new Map<string, Node | null>();
+  for (let n: Node | null = owner; n; n = n.parent) {
+    if (n.type === 'function_declaration' || n.type === 'type_spec' || n.type === 'type_alias') {
+      for (const tp of n.childForFieldName('type_parameters')?.namedChildren ?? []) for (const nm of tp.childrenForFieldName('name')) m.set(nm.text, tp.childForFieldName('type'));
+    }
+    if (n.type === 'method_declaration') {
+      const rp = n.childForFieldName('receiver');
+      for (const g of rp?.descendantsOfType('generic_type') ?? []) for (const a of g.childForFieldName('type_arguments')?.namedChildren ?? []) m.set(a.text, null);
+    }
+  }
+  return m.size ? m : undefined;
 }
 
 function receiverBase(t: Node): { base: string | null; ptr: boolean; tparams: Map<string, Node | null> } {

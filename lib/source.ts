@@ -66,6 +66,12 @@ export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
   return pf;
 }
 
+/** The first syntax error of a text, or undefined when it parses cleanly. */
+export function syntaxErrorOf(text: string): { line: number; column: number; message: string } | undefined {
+  const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16) });
+  return tree.rootNode.hasError ? firstError(tree.rootNode) : undefined;
+}
+
 function firstError(root: Node): { line: number; column: number; message: string } {
   let found: Node | undefined;
   const walk = (n: Node): boolean => {
