@@ -179,7 +179,7 @@ export class Linker {
           break;
         default: {
           // A func type: named after what holds it.
-          for (let n: Node | null = owner; n; n = n.parent) {
+          for (let n: Node | null = owner; n && n.type !== 'block' && n.type !== 'func_literal'; n = n.parent) {
             const nm = n.childForFieldName('name');
             if (nm && ['type_spec', 'field_declaration', 'var_spec', 'parameter_declaration', 'function_declaration', 'method_declaration', 'method_elem'].includes(n.type)) {
               name = nm.text;
@@ -212,6 +212,26 @@ export class Linker {
       for (const vd of pkg.vars.get(name) ?? []) decls.push({ t: this.varType(vd, name), file: vd.file, node: vd.value ?? vd.file.pf.root });
       for (const td of pkg.types.get(name) ?? []) decls.push({ t: this.prog.typeOfTypeNode(td.typeNode, td.file, td.tparams), file: td.file, node: td.spec });
       for (let i = 1; i < decls.length; i++) this.linkTwin(decls[0].t, decls[i].t, decls[i].file, decls[i].node);
+    }
+    // Our type as a type argument of another module's generic type or function must keep
+    // satisfying its constraint, which goshift cannot see.
+    for (const f of pkg.files) {
+      if (!/\[/.test(f.pf.text)) continue;
+      for (const ta of f.pf.root.descendantsOfType('type_arguments')) {
+        // A func type as a type argument: the generic code may assert to it or convert it (`v.(F)`).
+        for (const ft of ta.descendantsOfType('function_type')) {
+          this.pin(this.slotOf({ params: ft.childForFieldName('parameters')!, result: ft.childForFieldName('result'), file: f, tparams: tparamsAround(ft) }), this.why(f, ft, 'a func type given as a type argument matches values by identity where goshift cannot follow them'));
+        }
+        const base = ta.parent?.childForFieldName('type') ?? ta.parent?.childForFieldName('function');
+        const q = base?.type === 'qualified_type' || base?.type === 'selector_expression' ? base : null;
+        const ip = q ? f.imports.get((q.childForFieldName('package') ?? q.childForFieldName('operand'))!.text) : undefined;
+        if (!ip || this.prog.isOurs(ip) || isStd(ip)) continue;
+        for (const a of ta.namedChildren) {
+          let t = this.prog.typeOfTypeNode(a.type === 'type_elem' ? a.namedChildren[0] : a, f, tparamsAround(a));
+          if (t.k === 'ptr') t = t.elem;
+          if (t.k === 'named') this.pinMethods(t, this.why(f, a, `${t.name} is a type argument of ${q!.text}, whose constraint goshift cannot see`));
+        }
+      }
     }
     // A func type in a type constraint (`F ~func(string, context.Context)`) is met by whatever type
     // argument is inferred, which goshift does not follow.
@@ -331,8 +351,9 @@ export class Linker {
       const inames = [...I.methods.keys()];
       for (const [mname, im] of I.methods) {
         const ishape = shape(im.sig);
-        // Only methods that have or may have a context parameter can hold a candidate.
-        if (!/[CT]/.test(ishape)) continue;
+        // Only methods that have or may have a context parameter, or a func type in their
+        // signature (a callback, a returned func), can hold a candidate.
+        if (!/[CT]/.test(ishape) && !/\bfunc\b/.test(im.sig.params.text + (im.sig.result?.text ?? ''))) continue;
         const iid = this.slotOf(im.sig);
         // Interfaces that contain all of I's methods can be assigned to I.
         for (const J of ifaceByMethod.get(mname) ?? []) {
@@ -858,7 +879,11 @@ export class Linker {
       if (args.length === 1 && offset === 0 && fu.sig.params.namedChildren.filter((c) => c.type !== 'comment').length > 0) {
         // f(g()) with a multi-value g: arguments cannot be permuted.
         const at = this.typeOf(argExpr(args[0]), s, file);
-        if (at.k === 'tuple' && at.elems.length > 1) this.pin(id, where('a call passes a multi-value expression as its arguments'));
+        if (at.k === 'tuple' && at.elems.length > 1) {
+          this.pin(id, where('a call passes a multi-value expression as its arguments'));
+          this.flowTuple(argExpr(args[0]), at.elems.map((_, j) => this.prog.paramType(fu.sig, j, false) ?? unknown('argument')), s, file);
+          return;
+        }
       }
       args.forEach((a, i) => {
         const j = i - offset;
