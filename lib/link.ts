@@ -918,9 +918,10 @@ export class Linker {
     }
     const vt = this.valueType(v, s, file);
     if (!vt) return;
-    if (vt.k === 'unknown') {
-      // A value goshift cannot follow: a func type it goes into cannot change without it.
-      this.pinFuncsIn(dest, this.why(file, v, `receives a value whose type goshift cannot determine (${vt.why})`));
+    if (vt.k === 'unknown' || vt.k === 'foreign') {
+      // A value goshift cannot follow, or one from outside the workspace (`net.Dialer.DialContext`
+      // as a method value): a func type it goes into cannot change without it.
+      this.pinFuncsIn(dest, this.why(file, v, vt.k === 'foreign' ? `receives ${vt.what}, from outside the workspace` : `receives a value whose type goshift cannot determine (${vt.why})`));
       return;
     }
     this.unify(vt, dest, file, v, 0);
@@ -939,7 +940,7 @@ export class Linker {
 
   /** Values of one type flowing into a place of another, e.g. the elements of a tuple. */
   private flowType(vt: GType, dest: GType, file: GoFile, at: Node): void {
-    if (vt.k === 'unknown') this.pinFuncsIn(dest, this.why(file, at, `receives a value whose type goshift cannot determine (${vt.why})`));
+    if (vt.k === 'unknown' || vt.k === 'foreign') this.pinFuncsIn(dest, this.why(file, at, vt.k === 'foreign' ? `receives ${vt.what}, from outside the workspace` : `receives a value whose type goshift cannot determine (${vt.why})`));
     else if (hasSignature(vt)) this.unify(vt, dest, file, at, 0);
   }
 
@@ -995,7 +996,7 @@ export class Linker {
     }
     if (v.type === 'identifier' && (v.text === 'nil' || v.text === '_')) return undefined;
     const t = this.typeOf(v, s, file);
-    return hasSignature(t) || t.k === 'unknown' ? t : undefined;
+    return hasSignature(t) || t.k === 'unknown' || t.k === 'foreign' ? t : undefined;
   }
 
   private unify(vt: GType, dest: GType, file: GoFile, at: Node, depth: number): void {
