@@ -100,6 +100,10 @@ func within(root, p string) bool {
 func loadGraph(o loadOptions) (*graph, error) {
 	env := append(os.Environ(), o.env...)
 	env = append(env, "GOOS="+o.goos)
+	if os.Getenv("CGO_ENABLED") == "" {
+		// cgo files cannot be type-checked from source without running cgo: use the pure Go variants.
+		env = append(env, "CGO_ENABLED=0")
+	}
 	args := []string{"-deps", "-test"}
 	if o.tags != "" {
 		args = append(args, "-tags", o.tags)
@@ -208,6 +212,7 @@ type checkedPkg struct {
 	info     *types.Info
 	errs     []types.Error
 	analysed bool
+	cgo      map[string]bool // absolute paths of cgo files (checked with FakeImportC: their errors are ignored)
 }
 
 // tree is one side (BEFORE or AFTER) type-checked for one GOOS.
@@ -256,7 +261,10 @@ func checkTree(name, root string, o loadOptions, g *graph) (*tree, error) {
 			return nil, err
 		}
 		dir := filepath.Join(root, rel)
-		cp := &checkedPkg{id: id, analysed: g.analysed[id]}
+		cp := &checkedPkg{id: id, analysed: g.analysed[id], cgo: map[string]bool{}}
+		for _, fn := range p.CgoFiles {
+			cp.cgo[filepath.Join(dir, fn)] = true
+		}
 		names := append(append([]string{}, p.GoFiles...), p.CgoFiles...)
 		for _, fn := range names {
 			abs := filepath.Join(dir, fn)

@@ -205,6 +205,9 @@ func treeErrors(t *tree) []broken {
 	for _, cp := range t.order {
 		for _, e := range cp.errs {
 			p := e.Fset.Position(e.Pos)
+			if cp.cgo[p.Filename] {
+				continue
+			}
 			if r, err := filepath.Rel(t.root, p.Filename); err == nil {
 				p.Filename = filepath.ToSlash(r)
 			}
