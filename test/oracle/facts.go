@@ -580,8 +580,8 @@ func (w *walker) call(x *ast.CallExpr) {
 				p = "?"
 			}
 			item := w.cn.canon(a) + " → " + p
-			if w.cn.isCtxExpr(a) {
-				item = "~" + item
+			if w.cn.isCtxExpr(a) && dst != nil && isContext(dst) {
+				item = "~" + item // a context argument bound to a context parameter: a rewrite may add one
 			}
 			items = append(items, item)
 			if dst != nil {
