@@ -11,7 +11,11 @@
 //   6. run `goshift -t <transform> -l --check <args> .` on the result: same exit code as step 3 expects
 //      (so 0 normally) and nothing on stdout (the transform is idempotent);
 //   7. copy input/ again, run `goshift -t <transform> -d <args> .`: it must write nothing, and its stdout,
-//      applied with `git apply`, must give expected/ too.
+//      applied with `git apply`, must give expected/ too;
+//   8. when the expected exit code is 0: the type-checked oracle (test/oracle/, test/support/oracle.ts) on
+//      input/ vs the output of step 3, for GOOS linux, windows and darwin, and again with `-tags <line>` for
+//      each line of `vet-tags`: every relation between signatures that go/types sees in input/ (implements,
+//      func value assignability, type assertion matches, resolution, call bindings) must still hold.
 // Every problem found is reported, in that order, in one failure message; a wrong exit code in step 3
 // stops the test there (what follows would only repeat it).
 //
@@ -22,6 +26,7 @@ import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { findFixtures, type Fixture } from './support/fixtures.js';
 import { cliMissing, cliPath, fixturesRoot, gitEnv, goEnv } from './support/paths.js';
+import { runOracle } from './support/oracle.js';
 import { deadline, describe, head, indent, run, type RunResult } from './support/run.js';
 import { compareTrees, copyTree, explainDifferences, makeTempDir, removeTree } from './support/tree.js';
 
@@ -117,6 +122,20 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
     } else {
       const ddiffs = await compareTrees(fx.expected, ddir);
       if (ddiffs.length) problems.push(`step 7: input/ + the diff of goshift -d differs from expected/\n${indent(await explainDifferences(fx.expected, ddir, ddiffs, ['expected', 'got']))}`);
+    }
+  }
+
+  // 8. The type-checked oracle: input/ against the output of step 3.
+  if (fx.exitCode === 0) {
+    for (const tags of ['', ...fx.vetTags]) {
+      const label = tags ? `oracle -tags ${tags}` : 'oracle';
+      try {
+        const o = await runOracle(fx.input, wdir, { tags: tags || undefined, timeoutMs: budget.left(GO_TIMEOUT) });
+        if (o.code === 1) problems.push(`step 8: ${label}: ${o.broken.length} broken relation(s) between input/ and the output\n${indent(o.broken.join('\n'))}`);
+        else if (o.code !== 0) problems.push(`step 8: ${label} failed (${exitOf(o.run)})\n${indent(describe(o.run))}`);
+      } catch (e) {
+        problems.push(`step 8: ${label}: ${(e as Error).message}`);
+      }
     }
   }
 

@@ -1,0 +1,3 @@
+module goshift.local/oracle
+
+go 1.24
