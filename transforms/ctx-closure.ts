@@ -132,6 +132,13 @@ function innermostFunc(n: Node): Node | null {
   return null;
 }
 
+/** The func literals around L, inside the function that declares v. */
+function enclosingLiterals(L: Node, v: Var): Node[] {
+  const out: Node[] = [];
+  for (let p = L.parent; p && !contains(p, v.node); p = p.parent) if (p.type === 'func_literal') out.push(p);
+  return out;
+}
+
 /** A func literal called right where it is written, not by `go` (a deferred one runs before its function returns). */
 function runsOnTheSpot(lit: Node): boolean {
   let n = lit;
@@ -532,7 +539,7 @@ class FileRewrite {
           continue;
         }
         if (!caps.length) continue;
-        const reason = this.check(lit, info, caps, extra);
+        const reason = this.check(lit, info, caps, extra, plan);
         if (reason) nextReasons.set(lit.node.id, { lit, reason });
         else next.set(lit.node.id, { lit, caps });
       }
@@ -656,7 +663,7 @@ class FileRewrite {
   }
 
   /** Why the literal cannot take the captured contexts as parameters, or null when it can. */
-  private check(lit: Lit, info: RunInfo, caps: Var[], extra: Map<Var, Node[]>): string | null {
+  private check(lit: Lit, info: RunInfo, caps: Var[], extra: Map<Var, Node[]>, plan: Map<number, { caps: Var[] }>): string | null {
     if ('reason' in info) return info.reason;
     const L = lit.node;
     const names = caps.map((v) => v.name).join(', ');
@@ -669,6 +676,8 @@ class FileRewrite {
     }
     for (const site of info.sites) {
       for (const v of caps) {
+        // Inside a literal that gets v as its parameter, the literal reads that parameter, which nothing writes.
+        if (enclosingLiterals(L, v).some((m) => plan.get(m.id)?.caps.includes(v))) continue;
         const why = this.timing(L, site, v, extra);
         if (why) return why;
       }
@@ -747,7 +756,7 @@ class FileRewrite {
       if (late) {
         point = site.call;
         what = 'the call';
-        who = `the func literal on line ${lineOf(late)}, which may run after the call`;
+        who = `the func literal on line ${lineOf(late)}, which may run after the call,`;
       }
     }
     for (let p = site.call.parent; p && p.id !== D?.id; p = p.parent) {
