@@ -7,7 +7,7 @@ import type MagicString from 'magic-string';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
 import type { GType, GoFile, Program } from './program.js';
-import { CONTEXT_PATHS } from './program.js';
+import { CONTEXT_PATHS, sigOfDecl } from './program.js';
 import type { LeftAlone } from './types.js';
 
 export interface RewriteAPI {
@@ -43,6 +43,11 @@ export interface RewriteAPI {
    * foreign types only a few well-known standard ones (STD_CONTEXT_METHODS).
    */
   selector(t: GType, name: string): { field: GType } | { results: GType[] } | { unsure: string };
+  /**
+   * The result types of the package-level function `name` of this file's package, or with `qualifier`
+   * of the workspace package the file imports under that name; null when there is no such declaration.
+   */
+  funcResults(name: string, qualifier?: string): GType[] | null;
   /** A package-level declaration (func, var, const, type) of this file's package, in any of its files, has this name. */
   packageDeclares(name: string): boolean;
   /** The `go` directive of the file's module (e.g. `1.22`, `1.21.3`), or null when go.mod has none. */
@@ -148,6 +153,19 @@ export function createRewriteAPI(args: {
       if (m.k === 'field') return { field: m.t };
       if (m.k === 'method' || m.k === 'imethod') return { results: prog.resultTypes(m.sig) };
       return { unsure: m.k === 'foreign' ? `${name} of ${m.what} is not a method goshift knows` : m.why };
+    },
+    funcResults: (name, qualifier) => {
+      let pkg = file.pkg;
+      if (qualifier !== undefined) {
+        const ip = file.imports.get(qualifier);
+        if (!ip || !prog.isOurs(ip)) return null;
+        const p = prog.pkg(ip);
+        if (!p) return null;
+        pkg = p;
+      }
+      const ds = pkg.funcs.get(name);
+      if (!ds || ds.length !== 1 || ds[0].node.childForFieldName('type_parameters')) return null;
+      return prog.resultTypes(sigOfDecl(ds[0]));
     },
     packageDeclares: (name) => {
       const p = file.pkg;

@@ -430,19 +430,25 @@ class Walker {
   isContextCall(e: Node, s: Scope): Ctx {
     e = unparen(e);
     if (e.type !== 'call_expression' || e.childForFieldName('type_arguments')) return false;
-    const fn = e.childForFieldName('function');
-    if (fn?.type !== 'selector_expression') return false;
+    const fn = unparen(e.childForFieldName('function')!);
+    const first = (rs: GType[] | null) => !!rs && rs.length > 0 && rs[0].k === 'context';
+    // A function of the package, or of a workspace package, declared to return a context.Context first.
+    if (fn.type === 'identifier') return !lookup(fn.text, this.snap(s)) && first(this.api.funcResults(fn.text));
+    if (fn.type !== 'selector_expression') return false;
     const operand = fn.childForFieldName('operand')!;
     const field = fn.childForFieldName('field')?.text ?? '';
-    if (operand.type === 'identifier' && this.ctxNames.has(operand.text) && !lookup(operand.text, this.snap(s))) return CONTEXT_FUNCS.has(field);
+    if (operand.type === 'identifier' && !lookup(operand.text, this.snap(s))) {
+      if (this.ctxNames.has(operand.text)) return CONTEXT_FUNCS.has(field);
+      return first(this.api.funcResults(field, operand.text));
+    }
+    const t = this.typeOfExpr(operand, this.snap(s), 0);
+    const sel = typeof t === 'string' ? null : this.api.selector(t, field);
+    if (sel && 'results' in sel) return first(sel.results);
     if (field !== 'Context' || items(e.childForFieldName('arguments')!).length !== 0) return false;
     const what = `${fn.text}()`.length > 40 ? 'a Context() call' : `${fn.text}()`;
-    const t = this.typeOfExpr(operand, this.snap(s), 0);
     if (typeof t === 'string') return `${what} is called on ${t}: unsure it returns a context.Context`;
-    const sel = this.api.selector(t, 'Context');
-    if ('unsure' in sel) return `unsure what ${what} returns (${sel.unsure})`;
-    if ('field' in sel) return false;
-    return sel.results.length === 1 && sel.results[0].k === 'context';
+    if (sel && 'unsure' in sel) return `unsure what ${what} returns (${sel.unsure})`;
+    return false;
   }
 
   /** The type of an expression, from declarations, or a description of what goshift cannot type. */
@@ -762,8 +768,8 @@ class FileRewrite {
     for (let p = site.call.parent; p && p.id !== D?.id; p = p.parent) {
       if (p.type === 'func_literal' && !runsOnTheSpot(p)) {
         point = p;
-        what = `the func literal on line ${lineOf(p)} (which runs at another time)`;
-        who = 'the literal';
+        what = `the func literal on line ${lineOf(p)}`;
+        who = 'the literal, run from that one at another time,';
       }
     }
     for (const x of v.writes) {
@@ -771,14 +777,14 @@ class FileRewrite {
       const fx = innermostFunc(x);
       if (fx && fx.type === 'func_literal' && fx.id !== D?.id) {
         if (!contains(fx, site.call)) return `${v.name} is assigned inside another func literal (line ${lineOf(x)}): unsure which context the literal would see`;
-        if (point) return `${v.name} is assigned inside a func literal around ${what} (line ${lineOf(x)}), which may run again: ${who} would see a different context`;
+        if (point) return `${v.name} is assigned on line ${lineOf(x)}, inside a func literal around ${what}, which may run again: ${who} would see a different context`;
       }
     }
     if (!point) return null;
     if (v.kind === 'result') return `${v.name} is a named result, which return statements assign after ${what}: ${who} would see a different context`;
     for (const x of v.writes) {
-      if (x.startIndex >= point.endIndex) return `${v.name} is reassigned after ${what} (line ${lineOf(x)}): ${who} would see a different context`;
-      if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned in a loop around ${what} (line ${lineOf(x)}): ${who} would see a different context`;
+      if (x.startIndex >= point.endIndex) return `${v.name} is reassigned on line ${lineOf(x)}, after ${what}: ${who} would see a different context`;
+      if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned on line ${lineOf(x)}, in a loop around ${what}: ${who} would see a different context`;
     }
     if (v.writes.length && D?.descendantsOfType('goto_statement').length) return `${v.name} is reassigned in a function with goto: unsure whether ${who} would see a different context`;
     return null;
