@@ -147,16 +147,6 @@ function runsOnTheSpot(lit: Node): boolean {
   return call?.type === 'call_expression' && call.childForFieldName('function')?.id === n.id && call.parent?.type !== 'go_statement';
 }
 
-/** A func literal nested in L, holding one of the reads, that may run after L returns (started by go, returned, stored, passed, bound). */
-function lateLiteral(L: Node, reads: Node[]): Node | null {
-  for (const r of reads) {
-    for (let p = r.parent; p && p.id !== L.id; p = p.parent) {
-      if (p.type === 'func_literal' && !runsOnTheSpot(p)) return p;
-    }
-  }
-  return null;
-}
-
 function hasToken(n: Node, tok: string): boolean {
   return n.children.some((c) => !c.isNamed && c.type === tok);
 }
@@ -489,6 +479,9 @@ class Walker {
 
 class FileRewrite {
   private readonly w: Walker;
+  /** How each func literal of the file is run (by node id). */
+  private infos = new Map<number, RunInfo>();
+  private readonly inlineMemo = new Map<number, boolean>();
   private readonly qualifier: string | null;
   /** The name under which the context import is added when a plain `import "context"` would clash. */
   private readonly importAlias: string | null = null;
@@ -522,6 +515,7 @@ class FileRewrite {
     if ((!ctxVars.length && !unsureVars.length) || !w.lits.length) return;
 
     const infos = new Map<number, RunInfo>(w.lits.map((l) => [l.node.id, this.runInfo(l)]));
+    this.infos = infos;
     // Calls of a bound literal that gets parameters pass the context where they are: those are new
     // references, which the literals around them then capture too (so a second run finds nothing).
     let plan = new Map<number, { lit: Lit; caps: Var[] }>();
@@ -758,7 +752,7 @@ class FileRewrite {
       who = site.stmt.type === 'go_statement' ? 'the goroutine' : 'the deferred call';
     } else {
       const reads = [...v.refs, ...(extra.get(v) ?? [])].filter((r) => contains(L, r));
-      const late = lateLiteral(L, reads);
+      const late = this.lateLiteral(L, reads);
       if (late) {
         point = site.call;
         what = 'the call';
@@ -766,7 +760,7 @@ class FileRewrite {
       }
     }
     for (let p = site.call.parent; p && p.id !== D?.id; p = p.parent) {
-      if (p.type === 'func_literal' && !runsOnTheSpot(p)) {
+      if (p.type === 'func_literal' && !this.inline(p)) {
         point = p;
         what = `the func literal on line ${lineOf(p)}`;
         who = 'the literal, run from that one at another time,';
@@ -787,6 +781,40 @@ class FileRewrite {
       if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned on line ${lineOf(x)}, in a loop around ${what}: ${who} would see a different context`;
     }
     if (v.writes.length && D?.descendantsOfType('goto_statement').length) return `${v.name} is reassigned in a function with goto: unsure whether ${who} would see a different context`;
+    return null;
+  }
+
+  /**
+   * A func literal that runs only as part of the code around it: called on the spot (or deferred), or
+   * bound to a local that is only ever called directly (not by go/defer) from places that run inline
+   * themselves. Whatever it does happens between the statements around its calls.
+   */
+  private inline(lit: Node): boolean {
+    if (runsOnTheSpot(lit)) return true;
+    const memo = this.inlineMemo.get(lit.id);
+    if (memo !== undefined) return memo;
+    this.inlineMemo.set(lit.id, false); // a recursive question answers no
+    const info = this.infos.get(lit.id);
+    let ok = !!info && 'sites' in info && !!info.bound;
+    const outer = innermostFunc(lit);
+    for (const site of info && 'sites' in info ? info.sites : []) {
+      if (!ok) break;
+      if (site.stmt) ok = false;
+      for (let p = site.call.parent; ok && p && p.id !== outer?.id; p = p.parent) {
+        if (p.type === 'func_literal' && !this.inline(p)) ok = false;
+      }
+    }
+    this.inlineMemo.set(lit.id, ok);
+    return ok;
+  }
+
+  /** A func literal nested in L, holding one of the reads, that may run after L returns (started by go, returned, stored, passed). */
+  private lateLiteral(L: Node, reads: Node[]): Node | null {
+    for (const r of reads) {
+      for (let p = r.parent; p && p.id !== L.id; p = p.parent) {
+        if (p.type === 'func_literal' && !this.inline(p)) return p;
+      }
+    }
     return null;
   }
 
