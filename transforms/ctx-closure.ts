@@ -763,7 +763,7 @@ class FileRewrite {
       if (p.type === 'func_literal' && !this.inline(p)) {
         point = p;
         what = `the func literal on line ${lineOf(p)}`;
-        who = 'the literal, run from that one at another time,';
+        who = 'the literal, run from there at another time,';
       }
     }
     for (const x of v.writes) {
