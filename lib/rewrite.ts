@@ -50,6 +50,8 @@ export interface RewriteAPI {
   funcResults(name: string, qualifier?: string): GType[] | null;
   /** A package-level declaration (func, var, const, type) of this file's package, in any of its files, has this name. */
   packageDeclares(name: string): boolean;
+  /** The names under which the package's files import `path`, most used first. */
+  packageImportNames(path: string): string[];
   /** The `go` directive of the file's module (e.g. `1.22`, `1.21.3`), or null when go.mod has none. */
   goVersion(): string | null;
   /** Reports a place the transform leaves alone, with why. */
@@ -170,6 +172,11 @@ export function createRewriteAPI(args: {
     packageDeclares: (name) => {
       const p = file.pkg;
       return p.funcs.has(name) || p.vars.has(name) || p.consts.has(name) || p.types.has(name);
+    },
+    packageImportNames: (path) => {
+      const n = new Map<string, number>();
+      for (const f of file.pkg.files) for (const [name, ip] of f.imports) if (ip === path) n.set(name, (n.get(name) ?? 0) + 1);
+      return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
     },
     goVersion: () => moduleGoVersion(file.sf.module.root),
     count: (one, many, n = 1) => {

@@ -500,7 +500,10 @@ class FileRewrite {
     this.w = new Walker(api, ctxNames);
     this.qualifier = api.contextQualifier();
     // A package-level `context` (in any file of the package) rules out a plain import: the import is aliased.
-    if (this.qualifier === null && api.packageDeclares('context')) this.importAlias = IMPORT_ALIAS;
+    if (this.qualifier === null && api.packageDeclares('context')) {
+      // The name the package's other files use for it, else IMPORT_ALIAS.
+      this.importAlias = api.packageImportNames('context').find((n) => n !== 'context' && n !== '_' && !api.packageDeclares(n)) ?? IMPORT_ALIAS;
+    }
     const q = this.qualifier ?? this.importAlias ?? 'context';
     this.typeText = q === '' ? 'Context' : `${q}.Context`;
   }
