@@ -10,8 +10,11 @@ import type { Transform } from '../lib/types.js';
  *
  *     go func() { process(ctx, item) }()   →   go func(ctx context.Context) { process(ctx, item) }(ctx)
  *
- * Works per file, on syntax: scopes are walked here (parameters, var, :=, range/for/if/switch/select
- * bindings, nested literals). Whatever it is not sure of is left alone and reported.
+ * Works per file: scopes are walked here (parameters, var, :=, range/for/if/switch/select bindings,
+ * nested literals); what a call or `x.Context()` returns comes from declarations (RewriteAPI). Since
+ * the argument is taken at the call while the literal used to read the variable whenever it ran, a
+ * literal whose reads can happen later than the call is changed only when nothing writes the variable
+ * after that moment (see timing()). Whatever it is not sure of is left alone and reported.
  */
 export const ctxClosure: Transform = {
   name: 'ctx-closure',
@@ -783,8 +786,15 @@ class FileRewrite {
       if (x.startIndex >= point.endIndex) return `${v.name} is reassigned on line ${lineOf(x)}, after ${what}: ${who} would see a different context`;
       if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned on line ${lineOf(x)}, in a loop around ${what}: ${who} would see a different context`;
     }
-    if (v.writes.length && D?.descendantsOfType('goto_statement').length) return `${v.name} is reassigned in a function with goto: unsure whether ${who} would see a different context`;
+    if (v.writes.length && D && this.hasGoto(D)) return `${v.name} is reassigned in a function with goto: unsure whether ${who} would see a different context`;
     return null;
+  }
+
+  private readonly gotoMemo = new Map<number, boolean>();
+  private hasGoto(fn: Node): boolean {
+    let g = this.gotoMemo.get(fn.id);
+    if (g === undefined) this.gotoMemo.set(fn.id, (g = fn.descendantsOfType('goto_statement').length > 0));
+    return g;
   }
 
   /**
