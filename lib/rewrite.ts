@@ -1,11 +1,13 @@
 // The API a file-local transform (ctx-closure) gets: the file's tree, a few questions the engine
 // can answer, and edit verbs over original offsets. Edits land in the same MagicString as the
 // engine's permutations, so they compose; a transform never writes text itself.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type MagicString from 'magic-string';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
-import type { GoFile, Program } from './program.js';
-import { CONTEXT_PATHS } from './program.js';
+import type { GType, GoFile, Program } from './program.js';
+import { CONTEXT_PATHS, sigOfDecl } from './program.js';
 import type { LeftAlone } from './types.js';
 
 export interface RewriteAPI {
@@ -28,12 +30,61 @@ export interface RewriteAPI {
   insert(pos: number, text: string): void;
   /** Replaces an original range. */
   replace(start: number, end: number, text: string): void;
-  /** Adds an import of `path` if the file lacks it, gofmt-sorted into the existing block; returns its local name. */
-  addImport(path: string): string;
+  /**
+   * Adds an import of `path` if the file lacks it, gofmt-sorted into the existing block; returns its
+   * local name. With `alias`, the new import is written `alias "path"`.
+   */
+  addImport(path: string, alias?: string): string;
+  /** The type a type node of this file denotes (resolved through the Program: workspace declarations, imports). */
+  typeOf(typeNode: Node): GType;
+  /**
+   * What `x.name` is for a value x of type t: a field (with its type), a method (with its result
+   * types), or a reason why that cannot be told. Methods come from workspace declarations; of
+   * foreign types only a few well-known standard ones (STD_CONTEXT_METHODS).
+   */
+  selector(t: GType, name: string): { field: GType } | { results: GType[] } | { unsure: string };
+  /**
+   * The result types of the package-level function `name` of this file's package, or with `qualifier`
+   * of the workspace package the file imports under that name; null when there is no such declaration.
+   */
+  funcResults(name: string, qualifier?: string): GType[] | null;
+  /** A package-level declaration (func, var, const, type) of this file's package, in any of its files, has this name. */
+  packageDeclares(name: string): boolean;
+  /** The names under which the package's files import `path`, most used first. */
+  packageImportNames(path: string): string[];
+  /** The `go` directive of the file's module (e.g. `1.22`, `1.21.3`), or null when go.mod has none. */
+  goVersion(): string | null;
   /** Reports a place the transform leaves alone, with why. */
   leftAlone(node: Node, reason: string): void;
   /** Counts what the transform did, for the summary line (`N <many>`, or `1 <one>`). */
   count(one: string, many: string, n?: number): void;
+}
+
+/**
+ * Methods of standard-library types that return exactly one context.Context, known without their
+ * source: `importpath.Type.Method` (through a pointer too).
+ */
+const STD_CONTEXT_METHODS = new Set([
+  'net/http.Request.Context',
+  'testing.T.Context',
+  'testing.B.Context',
+  'testing.F.Context',
+  'testing.TB.Context',
+]);
+
+const goVersions = new Map<string, string | null>();
+function moduleGoVersion(root: string): string | null {
+  let v = goVersions.get(root);
+  if (v !== undefined) return v;
+  v = null;
+  try {
+    const m = /^go[ \t]+([0-9][0-9A-Za-z.]*)[ \t]*(?:\/\/.*)?$/m.exec(readFileSync(path.join(root, 'go.mod'), 'utf8'));
+    if (m) v = m[1];
+  } catch {
+    // No readable go.mod: no version.
+  }
+  goVersions.set(root, v);
+  return v;
 }
 
 export interface EditRecord {
@@ -83,15 +134,51 @@ export function createRewriteAPI(args: {
       args.records.push({ transform, start, end });
       ms.overwrite(start, end, text);
     },
-    addImport: (path) => {
+    addImport: (path, alias) => {
       for (const [name, ip] of file.imports) if (ip === path) return name;
       const have = addedImports.get(path);
       if (have) return have;
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      insertImport(file, ms, path);
+      const name = alias ?? path.slice(path.lastIndexOf('/') + 1);
+      insertImport(file, ms, path, alias);
       addedImports = new Map(addedImports).set(path, name);
       return name;
     },
+    typeOf: (n) => prog.typeOfTypeNode(n, file),
+    selector: (t, name) => {
+      let base = t;
+      if (base.k === 'ptr') base = base.elem;
+      if (base.k === 'foreign') {
+        if (STD_CONTEXT_METHODS.has(`${base.what}.${name}`)) return { results: [{ k: 'context' }] };
+        return { unsure: `${name} of ${base.what} is not a method goshift knows` };
+      }
+      const m = prog.member(t, name);
+      if (m.k === 'field') return { field: m.t };
+      if (m.k === 'method' || m.k === 'imethod') return { results: prog.resultTypes(m.sig) };
+      return { unsure: m.k === 'foreign' ? `${name} of ${m.what} is not a method goshift knows` : m.why };
+    },
+    funcResults: (name, qualifier) => {
+      let pkg = file.pkg;
+      if (qualifier !== undefined) {
+        const ip = file.imports.get(qualifier);
+        if (!ip || !prog.isOurs(ip)) return null;
+        const p = prog.pkg(ip);
+        if (!p) return null;
+        pkg = p;
+      }
+      const ds = pkg.funcs.get(name);
+      if (!ds || ds.length !== 1 || ds[0].node.childForFieldName('type_parameters')) return null;
+      return prog.resultTypes(sigOfDecl(ds[0]));
+    },
+    packageDeclares: (name) => {
+      const p = file.pkg;
+      return p.funcs.has(name) || p.vars.has(name) || p.consts.has(name) || p.types.has(name);
+    },
+    packageImportNames: (path) => {
+      const n = new Map<string, number>();
+      for (const f of file.pkg.files) for (const [name, ip] of f.imports) if (ip === path) n.set(name, (n.get(name) ?? 0) + 1);
+      return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
+    },
+    goVersion: () => moduleGoVersion(file.sf.module.root),
     count: (one, many, n = 1) => {
       const c = args.counts.get(many);
       if (c) c.n += n;
@@ -107,9 +194,10 @@ export function createRewriteAPI(args: {
 export class OverlapError extends Error {}
 
 /** Adds `import "path"` to a file: into the first import block in sorted position, or after the package clause. */
-function insertImport(file: GoFile, ms: MagicString, path: string): void {
+function insertImport(file: GoFile, ms: MagicString, path: string, alias?: string): void {
   const root = file.pf.root;
-  const quoted = JSON.stringify(path);
+  const pathQ = JSON.stringify(path);
+  const quoted = (alias ? `${alias} ` : '') + pathQ;
   const decls = root.namedChildren.filter((c) => c.type === 'import_declaration');
   for (const d of decls) {
     const list = d.namedChildren.find((c) => c.type === 'import_spec_list');
@@ -123,7 +211,7 @@ function insertImport(file: GoFile, ms: MagicString, path: string): void {
     for (const s of specs) {
       if (s.startPosition.row > first.startPosition.row && hasBlankLineBefore(file.pf.text, s)) break;
       const p = s.childForFieldName('path')!.text;
-      if (p > quoted) {
+      if (p > pathQ) {
         before = s;
         break;
       }
@@ -147,7 +235,7 @@ function insertImport(file: GoFile, ms: MagicString, path: string): void {
   if (only.length === 1 && only[0].type === 'import_spec' && !lineHasComment(file, decls[0])) {
     // One `import "x"`: it becomes a block, the two paths sorted (as goimports writes it).
     const spec = only[0];
-    if (spec.childForFieldName('path')!.text > quoted) {
+    if (spec.childForFieldName('path')!.text > pathQ) {
       ms.appendLeft(spec.startIndex, `(\n\t${quoted}\n\t`);
       ms.appendLeft(spec.endIndex, '\n)');
     } else {

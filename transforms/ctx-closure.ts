@@ -1,3 +1,4 @@
+import type { GType } from '../lib/program.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
 import type { Node } from '../lib/source.js';
 import type { Transform } from '../lib/types.js';
@@ -9,8 +10,11 @@ import type { Transform } from '../lib/types.js';
  *
  *     go func() { process(ctx, item) }()   →   go func(ctx context.Context) { process(ctx, item) }(ctx)
  *
- * Works per file, on syntax: scopes are walked here (parameters, var, :=, range/for/if/switch/select
- * bindings, nested literals). Whatever it is not sure of is left alone and reported.
+ * Works per file: scopes are walked here (parameters, var, :=, range/for/if/switch/select bindings,
+ * nested literals); what a call or `x.Context()` returns comes from declarations (RewriteAPI). Since
+ * the argument is taken at the call while the literal used to read the variable whenever it ran, a
+ * literal whose reads can happen later than the call is changed only when nothing writes the variable
+ * after that moment (see timing()). Whatever it is not sure of is left alone and reported.
  */
 export const ctxClosure: Transform = {
   name: 'ctx-closure',
@@ -38,6 +42,8 @@ const CONTEXT_FUNCS = new Set([
   'WithValue',
   'WithoutCancel',
 ]);
+/** The import name used when the package declares `context` itself. */
+const IMPORT_ALIAS = 'gocontext';
 const FUNC_NODES_LIST = ['function_declaration', 'method_declaration', 'func_literal'];
 const FUNC_NODES = new Set(FUNC_NODES_LIST);
 /** go/printer's funcBody: header plus body up to this many bytes stay on one line. */
@@ -55,8 +61,14 @@ interface Var {
   /** Declaration order in the file: a use sees the variables declared before it. */
   seq: number;
   scope: Scope;
-  /** Its type is context.Context, as far as the syntax tells. */
+  /** Its type is context.Context, as far as the declarations tell. */
   ctx: boolean;
+  /** It may be a context.Context but goshift cannot tell (why), e.g. the result of a `x.Context()` it does not know. */
+  unsure: string | null;
+  /** The type it is declared with, if written. */
+  typeNode: Node | null;
+  /** The expression it is initialised from (`:=` / `var x = e` with as many values as names). */
+  init: Node | null;
   kind: 'param' | 'result' | 'short' | 'var' | 'other';
   /** short_var_declaration / var_spec declaring it. */
   stmt: Node | null;
@@ -94,6 +106,9 @@ interface Site {
 
 type RunInfo = { sites: Site[]; bound: Var | null } | { reason: string };
 
+/** Is an expression a context.Context: yes, no, or a reason why goshift cannot tell. */
+type Ctx = boolean | string;
+
 function lookup(name: string, at: Snap): Var | undefined {
   for (let s: Scope | null = at.scope; s; s = s.parent) {
     const v = s.vars.get(name);
@@ -118,6 +133,21 @@ function contains(outer: Node, inner: Node): boolean {
 function innermostFunc(n: Node): Node | null {
   for (let p = n.parent; p; p = p.parent) if (FUNC_NODES.has(p.type)) return p;
   return null;
+}
+
+/** The func literals around L, inside the function that declares v. */
+function enclosingLiterals(L: Node, v: Var): Node[] {
+  const out: Node[] = [];
+  for (let p = L.parent; p && !contains(p, v.node); p = p.parent) if (p.type === 'func_literal') out.push(p);
+  return out;
+}
+
+/** A func literal called right where it is written, not by `go` (a deferred one runs before its function returns). */
+function runsOnTheSpot(lit: Node): boolean {
+  let n = lit;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const call = n.parent;
+  return call?.type === 'call_expression' && call.childForFieldName('function')?.id === n.id && call.parent?.type !== 'go_statement';
 }
 
 function hasToken(n: Node, tok: string): boolean {
@@ -152,9 +182,12 @@ class Walker {
     return { parent, vars: new Map() };
   }
 
-  private declare(s: Scope, id: Node, kind: Var['kind'], ctx: boolean, stmt: Node | null = null, fresh: string[] = []): void {
+  private declare(s: Scope, id: Node, kind: Var['kind'], ctx: Ctx, stmt: Node | null = null, fresh: string[] = [], typeNode: Node | null = null, init: Node | null = null): void {
     if (id.text === '_') return;
-    const v: Var = { name: id.text, node: id, seq: this.seq++, scope: s, ctx, kind, stmt, fresh, refs: [], writes: [], addr: [] };
+    const v: Var = {
+      name: id.text, node: id, seq: this.seq++, scope: s, ctx: ctx === true, unsure: typeof ctx === 'string' ? ctx : null, typeNode, init,
+      kind, stmt, fresh, refs: [], writes: [], addr: [],
+    };
     s.vars.set(v.name, v);
     this.vars.push(v);
     this.declOf.set(id.id, v);
@@ -319,8 +352,9 @@ class Walker {
       if (!pl || pl.type !== 'parameter_list') return;
       for (const d of pl.namedChildren) {
         if (d.type !== 'parameter_declaration' && d.type !== 'variadic_parameter_declaration') continue;
-        const ctx = d.type === 'parameter_declaration' && this.api.isContextType(d.childForFieldName('type'));
-        for (const id of d.childrenForFieldName('name')) this.declare(fs, id, kind, ctx);
+        const type = d.type === 'parameter_declaration' ? d.childForFieldName('type') : null;
+        const ctx = this.api.isContextType(type);
+        for (const id of d.childrenForFieldName('name')) this.declare(fs, id, kind, ctx, null, [], type);
       }
     };
     params(n.childForFieldName('receiver'), 'param');
@@ -342,7 +376,7 @@ class Walker {
   }
 
   /** Context-ness of each name of `a, b := x, y` / `var a, b = x, y`, decided in the scope before it. */
-  private ctxFlags(left: Node[], right: Node[], s: Scope): boolean[] {
+  private ctxFlags(left: Node[], right: Node[], s: Scope): Ctx[] {
     return left.map((_, i) => (right.length === left.length ? this.isContextExpr(right[i], s) : i === 0 && right.length === 1 && this.isContextCall(right[0], s)));
   }
 
@@ -356,7 +390,7 @@ class Walker {
     left.forEach((id, i) => {
       if (id.text === '_') return;
       if (s.vars.has(id.text)) this.write(id, s);
-      else this.declare(s, id, 'short', flags[i], n, fresh);
+      else this.declare(s, id, 'short', flags[i], n, fresh, null, right.length === left.length ? right[i] : null);
     });
   }
 
@@ -365,33 +399,95 @@ class Walker {
     const type = spec.childForFieldName('type');
     const value = spec.childForFieldName('value');
     if (value) this.walk(value, s);
-    const flags = type ? names.map(() => this.api.isContextType(type)) : this.ctxFlags(names, value ? items(value) : [], s);
-    names.forEach((id, i) => this.declare(s, id, 'var', flags[i], spec));
+    const values = value ? items(value) : [];
+    const flags: Ctx[] = type ? names.map(() => this.api.isContextType(type)) : this.ctxFlags(names, values, s);
+    names.forEach((id, i) => this.declare(s, id, 'var', flags[i], spec, [], type, values.length === names.length ? values[i] : null));
   }
 
-  /** An expression of type context.Context, as far as the syntax tells. */
-  isContextExpr(e: Node, s: Scope): boolean {
+  /** An expression of type context.Context, as far as the declarations tell. */
+  isContextExpr(e: Node, s: Scope): Ctx {
     e = unparen(e);
-    if (e.type === 'identifier') return lookup(e.text, this.snap(s))?.ctx ?? false;
+    if (e.type === 'identifier') {
+      const v = lookup(e.text, this.snap(s));
+      return v ? v.ctx || (v.unsure ?? false) : false;
+    }
     return this.isContextCall(e, s);
   }
 
-  /** context.With…(…)/Background()/TODO() (first result), or `x.Context()`. */
-  isContextCall(e: Node, s: Scope): boolean {
+  /**
+   * context.With…(…)/Background()/TODO() (first result), or `x.Context()` when the declaration of
+   * x's type says that method returns one context.Context (a workspace method, or a well-known
+   * standard one such as (*http.Request).Context). A `x.Context()` whose x or method goshift cannot
+   * resolve gives the reason instead.
+   */
+  isContextCall(e: Node, s: Scope): Ctx {
     e = unparen(e);
     if (e.type !== 'call_expression' || e.childForFieldName('type_arguments')) return false;
-    const fn = e.childForFieldName('function');
-    if (fn?.type !== 'selector_expression') return false;
-    const operand = fn.childForFieldName('operand');
+    const fn = unparen(e.childForFieldName('function')!);
+    const first = (rs: GType[] | null) => !!rs && rs.length > 0 && rs[0].k === 'context';
+    // A function of the package, or of a workspace package, declared to return a context.Context first.
+    if (fn.type === 'identifier') return !lookup(fn.text, this.snap(s)) && first(this.api.funcResults(fn.text));
+    if (fn.type !== 'selector_expression') return false;
+    const operand = fn.childForFieldName('operand')!;
     const field = fn.childForFieldName('field')?.text ?? '';
-    if (operand?.type === 'identifier' && this.ctxNames.has(operand.text) && !lookup(operand.text, this.snap(s))) return CONTEXT_FUNCS.has(field);
-    return field === 'Context' && items(e.childForFieldName('arguments')!).length === 0;
+    if (operand.type === 'identifier' && !lookup(operand.text, this.snap(s))) {
+      if (this.ctxNames.has(operand.text)) return CONTEXT_FUNCS.has(field);
+      return first(this.api.funcResults(field, operand.text));
+    }
+    const t = this.typeOfExpr(operand, this.snap(s), 0);
+    const sel = typeof t === 'string' ? null : this.api.selector(t, field);
+    if (sel && 'results' in sel) return first(sel.results);
+    if (field !== 'Context' || items(e.childForFieldName('arguments')!).length !== 0) return false;
+    const what = `${fn.text}()`.length > 40 ? 'a Context() call' : `${fn.text}()`;
+    if (typeof t === 'string') return `${what} is called on ${t}: unsure it returns a context.Context`;
+    if (sel && 'unsure' in sel) return `unsure what ${what} returns (${sel.unsure})`;
+    return false;
+  }
+
+  /** The type of an expression, from declarations, or a description of what goshift cannot type. */
+  private typeOfExpr(e: Node, at: Snap, depth: number): GType | string {
+    e = unparen(e);
+    const cannot = `${e.text.length > 30 ? 'an expression' : e.text} (whose type goshift cannot tell)`;
+    if (depth > 8) return cannot;
+    switch (e.type) {
+      case 'identifier': {
+        const v = lookup(e.text, at);
+        if (!v || !v.scope.parent) return cannot;
+        if (v.typeNode) return this.api.typeOf(v.typeNode);
+        if (v.init) return this.typeOfExpr(v.init, { scope: v.scope, seq: v.seq }, depth + 1);
+        return cannot;
+      }
+      case 'selector_expression': {
+        const operand = e.childForFieldName('operand')!;
+        if (operand.type === 'identifier' && !lookup(operand.text, at)) return cannot;
+        const t = this.typeOfExpr(operand, at, depth + 1);
+        if (typeof t === 'string') return t;
+        const sel = this.api.selector(t, e.childForFieldName('field')!.text);
+        return 'field' in sel && sel.field.k !== 'unknown' ? sel.field : cannot;
+      }
+      case 'unary_expression': {
+        if (e.childForFieldName('operator')?.type !== '&') return cannot;
+        const t = this.typeOfExpr(e.childForFieldName('operand')!, at, depth + 1);
+        return typeof t === 'string' ? t : { k: 'ptr', elem: t };
+      }
+      case 'composite_literal': {
+        const tn = e.childForFieldName('type');
+        return tn ? this.api.typeOf(tn) : cannot;
+      }
+      default:
+        return cannot;
+    }
   }
 }
 
 class FileRewrite {
   private readonly w: Walker;
+  /** How each func literal of the file is run (by node id). */
+  private infos = new Map<number, RunInfo>();
+  private readonly inlineMemo = new Map<number, boolean>();
   private readonly qualifier: string | null;
+  /** The name under which the context import is added when a plain `import "context"` would clash. */
+  private readonly importAlias: string | null = null;
   /** What the new parameter's type is written as. */
   private readonly typeText: string;
 
@@ -406,7 +502,12 @@ class FileRewrite {
     }
     this.w = new Walker(api, ctxNames);
     this.qualifier = api.contextQualifier();
-    const q = this.qualifier ?? 'context';
+    // A package-level `context` (in any file of the package) rules out a plain import: the import is aliased.
+    if (this.qualifier === null && api.packageDeclares('context')) {
+      // The name the package's other files use for it, else IMPORT_ALIAS.
+      this.importAlias = api.packageImportNames('context').find((n) => n !== 'context' && n !== '_' && !api.packageDeclares(n)) ?? IMPORT_ALIAS;
+    }
+    const q = this.qualifier ?? this.importAlias ?? 'context';
     this.typeText = q === '' ? 'Context' : `${q}.Context`;
   }
 
@@ -416,9 +517,11 @@ class FileRewrite {
     for (const c of this.api.root.namedChildren) w.walk(c, pkg);
     // Package-level variables are not captured (and anyone may write them): only locals count.
     const ctxVars = w.vars.filter((v) => v.ctx && v.scope !== pkg);
-    if (!ctxVars.length || !w.lits.length) return;
+    const unsureVars = w.vars.filter((v) => v.unsure && v.scope !== pkg);
+    if ((!ctxVars.length && !unsureVars.length) || !w.lits.length) return;
 
     const infos = new Map<number, RunInfo>(w.lits.map((l) => [l.node.id, this.runInfo(l)]));
+    this.infos = infos;
     // Calls of a bound literal that gets parameters pass the context where they are: those are new
     // references, which the literals around them then capture too (so a second run finds nothing).
     let plan = new Map<number, { lit: Lit; caps: Var[] }>();
@@ -433,9 +536,16 @@ class FileRewrite {
       const next = new Map<number, { lit: Lit; caps: Var[] }>();
       const nextReasons = new Map<number, { lit: Lit; reason: string }>();
       for (const lit of w.lits) {
-        const caps = ctxVars.filter((v) => !contains(lit.node, v.node) && (v.refs.some((r) => contains(lit.node, r)) || (extra.get(v) ?? []).some((r) => contains(lit.node, r))));
+        const captures = (v: Var) => !contains(lit.node, v.node) && (v.refs.some((r) => contains(lit.node, r)) || (extra.get(v) ?? []).some((r) => contains(lit.node, r)));
+        const caps = ctxVars.filter(captures);
+        const info = infos.get(lit.node.id)!;
+        const unsure = 'sites' in info ? unsureVars.find(captures) : undefined;
+        if (unsure) {
+          nextReasons.set(lit.node.id, { lit, reason: `${unsure.name} (line ${lineOf(unsure.node)}) may be a context: ${unsure.unsure}` });
+          continue;
+        }
         if (!caps.length) continue;
-        const reason = this.check(lit, infos.get(lit.node.id)!, caps);
+        const reason = this.check(lit, info, caps, extra, plan);
         if (reason) nextReasons.set(lit.node.id, { lit, reason });
         else next.set(lit.node.id, { lit, caps });
       }
@@ -447,7 +557,7 @@ class FileRewrite {
 
     for (const { lit, reason } of [...reasons.values()].sort((a, b) => a.lit.node.startIndex - b.lit.node.startIndex)) this.api.leftAlone(lit.node, reason);
     if (!plan.size) return;
-    if (this.qualifier === null) this.api.addImport('context');
+    if (this.qualifier === null) this.api.addImport('context', this.importAlias ?? undefined);
     const ins: Insertion[] = [];
     for (const { lit, caps } of plan.values()) {
       const info = infos.get(lit.node.id)! as { sites: Site[] };
@@ -455,7 +565,10 @@ class FileRewrite {
       ins.push(insertFront(this.api.text, lit.node.childForFieldName('parameters')!, caps.map((v) => `${v.name} ${this.typeText}`)));
       for (const site of info.sites) ins.push(insertFront(this.api.text, site.args, caps.map((v) => v.name)));
     }
-    for (const i of ins) this.api.insert(i.pos, i.text);
+    for (const i of ins) {
+      if (i.end !== undefined) this.api.replace(i.pos, i.end, i.text);
+      else this.api.insert(i.pos, i.text);
+    }
     this.breakLongBodies(ins);
   }
 
@@ -556,7 +669,7 @@ class FileRewrite {
   }
 
   /** Why the literal cannot take the captured contexts as parameters, or null when it can. */
-  private check(lit: Lit, info: RunInfo, caps: Var[]): string | null {
+  private check(lit: Lit, info: RunInfo, caps: Var[], extra: Map<Var, Node[]>, plan: Map<number, { caps: Var[] }>): string | null {
     if ('reason' in info) return info.reason;
     const L = lit.node;
     const names = caps.map((v) => v.name).join(', ');
@@ -569,26 +682,10 @@ class FileRewrite {
     }
     for (const site of info.sites) {
       for (const v of caps) {
-        for (const x of v.writes) {
-          // A write in another func literal may run at any time.
-          const fx = innermostFunc(x);
-          if (fx && fx.type === 'func_literal' && !contains(fx, site.call)) return `${v.name} is assigned inside another func literal (line ${lineOf(x)}): unsure which context the literal would see`;
-        }
-        if (!site.stmt) continue;
-        const what = site.stmt.type === 'go_statement' ? 'go' : 'defer';
-        const who = what === 'go' ? 'the goroutine' : 'the deferred call';
-        if (v.kind === 'result') return `${v.name} is a named result, which return statements assign after the ${what} statement: ${who} would see a different context`;
-        for (const x of v.writes) {
-          if (x.startIndex >= site.stmt.endIndex) return `${v.name} is reassigned after the ${what} statement (line ${lineOf(x)}): ${who} would see a different context`;
-          for (let p = site.stmt.parent; p; p = p.parent) {
-            if (p.type === 'for_statement' && contains(p, x)) return `${v.name} is reassigned in a loop around the ${what} statement (line ${lineOf(x)}): ${who} would see a different context`;
-            if (FUNC_NODES.has(p.type)) break;
-          }
-        }
-        if (v.writes.length) {
-          const fn = innermostFunc(site.stmt);
-          if (fn && fn.descendantsOfType('goto_statement').length) return `${v.name} is reassigned in a function with goto: unsure whether ${who} would see a different context`;
-        }
+        // Inside a literal that gets v as its parameter, the literal reads that parameter, which nothing writes.
+        if (enclosingLiterals(L, v).some((m) => plan.get(m.id)?.caps.includes(v))) continue;
+        const why = this.timing(L, site, v, extra);
+        if (why) return why;
       }
     }
     // The new parameter joins the body's top-level block: a declaration of the same name there must stay legal.
@@ -599,6 +696,12 @@ class FileRewrite {
       if (own.kind === 'short' && !own.fresh.some((n) => !capNames.has(n))) return `the literal's body declares ${v.name} with := and no other new variable (line ${lineOf(own.node)}): with a parameter ${v.name} that would not compile`;
       if (own.kind === 'short' && !own.ctx) return `the literal's body redeclares ${v.name} with := (line ${lineOf(own.node)}) from something not known to be a context.Context: unsure it would compile`;
       if (own.kind !== 'short') return `the literal's body declares ${v.name} in its top-level block (line ${lineOf(own.node)}): with a parameter ${v.name} that would not compile`;
+      // With the parameter, that `:=` assigns the parameter: a read of the outer variable that can run
+      // after it (in a nested func literal, or again after a backward goto) would see the new value.
+      const reads = [...v.refs, ...(extra.get(v) ?? [])].filter((r) => contains(L, r));
+      const late = reads.find((r) => innermostFunc(r)?.id !== L.id);
+      if (late) return `the literal's body redeclares ${v.name} with := (line ${lineOf(own.node)}) after a nested func literal reads the outer ${v.name} (line ${lineOf(late)}): with a parameter, that literal would see the new value`;
+      if (L.descendantsOfType('goto_statement').length) return `the literal's body redeclares ${v.name} with := (line ${lineOf(own.node)}) and has a goto: a read of the outer ${v.name} could run after it`;
     }
     const params = L.childForFieldName('parameters')!;
     const ps = items(params);
@@ -606,10 +709,12 @@ class FileRewrite {
     if (ps.some((d) => d.childrenForFieldName('name').length === 0)) return `its parameters are unnamed: a parameter ${names} cannot join them`;
     const count = ps.reduce((k, d) => k + d.childrenForFieldName('name').length, 0);
     const variadic = ps.some((d) => d.type === 'variadic_parameter_declaration');
-    const q = this.qualifier ?? 'context';
+    const q = this.qualifier ?? this.importAlias ?? 'context';
     const qname = q === '' ? 'Context' : q;
     if (lookup(qname, lit.at)?.scope.parent) return `${qname} is a local name here: the type ${this.typeText} cannot be written`;
-    if (this.qualifier === null && this.topLevelNames().has('context')) return 'the file does not import context and declares the name context itself';
+    if (this.qualifier === null && this.importAlias && (this.api.packageDeclares(this.importAlias) || this.importNames().has(this.importAlias))) {
+      return `the file does not import context, the package declares the name context, and ${this.importAlias} is taken too: no name to import context under`;
+    }
     for (const site of info.sites) {
       const args = items(site.args);
       if (site.args.namedChildren.some((c) => c.type === 'comment')) return `comments in the arguments of the call on line ${lineOf(site.call)}: unsure where the new argument goes`;
@@ -633,19 +738,137 @@ class FileRewrite {
     return null;
   }
 
-  private topNames?: Set<string>;
-  private topLevelNames(): Set<string> {
-    if (this.topNames) return this.topNames;
-    const out = new Set<string>();
-    for (const c of this.api.root.namedChildren) {
-      if (c.type === 'function_declaration') out.add(c.childForFieldName('name')?.text ?? '');
-      for (const spec of [...c.descendantsOfType('var_spec'), ...c.descendantsOfType('const_spec')]) {
-        if (c.type !== 'var_declaration' && c.type !== 'const_declaration') continue;
-        for (const id of spec.childrenForFieldName('name')) out.add(id.text);
+  /**
+   * Why passing v at this site could change what the literal sees, or null. The argument is the value
+   * of v at the call; the literal reads v during the call, or later (a `go`/`defer` site, a closure
+   * inside it that outlives the call, a call inside a func literal that runs at another time). A
+   * read that can happen later is safe only if nothing writes v after the moment the argument is
+   * taken: no write later in the code, in a loop around it (up to v's own scope), in a func literal
+   * (which may run again or concurrently), by a goto, or by a return (named result).
+   */
+  private timing(L: Node, site: Site, v: Var, extra: Map<Var, Node[]>): string | null {
+    const D = innermostFunc(v.node);
+    // Where the argument is taken, when the literal may read v after it; the outermost such point wins.
+    let point: Node | null = null;
+    let what = '';
+    let who = '';
+    if (site.stmt) {
+      point = site.stmt;
+      what = `the ${site.stmt.type === 'go_statement' ? 'go' : 'defer'} statement`;
+      who = site.stmt.type === 'go_statement' ? 'the goroutine' : 'the deferred call';
+    } else {
+      const reads = [...v.refs, ...(extra.get(v) ?? [])].filter((r) => contains(L, r));
+      const late = this.lateLiteral(L, reads);
+      if (late) {
+        point = site.call;
+        what = 'the call';
+        who = `the func literal on line ${lineOf(late)}, which may run after the call,`;
       }
-      if (c.type === 'type_declaration') for (const spec of c.namedChildren) out.add(spec.childForFieldName('name')?.text ?? '');
     }
-    return (this.topNames = out);
+    for (let p = site.call.parent; p && p.id !== D?.id; p = p.parent) {
+      if (p.type === 'func_literal' && !this.inline(p)) {
+        point = p;
+        what = `the func literal on line ${lineOf(p)}`;
+        who = 'the literal, run from there at another time,';
+      }
+    }
+    for (const x of v.writes) {
+      // A write in another func literal may run at any time.
+      const fx = innermostFunc(x);
+      if (fx && fx.type === 'func_literal' && fx.id !== D?.id) {
+        if (!contains(fx, site.call)) return `${v.name} is assigned inside another func literal (line ${lineOf(x)}): unsure which context the literal would see`;
+        if (point) return `${v.name} is assigned on line ${lineOf(x)}, inside a func literal around ${what}, which may run again: ${who} would see a different context`;
+      }
+    }
+    if (!point) return null;
+    if (v.kind === 'result') return `${v.name} is a named result, which return statements assign after ${what}: ${who} would see a different context`;
+    for (const x of v.writes) {
+      if (x.startIndex >= point.endIndex) return `${v.name} is reassigned on line ${lineOf(x)}, after ${what}: ${who} would see a different context`;
+      if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned on line ${lineOf(x)}, in a loop around ${what}: ${who} would see a different context`;
+    }
+    if (v.writes.length && D && this.hasGoto(D)) return `${v.name} is reassigned in a function with goto: unsure whether ${who} would see a different context`;
+    return null;
+  }
+
+  private readonly gotoMemo = new Map<number, boolean>();
+  private hasGoto(fn: Node): boolean {
+    let g = this.gotoMemo.get(fn.id);
+    if (g === undefined) this.gotoMemo.set(fn.id, (g = fn.descendantsOfType('goto_statement').length > 0));
+    return g;
+  }
+
+  /**
+   * A func literal that runs only as part of the code around it: called on the spot (or deferred), or
+   * bound to a local that is only ever called directly (not by go/defer) from places that run inline
+   * themselves. Whatever it does happens between the statements around its calls.
+   */
+  private inline(lit: Node): boolean {
+    if (runsOnTheSpot(lit)) return true;
+    const memo = this.inlineMemo.get(lit.id);
+    if (memo !== undefined) return memo;
+    this.inlineMemo.set(lit.id, false); // a recursive question answers no
+    const info = this.infos.get(lit.id);
+    let ok = !!info && 'sites' in info && !!info.bound;
+    const outer = innermostFunc(lit);
+    for (const site of info && 'sites' in info ? info.sites : []) {
+      if (!ok) break;
+      if (site.stmt) ok = false;
+      for (let p = site.call.parent; ok && p && p.id !== outer?.id; p = p.parent) {
+        if (p.type === 'func_literal' && !this.inline(p)) ok = false;
+      }
+    }
+    this.inlineMemo.set(lit.id, ok);
+    return ok;
+  }
+
+  /** A func literal nested in L, holding one of the reads, that may run after L returns (started by go, returned, stored, passed). */
+  private lateLiteral(L: Node, reads: Node[]): Node | null {
+    for (const r of reads) {
+      for (let p = r.parent; p && p.id !== L.id; p = p.parent) {
+        if (p.type === 'func_literal' && !this.inline(p)) return p;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A loop around `point`, within v's scope, that also holds the write x: a later round writes v
+   * after this round's point. A loop whose body declares v makes a new v each round, as does (from
+   * Go 1.22 on) a `for` whose init statement declares it.
+   */
+  private inLoopAround(point: Node, v: Var, x: Node): boolean {
+    for (let p = point.parent; p; p = p.parent) {
+      if (p.type !== 'for_statement') {
+        if (contains(p, v.node)) return false;
+        continue;
+      }
+      if (contains(p, v.node)) {
+        const body = p.childForFieldName('body');
+        if ((body && contains(body, v.node)) || this.perIterationLoopVars()) return false;
+        return contains(p, x);
+      }
+      if (contains(p, x)) return true;
+    }
+    return false;
+  }
+
+  private perIter?: boolean;
+  /** The module's go.mod says go 1.22 or later: a 3-clause for loop's variables are per iteration. */
+  private perIterationLoopVars(): boolean {
+    if (this.perIter !== undefined) return this.perIter;
+    const m = /^(\d+)\.(\d+)/.exec(this.api.goVersion() ?? '');
+    return (this.perIter = !!m && (Number(m[1]) > 1 || Number(m[2]) >= 22));
+  }
+
+  /** The names the file's imports bind (explicit aliases and last path elements). */
+  private importNames(): Set<string> {
+    const out = new Set<string>();
+    for (const spec of this.api.root.descendantsOfType('import_spec')) {
+      const name = spec.childForFieldName('name')?.text;
+      const p = spec.childForFieldName('path')?.text.slice(1, -1) ?? '';
+      out.add(name ?? p.slice(p.lastIndexOf('/') + 1));
+    }
+    return out;
   }
 
   private trailingRows?: Set<number>;
@@ -664,13 +887,19 @@ class FileRewrite {
 interface Insertion {
   pos: number;
   text: string;
+  /** When set, the text replaces pos..end (white space only). */
+  end?: number;
 }
 
 /** Texts to put in front of a parameter or argument list's items, in the list's own layout. */
 function insertFront(text: string, list: Node, texts: string[]): Insertion {
   const pos = list.child(0)!.endIndex;
   const its = items(list);
-  if (!its.length) return { pos, text: texts.join(', ') };
+  if (!its.length) {
+    // `(\n)` is valid Go, which gofmt writes `()`: the new items go on the line of the `(`.
+    const end = list.child(list.childCount - 1)!.startIndex;
+    return end > pos ? { pos, end, text: texts.join(', ') } : { pos, text: texts.join(', ') };
+  }
   if (its[0].startPosition.row === list.startPosition.row) return { pos, text: texts.join(', ') + ', ' };
   // One item per line: each new one gets its own line, indented like the first.
   const lineStart = text.lastIndexOf('\n', its[0].startIndex - 1) + 1;
