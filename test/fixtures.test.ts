@@ -6,7 +6,7 @@
 //   3. run `goshift -t <transform> -w <args> .` there: exit code as in `exit-code` (default 0), and every
 //      line of `stderr-contains` somewhere in stderr;
 //   4. compare the tree with expected/ byte for byte, both ways (missing and extra files too);
-//   5. when the expected exit code is 0: `go vet ./...` with GOOS=linux and GOOS=windows, `go vet -tags <line>
+//   5. when the expected exit code is 0: `go vet ./...` with GOOS=linux, windows and darwin, `go vet -tags <line>
 //      ./...` for each line of `vet-tags`, `go test ./...`, and `gofmt -l .` printing nothing;
 //   6. run `goshift -t <transform> -l --check <args> .` on the result: same exit code as step 3 expects
 //      (so 0 normally) and nothing on stdout (the transform is idempotent);
@@ -87,6 +87,7 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
     const checks: Array<[string, string[], Record<string, string>]> = [
       ['go vet (GOOS=linux)', ['vet', './...'], { GOOS: 'linux' }],
       ['go vet (GOOS=windows)', ['vet', './...'], { GOOS: 'windows' }],
+      ['go vet (GOOS=darwin)', ['vet', './...'], { GOOS: 'darwin' }],
       ...fx.vetTags.map((tags): [string, string[], Record<string, string>] => [`go vet -tags ${tags}`, ['vet', '-tags', tags, './...'], {}]),
       ['go test', ['test', './...'], {}],
     ];
