@@ -129,6 +129,17 @@ export class Linker {
 
   constructor(readonly prog: Program) {}
 
+  private readonly nodeIndex = new Map<GoFile, Map<string, Node[]>>();
+
+  /** The nodes of one kind in a whole file, found once. */
+  private nodesOf(f: GoFile, type: string): Node[] {
+    let idx = this.nodeIndex.get(f);
+    if (!idx) this.nodeIndex.set(f, (idx = new Map()));
+    let l = idx.get(type);
+    if (!l) idx.set(type, (l = f.pf.root.descendantsOfType(type)));
+    return l;
+  }
+
   // ---------------------------------------------------------------------------------- union-find
   find(id: string): string {
     // Iterative, with path compression: a long chain of unions must not overflow the stack.
@@ -216,16 +227,19 @@ export class Linker {
     // Our type as a type argument of another module's generic type or function must keep
     // satisfying its constraint, which goshift cannot see.
     for (const f of pkg.files) {
-      if (!/\[/.test(f.pf.text)) continue;
-      for (const ta of f.pf.root.descendantsOfType('type_arguments')) {
+      // Cheap byte-level gates: a func type inside brackets; an import from outside the workspace.
+      const funcInBrackets = /\[[^\]]*\bfunc\b/.test(f.pf.text);
+      const foreignImport = [...f.imports.values()].some((ip) => !this.prog.isOurs(ip) && !isStd(ip));
+      if (!funcInBrackets && !foreignImport) continue;
+      for (const ta of this.nodesOf(f, 'type_arguments')) {
         // A func type as a type argument: the generic code may assert to it or convert it (`v.(F)`).
-        for (const ft of ta.descendantsOfType('function_type')) {
+        for (const ft of funcInBrackets ? ta.descendantsOfType('function_type') : []) {
           this.pin(this.slotOf({ params: ft.childForFieldName('parameters')!, result: ft.childForFieldName('result'), file: f, tparams: tparamsAround(ft) }), this.why(f, ft, 'a func type given as a type argument matches values by identity where goshift cannot follow them'));
         }
         const base = ta.parent?.childForFieldName('type') ?? ta.parent?.childForFieldName('function');
         const q = base?.type === 'qualified_type' || base?.type === 'selector_expression' ? base : null;
         const ip = q ? f.imports.get((q.childForFieldName('package') ?? q.childForFieldName('operand'))!.text) : undefined;
-        if (!ip || this.prog.isOurs(ip) || isStd(ip)) continue;
+        if (!foreignImport || !ip || this.prog.isOurs(ip) || isStd(ip)) continue;
         for (const a of ta.namedChildren) {
           let t = this.prog.typeOfTypeNode(a.type === 'type_elem' ? a.namedChildren[0] : a, f, tparamsAround(a));
           if (t.k === 'ptr') t = t.elem;
@@ -236,7 +250,8 @@ export class Linker {
     // A func type in a type constraint (`F ~func(string, context.Context)`) is met by whatever type
     // argument is inferred, which goshift does not follow.
     for (const f of pkg.files) {
-      for (const tp of f.pf.root.descendantsOfType('type_parameter_declaration')) {
+      if (!/\[[^\]]*\bfunc\b/.test(f.pf.text)) continue;
+      for (const tp of this.nodesOf(f, 'type_parameter_declaration')) {
         for (const ft of tp.descendantsOfType('function_type')) {
           this.pin(this.slotOf({ params: ft.childForFieldName('parameters')!, result: ft.childForFieldName('result'), file: f, tparams: tparamsAround(ft) }), this.why(f, ft, 'a func type in a type constraint is met by type arguments goshift does not follow'));
         }
@@ -314,7 +329,7 @@ export class Linker {
       for (const f of pkg.files) {
         // Local struct types have no methods of their own, but may gather promoted ones.
         if (f.localTypes.size) {
-          for (const spec of f.pf.root.descendantsOfType(['type_spec', 'type_alias'])) {
+          for (const spec of [...this.nodesOf(f, 'type_spec'), ...this.nodesOf(f, 'type_alias')]) {
             const tn = spec.childForFieldName('type');
             if (spec.parent?.parent?.type === 'source_file' || tn?.type !== 'struct_type') continue;
             const t: GType = { k: 'struct', node: tn, file: f, tparams: tparamsAround(spec) };
@@ -326,7 +341,8 @@ export class Linker {
             }
           }
         }
-        for (const n of f.pf.root.descendantsOfType('interface_type')) {
+        if (!/\binterface\b/.test(f.pf.text)) continue;
+        for (const n of this.nodesOf(f, 'interface_type')) {
           const key = `${f.sf.abs}:${n.startIndex}`;
           if (seenIface.has(key)) continue;
           seenIface.add(key);
@@ -1360,10 +1376,11 @@ export class Linker {
     // A selector may also name a struct field of func type: `x.H(...)` with `H Handler`.
     const selectorNames = new Set(this.unresolved.filter((u) => u.selector && u.name).map((u) => u.name!));
     const fieldSlots = new Map<string, Slot[]>();
-    for (const pkg of this.prog.loadedPackages()) {
+    const namesRe = selectorNames.size ? new RegExp(`\\b(?:${[...selectorNames].join('|')})\\b`) : null;
+    for (const pkg of namesRe ? this.prog.loadedPackages() : []) {
       for (const f of pkg.files) {
-        if (![...selectorNames].some((n) => f.pf.text.includes(n))) continue;
-        for (const fd of f.pf.root.descendantsOfType('field_declaration')) {
+        if (!namesRe!.test(f.pf.text)) continue;
+        for (const fd of this.nodesOf(f, 'field_declaration')) {
           const names = fd.childrenForFieldName('name').map((n) => n.text).filter((n) => selectorNames.has(n));
           if (!names.length) continue;
           const t = this.prog.underlying(this.prog.typeOfTypeNode(fd.childForFieldName('type'), f, tparamsAround(fd)));

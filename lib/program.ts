@@ -231,13 +231,14 @@ export class Program {
 
   private indexFile(pkg: Package, pf: ParsedFile, sf: SourceFile): GoFile {
     const gf: GoFile = { pf, sf, pkg, pkgName: pkg.name, imports: new Map(), dotImports: [], linknamed: new Set(), localTypes: new Set() };
-    if (/\btype\b/.test(pf.text)) {
-      for (const td of pf.root.descendantsOfType('type_declaration')) {
-        if (td.parent?.type === 'source_file') continue;
-        for (const spec of td.namedChildren) {
-          const nm = spec.childForFieldName('name');
-          if (nm) gf.localTypes.add(nm.text);
-        }
+    // Each `type` keyword is looked up in the tree (cheaper than walking every node).
+    for (const m of pf.text.matchAll(/\btype\b/g)) {
+      let n: Node | null = pf.root.descendantForIndex(m.index!, m.index! + 4);
+      while (n && n.type !== 'type_declaration' && n.type !== 'source_file') n = n.parent;
+      if (n?.type !== 'type_declaration' || n.parent?.type === 'source_file') continue;
+      for (const spec of n.namedChildren) {
+        const nm = spec.childForFieldName('name');
+        if (nm) gf.localTypes.add(nm.text);
       }
     }
     for (const top of pf.root.namedChildren) {

@@ -437,6 +437,28 @@ test('a transform failing on one file: the linked changes in other files are not
   if (e) t.deepEqual(Buffer.from(e.after, e.encoding), moved(bytes(E_GO)));
 });
 
+/** A test-only transform whose edit breaks the syntax of gen/gen.go (an unbalanced brace). */
+const breaking: Transform = {
+  name: 'test-break',
+  description: 'test only: writes an unbalanced brace into package gen',
+  hidden: true,
+  mentions: /^package gen$/m,
+  rewriteFile(api) {
+    if (/^package gen$/m.test(api.text)) api.insert(api.text.indexOf('package gen') + 'package gen'.length, '\nfunc broken() {\n');
+  },
+};
+
+test('an output that does not parse is an internal error for that file, never a write; its sets change nowhere', async (t) => {
+  const dir = makeModule('no-parse', { 'gen/gen.go': deepGo(false), 'e/e.go': E_GO });
+  const ws = await discover([], { cwd: dir });
+  const { changes, report } = await runTransforms(ws, [ctxFirst, breaking], { allowTypesBefore: [] });
+  const errs = report.errors.filter((e) => e.file === 'gen/gen.go');
+  t.is(errs.length, 1, JSON.stringify(report.errors));
+  t.regex(errs[0]?.message ?? '', /internal error: the rewritten file would not parse \(\d+:\d+: syntax error/);
+  t.deepEqual(changes.map((c) => c.file.rel).filter((f) => ['a/a.go', 'b/b.go', 'gen/gen.go'].includes(f)), []);
+  t.truthy(changes.find((c) => c.file.rel === 'e/e.go'), 'e/e.go changes');
+});
+
 // ---------------------------------------------------------------------------------------------
 // Permissions, symlinks, missing paths
 
