@@ -137,6 +137,8 @@ export interface StageResult {
   checks: Check[];
   /** `go test -short` after this stage (null when tests were not asked for). */
   tests: TestRun | null;
+  /** The packages tested after this stage (the changed ones that passed before). */
+  tested: string[];
   /** Packages passing before that fail after this stage. */
   regressions: string[];
 }
@@ -183,6 +185,8 @@ export interface RoundTripResult {
   testedPackages: string[];
   /** Packages whose tests fail (or do not build) on the pristine copy: not tested after, named here. */
   excludedFromTests: string[];
+  /** Changed packages with no files for the host GOOS (e.g. behind a GOEXPERIMENT): not tested. */
+  notTestable: string[];
   /** The oracle: what it said after each stage, or why it did not run. */
   oracle: string[];
   /** Every stage of the run with its wall time, in order. */
@@ -315,9 +319,10 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
   let testsBefore: TestRun | null = null;
   let testedPackages: string[] = [];
   const excludedFromTests: string[] = [];
+  const notTestable: string[] = [];
   const result = (): RoundTripResult => ({
     goroot, tmp, kept: opts.keep, pkgs, ctxPackages, srcSubset: subset ?? null, goos, vetScope, stages, changedByLast, identical,
-    notIdentical, testsBefore, testedPackages, excludedFromTests, oracle: oracleLog, timings, failures,
+    notIdentical, testsBefore, testedPackages, excludedFromTests, notTestable, oracle: oracleLog, timings, failures,
     ok: failures.length === 0, ms: Date.now() - started,
   });
   const timed = async <T>(label: string, f: () => Promise<T>): Promise<T> => {
@@ -400,7 +405,7 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       // The builds run on the full copy: bring the subset's current state there.
       if (subset) for (const d of subset) await copyTree(path.join(workSrc, d), path.join(src, d));
       log(`  ${differing.length} file(s) differ from the original`);
-      const st: StageResult = { stage, cli, summary, differing, again: null, notIdempotent: [], checks: [], tests: null, regressions: [] };
+      const st: StageResult = { stage, cli, summary, differing, again: null, notIdempotent: [], checks: [], tests: null, tested: [], regressions: [] };
       stages.push(st);
       if (cli.timedOut) return st;
       // Idempotence: the same transform again must find nothing to change (exit 0, no file listed).
@@ -408,6 +413,7 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       const again = await timed(`${stage}: goshift -l --check again`, () => run(process.execPath, [cliPath(), '-t', stage, '-l', '--check', ...pkgs], {
         cwd: workSrc, env, timeoutMs: budget.left(opts.cliTimeoutMs ?? 60 * 60_000),
       }));
+      await fs.writeFile(path.join(tmp, `${stage}.again.stdout`), again.stdout);
       await fs.writeFile(path.join(tmp, `${stage}.again.stderr`), again.stderr);
       st.again = again;
       st.notIdempotent = again.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -423,11 +429,12 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       run('go', args, { cwd, env: e, timeoutMs: budget.left(timeoutMs ?? opts.goTimeoutMs ?? 30 * 60_000) });
 
     // The packages of `pkgs` that have something to build for this GOOS (vet refuses the others).
-    const buildable = async (list: string[], os: string): Promise<string[]> => {
+    // os undefined: the host's.
+    const buildable = async (list: string[], os?: string): Promise<string[]> => {
       if (!list.length) return [];
-      const r = await goCmd(['list', '-e', '-f', '{{if or .GoFiles .CgoFiles .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}', ...list], goEnvFor(copy, { GOOS: os }));
+      const r = await goCmd(['list', '-e', '-f', '{{if or .GoFiles .CgoFiles .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}', ...list], goEnvFor(copy, os ? { GOOS: os } : {}));
       if (r.code !== 0) {
-        failures.push(`go list for GOOS=${os} failed\n${indent(describe(r))}`);
+        failures.push(`go list for GOOS=${os ?? '(host)'} failed\n${indent(describe(r))}`);
         return list;
       }
       return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -484,8 +491,13 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
         }
       }
       if (opts.test) {
-        // The tests before, on the pristine copy, for every package not tested there yet.
-        const fresh = changedPkgs.filter((p) => !testsBefore?.status.has(p));
+        // The tests before, on the pristine copy, for every package not tested there yet; packages
+        // with nothing to build on this GOOS are set aside (go test would fail them as "setup failed").
+        let fresh = changedPkgs.filter((p) => !testsBefore?.status.has(p) && !notTestable.includes(p));
+        const canBuild = new Set(await buildable(fresh));
+        for (const p of fresh) if (!canBuild.has(p)) notTestable.push(p);
+        notTestable.sort();
+        fresh = fresh.filter((p) => canBuild.has(p));
         if (fresh.length) {
           const before = await goTest('go test -short before (pristine copy)', fresh, pristine);
           if (!testsBefore) testsBefore = before;
@@ -502,8 +514,9 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
           excludedFromTests.sort();
         }
         if (testedPackages.length) {
-          st.tests = await goTest(`${st.stage}: go test -short`, testedPackages, copy);
-          st.regressions = testedPackages.filter((p) => st.tests?.status.get(p) !== 'pass');
+          st.tested = [...testedPackages];
+          st.tests = await goTest(`${st.stage}: go test -short`, st.tested, copy);
+          st.regressions = st.tested.filter((p) => st.tests?.status.get(p) !== 'pass');
           for (const p of st.regressions) {
             failures.push(`after ${st.stage}: go test -short ${p} fails (it passed on the pristine copy)\n${indent((st.tests.why.get(p) ?? []).join('\n'))}`);
           }
@@ -536,10 +549,10 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
           oracleBin = out;
         }
       }
-      const args = changedPkgs.length ? ['-pkgs', changedPkgs.join(','), before, after] : [before, after];
+      const args = ['-goos', goos.join(','), ...(changedPkgs.length ? ['-pkgs', changedPkgs.join(',')] : []), before, after];
       log(`  oracle -pkgs (${changedPkgs.length} package(s)) ${before} ${after}`);
       const bin = oracleBin;
-      const r = await timed(`${stage}: oracle`, () => run(bin, args, { cwd: tmp, env, timeoutMs: budget.left(opts.goTimeoutMs ?? 30 * 60_000) }));
+      const r = await timed(`${stage}: oracle`, () => run(bin, [...args.slice(0, -2), '-v', ...args.slice(-2)], { cwd: tmp, env, timeoutMs: budget.left(opts.goTimeoutMs ?? 30 * 60_000) }));
       await fs.writeFile(path.join(tmp, `${stage}.oracle.out`), `${r.stdout}\n---- stderr\n${r.stderr}`);
       log(`    ${r.code === 0 ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`} in ${secs(r.ms)}`);
       const lastLine = (r.stdout.trim() || r.stderr.trim()).split('\n').pop() ?? '';
@@ -553,18 +566,21 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
     if (last.cli.timedOut) return result(); // the rest would time out too
     const lastPkgs = packagesOf(changedByLast);
     await checkStage(last, lastPkgs);
-    // The oracle reads the tree goshift ran in; for the ctx-first stage it needs this state kept.
+    // The oracle reads the full copy's src (with a subset, that is where the builds run too; its
+    // ../pkg/tool gives the oracle export data for the rest of std). BEFORE is the pristine copy
+    // when there is one, else the original, read only. For the ctx-first stage it needs this state kept.
     const afterLast = path.join(tmp, 'after-ctx-last');
     if (oracleFound && opts.oracle !== false) {
-      await runOracle('ctx-last', path.join(goroot, 'src'), workSrc, lastPkgs);
-      await timed('snapshot after ctx-last (for the oracle)', () => run('cp', ['-a', workSrc, afterLast], { cwd: tmp, timeoutMs: budget.left(10 * 60_000) }));
+      await runOracle('ctx-last', path.join(opts.test ? pristine : goroot, 'src'), src, lastPkgs);
+      const snap = await timed('snapshot after ctx-last (for the oracle)', () => run('cp', ['-a', src, afterLast], { cwd: tmp, timeoutMs: budget.left(10 * 60_000) }));
+      if (snap.code !== 0) failures.push(`copying the state after ctx-last failed\n${indent(describe(snap))}`);
     } else await runOracle('ctx-last', '', '', []);
 
     // 4. ctx-first, then its checks (on what ctx-last changed plus whatever still differs).
     const first = await runStage('ctx-first');
     const firstPkgs = packagesOf([...changedByLast, ...first.differing]);
     await checkStage(first, firstPkgs);
-    await runOracle('ctx-first', afterLast, workSrc, firstPkgs);
+    await runOracle('ctx-first', afterLast, src, firstPkgs);
 
     // 5. What came back.
     const still = new Set(first.differing);
@@ -632,7 +648,7 @@ export function formatRoundTrip(r: RoundTripResult, maxFiles = 50): string {
     if (s.again) out.push(`  second run: ${s.again.code === 0 && !s.notIdempotent.length ? 'nothing left to change' : `NOT a no-op, ${s.notIdempotent.length} file(s) would change`} (${secs(s.again.ms)})`);
     for (const c of s.checks) out.push(`  ${c.label}: ${c.ok ? 'ok' : 'FAILED'} (${secs(c.result.ms)})`);
     if (s.tests) {
-      out.push(`  go test -short: ${r.testedPackages.length - s.regressions.length} of ${r.testedPackages.length} package(s) pass (${secs(s.tests.result.ms)})`
+      out.push(`  go test -short: ${s.tested.length - s.regressions.length} of ${s.tested.length} package(s) pass (${secs(s.tests.result.ms)})`
         + (s.regressions.length ? `; FAILING: ${s.regressions.join(' ')}` : ''));
     }
   }
@@ -640,6 +656,7 @@ export function formatRoundTrip(r: RoundTripResult, maxFiles = 50): string {
     const skipped = [...r.testsBefore.status].filter(([, st]) => st === 'skip').map(([p]) => p);
     out.push(`tests before (pristine copy, ${secs(r.testsBefore.result.ms)}): ${r.testedPackages.length} package(s) pass: ${r.testedPackages.join(' ')}`);
     if (skipped.length) out.push(`  without test files: ${skipped.sort().join(' ')}`);
+    if (r.notTestable.length) out.push(`  nothing to build on this GOOS, not tested: ${r.notTestable.join(' ')}`);
     if (r.excludedFromTests.length) {
       out.push(`  EXCLUDED, failing before: ${r.excludedFromTests.join(' ')}`);
       for (const p of r.excludedFromTests) for (const w of (r.testsBefore.why.get(p) ?? []).slice(0, 3)) out.push(`    ${p}: ${w}`);
