@@ -1,25 +1,40 @@
-// npm run roundtrip: the standard-library round trip.
+// npm run roundtrip: the standard-library round trip (goshift issue 9: widened to all of std).
 //
-// Copies the Go installation to a temp dir, runs `goshift -t ctx-last -w` over the packages with cwd
-// <copy>/src (goshift updates every caller in the module std itself), checks `go build std` and
-// `go vet` of the changed packages with the copied GOROOT, runs `goshift -t ctx-first -w` the same way,
-// checks the build again, and compares every file with the original: how many signatures and call
-// sites moved, how many changed files came back byte-identical, and why the others did not.
+// Copies the Go installation to a temp dir, finds every std package declaring a context.Context
+// parameter (scripts/ctxpkgs.go), runs `goshift -t ctx-last -w` over them with cwd <copy>/src
+// (goshift updates every caller in the module std itself), checks the result, runs
+// `goshift -t ctx-first -w` the same way, checks again, and compares every file with the original:
+// how many signatures, call sites and linked sets moved, how many linked sets were left alone, how
+// many changed files came back byte-identical, and why the others did not.
+// The checks after each stage: a second run of the same transform finds nothing to change;
+// `go build std` and `go vet` of the changed packages for GOOS linux, windows and darwin; `go test
+// -short` of the changed packages (those passing on a pristine copy must still pass; the others are
+// excluded and named); the type-checked oracle (test/oracle) when it is there. Prints the time of
+// every step.
 //
-// Usage: npm run roundtrip -- [--keep] [--pkgs net/http/...,os/exec/...] [--no-build] [--goroot DIR] [--subset DIR,...]
+// Usage: npm run roundtrip -- [--keep] [--pkgs a/...,b|legacy] [--goos linux,windows,darwin]
+//            [--vet changed|importers|std] [--no-build] [--no-test] [--no-oracle] [--goroot DIR] [--subset DIR,...]
 //   --keep       keep the temp dir (the copy in go/, the CLI's output in ctx-last.stderr etc.)
-//   --pkgs       comma-separated package patterns relative to GOROOT/src (default below)
+//   --pkgs       comma-separated package patterns relative to GOROOT/src; `legacy` = the four packages
+//                of the first round trip (net/http, database/sql, net, os/exec); default: every package
+//                with a context parameter
+//   --goos       GOOS values for go build std and go vet (default linux,windows,darwin)
+//   --vet        what go vet checks: the changed packages (default), those plus the std packages that
+//                import them, or all of std
 //   --no-build   skip go build std and go vet
+//   --no-test    skip go test -short (and the pristine copy it needs)
+//   --no-oracle  skip the oracle even when it is there (GOSHIFT_ORACLE=DIR|BINARY names another one)
 //   --goroot     the installation to copy (default: go env GOROOT)
 //   --subset     run goshift over only src/go.mod and these directories of src (e.g. database/sql)
 //                instead of all of std: much faster, the same when nothing outside them uses them
-// Exit status: 0 ok; 1 when a goshift run exits non-zero (2 = errors) or a build or vet fails;
-// 2 for bad usage. Files that do not come back byte-identical are reported, not failed on: std has
-// declarations the tool leaves alone on purpose (see the CLI's left-alone lines printed with them).
+// Exit status: 0 ok; 1 when a goshift run exits non-zero (2 = errors), a build, vet, test or the oracle
+// fails; 2 for bad usage. Files that do not come back byte-identical are reported, not failed on: std
+// has declarations the tool leaves alone on purpose (see the CLI's left-alone lines printed with them).
 // GOSHIFT_CLI=/abs/script.js runs another CLI than dist/bin/goshift.js.
+// The linked-set counts alone (std and every fixture) are `npm run counts` (scripts/counts.ts).
 import { parseArgs } from 'node:util';
 import { killRunning } from '../test/support/run.js';
-import { DEFAULT_PKGS, formatRoundTrip, roundTrip } from './roundtrip-lib.js';
+import { ALL_GOOS, formatRoundTrip, LEGACY_PKGS, roundTrip, type VetScope } from './roundtrip-lib.js';
 
 async function main(): Promise<number> {
   let values;
@@ -28,7 +43,11 @@ async function main(): Promise<number> {
       options: {
         keep: { type: 'boolean', default: false },
         pkgs: { type: 'string' },
+        goos: { type: 'string' },
+        vet: { type: 'string', default: 'changed' },
         'no-build': { type: 'boolean', default: false },
+        'no-test': { type: 'boolean', default: false },
+        'no-oracle': { type: 'boolean', default: false },
         goroot: { type: 'string' },
         subset: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -40,12 +59,26 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    process.stdout.write('usage: npm run roundtrip -- [--keep] [--pkgs a/...,b/...] [--no-build] [--goroot DIR] [--subset dir,dir]\n');
+    process.stdout.write('usage: npm run roundtrip -- [--keep] [--pkgs a/...,b|legacy] [--goos linux,windows,darwin] [--vet changed|importers|std]\n'
+      + '           [--no-build] [--no-test] [--no-oracle] [--goroot DIR] [--subset dir,dir]\n');
     return 0;
   }
-  const pkgs = values.pkgs ? values.pkgs.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_PKGS;
-  if (pkgs.length === 0) {
-    process.stderr.write('roundtrip: --pkgs names no package\n');
+  const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  let pkgs: string[] | null = null;
+  if (values.pkgs !== undefined) {
+    pkgs = values.pkgs.trim() === 'legacy' ? LEGACY_PKGS : list(values.pkgs);
+    if (pkgs.length === 0) {
+      process.stderr.write('roundtrip: --pkgs names no package\n');
+      return 2;
+    }
+  }
+  const goos = values.goos !== undefined ? list(values.goos) : ALL_GOOS;
+  if (goos.length === 0) {
+    process.stderr.write('roundtrip: --goos names no GOOS\n');
+    return 2;
+  }
+  if (!['changed', 'importers', 'std'].includes(values.vet)) {
+    process.stderr.write(`roundtrip: --vet must be changed, importers or std, not ${values.vet}\n`);
     return 2;
   }
   const build = !values['no-build'];
@@ -54,9 +87,13 @@ async function main(): Promise<number> {
     pkgs,
     buildStd: build,
     vetAfter: build ? ['ctx-last', 'ctx-first'] : [],
+    vetScope: values.vet as VetScope,
+    goos,
+    test: !values['no-test'],
+    oracle: !values['no-oracle'],
     keep: values.keep,
-    srcSubset: values.subset ? values.subset.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-    log: (l) => process.stderr.write(`${l}\n`),
+    srcSubset: values.subset ? list(values.subset) : undefined,
+    log: (l) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`),
   });
   process.stdout.write(`${formatRoundTrip(r)}\n`);
   return r.ok ? 0 : 1;

@@ -4,24 +4,34 @@
 // holding GOROOT's src/go.mod (module std) and src/database/sql only, and every file must come back
 // byte-identical. Not vacuous: ctx-last must report moved signatures and change files. After
 // ctx-last, the changed directories are copied into a full copy of GOROOT and `go vet` of the changed
-// packages (tests included) runs with it, so the moved state must compile too. After each stage a
-// second run of the same transform (`-l --check`) must find nothing left to change (idempotence).
+// packages (tests included) runs with it for GOOS linux, windows and darwin, so the moved state must
+// compile too; `go test -short` of those packages runs on a pristine copy and after each stage, and
+// what passed before must pass after. After each stage a second run of the same transform
+// (`-l --check`) must find nothing left to change (idempotence). The type-checked oracle
+// (test/oracle) runs after each stage when it is there (skipped with a log line otherwise).
+// goshift's summary must carry the linked-set counts that `npm run counts` reports.
 //
 // Why a subset: goshift reads the whole module it runs in to find callers, and over all of GOROOT/src
 // (4166 files) one run took 3-12 minutes and ~7.7 GB here (2 cores, engine of 2026-11-25), far beyond
 // CI. Nothing in std outside database/sql imports it (only cmd/vendor, a testdata file and a string
 // in a gccgoimporter test mention it), so the subset gives the same edits: measured, both give
 // 8 files changed, 52 signatures moved, 131 call sites updated. The full std run is `npm run roundtrip`.
-// Measured cost of this test: ~5 s per goshift run, ~2-6 s for the copy, ~5 s for go vet (warm cache).
+// Measured cost of this test: ~5 s per goshift run, ~2-6 s for each of the two copies, ~7 s for each
+// go vet (warm cache; the first windows/darwin vet on a machine compiles their dependencies, ~1 min),
+// ~8 s for go test -short before, ~3 s after.
+//
+// The full widened run (every std package with a context parameter, go build std, go test -short)
+// takes tens of minutes: `npm run roundtrip`. Only the package finder it starts with runs here.
 import test, { type ExecutionContext } from 'ava';
-import { formatRoundTrip, roundTrip, type RoundTripResult, type Stage } from '../scripts/roundtrip-lib.js';
+import path from 'node:path';
+import { ALL_GOOS, findCtxPackages, findGoroot, formatRoundTrip, goEnvFor, roundTrip, type RoundTripResult, type Stage } from '../scripts/roundtrip-lib.js';
 import { cliMissing } from './support/paths.js';
 
 /**
  * Runs the round trip over `pkgs` with goshift seeing only src/go.mod and `subset`, and fails the test
  * on a failed command or build, a second run that is not a no-op, or a problem `check` names.
  */
-async function subsetRoundTrip(t: ExecutionContext, pkgs: string[], subset: string[], vetAfter: Stage[], check: (r: RoundTripResult) => string[]): Promise<void> {
+async function subsetRoundTrip(t: ExecutionContext, pkgs: string[], subset: string[], vetAfter: Stage[], check: (r: RoundTripResult) => string[], withTests = false): Promise<void> {
   const missing = cliMissing();
   if (missing) {
     t.fail(missing);
@@ -32,6 +42,8 @@ async function subsetRoundTrip(t: ExecutionContext, pkgs: string[], subset: stri
     srcSubset: subset,
     buildStd: false,
     vetAfter,
+    goos: ALL_GOOS,
+    test: withTests,
     keep: Boolean(process.env.GOSHIFT_KEEP_TMP),
     cliTimeoutMs: 3 * 60_000,
     goTimeoutMs: 3 * 60_000,
@@ -56,8 +68,16 @@ test('std round trip: ctx-last then ctx-first over database/sql/... gives back t
     else if (moved <= 0) problems.push(`ctx-last moved ${moved} signatures: database/sql has functions taking ctx first, so the round trip is vacuous`);
     if (r.changedByLast.length === 0) problems.push('ctx-last changed no file: the round trip is vacuous');
     if (r.notIdentical.length) problems.push(notBack(r.notIdentical));
+    for (const s of r.stages) {
+      if (s.summary.linkedSetsChanged === null || s.summary.linkedSetsLeftAlone === null) {
+        problems.push(`${s.stage}: no "N linked sets changed, M linked sets left alone" in goshift's stderr (npm run counts needs it)`);
+      } else if (s.summary.linkedSetsChanged <= 0) problems.push(`${s.stage}: ${s.summary.linkedSetsChanged} linked sets changed`);
+    }
+    // database/sql's tests pass in a pristine GOROOT: a test that excludes them tests nothing.
+    if (!r.testedPackages.includes('database/sql')) problems.push(`database/sql's tests did not pass on the pristine copy: excluded ${r.excludedFromTests.join(' ') || '(none)'}`);
+    for (const s of r.stages) if (!s.tests) problems.push(`${s.stage}: go test -short did not run`);
     return problems;
-  }));
+  }, true));
 
 // std's context package declares Context itself: its test file context_test.go has a func literal
 // `checkChildren := func(when string, ctx Context, want int)` and does not import "context". Such a
@@ -74,3 +94,20 @@ test('std round trip over context/context_test.go: a literal in the package that
     if (others.length) problems.push(notBack(others));
     return problems;
   }));
+
+// The full run starts from every std package declaring a context parameter (scripts/ctxpkgs.go,
+// a go/parser scan). It reads GOROOT/src and writes nothing. Known members of that list must be in
+// it, with context parameters a ctx-last run would move.
+test('std round trip: the package finder lists the std packages with context parameters', async (t) => {
+  const goroot = await findGoroot();
+  const found = await findCtxPackages(path.join(goroot, 'src'), goEnvFor(goroot), 3 * 60_000);
+  t.log(found.map((p) => `${p.dir} ${p.sigs}/${p.notLast}`).join('\n'));
+  const dirs = found.map((p) => p.dir);
+  for (const want of ['context', 'database/sql', 'net', 'net/http', 'os/exec', 'log/slog']) {
+    t.true(dirs.includes(want), `${want} is not listed`);
+  }
+  t.true(found.every((p) => p.sigs > 0 && p.notLast <= p.sigs));
+  t.true(found.find((p) => p.dir === 'database/sql')!.notLast > 0);
+  // Nothing goshift would skip: vendor, testdata, the nested module cmd.
+  t.false(dirs.some((d) => /(^|\/)(vendor|testdata)(\/|$)/.test(d) || d === 'cmd' || d.startsWith('cmd/')), dirs.join(' '));
+});
