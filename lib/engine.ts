@@ -1,5 +1,6 @@
 // The engine: finds linked sets over the whole workspace, asks the transforms for one
 // permutation per set, and applies it to every member and reference, all or nothing.
+import fs from 'node:fs';
 import path from 'node:path';
 import MagicString from 'magic-string';
 import { readSource, syntaxErrorOf } from './source.js';
@@ -217,6 +218,36 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
   }
 
+  // Programs under testdata/ are built by tests but never edited: a set they call stays as it is.
+  for (const abs of ws.testdata ?? []) {
+    if (!namesRe) break;
+    let t: string;
+    try {
+      t = fs.readFileSync(abs).toString('latin1');
+    } catch {
+      continue;
+    }
+    if (!namesRe.test(t)) continue;
+    const rel = path.relative(ws.cwd, abs).split(path.sep).join('/');
+    for (const root of roots.keys()) {
+      for (const m of linker.members(root)) {
+        // Another package reaches only exported names: a function through its package's name (or a
+        // dot import), a method, interface method or func-typed field through a selector.
+        if (m.kind === 'literal' || !/^[A-Z]/.test(m.name)) continue;
+        const ip = m.file.sf.importPath;
+        const imp = new RegExp(`(?:^|[\\s(])([\\w.]+\\s+)?"${escapeRe(ip)}"`, 'm').exec(t);
+        if (!imp) continue;
+        const local = imp[1]?.trim() ?? ip.split('/').pop()!;
+        const ref = m.kind === 'func' ? (local === '.' ? `\\b${escapeRe(m.name)}\\b` : `\\b${escapeRe(local)}\\.${escapeRe(m.name)}\\b`) : `\\.${escapeRe(m.name)}\\b`;
+        const at = new RegExp(ref).exec(t);
+        if (!at) continue;
+        const line = t.slice(0, at.index).split('\n').length;
+        block(root, { file: rel, line, reason: `${rel} (under testdata/, which goshift does not edit) imports ${m.file.sf.importPath} and may call ${m.name}` });
+        break;
+      }
+    }
+  }
+
   interface Plan {
     root: string;
     order: number[];
@@ -238,8 +269,10 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     const shown = reasons.slice(0, 3).map((w) => `${w.reason} (${w.file}:${w.line})`);
     if (reasons.length > 3) shown.push(`and ${reasons.length - 3} more`);
     const text = shown.join('; ');
+    // A set of func literals only is reported at its literals; other sets at their declarations.
+    const literalsOnly = members.every((m) => m.kind === 'literal' || m.file.pf.generated);
     for (const m of members) {
-      if (m.file.pf.generated || m.kind === 'literal') continue;
+      if (m.file.pf.generated || (m.kind === 'literal' && !literalsOnly)) continue;
       const la: LeftAlone = { file: m.file.sf.rel, line: lineOf(m.node), reason: `${describe(m)}${what ? ` (${what})` : ''}: ${text}` };
       report.leftAlone.push(la);
     }

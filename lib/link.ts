@@ -1364,8 +1364,11 @@ export class Linker {
     const byName = new Map<string, Slot[]>();
     const values: Slot[] = [];
     for (const root of changing) {
+      // A set of func literals only never flowed into a typed place (that would have linked it)
+      // nor into an unknown one (that pins): it is called directly, and no unknown call reaches it.
+      const literalsOnly = this.members(root).every((sl) => sl.kind === 'literal');
       for (const sl of this.members(root)) {
-        if (sl.kind === 'functype' || sl.kind === 'literal') values.push(sl);
+        if ((sl.kind === 'functype' || sl.kind === 'literal') && !literalsOnly) values.push(sl);
         if (sl.kind !== 'literal') {
           const l = byName.get(sl.name);
           if (l) l.push(sl);

@@ -43,6 +43,11 @@ export interface Workspace {
   errors: Problem[];
   /** Of those, the files and directories that exist but could not be read (as in `errors`, relative to cwd). */
   unreadable: string[];
+  /**
+   * Absolute paths of the .go files under testdata/ directories of the modules: goshift never edits
+   * them, but a program there (built by a test) may call what changes. Absent: none looked for.
+   */
+  testdata?: string[];
 }
 
 /** One parameter as a transform sees it. */

@@ -186,6 +186,7 @@ class Discovery {
   private files = new Map<string, FileRec>();
   private visited = new Set<string>();
   private upCache = new Map<string, string | null>();
+  private testdata = new Set<string>();
 
   constructor(private cwd: string) {}
 
@@ -255,7 +256,7 @@ class Discovery {
     }
     out.sort((a, b) => cmp(a.rel, b.rel) || cmp(a.abs, b.abs));
     const errors = this.errors.sort((a, b) => cmp(a.file, b.file) || cmp(a.message, b.message));
-    return { cwd: this.cwd, modules: mods.map((m) => m.mod), files: out, errors, unreadable: [...new Set(this.unreadable)].sort(cmp) };
+    return { cwd: this.cwd, modules: mods.map((m) => m.mod), files: out, errors, unreadable: [...new Set(this.unreadable)].sort(cmp), testdata: [...this.testdata].sort(cmp) };
   }
 
   private resolveArg(arg: string): Spec | null {
@@ -407,6 +408,22 @@ class Discovery {
     this.walkDir(root, realRoot, m, root, ignore({ ignorecase: false }), true);
   }
 
+  /** The .go files under a testdata directory: never edited, but they may call the module's code. */
+  private collectTestdata(dir: string, depth: number): void {
+    if (depth > 20) return;
+    let ents: fs.Dirent[];
+    try {
+      ents = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const d of ents) {
+      const abs = path.join(dir, d.name);
+      if (d.isDirectory()) this.collectTestdata(abs, depth + 1);
+      else if (d.isFile() && d.name.endsWith('.go')) this.testdata.add(abs);
+    }
+  }
+
   private walkDir(dir: string, realDir: string, m: ModRec, top: string, ig: Ignore, isRoot: boolean): void {
     if (this.visited.has(realDir)) return;
     let ents: fs.Dirent[];
@@ -439,6 +456,7 @@ class Discovery {
       const abs = path.join(dir, name);
       const real = path.join(realDir, name);
       if (d.isDirectory()) {
+        if (name === 'testdata' && !ignored(name, true)) this.collectTestdata(abs, 0);
         if (SKIP_DIRS.has(name) || ignored(name, true)) continue;
         this.walkDir(abs, real, m, top, ig, false);
       } else if (d.isFile()) {
