@@ -206,7 +206,8 @@ export class Linker {
   }
 
   private why(file: GoFile, n: Node, reason: string): Why {
-    return { file: file.sf.rel, line: lineOf(n), reason };
+    // A package imported under a guessed name is shown by the name the code uses.
+    return { file: file.sf.rel, line: lineOf(n), reason: reason.replace(/unknown\.import\/(\w+)/g, '$1 (a package of another module)') };
   }
 
   // ---------------------------------------------------------------------------------- building
@@ -674,6 +675,11 @@ export class Linker {
   private range(c: Node, s: Scope, file: GoFile): void {
     const right = c.childForFieldName('right')!;
     this.expr(right, s, file);
+    // Range over a func binds its variables to the yield func's parameters by position.
+    const over = this.prog.underlying(this.typeOf(right, s, file));
+    const yt = over.k === 'func' ? this.prog.paramType(over.sig, 0, false) : undefined;
+    const yu = yt && this.prog.underlying(yt);
+    if (yu?.k === 'func') this.pinSig(yu.sig, this.why(file, c, 'a range over a func binds its variables to the yield parameters by position'));
     const left = c.childForFieldName('left')?.namedChildren ?? [];
     if (!c.children.some((x) => x.type === ':=')) {
       for (const l of left) this.expr(l, s, file);
@@ -966,11 +972,11 @@ export class Linker {
     switch (t.k) {
       case 'named': {
         const u = this.prog.underlying(t);
-        if (u.k === 'func') this.pin(this.slotOf(u.sig), why);
+        if (u.k === 'func') this.pinSig(u.sig, why, depth + 1);
         return;
       }
       case 'func':
-        this.pin(this.slotOf(t.sig), why);
+        this.pinSig(t.sig, why, depth + 1);
         return;
       case 'ptr':
       case 'slice':
@@ -1049,9 +1055,9 @@ export class Linker {
         this.linkSigs(vu.sig, du.sig, at);
         return;
       }
-      if (du.k === 'foreign') this.pin(id, this.why(file, at, `flows into ${du.what}, which is outside the workspace`));
-      else if (du.k === 'unknown') this.pin(id, this.why(file, at, `flows into a place whose type goshift cannot determine (${du.why})`));
-      else if (du.k === 'basic' || du.k === 'iface') this.pin(id, this.why(file, at, 'stored as an interface value'));
+      if (du.k === 'foreign') this.pinSig(vu.sig, this.why(file, at, `flows into ${du.what}, which is outside the workspace`));
+      else if (du.k === 'unknown') this.pinSig(vu.sig, this.why(file, at, `flows into a place whose type goshift cannot determine (${du.why})`));
+      else if (du.k === 'basic' || du.k === 'iface') this.pinSig(vu.sig, this.why(file, at, 'stored as an interface value'));
       return;
     }
     if (vt.k === 'slice' || vt.k === 'chan') {
@@ -1077,11 +1083,29 @@ export class Linker {
     for (const ft of [tn, ...tn.descendantsOfType('function_type')]) {
       if (ft.type === 'function_type') this.pin(this.slotOf({ params: ft.childForFieldName('parameters')!, result: ft.childForFieldName('result'), file, tparams: s.tp() }), why);
     }
+    // An interface written there matches by method set: a second case may differ from it only in
+    // where the context is, and a value from outside the workspace may match it.
+    const iwhy = this.why(file, tn, 'a type assertion or type switch on an interface type literal matches values goshift cannot follow');
+    for (const it of [tn, ...tn.descendantsOfType('interface_type')]) {
+      if (it.type !== 'interface_type') continue;
+      for (const m of this.prog.ifaceSet({ k: 'iface', node: it, file, tparams: s.tp() })?.methods.values() ?? []) this.pinSig(m.sig, iwhy);
+    }
     for (const id of [tn, ...tn.descendantsOfType('type_identifier')]) {
       if (id.type !== 'type_identifier' || !file.localTypes.has(id.text)) continue;
       const t = this.prog.typeOfTypeNode(id, file, s.tp());
-      if (t.k === 'func') this.pin(this.slotOf(t.sig), why);
+      if (t.k === 'func') this.pinSig(t.sig, why);
+      else if (t.k === 'iface') for (const m of this.prog.ifaceSet(t)?.methods.values() ?? []) this.pinSig(m.sig, iwhy);
     }
+  }
+
+  /** Pins a signature and the func types written inside it (a callback parameter, a returned func). */
+  private pinSig(sig: Sig, why: Why, depth = 0): void {
+    const id = this.slotOf(sig);
+    const had = this.pins.get(id)?.some((w) => w === why);
+    this.pin(id, why);
+    if (had || depth > 6) return;
+    for (const p of paramsOf(sig.params)) this.pinFuncsIn(this.prog.typeOfTypeNode(p.typeNode, sig.file, sig.tparams), why, depth + 1);
+    for (const r of this.prog.resultTypes(sig)) this.pinFuncsIn(r, why, depth + 1);
   }
 
   private pinMethods(t: Extract<GType, { k: 'named' }>, why: Why): void {
@@ -1352,6 +1376,9 @@ export class Linker {
       if (dpkg && (dpkg.funcs.has(name) || dpkg.vars.has(name) || dpkg.types.has(name))) return this.pkgLevel(dpkg, dpkg.files[0], name, true);
     }
     if (file.dotImports.some((d) => !prog.isOurs(d))) return { k: 'foreign', what: `${name} (dot import)` };
+    // Not declared anywhere goshift sees: the name of an import of another module under a guessed name.
+    const guess = prog.importPath(file, name);
+    if (guess) return { k: 'pkg', path: guess };
     const basic = prog.lookupTypeName(file, name);
     if (basic.k === 'basic') return { k: 'type', t: basic };
     if (name === 'true' || name === 'false') return { k: 'basic', name: 'bool' };

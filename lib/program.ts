@@ -22,6 +22,8 @@ export interface GoFile {
   linknamed: Set<string>;
   /** Names of types declared inside function bodies (they shadow package-level names in their block). */
   localTypes: Set<string>;
+  /** Some import of another (non-std) module has no explicit name: its package name is a guess. */
+  guessedImports?: boolean;
 }
 
 export interface FuncDecl {
@@ -156,6 +158,38 @@ export class Program {
     return this.dirs.has(importPath);
   }
 
+  private readonly pkgNames = new Map<string, string | null>();
+
+  /** The package name of a workspace directory, from the package clause of its files (not parsed). */
+  packageName(importPath: string): string | null {
+    let name = this.pkgNames.get(importPath);
+    if (name !== undefined) return name;
+    name = null;
+    for (const sf of this.dirs.get(importPath) ?? []) {
+      let bytes = this.bytes.get(sf.abs);
+      if (!bytes) {
+        const r = readSource(sf);
+        if ('error' in r) continue;
+        bytes = r.bytes;
+      }
+      const m = /^package\s+(\w+)/m.exec(bytes.toString('latin1'));
+      if (m && !m[1].endsWith('_test')) {
+        name = m[1];
+        if (!sf.isTest) break;
+      }
+    }
+    this.pkgNames.set(importPath, name);
+    return name;
+  }
+
+  /**
+   * The import path a package name stands for in a file; for a name no import declares in a file
+   * that imports another module under a guessed name, a stand-in path outside the workspace.
+   */
+  importPath(file: GoFile, name: string): string | undefined {
+    return file.imports.get(name) ?? (file.guessedImports ? `unknown.import/${name}` : undefined);
+  }
+
   /** Parses (once) every file of a directory and returns its packages. */
   load(importPath: string): Package[] {
     const have = this.packages.get(importPath);
@@ -251,7 +285,13 @@ export class Program {
             const nm = spec.childForFieldName('name');
             if (nm?.type === 'dot') gf.dotImports.push(ip);
             else if (nm?.type === 'blank_identifier') continue;
-            else gf.imports.set(nm ? nm.text : defaultImportName(ip), ip);
+            else if (nm) gf.imports.set(nm.text, ip);
+            else if (this.isOurs(ip)) gf.imports.set(this.packageName(ip) ?? defaultImportName(ip), ip);
+            else {
+              gf.imports.set(defaultImportName(ip), ip);
+              // Another module's package may be named otherwise than its path's last element.
+              if (!isStdPath(ip)) gf.guessedImports = true;
+            }
           }
           break;
         case 'function_declaration': {
@@ -352,7 +392,7 @@ export class Program {
       case 'qualified_type': {
         const p = n.childForFieldName('package')!.text;
         const name = n.childForFieldName('name')!.text;
-        const ip = file.imports.get(p);
+        const ip = this.importPath(file, p);
         if (!ip) return unknown(`unknown package ${p}`);
         return this.memberType(ip, name, depth);
       }
@@ -757,6 +797,11 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 export function unquote(s: string): string {
   return s.replace(/^[`"]|[`"]$/g, '');
+}
+
+/** Standard-library import paths have no dot in their first element. */
+function isStdPath(ip: string): boolean {
+  return !ip.split('/')[0].includes('.');
 }
 
 function defaultImportName(ip: string): string {
