@@ -280,6 +280,8 @@ export class ModuleGen {
   constructor(
     readonly seed: number,
     readonly index: number,
+    /** Variants not to generate (known engine bugs, see AVOIDABLE). */
+    readonly avoid: ReadonlySet<string> = new Set(),
   ) {
     this.r = new Rand(seedOf(seed, index) ^ 0x5eed);
     this.name = `gen${index}`;
@@ -372,8 +374,15 @@ export class ModuleGen {
   }
 }
 
-export function generateModule(seed: number, index: number, keep?: Set<number>): GenModule {
-  const g = new ModuleGen(seed, index);
+/**
+ * Variants that generateModule can be told not to generate, because they hit a known engine bug (the
+ * random choices are still drawn, so every other choice stays the same):
+ *   yield-ctx-after: a range-over-func iterator yielding (string, context.Context).
+ */
+export const AVOIDABLE = ['yield-ctx-after'] as const;
+
+export function generateModule(seed: number, index: number, keep?: Set<number>, avoid: ReadonlySet<string> = new Set()): GenModule {
+  const g = new ModuleGen(seed, index, avoid);
   g.generate();
   return g.emit(keep);
 }
@@ -839,11 +848,16 @@ const GEN: Record<FeatureKind, Gen> = {
     const f = g.file(d);
     const seq = g.n('Seq');
     const useIter = g.r.chance(0.5);
-    const yt = useIter ? (f.imp('iter'), `iter.Seq2[string, ${f.C}]`) : `func(yield func(string, ${f.C}) bool)`;
-    f.add(`func ${seq}(prefix string, ctx ${f.C}) ${yt} {`, `\treturn func(yield func(s string, c ${f.C}) bool) {`, '\t\tfor _, x := range []string{"1", "2"} {', '\t\t\tif !yield(prefix+x, ctx) {', '\t\t\t\treturn', '\t\t\t}', '\t\t}', '\t}', '}', '');
+    // The yielded pair: (string, context) — the range variables are bound to yield's parameter order —
+    // or already (context, string).
+    const ctxAfter = g.r.chance(0.5) && !g.avoid.has('yield-ctx-after');
+    const pair = (x: GoFile) => (ctxAfter ? ['string', x.C] : [x.C, 'string']);
+    const yt = useIter ? (f.imp('iter'), `iter.Seq2[${pair(f).join(', ')}]`) : `func(yield func(${pair(f).join(', ')}) bool)`;
+    const [yn1, yn2, ya] = ctxAfter ? ['s', 'c', 'prefix+x, ctx'] : ['c', 's', 'ctx, prefix+x'];
+    f.add(`func ${seq}(prefix string, ctx ${f.C}) ${yt} {`, `\treturn func(yield func(${yn1} ${pair(f)[0]}, ${yn2} ${pair(f)[1]}) bool) {`, '\t\tfor _, x := range []string{"1", "2"} {', `\t\t\tif !yield(${ya}) {`, '\t\t\t\treturn', '\t\t\t}', '\t\t}', '\t}', '}', '');
     const uf = u === d ? f : g.file(u, 'u');
     const col = g.n('Collect');
-    uf.add(`func ${col}(p string, ctx ${uf.C}) string {`, '\tout := ""', `\tfor s, c := range ${uf.q(d, seq)}(p, ctx) {`, `\t\tout += s + ":" + ${uf.kv}.V(c) + ";"`, '\t}', '\treturn out', '}', '');
+    uf.add(`func ${col}(p string, ctx ${uf.C}) string {`, '\tout := ""', `\tfor ${yn1}, ${yn2} := range ${uf.q(d, seq)}(p, ctx) {`, `\t\tout += s + ":" + ${uf.kv}.V(c) + ";"`, '\t}', '\treturn out', '}', '');
     const t = g.cur.test;
     g.check('range', `${t.q(u, col)}("p", ctx1)`, 'p1:k1;p2:k1;');
     // A visitor: the callback's context comes after the string.
@@ -1210,6 +1224,14 @@ export interface SemFinding {
   alone: boolean | null;
   /** The features left after minimisation, when it removed any. */
   minimized: string | null;
+  /** An earlier finding of the run with the same failure (then this one is not minimised). */
+  duplicateOf?: number;
+}
+
+/** A failure's first message with module names, feature numbers, positions and quoted values blurred. */
+function signature(o: ModuleOutcome): string {
+  const first = o.details.join('\n').split('\n').find((l) => /\.go:\d+:\d+: /.test(l)) ?? o.details[0]?.split('\n')[1] ?? '';
+  return `${o.kinds.join(',')}|${first.replace(/^.*?\.go:\d+:\d+: /, '').replace(/"[^"]*"/g, 'S').replace(/\d+/g, 'N')}`;
 }
 
 export interface SemfuzzOptions {
@@ -1225,6 +1247,8 @@ export interface SemfuzzOptions {
   minimize?: boolean;
   /** Also keep the work dirs of every batch (under outDir/work). */
   keepWork?: boolean;
+  /** Variants not to generate (AVOIDABLE: known engine bugs). */
+  avoid?: string[];
   log?: (line: string) => void;
 }
 
@@ -1253,17 +1277,42 @@ function saveModule(dir: string, root: string, m: GenModule): void {
 
 /** Runs one module alone (in work); its outcome. */
 async function alone(work: string, m: GenModule, seed: number): Promise<ModuleOutcome> {
+  // (one module in its own go.work: nothing else goshift could link it with)
   return (await runSet(work, [m], { seed }))[0];
 }
 
-/** Drops features one at a time while the module still fails with one of the same kinds. */
-async function minimise(work: string, seed: number, m: GenModule, kinds: SemKind[], log: (l: string) => void): Promise<{ mod: GenModule; out: ModuleOutcome } | null> {
+/**
+ * Minimises a failing module: first tries only the features whose files the failure names (with what
+ * they need), then drops features one at a time while the module still fails with one of the same kinds.
+ */
+async function minimise(work: string, seed: number, m: GenModule, o: ModuleOutcome, avoid: ReadonlySet<string>, log: (l: string) => void): Promise<{ mod: GenModule; out: ModuleOutcome } | null> {
+  const kinds = o.kinds;
   let keep = new Set(m.features.map((f) => f.id));
   let best: { mod: GenModule; out: ModuleOutcome } | null = null;
+  const named = new Set([...o.details.join('\n').matchAll(/\bf(\d+)(?:u|_test|_windows|_other)?\.go:\d+/g)].map((x) => Number(x[1])));
+  if (named.size && named.size < keep.size) {
+    const need = new Set<number>();
+    const visit = (id: number) => {
+      if (need.has(id)) return;
+      need.add(id);
+      for (const d of m.features.find((f) => f.id === id)?.deps ?? []) visit(d);
+    };
+    for (const id of named) visit(id);
+    if (need.size < keep.size) {
+      const mod = generateModule(seed, m.index, need, avoid);
+      const out = await alone(work, mod, seed);
+      if (!out.invalid && out.kinds.some((k) => kinds.includes(k))) {
+        keep = new Set(mod.features.map((x) => x.id));
+        best = { mod, out };
+        log(`    minimising gen${m.index}: the features its failure names fail alone (${out.kinds.join(', ')}): ${featureList(mod)}`);
+      }
+    }
+  }
   for (const f of [...m.features].reverse()) {
+    if (!keep.has(f.id)) continue;
     const trial = new Set([...keep].filter((x) => x !== f.id));
     if (trial.size === 0) continue;
-    const mod = generateModule(seed, m.index, trial);
+    const mod = generateModule(seed, m.index, trial, avoid);
     if (mod.features.length === 0 || mod.features.length === (best?.mod ?? m).features.length) continue;
     const out = await alone(work, mod, seed);
     if (!out.invalid && out.kinds.some((k) => kinds.includes(k))) {
@@ -1283,13 +1332,17 @@ export async function semfuzz(opts: SemfuzzOptions): Promise<SemfuzzResult> {
   const workRoot = path.join(outDir, 'work');
   const batch = opts.batch ?? 10;
   const indexes = opts.only ?? Array.from({ length: opts.count }, (_, i) => i);
+  const avoid = new Set(opts.avoid ?? []);
+  for (const a of avoid) if (!(AVOIDABLE as readonly string[]).includes(a)) throw new Error(`cannot avoid ${JSON.stringify(a)}: known variants are ${AVOIDABLE.join(', ')}`);
+  /** Signature of a failure (its first message, names and numbers blurred) -> the first module that had it. */
+  const seen = new Map<string, number>();
   const res: SemfuzzResult = {
     seed: opts.seed, count: indexes.length, ms: 0, invalid: [], rewritten: 0, unchanged: 0, leftAloneModules: 0, leftAloneLines: 0,
     byTransform: { 'ctx-first': 0, default: 0 }, findings: [], byKind: {}, outDir,
   };
   for (let b = 0; b < indexes.length; b += batch) {
     const ids = indexes.slice(b, b + batch);
-    const mods = ids.map((i) => generateModule(opts.seed, i));
+    const mods = ids.map((i) => generateModule(opts.seed, i, undefined, avoid));
     const work = path.join(workRoot, `b${ids[0]}`);
     const outs = await runSet(work, mods, { seed: opts.seed });
     for (const o of outs) {
@@ -1321,13 +1374,19 @@ export async function semfuzz(opts: SemfuzzOptions): Promise<SemfuzzResult> {
       fs.writeFileSync(path.join(dir, 'what.txt'), what);
       const f: SemFinding = { module: o.index, transform: t, kinds: o.kinds, features: featureList(m), dir, what: o.details.join('\n\n'), alone: null, minimized: null };
       log(`  finding gen${o.index} [${o.kinds.join(', ')}] (${f.features}): ${o.details[0]?.split('\n').slice(0, 4).join(' | ')}`);
-      if (opts.minimize ?? true) {
+      const sig = signature(o);
+      const dup = seen.get(sig);
+      if (dup !== undefined) {
+        f.duplicateOf = dup;
+        log(`    same failure as gen${dup}: not minimised`);
+      } else seen.set(sig, o.index);
+      if ((opts.minimize ?? true) && dup === undefined) {
         const aw = path.join(workRoot, `alone-${o.index}`);
         const a = await alone(aw, m, opts.seed);
         f.alone = !a.invalid && a.kinds.some((k) => o.kinds.includes(k));
         if (!f.alone) log(`    gen${o.index} alone does not fail: only together with the other modules of its batch`);
         else {
-          const min = await minimise(aw, opts.seed, m, o.kinds, log);
+          const min = await minimise(aw, opts.seed, m, o, avoid, log);
           if (min) {
             f.minimized = featureList(min.mod);
             const md = path.join(dir, 'min');
@@ -1361,7 +1420,7 @@ export function formatSemfuzz(r: SemfuzzResult): string {
     `  findings: ${r.findings.length} modules (by kind: ${kinds})`,
   ];
   for (const f of r.findings) {
-    lines.push(`  gen${f.module} [${f.kinds.join(', ')}] ${f.transform}: ${f.minimized ? `minimised to ${f.minimized}` : f.features}${f.alone === false ? ' (only in its batch)' : ''}`);
+    lines.push(`  gen${f.module} [${f.kinds.join(', ')}] ${f.transform}: ${f.minimized ? `minimised to ${f.minimized}` : f.features}${f.alone === false ? ' (only in its batch)' : ''}${f.duplicateOf !== undefined ? ` (same failure as gen${f.duplicateOf})` : ''}`);
     lines.push(`    ${f.what.split('\n').filter((l) => /\.go:\d+/.test(l))[0]?.trim() ?? f.what.split('\n')[0]}`);
   }
   for (const i of r.invalid.slice(0, 10)) lines.push(`  invalid gen${i.module}: ${i.why.split('\n')[0]}`);

@@ -2,7 +2,7 @@
 // run goshift on them, and check that they still build, vet, pass their tests and keep every relation
 // the type-checked oracle sees.
 //
-// Usage: npm run semfuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--out DIR] [--no-minimize] [--keep-work] [--json]
+// Usage: npm run semfuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--out DIR] [--no-minimize] [--keep-work] [--avoid V,W] [--json]
 //   --seed    the run's seed (default 1): the same seed and count give the same modules
 //   --count   how many modules (default 200)
 //   --batch   modules per go.work workspace run (default 10)
@@ -10,6 +10,7 @@
 //   --out     keep findings (and invalid modules) under DIR (default: a new temp dir, printed at the end)
 //   --no-minimize  do not rerun a finding alone nor drop features to minimise it
 //   --keep-work    keep every batch's input and output tree under DIR/work
+//   --avoid V,W    do not generate these variants (known engine bugs; see AVOIDABLE in semfuzz-lib.ts)
 // Exit status: 0 when there is no finding and no invalid module; 1 otherwise; 2 for bad usage.
 // See scripts/semfuzz-lib.ts for what is generated and checked.
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
         out: { type: 'string' },
         'no-minimize': { type: 'boolean', default: false },
         'keep-work': { type: 'boolean', default: false },
+        avoid: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    process.stdout.write('usage: npm run semfuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--out DIR] [--no-minimize] [--keep-work] [--json]\n');
+    process.stdout.write('usage: npm run semfuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--out DIR] [--no-minimize] [--keep-work] [--avoid V,W] [--json]\n');
     return 0;
   }
   const int = (name: string, v: string, min: number) => {
@@ -62,6 +64,7 @@ async function main(): Promise<number> {
   });
   const r = await semfuzz({
     seed, count, batch, only, outDir: values.out, minimize: !values['no-minimize'], keepWork: values['keep-work'],
+    avoid: values.avoid?.split(',').map((x) => x.trim()).filter(Boolean),
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stdout.write(values.json ? JSON.stringify(r, null, 2) + '\n' : formatSemfuzz(r) + '\n');
