@@ -71,7 +71,7 @@ if (args.includes('-w')) {
 });
 
 test('a short seeded run over the engine: no finding, no invalid module', async (t) => {
-  const r = await semfuzz({ seed: 4, count: 12, batch: 12, avoid: [...AVOIDABLE], minimize: false });
+  const r = await semfuzz({ seed: 4, count: 20, batch: 10, avoid: [...AVOIDABLE], minimize: false });
   t.log(formatSemfuzz(r));
   t.is(r.invalid.length, 0, formatSemfuzz(r));
   t.is(r.findings.length, 0, formatSemfuzz(r));
