@@ -1363,10 +1363,18 @@ export interface SemFinding {
   duplicateOf?: number;
 }
 
-/** A failure's first message with module names, feature numbers, positions and quoted values blurred. */
+/** A message with module names, feature numbers, positions, quoted values and context spellings blurred. */
+const blur = (l: string) => l.replace(/^.*?\.go:\d+:\d+: /, '').replace(/"[^"]*"/g, 'S').replace(/\b(\w+\.)?Context\b/g, 'C').replace(/\d+/g, 'N').replace(/\s+/g, ' ');
+
+/** A failure's first message, blurred. */
 function signature(o: ModuleOutcome): string {
   const first = o.details.join('\n').split('\n').find((l) => /\.go:\d+:\d+: /.test(l)) ?? o.details[0]?.split('\n')[1] ?? '';
-  return `${o.kinds.join(',')}|${first.replace(/^.*?\.go:\d+:\d+: /, '').replace(/"[^"]*"/g, 'S').replace(/\d+/g, 'N')}`;
+  return `${o.kinds.join(',')}|${blur(first)}`;
+}
+
+/** Every message of a failure, blurred. */
+function messages(o: ModuleOutcome): Set<string> {
+  return new Set(o.details.join('\n').split('\n').filter((l) => /\.go:\d+:\d+: /.test(l)).map(blur));
 }
 
 export interface SemfuzzOptions {
@@ -1423,7 +1431,9 @@ async function alone(work: string, m: GenModule, seed: number): Promise<ModuleOu
  * they need), then drops features one at a time while the module still fails with one of the same kinds.
  */
 async function minimise(work: string, seed: number, m: GenModule, o: ModuleOutcome, avoid: ReadonlySet<string>, log: (l: string) => void): Promise<{ mod: GenModule; out: ModuleOutcome } | null> {
-  const kinds = o.kinds;
+  // A trial still fails "the same way" when the first message of the original failure is among its own.
+  const first = [...messages(o)][0];
+  const same = (out: ModuleOutcome) => !out.invalid && out.kinds.some((k) => o.kinds.includes(k)) && (first === undefined || messages(out).has(first));
   let keep = new Set(m.features.map((f) => f.id));
   let best: { mod: GenModule; out: ModuleOutcome } | null = null;
   const named = new Set([...o.details.join('\n').matchAll(/\bf(\d+)(?:u|_test|_windows|_other)?\.go:\d+/g)].map((x) => Number(x[1])));
@@ -1438,7 +1448,7 @@ async function minimise(work: string, seed: number, m: GenModule, o: ModuleOutco
     if (need.size < keep.size) {
       const mod = generateModule(seed, m.index, need, avoid);
       const out = await alone(work, mod, seed);
-      if (!out.invalid && out.kinds.some((k) => kinds.includes(k))) {
+      if (same(out)) {
         keep = new Set(mod.features.map((x) => x.id));
         best = { mod, out };
         log(`    minimising gen${m.index}: the features its failure names fail alone (${out.kinds.join(', ')}): ${featureList(mod)}`);
@@ -1452,7 +1462,7 @@ async function minimise(work: string, seed: number, m: GenModule, o: ModuleOutco
     const mod = generateModule(seed, m.index, trial, avoid);
     if (mod.features.length === 0 || mod.features.length === (best?.mod ?? m).features.length) continue;
     const out = await alone(work, mod, seed);
-    if (!out.invalid && out.kinds.some((k) => kinds.includes(k))) {
+    if (same(out)) {
       keep = new Set(mod.features.map((x) => x.id));
       best = { mod, out };
       log(`    minimising gen${m.index}: without ${f.kind}#${f.id} it still fails (${out.kinds.join(', ')}): ${featureList(mod)}`);
