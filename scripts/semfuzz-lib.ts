@@ -827,7 +827,7 @@ const GEN: Record<FeatureKind, Gen> = {
     if (store === 'var') f.add(`var ${k} any = ${e(f)}`, '');
     else if (store === 'map') f.add(`var ${k} = map[string]any{"h": ${e(f)}, "n": 3}`, '');
     else f.add(`var ${k} = []any{1, ${e(f)}}`, '');
-    const R = uf.q(d, read.replace(k, k)) ;
+    const R = uf.q(d, read); // Store<id>, Store<id>["h"] or Store<id>[1], qualified from uf
     const fn = g.n('Dispatch');
     const swap = ctxFirst(sig);
     const same = sigKey(swap) === sigKey(sig);
