@@ -44,7 +44,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-function seedOf(seed: number, index: number): number {
+export function seedOf(seed: number, index: number): number {
   return createHash('sha256').update(`${seed}:${index}`).digest().readUInt32LE(0);
 }
 
