@@ -218,7 +218,8 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
   }
 
-  // Programs under testdata/ are built by tests but never edited: a set they call stays as it is.
+  // Go files in directories goshift skips (testdata/, `_x`, .gitignore'd) may still be built; they are
+  // never edited, so a set they call stays as it is.
   for (const abs of ws.testdata ?? []) {
     if (!namesRe) break;
     let t: string;
@@ -242,7 +243,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
         const at = new RegExp(ref).exec(t);
         if (!at) continue;
         const line = t.slice(0, at.index).split('\n').length;
-        block(root, { file: rel, line, reason: `${rel} (under testdata/, which goshift does not edit) imports ${m.file.sf.importPath} and may call ${m.name}` });
+        block(root, { file: rel, line, reason: `${rel} (in a directory goshift skips and does not edit) imports ${m.file.sf.importPath} and may call ${m.name}` });
         break;
       }
     }

@@ -44,8 +44,9 @@ export interface Workspace {
   /** Of those, the files and directories that exist but could not be read (as in `errors`, relative to cwd). */
   unreadable: string[];
   /**
-   * Absolute paths of the .go files under testdata/ directories of the modules: goshift never edits
-   * them, but a program there (built by a test) may call what changes. Absent: none looked for.
+   * Absolute paths of the .go files in directories goshift skips but Go may still build: testdata/
+   * (programs built by tests), `_x` (packages imported by their full path), .gitignore'd ones
+   * (generated code). goshift never edits them, but they may call what changes. Absent: none looked for.
    */
   testdata?: string[];
 }

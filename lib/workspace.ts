@@ -408,9 +408,9 @@ class Discovery {
     this.walkDir(root, realRoot, m, root, ignore({ ignorecase: false }), true);
   }
 
-  /** The .go files under a testdata directory: never edited, but they may call the module's code. */
-  private collectTestdata(dir: string, depth: number): void {
-    if (depth > 20) return;
+  /** The .go files under a skipped directory: never edited, but they may call the module's code. */
+  private collectSkipped(dir: string, depth: number): void {
+    if (depth > 20 || this.testdata.size >= 50_000) return;
     let ents: fs.Dirent[];
     try {
       ents = fs.readdirSync(dir, { withFileTypes: true });
@@ -419,8 +419,10 @@ class Discovery {
     }
     for (const d of ents) {
       const abs = path.join(dir, d.name);
-      if (d.isDirectory()) this.collectTestdata(abs, depth + 1);
-      else if (d.isFile() && d.name.endsWith('.go')) this.testdata.add(abs);
+      if (d.isDirectory()) {
+        // Not another module's tree, nor version control.
+        if (d.name !== '.git' && d.name !== 'node_modules' && !isFile(path.join(abs, 'go.mod'))) this.collectSkipped(abs, depth + 1);
+      } else if (d.isFile() && d.name.endsWith('.go')) this.testdata.add(abs);
     }
   }
 
@@ -452,11 +454,15 @@ class Discovery {
     ents.sort((a, b) => cmp(a.name, b.name));
     for (const d of ents) {
       const name = d.name;
-      if (skipName(name)) continue;
       const abs = path.join(dir, name);
       const real = path.join(realDir, name);
+      // Directories goshift skips but Go code may still build (testdata programs, `_x` packages
+      // imported by their full path, .gitignore'd generated code): their .go files are only read.
+      if (d.isDirectory() && (name === 'testdata' || name.startsWith('_') || (!skipName(name) && !SKIP_DIRS.has(name) && ignored(name, true)))) {
+        this.collectSkipped(abs, 0);
+      }
+      if (skipName(name)) continue;
       if (d.isDirectory()) {
-        if (name === 'testdata' && !ignored(name, true)) this.collectTestdata(abs, 0);
         if (SKIP_DIRS.has(name) || ignored(name, true)) continue;
         this.walkDir(abs, real, m, top, ig, false);
       } else if (d.isFile()) {
