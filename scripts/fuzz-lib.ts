@@ -820,3 +820,18 @@ export function formatFuzz(r: FuzzResult): string {
   if (r.findings.length > 50) lines.push(`  ... and ${r.findings.length - 50} more`);
   return lines.join('\n');
 }
+
+/** The numeric flags of both fuzzers (`--seed`, `--count`, `--batch`, `--only I,J`); throws a usage message. */
+export function parseRunNumbers(values: { seed?: string; count?: string; batch?: string; only?: string }): { seed: number; count: number; batch: number; only?: number[] } {
+  const int = (name: string, v: string, min: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} wants an integer >= ${min}, not ${JSON.stringify(v)}`);
+    return n;
+  };
+  return {
+    seed: int('seed', values.seed!, 0),
+    count: int('count', values.count!, 1),
+    batch: int('batch', values.batch!, 1),
+    only: values.only?.split(',').map((s) => int('only', s.trim(), 0)),
+  };
+}

@@ -13,7 +13,7 @@
 // Exit status: 0 when there is no crash, bad write or idempotence failure; 1 otherwise; 2 for bad usage.
 // See scripts/fuzz-lib.ts for what is mutated and what is checked.
 import { parseArgs } from 'node:util';
-import { formatFuzz, fuzz, serveBatch } from './fuzz-lib.js';
+import { formatFuzz, fuzz, parseRunNumbers, serveBatch } from './fuzz-lib.js';
 
 async function main(): Promise<number> {
   let values;
@@ -48,17 +48,9 @@ async function main(): Promise<number> {
     serveBatch();
     return -1;
   }
-  const int = (name: string, v: string, min: number) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} wants an integer >= ${min}, not ${JSON.stringify(v)}`);
-    return n;
-  };
   let seed: number, count: number, batch: number, only: number[] | undefined;
   try {
-    seed = int('seed', values.seed!, 0);
-    count = int('count', values.count!, 1);
-    batch = int('batch', values.batch!, 1);
-    only = values.only?.split(',').map((s) => int('only', s.trim(), 0));
+    ({ seed, count, batch, only } = parseRunNumbers(values));
   } catch (e) {
     process.stderr.write(`fuzz: ${(e as Error).message}\n`);
     return 2;

@@ -15,6 +15,7 @@
 // See scripts/semfuzz-lib.ts for what is generated and checked.
 import { parseArgs } from 'node:util';
 import { killRunning } from '../test/support/run.js';
+import { parseRunNumbers } from './fuzz-lib.js';
 import { formatSemfuzz, semfuzz } from './semfuzz-lib.js';
 
 async function main(): Promise<number> {
@@ -43,17 +44,9 @@ async function main(): Promise<number> {
     process.stdout.write('usage: npm run semfuzz -- [--seed N] [--count N] [--batch N] [--only I,J] [--out DIR] [--no-minimize] [--keep-work] [--avoid V,W] [--json]\n');
     return 0;
   }
-  const int = (name: string, v: string, min: number) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} wants an integer >= ${min}, not ${JSON.stringify(v)}`);
-    return n;
-  };
   let seed: number, count: number, batch: number, only: number[] | undefined;
   try {
-    seed = int('seed', values.seed!, 0);
-    count = int('count', values.count!, 1);
-    batch = int('batch', values.batch!, 1);
-    only = values.only?.split(',').map((s) => int('only', s.trim(), 0));
+    ({ seed, count, batch, only } = parseRunNumbers(values));
   } catch (e) {
     process.stderr.write(`semfuzz: ${(e as Error).message}\n`);
     return 2;
