@@ -308,6 +308,13 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       leftAlone(members, split.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: 'a parameter group would have to be split' })), '');
       continue;
     }
+    // After the move a method must not start to match an interface (or an interface a method) it
+    // did not match: a type switch or assertion could then take another branch.
+    const clash = newMatches(prog, linker, root, members, first.order);
+    if (clash.length) {
+      leftAlone(members, clash, '');
+      continue;
+    }
     plans.push({ root, order: first.order, members, moves: moves as Plan['moves'] });
   }
 
@@ -529,6 +536,35 @@ function describe(sl: Slot): string {
     default:
       return `func type ${sl.name || '(anonymous)'}`;
   }
+}
+
+/** A signature's parameters and results, spelled so that equal spellings mean the same types (contexts as C). */
+function spelling(prog: Program, sig: { params: Node; result: Node | null; file: GoFile; tparams?: Map<string, Node | null> }, order?: number[]): string {
+  const ps = paramsOf(sig.params).map((p) => (p.variadic ? '...' : '') + (prog.isContextType(p.typeNode, sig.file, sig.tparams) ? 'C' : (p.typeNode?.text ?? '?').replace(/\s+/g, '')));
+  const list = order ? order.map((i) => ps[i]) : ps;
+  return `(${list.join(',')})${(sig.result?.text ?? '').replace(/\s+/g, '')}`;
+}
+
+/**
+ * Methods of a set that, once moved, would spell the same as a same-named method outside the set
+ * that is on the other side of an interface (an interface method for a concrete method, or the
+ * reverse): a type would start to implement an interface it did not.
+ */
+function newMatches(prog: Program, linker: Linker, root: string, members: Slot[], order: number[]): Why[] {
+  const out: Why[] = [];
+  for (const m of members) {
+    if (m.kind !== 'method' && m.kind !== 'imethod') continue;
+    const after = spelling(prog, { params: m.params, result: m.params.parent?.childForFieldName('result') ?? null, file: m.file, tparams: m.tparams }, order);
+    const others: { sig: Parameters<typeof spelling>[1]; node: Node }[] = [];
+    if (m.kind === 'method') for (const sig of linker.ifaceMethodsByName.get(m.name) ?? []) others.push({ sig, node: sig.params });
+    else for (const pkg of prog.loadedPackages()) for (const ms of pkg.methods.values()) for (const d of ms.get(m.name) ?? []) others.push({ sig: { params: d.params, result: d.result, file: d.file, tparams: d.tparams }, node: d.node });
+    for (const o of others) {
+      if (linker.find(linker.slotOf(o.sig)) === root || spelling(prog, o.sig) !== after) continue;
+      out.push({ file: o.sig.file.sf.rel, line: lineOf(o.node), reason: `after the move, ${describe(m)} would have the parameters of this ${m.kind === 'method' ? 'interface method' : 'method'}: a type would start to implement an interface, and a type switch or assertion could take another branch` });
+      break;
+    }
+  }
+  return out;
 }
 
 /** The order of the list's items (parameter declarations) for a parameter-level order; null if a group would split. */

@@ -124,6 +124,8 @@ export class Linker {
   readonly refs: Ref[] = [];
   readonly pins = new Map<string, Why[]>();
   readonly unresolved: Unresolved[] = [];
+  /** Every interface method seen by linkInterfaces, by name. */
+  readonly ifaceMethodsByName = new Map<string, Sig[]>();
   /** Names worth checking where a selector is used as a value (the engine's candidate names). */
   valueNames?: (name: string) => boolean;
 
@@ -351,6 +353,11 @@ export class Linker {
           if (set && set.methods.size) ifaces.push({ methods: set.methods });
         }
       }
+    }
+    for (const I of ifaces) for (const [name, m] of I.methods) {
+      const l = this.ifaceMethodsByName.get(name);
+      if (l) l.push(m.sig);
+      else this.ifaceMethodsByName.set(name, [m.sig]);
     }
     const ifaceByMethod = new Map<string, Iface[]>();
     for (const I of ifaces) for (const m of I.methods.keys()) {
