@@ -935,7 +935,7 @@ export class Linker {
   /** A value flows into a place of type dest: func types must agree, foreign or unknown places pin. */
   private flow(v: Node, dest: GType, s: Scope, file: GoFile): void {
     const du = dest.k === 'named' || dest.k === 'iface' ? this.prog.underlying(dest) : undefined;
-    if (du?.k === 'iface' && !(v.type === 'identifier' && v.text === 'nil')) {
+    if (du?.k === 'iface' && v.type !== 'nil' && v.text !== 'nil') {
       // A value from outside the workspace (or of a type goshift cannot determine) used as one of our
       // interfaces: its methods cannot change, so the interface's cannot either.
       const vt = this.typeOf(v, s, file);
@@ -1383,13 +1383,13 @@ export class Linker {
       if (dpkg && (dpkg.funcs.has(name) || dpkg.vars.has(name) || dpkg.types.has(name))) return this.pkgLevel(dpkg, dpkg.files[0], name, true);
     }
     if (file.dotImports.some((d) => !prog.isOurs(d))) return { k: 'foreign', what: `${name} (dot import)` };
-    // Not declared anywhere goshift sees: the name of an import of another module under a guessed name.
-    const guess = prog.importPath(file, name);
-    if (guess) return { k: 'pkg', path: guess };
     const basic = prog.lookupTypeName(file, name);
     if (basic.k === 'basic') return { k: 'type', t: basic };
     if (name === 'true' || name === 'false') return { k: 'basic', name: 'bool' };
     if (name === 'iota') return { k: 'basic', name: 'int' };
+    // Not declared anywhere goshift sees: the name of an import of another module under a guessed name.
+    const guess = prog.importPath(file, name);
+    if (guess) return { k: 'pkg', path: guess };
     return unknown(`unknown name ${name}`);
   }
 
