@@ -220,7 +220,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
 
   // Go files in directories goshift skips (testdata/, `_x`, .gitignore'd) may still be built; they are
   // never edited, so a set they call stays as it is.
-  for (const abs of ws.testdata ?? []) {
+  for (const abs of ws.skippedGo ?? []) {
     if (!namesRe) break;
     let t: string;
     try {

@@ -48,7 +48,7 @@ export interface Workspace {
    * (programs built by tests), `_x` (packages imported by their full path), .gitignore'd ones
    * (generated code). goshift never edits them, but they may call what changes. Absent: none looked for.
    */
-  testdata?: string[];
+  skippedGo?: string[];
 }
 
 /** One parameter as a transform sees it. */

@@ -186,7 +186,7 @@ class Discovery {
   private files = new Map<string, FileRec>();
   private visited = new Set<string>();
   private upCache = new Map<string, string | null>();
-  private testdata = new Set<string>();
+  private skippedGo = new Set<string>();
 
   constructor(private cwd: string) {}
 
@@ -256,7 +256,7 @@ class Discovery {
     }
     out.sort((a, b) => cmp(a.rel, b.rel) || cmp(a.abs, b.abs));
     const errors = this.errors.sort((a, b) => cmp(a.file, b.file) || cmp(a.message, b.message));
-    return { cwd: this.cwd, modules: mods.map((m) => m.mod), files: out, errors, unreadable: [...new Set(this.unreadable)].sort(cmp), testdata: [...this.testdata].sort(cmp) };
+    return { cwd: this.cwd, modules: mods.map((m) => m.mod), files: out, errors, unreadable: [...new Set(this.unreadable)].sort(cmp), skippedGo: [...this.skippedGo].sort(cmp) };
   }
 
   private resolveArg(arg: string): Spec | null {
@@ -410,7 +410,7 @@ class Discovery {
 
   /** The .go files under a skipped directory: never edited, but they may call the module's code. */
   private collectSkipped(dir: string, depth: number): void {
-    if (depth > 20 || this.testdata.size >= 50_000) return;
+    if (depth > 20 || this.skippedGo.size >= 50_000) return;
     let ents: fs.Dirent[];
     try {
       ents = fs.readdirSync(dir, { withFileTypes: true });
@@ -422,7 +422,7 @@ class Discovery {
       if (d.isDirectory()) {
         // Not another module's tree, nor version control.
         if (d.name !== '.git' && d.name !== 'node_modules' && !isFile(path.join(abs, 'go.mod'))) this.collectSkipped(abs, depth + 1);
-      } else if (d.isFile() && d.name.endsWith('.go')) this.testdata.add(abs);
+      } else if (d.isFile() && d.name.endsWith('.go')) this.skippedGo.add(abs);
     }
   }
 
