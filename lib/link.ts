@@ -946,14 +946,7 @@ export class Linker {
       }
     }
     const vt = this.valueType(v, s, file);
-    if (!vt) return;
-    if (vt.k === 'unknown' || vt.k === 'foreign') {
-      // A value goshift cannot follow, or one from outside the workspace (`net.Dialer.DialContext`
-      // as a method value): a func type it goes into cannot change without it.
-      this.pinFuncsIn(dest, this.why(file, v, vt.k === 'foreign' ? `receives ${vt.what}, from outside the workspace` : `receives a value whose type goshift cannot determine (${vt.why})`));
-      return;
-    }
-    this.unify(vt, dest, file, v, 0);
+    if (vt) this.flowType(vt, dest, file, v);
   }
 
   /** A multi-value expression (`a, b = two()`) flowing into several places (null: `_`). */
@@ -967,7 +960,11 @@ export class Linker {
     });
   }
 
-  /** Values of one type flowing into a place of another, e.g. the elements of a tuple. */
+  /**
+   * A value of type vt flowing into a place of type dest. A value goshift cannot follow, or one from
+   * outside the workspace (`net.Dialer.DialContext` as a method value), pins the func types of dest:
+   * they cannot change without it.
+   */
   private flowType(vt: GType, dest: GType, file: GoFile, at: Node): void {
     if (vt.k === 'unknown' || vt.k === 'foreign') this.pinFuncsIn(dest, this.why(file, at, vt.k === 'foreign' ? `receives ${vt.what}, from outside the workspace` : `receives a value whose type goshift cannot determine (${vt.why})`));
     else if (hasSignature(vt)) this.unify(vt, dest, file, at, 0);
