@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { debugOn } from '../lib/debug.js';
 import { unifiedDiff } from '../lib/diff.js';
 import { runTransforms } from '../lib/engine.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
@@ -18,7 +19,7 @@ const FAILED = 2;
 
 class UsageError extends Error {}
 
-const debug = process.env.GOSHIFT_DEBUG === '1';
+const debug = debugOn('GOSHIFT_DEBUG');
 
 function say(line: string): void {
   process.stderr.write(line.endsWith('\n') ? line : line + '\n');

@@ -10,6 +10,7 @@ import { Program, paramsOf, tparamsAround } from './program.js';
 import type { GoFile } from './program.js';
 import { Linker } from './link.js';
 import type { Slot, Why } from './link.js';
+import { debugOn } from './debug.js';
 import { permuteList } from './edits.js';
 import { createRewriteAPI, OverlapError } from './rewrite.js';
 import type { EditRecord } from './rewrite.js';
@@ -36,8 +37,9 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   };
   const reorderers = transforms.filter((t) => t.reorder);
   const t0 = Date.now();
+  const timing = debugOn('GOSHIFT_DEBUG_TIMING');
   const phase = (name: string) => {
-    if (process.env.GOSHIFT_DEBUG_TIMING) process.stderr.write(`timing: ${name}: ${Date.now() - t0} ms, ${prog.parseCount} files parsed, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`);
+    if (timing) process.stderr.write(`timing: ${name}: ${Date.now() - t0} ms, ${prog.parseCount} files parsed, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`);
   };
   const prog = new Program(ws.files);
   // Files and directories that could not be read: they may reference anything in their module.
@@ -133,7 +135,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
   }
   // GOSHIFT_DEBUG_NAMES=1: the candidates and the names that decide which files are parsed and walked.
-  const debugNames = Boolean(process.env.GOSHIFT_DEBUG_NAMES);
+  const debugNames = debugOn('GOSHIFT_DEBUG_NAMES');
   if (debugNames) {
     for (const id of candidates.keys()) {
       const sl = linker.slots.get(id)!;
@@ -193,7 +195,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     if (l) l.push(why);
     else blocked.set(root, [why]);
   };
-  if (process.env.GOSHIFT_DEBUG_UNRESOLVED) for (const u of linker.unresolved) process.stderr.write(`unresolved: ${u.why.file}:${u.why.line}: ${u.why.reason}\n`);
+  if (debugOn('GOSHIFT_DEBUG_UNRESOLVED')) for (const u of linker.unresolved) process.stderr.write(`unresolved: ${u.why.file}:${u.why.line}: ${u.why.reason}\n`);
   linker.poisonUnresolved(new Set(roots.keys()), block);
   for (const u of linker.unresolved) {
     const decl = u.name ? brokenDecls.get(u.name) : undefined;

@@ -49,30 +49,52 @@ interface Unresolved {
 
 type Lazy = () => GType;
 
+/** Declarations in walk (= source) order: a lazily typed variable sees only what was declared before it. */
+let declSeq = 0;
+
 class Scope {
-  private readonly vars = new Map<string, Lazy>();
+  private readonly vars: Map<string, { seq: number; t: Lazy }>;
+  /** A view sees only the variables declared before it was taken (`Infinity`: all). */
+  private readonly cutoff: number;
   constructor(
     readonly parent: Scope | null,
     readonly fn: Sig | null,
     readonly tparams?: Map<string, Node | null>,
-  ) {}
+    shared?: { vars: Map<string, { seq: number; t: Lazy }>; cutoff: number },
+  ) {
+    this.vars = shared?.vars ?? new Map();
+    this.cutoff = shared?.cutoff ?? Infinity;
+  }
   set(name: string, t: Lazy): void {
     if (name === '_') return;
+    // `a, err := …` after `b, err := …` in the same block assigns err, which keeps its declaration.
+    if (this.vars.has(name)) return;
     let memo: GType | undefined;
     let busy = false;
-    this.vars.set(name, () => {
-      if (memo) return memo;
-      if (busy) return unknown('recursive');
-      busy = true;
-      memo = t();
-      busy = false;
-      return memo;
+    this.vars.set(name, {
+      seq: declSeq++,
+      t: () => {
+        if (memo) return memo;
+        if (busy) return unknown('recursive');
+        busy = true;
+        memo = t();
+        busy = false;
+        return memo;
+      },
     });
+  }
+  /**
+   * This scope as it is now: the right-hand side of `x := x.Start()` is typed in the view taken
+   * before x is declared, so its x is the outer one (the spec: the scope of a variable declared in
+   * a function begins after its declaration), however late the type is asked for.
+   */
+  view(): Scope {
+    return new Scope(this.parent, this.fn, this.tparams, { vars: this.vars, cutoff: declSeq });
   }
   lookup(name: string): Lazy | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
       const v = s.vars.get(name);
-      if (v) return v;
+      if (v && v.seq < this.cutoff) return v.t;
     }
     return undefined;
   }
@@ -615,6 +637,8 @@ export class Linker {
           const v = n.childForFieldName('value');
           if (v) this.expr(v, inner, file);
         }
+        // The subject is typed where it stands: after the header's init statement, before any case.
+        const iv = inner.view();
         for (const c of n.namedChildren) {
           if (!['expression_case', 'default_case', 'type_case', 'communication_case'].includes(c.type)) continue;
           const cs = new Scope(inner, null);
@@ -622,10 +646,10 @@ export class Linker {
           if (c.type === 'type_case' && alias) {
             const types = c.childrenForFieldName('type');
             const subj = subject;
-            cs.set(alias, () => (types.length === 1 && types[0].text !== 'nil' ? this.prog.typeOfTypeNode(types[0], file, s.tp()) : subj ? this.typeOf(subj, s, file) : unknown('type switch')));
+            cs.set(alias, () => (types.length === 1 && types[0].text !== 'nil' ? this.prog.typeOfTypeNode(types[0], file, s.tp()) : subj ? this.typeOf(subj, iv, file) : unknown('type switch')));
           } else if (c.type === 'default_case' && alias && subject) {
             const subj = subject;
-            cs.set(alias, () => this.typeOf(subj, s, file));
+            cs.set(alias, () => this.typeOf(subj, iv, file));
           }
           if (c.type === 'communication_case') {
             const comm = c.childForFieldName('communication');
@@ -643,8 +667,9 @@ export class Linker {
         this.expr(right, s, file);
         const left = n.childForFieldName('left')?.namedChildren ?? [];
         if (n.children.some((c) => c.type === ':=')) {
+          const v = s.view();
           const ct = () => {
-            const t = this.prog.underlying(this.typeOf(right.namedChildren[0] ?? right, s, file));
+            const t = this.prog.underlying(this.typeOf(right.namedChildren[0] ?? right, v, file));
             return t.k === 'chan' ? t.elem : unknown('receive');
           };
           left.forEach((l, i) => s.set(l.text, i === 0 ? ct : () => ({ k: 'basic', name: 'bool' })));
@@ -692,8 +717,9 @@ export class Linker {
       for (const l of left) this.expr(l, s, file);
       return;
     }
+    const v = s.view();
     const rt = () => {
-      const t = this.typeOf(right, s, file);
+      const t = this.typeOf(right, v, file);
       return this.prog.underlying(t.k === 'ptr' ? t.elem : t);
     };
     left.forEach((l, i) =>
@@ -718,8 +744,9 @@ export class Linker {
 
   private bindAssign(left: Node[], right: Node[], s: Scope, file: GoFile, declare: boolean): void {
     if (!declare) return;
+    const v = s.view();
     if (left.length === right.length) {
-      left.forEach((l, i) => s.set(l.text, () => this.typeOf(right[i], s, file)));
+      left.forEach((l, i) => s.set(l.text, () => this.typeOf(right[i], v, file)));
     } else if (right.length === 1) {
       const r = right[0];
       left.forEach((l, i) =>
@@ -727,7 +754,7 @@ export class Linker {
           if (i === 1 && (r.type === 'type_assertion_expression' || r.type === 'index_expression' || (r.type === 'unary_expression' && r.childForFieldName('operator')?.text === '<-'))) {
             return { k: 'basic', name: 'bool' };
           }
-          const t = this.typeOf(r, s, file);
+          const t = this.typeOf(r, v, file);
           if (t.k === 'tuple') return t.elems[i] ?? unknown('tuple');
           if (t.k === 'foreign') return t;
           return i === 0 ? t : unknown('multi-value');

@@ -344,3 +344,16 @@ test('flow with a stand-in engine: -d, -l, --check, -w, failures', (t) => {
   const debug = run([], mod, { FAKE_THROW: '1', GOSHIFT_DEBUG: '1' });
   t.regex(debug.stderr, /^\s+at runTransforms /m);
 });
+
+test('GOSHIFT_DEBUG_TIMING: 0 and empty are off, other values on', (t) => {
+  const dir = tmp();
+  writeTree(dir, {
+    'go.mod': 'module example.com/t\n\ngo 1.22\n',
+    'a.go': 'package a\n\nimport "context"\n\nfunc F(n int, ctx context.Context) {}\n',
+  });
+  for (const [v, on] of [['0', false], ['', false], ['1', true], ['yes', true]] as const) {
+    const r = goshift(['-l', '.'], { cwd: dir, env: { GOSHIFT_DEBUG_TIMING: v } });
+    t.is(r.code, 0);
+    t.is(/^timing: /m.test(r.stderr), on, `GOSHIFT_DEBUG_TIMING=${JSON.stringify(v)}`);
+  }
+});
