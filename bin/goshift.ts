@@ -93,7 +93,10 @@ async function main(argv: string[]): Promise<number> {
     .option('list', { alias: 'l', type: 'boolean', description: 'print the paths of the files that would change' })
     .option('check', { type: 'boolean', description: 'exit 1 when anything would change (or did, with -w)' })
     .option('allow-types-before', { type: 'string', description: 'types a context may follow, e.g. *testing.T (repeatable or comma-separated)' })
+    .option('api', { type: 'string', choices: ['change', 'keep'], default: 'change', description: 'exported API of a library: change it like everything else, or keep it (sets other modules can call or implement are left alone and reported)' })
+    .option('strict', { type: 'boolean', description: 'with --check and --api keep: contexts left out of place as exported API fail the check too' })
     .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
+    .option('verbose', { alias: 'v', type: 'boolean', description: 'list every member of each linked set left alone, and each context left out of place in a generated file' })
     .parserConfiguration({ 'parse-positional-numbers': false })
     .strictOptions()
     .version(version())
@@ -117,8 +120,11 @@ async function main(argv: string[]): Promise<number> {
   const mode = modes[0] ?? 'diff';
   const check = Boolean(args.check);
   const quiet = Boolean(args.quiet);
+  const verbose = Boolean(args.verbose);
   const chosen = pickTransforms(listOption(args.transform));
   const allowTypesBefore = listOption(args['allow-types-before']) ?? [];
+  const api = args.api as 'change' | 'keep';
+  const strict = Boolean(args.strict);
   const paths = args._.map(String);
 
   const ws = await discover(paths, { cwd: process.cwd() });
@@ -189,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
 
   let result;
   try {
-    result = await runTransforms(ws, chosen, { allowTypesBefore });
+    result = await runTransforms(ws, chosen, { allowTypesBefore, api });
   } catch (e) {
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));
     throw e;
@@ -236,7 +242,7 @@ async function main(argv: string[]): Promise<number> {
   });
   // With -w, what changed is what was written (a failure or an interruption leaves some out).
   const full = { ...report, errors, filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
-  if (!quiet) say(formatSummary(full, { mode }));
+  if (!quiet) say(formatSummary(full, { mode, verbose }));
   else for (const p of sortProblems(errors)) say(formatProblem(p));
 
   if (interrupted) {
@@ -254,6 +260,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (errors.length > 0) return FAILED;
   if (check && changes.length + finished.length > 0) return CHANGES;
+  // --api keep leaves exported API out of place on purpose; --strict still wants it fixed.
+  if (check && strict && (report.apiKept ?? 0) > 0) return CHANGES;
   return OK;
 }
 

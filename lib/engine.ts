@@ -259,7 +259,8 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     moves: { items: Node[]; perm: number[] }[];
   }
   const plans: Plan[] = [];
-  const leftAlone = (members: Slot[], why: Why[], what: string) => {
+  /** One entry per set: at its first hand-written declaration (at its first literal if it has only literals), the members listed under it. */
+  const leftAlone = (root: string, members: Slot[], why: Why[]) => {
     report.setsLeftAlone++;
     const seen = new Set<string>();
     const reasons = why.filter((w) => {
@@ -268,28 +269,52 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       seen.add(k);
       return true;
     });
-    // The first few reasons say enough; a set blocked by hundreds of calls would bury the summary.
-    const shown = reasons.slice(0, 3).map((w) => `${w.reason} (${w.file}:${w.line})`);
-    if (reasons.length > 3) shown.push(`and ${reasons.length - 3} more`);
-    const text = shown.join('; ');
-    // A set of func literals only is reported at its literals; other sets at their declarations.
+    const at = (m: Slot) => ({ file: m.file.sf.rel, line: lineOf(m.node), what: describe(m) });
+    const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    const listed = members.map(at).sort(byPlace);
     const literalsOnly = members.every((m) => m.kind === 'literal' || m.file.pf.generated);
-    for (const m of members) {
-      if (m.file.pf.generated || (m.kind === 'literal' && !literalsOnly)) continue;
-      const la: LeftAlone = { file: m.file.sf.rel, line: lineOf(m.node), reason: `${describe(m)}${what ? ` (${what})` : ''}: ${text}` };
-      report.leftAlone.push(la);
-    }
+    const heads = members.filter((m) => !m.file.pf.generated && (literalsOnly || m.kind !== 'literal'));
+    const head = [...heads.filter((m) => m.file.sf.target), ...heads, ...members].map(at).sort(byPlace)[0];
+    const others = members.length - 1;
+    const calls = (refsBySet.get(root) ?? []).length;
+    const tally = [others ? `${others} linked declaration${others === 1 ? '' : 's'}` : '', calls ? `${calls} call${calls === 1 ? '' : 's'}` : ''].filter(Boolean);
+    const subject = `${head.what}${tally.length ? ` (and ${tally.join(', ')})` : ''}`;
+    // The first few reasons say enough; a set blocked by hundreds of calls would bury the summary (-v shows all).
+    const shown = reasons.slice(0, 3).map((w) => `${w.reason} (${w.file}:${w.line})`);
+    report.leftAlone.push({
+      file: head.file,
+      line: head.line,
+      reason: `${subject}: ${shown.join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`,
+      members: listed.filter((m) => m.file !== head.file || m.line !== head.line || m.what !== head.what),
+      more: reasons.slice(3).map((w) => ({ file: w.file, line: w.line, what: w.reason })),
+    });
   };
   for (const [root, ids] of roots) {
     const members = linker.members(root);
-    // Only sets that start in a hand-written file under the named paths change.
-    if (!members.some((m) => m.file.sf.target && !m.file.pf.generated)) continue;
+    // Only sets that start in a hand-written file under the named paths change. Those that would
+    // start in a generated file are counted: a linter still sees their contexts out of place.
+    if (!members.some((m) => m.file.sf.target && !m.file.pf.generated)) {
+      for (const id of ids) {
+        const m = linker.slots.get(id)!;
+        if (m.file.sf.target && m.file.pf.generated) (report.generatedMisplaced ??= []).push({ file: m.file.sf.rel, line: lineOf(m.node), what: describe(m) });
+      }
+      continue;
+    }
     const first = candidates.get(ids[0])!;
     const orderKey = first.order.join(',');
     const disagree = members.filter((m) => candidates.get(m.id)?.order.join(',') !== orderKey);
     if (disagree.length) {
-      leftAlone(members, disagree.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: `linked declaration ${describe(m)} has a different parameter list` })), '');
+      leftAlone(root, members, disagree.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: `linked declaration ${describe(m)} has a different parameter list` })));
       continue;
+    }
+    // --api keep: a set that other modules may call or implement is theirs as much as ours.
+    if (opts.api === 'keep') {
+      const api = members.filter(exportedAPI);
+      if (api.length) {
+        report.apiKept = (report.apiKept ?? 0) + 1;
+        leftAlone(root, members, api.slice(0, 1).map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: `exported API (--api keep): modules outside the workspace may call or implement ${m.name || describe(m)}, and would break` })));
+        continue;
+      }
     }
     const why = [...members.flatMap((m) => linker.pins.get(m.id) ?? []), ...(blocked.get(root) ?? [])];
     // Arguments: every reference must be permutable without changing evaluation order.
@@ -298,7 +323,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       if (problem) why.push({ file: ref.file.sf.rel, line: lineOf(ref.call), reason: problem });
     }
     if (why.length) {
-      leftAlone(members, why, '');
+      leftAlone(root, members, why);
       continue;
     }
     const moves = members.map((m) => {
@@ -307,14 +332,14 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     });
     const split = members.filter((_, i) => !moves[i].perm);
     if (split.length) {
-      leftAlone(members, split.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: 'a parameter group would have to be split' })), '');
+      leftAlone(root, members, split.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: 'a parameter group would have to be split' })));
       continue;
     }
     // After the move a method must not start to match an interface (or an interface a method) it
     // did not match: a type switch or assertion could then take another branch.
     const clash = newMatches(prog, linker, root, members, first.order);
     if (clash.length) {
-      leftAlone(members, clash, '');
+      leftAlone(root, members, clash);
       continue;
     }
     plans.push({ root, order: first.order, members, moves: moves as Plan['moves'] });
@@ -336,7 +361,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     for (const p of hit) {
       dropped.add(p);
       const where = [...failed.keys()].filter((f) => touches(p, (g) => g === f));
-      leftAlone(p.members, where.map((f) => ({ file: f.sf.rel, line: 1, reason: `its edits in ${f.sf.rel} could not be made (${failed.get(f)})` })), '');
+      leftAlone(p.root, p.members, where.map((f) => ({ file: f.sf.rel, line: 1, reason: `its edits in ${f.sf.rel} could not be made (${failed.get(f)})` })));
     }
     outcome = applyEdits(plans.filter((p) => !dropped.has(p)), failed);
   }
@@ -433,6 +458,38 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   report.filesParsed = prog.parseCount;
   report.errors.push(...prog.errors.filter((e) => !report.errors.some((x) => x.file === e.file && x.message === e.message)));
   return { changes, report };
+}
+
+/**
+ * Whether another module can reach a member of a set: an exported function, method, interface
+ * method, named func type, func-typed field or var, or a func type written in the signature of an
+ * exported declaration — in a package other modules can import (not `main`, not under an
+ * `internal/` directory) and not in a _test.go file.
+ */
+function exportedAPI(m: Slot): boolean {
+  const sf = m.file.sf;
+  if (sf.isTest || m.file.pkgName === 'main' || sf.importPath.split('/').includes('internal')) return false;
+  const exported = (name: string | null | undefined) => !!name && /^\p{Lu}/u.test(name);
+  if (m.kind === 'literal') return false;
+  if (m.kind !== 'functype') return exported(m.name);
+  for (let n: Node | null = m.params.parent; n; n = n.parent) {
+    switch (n.type) {
+      case 'type_spec':
+      case 'type_alias':
+      case 'var_spec':
+      case 'function_declaration':
+      case 'method_declaration':
+      case 'method_elem':
+        return exported(n.childForFieldName('name')?.text);
+      case 'field_declaration':
+        if (!n.childrenForFieldName('name').some((x) => exported(x.text))) return false;
+        break; // an exported field: exported if its struct is
+      case 'func_literal':
+      case 'block':
+        return false;
+    }
+  }
+  return false;
 }
 
 /**

@@ -75,7 +75,7 @@ class Scope {
       seq: declSeq++,
       t: () => {
         if (memo) return memo;
-        if (busy) return unknown('recursive');
+        if (busy) return unknown('its type is worked out from itself');
         busy = true;
         memo = t();
         busy = false;
@@ -467,7 +467,7 @@ export class Linker {
     if (ua.k === 'func' || ub.k === 'func') {
       const f = ua.k === 'func' ? ua : (ub as Extract<GType, { k: 'func' }>);
       const o = ua.k === 'func' ? ub : ua;
-      if (o.k === 'unknown' || o.k === 'foreign') this.pin(this.slotOf(f.sig), this.why(file, at, `must match ${o.k === 'foreign' ? o.what : 'a type goshift cannot determine'}`));
+      if (o.k === 'unknown' || o.k === 'foreign') this.pin(this.slotOf(f.sig), this.why(file, at, o.k === 'foreign' ? `must keep the parameters of ${o.what}, declared outside the workspace` : 'must keep the parameters of a type goshift cannot determine'));
       return;
     }
     if ((ua.k === 'ptr' || ua.k === 'slice' || ua.k === 'chan') && ua.k === ub.k) return this.linkTypes(ua.elem, (ub as typeof ua).elem, file, at, depth + 1);
@@ -755,9 +755,9 @@ export class Linker {
             return { k: 'basic', name: 'bool' };
           }
           const t = this.typeOf(r, v, file);
-          if (t.k === 'tuple') return t.elems[i] ?? unknown('tuple');
+          if (t.k === 'tuple') return t.elems[i] ?? unknown('the call has fewer results');
           if (t.k === 'foreign') return t;
-          return i === 0 ? t : unknown('multi-value');
+          return i === 0 ? t : unknown('it is one of several results of a call goshift cannot follow');
         }),
       );
     }
@@ -828,7 +828,7 @@ export class Linker {
     if (!name || !this.valueNames?.(name)) return;
     const t = this.typeOf(n, s, file);
     if (t.k !== 'unknown') return;
-    this.unresolved.push({ name, selector: true, argc: -1, spreadCall: false, why: this.why(file, n, `cannot determine what ${name} is (${t.why})`) });
+    this.unresolved.push({ name, selector: true, argc: -1, spreadCall: false, why: this.why(file, n, `this use of ${name} may refer to it, but goshift cannot tell which ${name} it is: ${t.why}`) });
   }
 
   private composite(n: Node, t: GType, s: Scope, file: GoFile): void {
@@ -955,7 +955,7 @@ export class Linker {
     }
     // Unknown target.
     const name = target.type === 'selector_expression' ? target.childForFieldName('field')!.text : target.type === 'identifier' ? target.text : null;
-    this.unresolved.push({ name, selector: target.type === 'selector_expression', argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(`cannot determine what ${name ?? 'this call'} is (${ft.k === 'unknown' ? ft.why : ft.k})`) });
+    this.unresolved.push({ name, selector: target.type === 'selector_expression', argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
     for (const a of args) this.flow(argExpr(a), unknown('argument of an unresolved call'), s, file);
   }
 
@@ -968,7 +968,7 @@ export class Linker {
       const vt = this.typeOf(v, s, file);
       const base = vt.k === 'ptr' ? vt.elem : vt;
       if (base.k === 'foreign' || base.k === 'unknown') {
-        const why = this.why(file, v, base.k === 'foreign' ? `a value of ${base.what}, outside the workspace, is used as this interface` : `a value whose type goshift cannot determine (${base.why}) is used as this interface`);
+        const why = this.why(file, v, base.k === 'foreign' ? `a value of ${base.what}, from outside the workspace, is used as this interface: if it implements it, moving the method would break that` : `a value whose type goshift cannot tell (${base.why}) is used as this interface: if it implements it, moving the method would break that`);
         for (const m of this.prog.ifaceSet(du)?.methods.values() ?? []) this.pin(this.slotOf(m.sig), why);
       }
     }
@@ -983,7 +983,7 @@ export class Linker {
     const commaOk = v.type === 'index_expression' || v.type === 'type_assertion_expression' || (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '<-');
     const elems = t.k === 'tuple' ? t.elems : commaOk ? [t, { k: 'basic', name: 'bool' } as GType] : t.k === 'unknown' ? dests.map(() => t) : [];
     dests.forEach((d, i) => {
-      if (d) this.flowType(elems[i] ?? unknown('multi-value'), d, file, v);
+      if (d) this.flowType(elems[i] ?? unknown('it is one of several results of a call goshift cannot follow'), d, file, v);
     });
   }
 
@@ -993,7 +993,7 @@ export class Linker {
    * they cannot change without it.
    */
   private flowType(vt: GType, dest: GType, file: GoFile, at: Node): void {
-    if (vt.k === 'unknown' || vt.k === 'foreign') this.pinFuncsIn(dest, this.why(file, at, vt.k === 'foreign' ? `receives ${vt.what}, from outside the workspace` : `receives a value whose type goshift cannot determine (${vt.why})`));
+    if (vt.k === 'unknown' || vt.k === 'foreign') this.pinFuncsIn(dest, this.why(file, at, vt.k === 'foreign' ? `is given ${vt.what}, from outside the workspace, which has the present parameter order` : `is given a value whose type goshift cannot tell (${vt.why})`));
     else if (hasSignature(vt)) this.unify(vt, dest, file, at, 0);
   }
 
@@ -1057,7 +1057,7 @@ export class Linker {
     const vu = vt.k === 'named' ? this.prog.underlying(vt) : vt;
     if (vt.k === 'named' && vu.k !== 'func') {
       // A value of our named type going to a foreign or interface place may satisfy an interface we cannot see.
-      if (dest.k === 'foreign' && !isStd(dest.what)) this.pinMethods(vt, this.why(file, at, `a value of ${vt.name} is used as ${dest.what}, whose methods goshift cannot see`));
+      if (dest.k === 'foreign' && !isStd(dest.what)) this.pinMethods(vt, this.why(file, at, `${vt.name} is used as ${dest.what}, an interface declared outside the workspace: moving the method would make ${vt.name} stop implementing it`));
       // Converted to another struct type: the func types of their fields must stay identical.
       const du = this.prog.underlying(dest);
       if (vu.k === 'struct' && du.k === 'struct' && vu.node.id !== du.node.id) this.linkTypes(vu, du, file, at, depth + 1);
@@ -1086,9 +1086,9 @@ export class Linker {
         this.linkSigs(vu.sig, du.sig, at);
         return;
       }
-      if (du.k === 'foreign') this.pinSig(vu.sig, this.why(file, at, `flows into ${du.what}, which is outside the workspace`));
-      else if (du.k === 'unknown') this.pinSig(vu.sig, this.why(file, at, `flows into a place whose type goshift cannot determine (${du.why})`));
-      else if (du.k === 'basic' || du.k === 'iface') this.pinSig(vu.sig, this.why(file, at, 'stored as an interface value'));
+      if (du.k === 'foreign') this.pinSig(vu.sig, this.why(file, at, `goes to ${du.what}, outside the workspace, which expects the present parameter order`));
+      else if (du.k === 'unknown') this.pinSig(vu.sig, this.why(file, at, `goes to a place whose type goshift cannot tell (${du.why})`));
+      else if (du.k === 'basic' || du.k === 'iface') this.pinSig(vu.sig, this.why(file, at, 'becomes an interface value here: code that receives it may assert or print its func type, which must stay as it is'));
       return;
     }
     if (vt.k === 'slice' || vt.k === 'chan') {
@@ -1372,7 +1372,7 @@ export class Linker {
       const vd = v[0];
       const memo = this.varTypes.get(vd);
       if (memo) return memo;
-      this.varTypes.set(vd, unknown('recursive var'));
+      this.varTypes.set(vd, unknown('its type is worked out from itself'));
       const t = this.varType(vd, name);
       this.varTypes.set(vd, t);
       return t;
@@ -1388,7 +1388,7 @@ export class Linker {
     const top = new Scope(null, null);
     if (vals.length === 1 && vd.index > 0) {
       const t = this.typeOf(vals[0], top, vd.file);
-      return t.k === 'tuple' ? t.elems[vd.index] ?? unknown('tuple') : unknown('multi-value');
+      return t.k === 'tuple' ? t.elems[vd.index] ?? unknown('the call has fewer results') : unknown('it is one of several results of a call goshift cannot follow');
     }
     return vals[vd.index] ? this.typeOf(vals[vd.index], top, vd.file) : unknown(`var ${name}`);
   }
@@ -1398,7 +1398,7 @@ export class Linker {
     if (pkg.types.has(name)) return { k: 'type', t: prog.lookupTypeName(pkg.files[0] ?? file, name) };
     const ct = pkg.consts.get(name);
     if (ct !== undefined) return ct ? prog.typeOfTypeNode(ct.typeNode, ct.file) : unknown(`untyped const ${name}`);
-    if (qualified) return unknown(`${pkg.importPath}.${name} not found`);
+    if (qualified) return unknown(`${pkg.importPath} declares no ${name} in the files goshift read`);
     const ip = file.imports.get(name);
     if (ip) return { k: 'pkg', path: ip };
     for (const dp of file.dotImports) {
@@ -1414,7 +1414,7 @@ export class Linker {
     // Not declared anywhere goshift sees: the name of an import of another module under a guessed name.
     const guess = prog.importPath(file, name);
     if (guess) return { k: 'pkg', path: guess };
-    return unknown(`unknown name ${name}`);
+    return unknown(`${name} is declared in no file goshift read (a file for another GOOS, behind a build tag, or generated at build time?)`);
   }
 
   /** Marks sets that an unresolved call might reach: same method name (or any func value) and a compatible arity. */

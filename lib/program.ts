@@ -467,7 +467,7 @@ export class Program {
     if (!this.isOurs(ip)) return { k: 'foreign', what: `${ip}.${name}` };
     const pkg = this.pkg(ip);
     const td = pkg?.types.get(name);
-    if (!pkg || !td) return unknown(`${ip}.${name} not found`);
+    if (!pkg || !td) return unknown(`${ip} declares no ${name} in the files goshift read`);
     return this.namedOrAlias(pkg, td[0], depth);
   }
 

@@ -18,8 +18,13 @@ export function formatProblem(p: Problem): string {
   return `${where}: error: ${p.message}`;
 }
 
-export function formatLeftAlone(l: LeftAlone): string {
-  return `${l.file}:${l.line}: left alone: ${l.reason}`;
+export function formatLeftAlone(l: LeftAlone, verbose = false): string {
+  const out = [`${l.file}:${l.line}: left alone: ${l.reason}`];
+  if (verbose) {
+    for (const m of l.members ?? []) out.push(`    ${m.file}:${m.line}: ${m.what}`);
+    for (const m of l.more ?? []) out.push(`    also: ${m.what} (${m.file}:${m.line})`);
+  }
+  return out.join('\n');
 }
 
 export function sortProblems(ps: readonly Problem[]): Problem[] {
@@ -30,11 +35,13 @@ export function sortProblems(ps: readonly Problem[]): Problem[] {
 
 /**
  * The human summary for stderr: one line of counts (marked as a dry run unless the mode is
- * write), then every place left alone, every error and every
- * generated file that was edited, each group sorted by file and line. Ends with a newline.
+ * write), then every place left alone and every generated file that was edited, together sorted
+ * by file and line, then every error. With `verbose`, the members of each left-alone set follow it,
+ * indented, and so does each context left out of place in a generated file. Ends with a newline.
  */
-export function formatSummary(report: Report, opts: { mode: 'diff' | 'write' | 'list' }): string {
+export function formatSummary(report: Report, opts: { mode: 'diff' | 'write' | 'list'; verbose?: boolean }): string {
   const lines: string[] = [];
+  const gen = report.generatedMisplaced ?? [];
   // The same words in every mode (scripts parse `N signatures moved`); a dry run says so.
   lines.push(
     `goshift: ${plural(report.filesScanned, 'file', 'files')} scanned, ${plural(report.filesParsed, 'file', 'files')} parsed, ` +
@@ -42,11 +49,21 @@ export function formatSummary(report: Report, opts: { mode: 'diff' | 'write' | '
       `${plural(report.callSitesUpdated, 'call site', 'call sites')} updated` +
       `, ${plural(report.setsMoved, 'linked set', 'linked sets')} changed, ${plural(report.setsLeftAlone, 'linked set', 'linked sets')} left alone` +
       (report.counts ?? []).map((c) => `, ${plural(c.n, c.one, c.many)}`).join('') +
+      (gen.length ? `, ${plural(gen.length, 'context', 'contexts')} out of place in generated files` : '') +
       (opts.mode === 'write' ? '' : ' (dry run: nothing written)'),
   );
-  const left = [...report.leftAlone].sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.reason, b.reason));
-  for (const l of left) lines.push(formatLeftAlone(l));
+  for (const n of report.notes ?? []) lines.push(`goshift: ${n}`);
+  if (gen.length && !opts.verbose) {
+    lines.push(`goshift: ${gen.length === 1 ? 'a declaration' : `${gen.length} declarations`} in generated files ${gen.length === 1 ? 'takes' : 'take'} a context out of place; their generator fixes the signature, so goshift leaves them (-v lists them)`);
+  }
+  const entries: { file: string; line: number; text: string }[] = [];
+  for (const l of report.leftAlone) entries.push({ file: l.file, line: l.line, text: formatLeftAlone(l, opts.verbose) });
+  for (const g of new Set(report.generated)) entries.push({ file: g, line: 0, text: `${g}: generated: regenerate from its source` });
+  if (opts.verbose) {
+    for (const g of gen) entries.push({ file: g.file, line: g.line, text: `${g.file}:${g.line}: generated: ${g.what} takes a context out of place; its generator fixes the signature, so goshift leaves it` });
+  }
+  entries.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.text, b.text));
+  for (const e of entries) lines.push(e.text);
   for (const p of sortProblems(report.errors)) lines.push(formatProblem(p));
-  for (const g of [...new Set(report.generated)].sort(cmp)) lines.push(`${g}: generated: regenerate from its source`);
   return lines.join('\n') + '\n';
 }

@@ -76,6 +76,11 @@ export interface SignatureView {
 export interface TransformOptions {
   /** Type texts after which a ctx may stay (revive's allowTypesBefore), e.g. `*testing.T`. */
   allowTypesBefore: string[];
+  /**
+   * `change` (default): exported functions, methods and interfaces change like any other.
+   * `keep`: a linked set with a member other modules can import is left alone, as exported API.
+   */
+  api?: 'change' | 'keep';
 }
 
 /**
@@ -102,7 +107,19 @@ export interface Transform {
 export interface LeftAlone {
   file: string;
   line: number;
+  /** What was left alone and why, in words a user can act on. */
   reason: string;
+  /** For a linked set: its other declarations (shown with -v, indented under the entry). */
+  members?: { file: string; line: number; what: string }[];
+  /** Reasons beyond the first three (shown with -v). */
+  more?: { file: string; line: number; what: string }[];
+}
+
+/** A context out of place that goshift did not move, for a reason that is not a left-alone set (counted, listed with -v). */
+export interface Unmoved {
+  file: string;
+  line: number;
+  what: string;
 }
 
 export interface Report {
@@ -111,7 +128,7 @@ export interface Report {
   filesChanged: number;
   signaturesMoved: number;
   callSitesUpdated: number;
-  /** Linked sets changed, and linked sets left alone whole (each reported once per member). */
+  /** Linked sets changed, and linked sets left alone whole (each reported once, at one of its members). */
   setsMoved: number;
   setsLeftAlone: number;
   /** Places deliberately left as they are, with why. */
@@ -120,6 +137,15 @@ export interface Report {
   errors: Problem[];
   /** Generated files that were edited: "regenerate from its source". */
   generated: string[];
+  /**
+   * Declarations in generated files under the named paths whose context is not first, left as
+   * their generator wrote them (no linked set starts in a generated file).
+   */
+  generatedMisplaced?: Unmoved[];
+  /** Linked sets left alone as exported API (--api keep); --check --strict counts them as changes. */
+  apiKept?: number;
+  /** Lines about the run as a whole (e.g. the mode modules were found in), after the counts. */
+  notes?: string[];
   /** What file-local transforms did, e.g. `{ many: 'func literals given their context', one: …, n }`. */
   counts?: { one: string; many: string; n: number }[];
 }

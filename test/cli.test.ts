@@ -241,19 +241,19 @@ const report: Report = {
   generated: ['mock_store.go', 'api.pb.go'],
 };
 
-test('formatSummary: counts, then left alone, errors, generated; sorted', (t) => {
+test('formatSummary: counts, then left alone and generated sorted by file and line, then errors', (t) => {
   t.is(
     formatSummary(report, { mode: 'write' }),
     [
       'goshift: 12 files scanned, 11 files parsed, 2 files changed, 1 signature moved, 5 call sites updated, 2 linked sets changed, 1 linked set left alone',
       'a.go:4: left alone: assigned to an interface{}',
       'a.go:30: left alone: exported from a generated file',
+      'api.pb.go: generated: regenerate from its source',
       'b.go:9: left alone: passed to reflect',
+      'mock_store.go: generated: regenerate from its source',
       'c.go: error: cannot read: permission denied',
       'c.go:1:1: error: bad',
       'z.go:3:7: error: syntax error',
-      'api.pb.go: generated: regenerate from its source',
-      'mock_store.go: generated: regenerate from its source',
       '',
     ].join('\n'),
   );
@@ -320,7 +320,7 @@ test('flow with a stand-in engine: -d, -l, --check, -w, failures', (t) => {
   t.is(l.stderr, '');
 
   const args = run(['-t', 'ctx-last', '-t', 'ctx-first', '--allow-types-before', '*testing.T,testing.TB', '--allow-types-before', 'T3', '-l'], mod, { FAKE_ARGS: '1' });
-  t.true(args.stderr.includes('args:1: left alone: [["ctx-first","ctx-last"],{"allowTypesBefore":["*testing.T","testing.TB","T3"]}]'), args.stderr);
+  t.true(args.stderr.includes('args:1: left alone: [["ctx-first","ctx-last"],{"allowTypesBefore":["*testing.T","testing.TB","T3"],"api":"change"}]'), args.stderr);
 
   fs.chmodSync(path.join(mod, 'b/b.go'), 0o444);
   const w = run(['-w', '--check', 'nope', '.'], mod);
@@ -356,4 +356,80 @@ test('GOSHIFT_DEBUG_TIMING: 0 and empty are off, other values on', (t) => {
     t.is(r.code, 0);
     t.is(/^timing: /m.test(r.stderr), on, `GOSHIFT_DEBUG_TIMING=${JSON.stringify(v)}`);
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The report: one entry per linked set, -v for its members, exported API kept on request
+
+const apiModule = {
+  'go.mod': 'module example.com/lib\n\ngo 1.22\n',
+  'lib.go': [
+    'package lib',
+    '',
+    'import "context"',
+    '',
+    '// Doer is implemented outside this module.',
+    'type Doer interface {',
+    '\tDo(n int, ctx context.Context) int',
+    '}',
+    '',
+    'type impl struct{}',
+    '',
+    'func (impl) Do(n int, ctx context.Context) int { return n }',
+    '',
+    'func helper(n int, ctx context.Context) int { return n }',
+    '',
+    'func Use(ctx context.Context) int { var d Doer = impl{}; return d.Do(1, ctx) + helper(2, ctx) }',
+    '',
+  ].join('\n'),
+};
+
+test('--api keep: one entry per set, members with -v; --check fails for kept API only with --strict', (t) => {
+  const dir = tmp();
+  writeTree(dir, apiModule);
+  const keep = goshift(['-l', '--api', 'keep', '.'], { cwd: dir });
+  t.is(keep.code, 0);
+  t.is(keep.stdout, 'lib.go\n');
+  const entries = keep.stderr.split('\n').filter((l) => l.includes('left alone:'));
+  t.deepEqual(entries, [
+    'lib.go:7: left alone: interface method Do (and 1 linked declaration, 1 call): exported API (--api keep): modules outside the workspace may call or implement Do, and would break (lib.go:7)',
+  ]);
+  t.notRegex(keep.stderr, /^ {4}/m, 'members only with -v');
+  const verbose = goshift(['-l', '-v', '--api', 'keep', '.'], { cwd: dir });
+  t.regex(verbose.stderr, /^lib\.go:7: left alone: .*\n {4}lib\.go:12: method \(impl\)\.Do$/m);
+  // After -w only the kept API is out of place: --check passes, --check --strict does not.
+  t.is(goshift(['-w', '-q', '--api', 'keep', '.'], { cwd: dir }).code, 0);
+  t.is(goshift(['-l', '--check', '-q', '--api', 'keep', '.'], { cwd: dir }).code, 0);
+  const strict = goshift(['-l', '--check', '--strict', '--api', 'keep', '.'], { cwd: dir });
+  t.is(strict.code, 1);
+  t.is(strict.stdout, '');
+  t.is(goshift(['-l', '--check', '-q', '.'], { cwd: dir }).code, 1, '--api change (default) would move it');
+  t.is(goshift(['-l', '--api', 'nope', '.'], { cwd: dir }).code, 2);
+});
+
+test('summary: left-alone entries and edited generated files sorted together by file and line', (t) => {
+  const report: Report = {
+    filesScanned: 3, filesParsed: 3, filesChanged: 1, signaturesMoved: 1, callSitesUpdated: 0, setsMoved: 1, setsLeftAlone: 2,
+    leftAlone: [
+      { file: 'b.go', line: 9, reason: 'func B: why', members: [{ file: 'a.go', line: 3, what: 'func type F' }] },
+      { file: 'b.go', line: 2, reason: 'func A: why' },
+    ],
+    errors: [{ file: 'a.go', message: 'bad' }],
+    generated: ['a_gen.go'],
+    generatedMisplaced: [{ file: 'z.pb.go', line: 4, what: 'func _X_Handler' }],
+  };
+  const plain = formatSummary(report, { mode: 'write' }).split('\n');
+  t.regex(plain[0], /, 1 context out of place in generated files$/);
+  t.regex(plain[1], /^goshift: a declaration in generated files takes a context out of place; .*-v lists them/);
+  t.deepEqual(plain.slice(2), ['a_gen.go: generated: regenerate from its source', 'b.go:2: left alone: func A: why', 'b.go:9: left alone: func B: why', 'a.go: error: bad', '']);
+  const verbose = formatSummary(report, { mode: 'write', verbose: true }).split('\n');
+  t.deepEqual(verbose.slice(1), [
+    'a_gen.go: generated: regenerate from its source',
+    'b.go:2: left alone: func A: why',
+    'b.go:9: left alone: func B: why',
+    '    a.go:3: func type F',
+    'z.pb.go:4: generated: func _X_Handler takes a context out of place; its generator fixes the signature, so goshift leaves it',
+    'a.go: error: bad',
+    '',
+  ]);
 });

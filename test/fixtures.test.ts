@@ -3,7 +3,7 @@
 // For each fixture, in a fresh temp dir:
 //   1. copy input/;
 //   2. check input/ and expected/ differ (a fixture that passes with the tool doing nothing is no test);
-//   3. run `goshift -t <transform> -w <args> .` there: exit code as in `exit-code` (default 0), and every
+//   3. run `goshift -t <transform> -w -v <args> .` there (-v: every member of a set left alone is listed): exit code as in `exit-code` (default 0), and every
 //      line of `stderr-contains` somewhere in stderr;
 //   4. compare the tree with expected/ byte for byte, both ways (missing and extra files too);
 //   5. when the expected exit code is 0: `go vet ./...` with GOOS=linux, windows and darwin, `go vet -tags <line>
@@ -65,7 +65,7 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
   }
 
   // 3. goshift -w.
-  const w = await goshift([...T, '-w', ...flags, '.'], wdir);
+  const w = await goshift([...T, '-w', '-v', ...flags, '.'], wdir);
   if (w.code !== fx.exitCode) {
     problems.push(`step 3: goshift -w: expected exit ${fx.exitCode}${fx.exitCode ? ' (exit-code file)' : ''}, got ${exitOf(w)}\n${indent(describe(w))}`);
     fail(t, fx, problems);
