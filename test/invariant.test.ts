@@ -133,10 +133,18 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
 // Tests must be declared synchronously after the last await of the module.
 const { fixtures } = await findFixtures(fixturesRoot);
 
+test('unreported: a finding counts as named only as a whole file:line', (t) => {
+  const f = (line: string): Finding => ({ at: /^(.*?:\d+): /.exec(line)![1], line });
+  const stderr = ['a/b.go:12: left alone: x', 'x: y (c.go:7); d.go:3 more', 'sub/e.go:5'].join('\n');
+  const all = ['a/b.go:12: misplaced: m', 'b.go:12: misplaced: m', 'a/b.go:1: misplaced: m', 'c.go:7: captured: c', 'd.go:3: captured: c', 'e.go:5: misplaced: m', 'sub/e.go:5: misplaced: m'].map(f);
+  t.deepEqual(unreported(all, stderr).map((x) => x.at), ['b.go:12', 'a/b.go:1', 'e.go:5']);
+});
+
 test.serial('std subset: ctx-last, then the default set; every remaining finding is named', async (t) => {
   const miss = cliMissing();
   if (miss) return void t.fail(miss);
   const budget = deadline(8 * 60_000);
+  const started = Date.now();
   const gr = await run('go', ['env', 'GOROOT'], { cwd: process.cwd(), env: goEnv(), timeoutMs: 60_000 });
   const goroot = gr.stdout.trim();
   if (gr.code !== 0 || !existsSync(path.join(goroot, 'src', 'go.mod'))) return void t.fail(`no GOROOT\n${describe(gr)}`);
@@ -162,7 +170,7 @@ test.serial('std subset: ctx-last, then the default set; every remaining finding
   const c = await ctxcheck(src, ['-list', gsrc, '-pkgs', pkgs.join(',')], budget.left(CHECK_TIMEOUT));
   if ('error' in c) return void t.fail(`the checker failed\n${c.error}`);
   if (c.notes) t.log(c.notes);
-  t.log(`${c.findings.length} finding(s) after the default set`);
+  t.log(`${c.findings.length} finding(s) after the default set; ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
   await dump('std', c.findings, r.stderr);
   const missing = unreported(c.findings, r.stderr);
   if (missing.length) report(t, missing, r.stderr, verbose);
