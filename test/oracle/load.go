@@ -58,6 +58,9 @@ type loadOptions struct {
 	before   string // absolute roots
 	after    string
 	env      []string
+	// missingFromAfter: a file missing under the tree being checked is read from AFTER instead
+	// (ctxcheck -list: a partial tree checked against the full one it was copied from).
+	missingFromAfter bool
 }
 
 // graph is what go list said about the AFTER tree for one GOOS.
@@ -269,6 +272,9 @@ func checkTree(name, root string, o loadOptions, g *graph) (*tree, error) {
 		for _, fn := range names {
 			abs := filepath.Join(dir, fn)
 			data, err := os.ReadFile(abs)
+			if err != nil && o.missingFromAfter {
+				data, err = os.ReadFile(filepath.Join(p.Dir, fn))
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v (the trees must have the same files)", name, err)
 			}

@@ -60,6 +60,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "ctxcheck" {
+		os.Exit(ctxcheckMain(os.Args[2:])) // ctxcheck.go: the invariant test's finder
+	}
 	os.Exit(run())
 }
 
