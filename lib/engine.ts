@@ -14,7 +14,7 @@ import { debugOn } from './debug.js';
 import { permuteList } from './edits.js';
 import { createRewriteAPI, OverlapError } from './rewrite.js';
 import type { EditRecord } from './rewrite.js';
-import type { FileChange, LeftAlone, ParamView, Report, RunResult, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
+import type { FileChange, LeftAlone, Unmoved, ParamView, Report, RunResult, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
 
 const SIGNATURE_OWNERS = new Set(['function_declaration', 'method_declaration', 'method_elem', 'function_type', 'func_literal']);
 
@@ -269,7 +269,8 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       seen.add(k);
       return true;
     });
-    const at = (m: Slot) => ({ file: m.file.sf.rel, line: lineOf(m.node), what: describe(m) });
+    // A func type at its own `func` (its holder — a declaration, a field — may span lines).
+    const at = (m: Slot) => ({ file: m.file.sf.rel, line: lineOf(m.kind === 'functype' ? (m.params.parent ?? m.node) : m.node), what: describe(m) });
     const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
     const listed = members.map(at).sort(byPlace);
     const literalsOnly = members.every((m) => m.kind === 'literal' || m.file.pf.generated);
@@ -296,7 +297,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     if (!members.some((m) => m.file.sf.target && !m.file.pf.generated)) {
       for (const id of ids) {
         const m = linker.slots.get(id)!;
-        if (m.file.sf.target && m.file.pf.generated) (report.generatedMisplaced ??= []).push({ file: m.file.sf.rel, line: lineOf(m.node), what: describe(m) });
+        if (m.file.sf.target && m.file.pf.generated) (report.generatedMisplaced ??= []).push({ file: m.file.sf.rel, line: lineOf(m.node), what: describe(m), why: 'takes a context out of place; its generator fixes the signature, so goshift leaves it' });
       }
       continue;
     }
@@ -372,7 +373,37 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   report.leftAlone.push(...outcome.leftAlone);
   const changes = outcome.changes;
   report.generated.push(...outcome.generated);
+  if (outcome.generatedUnmoved.length) (report.generatedMisplaced ??= []).push(...outcome.generatedUnmoved);
   const counts = outcome.counts;
+
+  /**
+   * A file-local transform over a generated file, on a scratch copy: generated files are not
+   * edited, but what the transform would do there (a literal given its context) or leave alone is
+   * named, so that a linter still finding it is explained.
+   */
+  function dryRun(t: Transform, f: GoFile): Unmoved[] {
+    const records: EditRecord[] = [];
+    const left: LeftAlone[] = [];
+    const api = createRewriteAPI({ file: f, prog, ms: new MagicString(f.pf.text), transform: t.name, leftAlone: left, counts: new Map(), records });
+    try {
+      t.rewriteFile!(api, opts);
+    } catch {
+      return [];
+    }
+    const found = new Map<number, Unmoved>();
+    for (const r of records) {
+      // The literal whose parameter list the edit is in.
+      for (let n: Node | null = f.pf.root.descendantForIndex(r.start); n; n = n.parent) {
+        const pl = n.type === 'func_literal' ? n.childForFieldName('parameters') : null;
+        if (!pl || r.start < pl.startIndex || r.start > pl.endIndex) continue;
+        const line = lineOf(n);
+        if (!found.has(line)) found.set(line, { file: f.sf.rel, line, what: 'func literal', why: `captures a context that ${t.name} would pass explicitly; goshift does not edit generated files` });
+        break;
+      }
+    }
+    for (const l of left) if (!found.has(l.line)) found.set(l.line, { file: l.file, line: l.line, what: 'func literal', why: l.reason });
+    return [...found.values()];
+  }
 
   function applyEdits(live: Plan[], failed: Map<GoFile, string>) {
     interface Edit {
@@ -380,7 +411,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       items: Node[];
       perm: number[];
     }
-    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>() };
+    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
     const edits = new Map<GoFile, Edit[]>();
     const addEdit = (f: GoFile, e: Edit) => {
       const l = edits.get(f);
@@ -424,8 +455,12 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
     for (const t of rewriters) {
       for (const f of prog.parsed) {
-        if (!f.sf.target || f.pf.generated || failed.has(f)) continue;
+        if (!f.sf.target || failed.has(f)) continue;
         if (t.mentions && !t.mentions.test(f.pf.text)) continue;
+        if (f.pf.generated) {
+          out.generatedUnmoved.push(...dryRun(t, f));
+          continue;
+        }
         const { ms, records } = editorOf(f);
         const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records });
         try {

@@ -54,13 +54,13 @@ export function formatSummary(report: Report, opts: { mode: 'diff' | 'write' | '
   );
   for (const n of report.notes ?? []) lines.push(`goshift: ${n}`);
   if (gen.length && !opts.verbose) {
-    lines.push(`goshift: ${gen.length === 1 ? 'a declaration' : `${gen.length} declarations`} in generated files ${gen.length === 1 ? 'takes' : 'take'} a context out of place; their generator fixes the signature, so goshift leaves them (-v lists them)`);
+    lines.push(`goshift: ${gen.length === 1 ? 'a context' : `${gen.length} contexts`} out of place in generated files: goshift does not edit generated files where a change would start; fix the generator (-v lists them)`);
   }
   const entries: { file: string; line: number; text: string }[] = [];
   for (const l of report.leftAlone) entries.push({ file: l.file, line: l.line, text: formatLeftAlone(l, opts.verbose) });
   for (const g of new Set(report.generated)) entries.push({ file: g, line: 0, text: `${g}: generated: regenerate from its source` });
   if (opts.verbose) {
-    for (const g of gen) entries.push({ file: g.file, line: g.line, text: `${g.file}:${g.line}: generated: ${g.what} takes a context out of place; its generator fixes the signature, so goshift leaves it` });
+    for (const g of gen) entries.push({ file: g.file, line: g.line, text: `${g.file}:${g.line}: generated: ${g.what} ${g.why}` });
   }
   entries.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.text, b.text));
   for (const e of entries) lines.push(e.text);

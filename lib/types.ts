@@ -120,6 +120,8 @@ export interface Unmoved {
   file: string;
   line: number;
   what: string;
+  /** Why it stays, e.g. "takes a context out of place; its generator fixes the signature". */
+  why: string;
 }
 
 export interface Report {
@@ -138,8 +140,9 @@ export interface Report {
   /** Generated files that were edited: "regenerate from its source". */
   generated: string[];
   /**
-   * Declarations in generated files under the named paths whose context is not first, left as
-   * their generator wrote them (no linked set starts in a generated file).
+   * Contexts out of place in generated files under the named paths, left as their generator wrote
+   * them: declarations whose context is not first (no linked set starts in a generated file), and
+   * what file-local transforms would change there (a literal capturing a context).
    */
   generatedMisplaced?: Unmoved[];
   /** Linked sets left alone as exported API (--api keep); --check --strict counts them as changes. */

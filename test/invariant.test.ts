@@ -19,8 +19,8 @@
 //     then the finder, whose `go list` runs in the installed GOROOT/src (`-list`) so that the
 //     installation is not copied.
 //
-// `-v` asks goshift to name every member of a set it leaves alone and every misplaced context in a
-// generated file; a CLI that does not know it yet gets the run without it (noted in the test's log).
+// `-v` asks goshift to name every member of a set it leaves alone and every context it leaves in a
+// generated file.
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
@@ -44,21 +44,9 @@ export interface Finding {
   line: string;
 }
 
-/** Whether the CLI accepts -v: unknown until the first run. */
-let verboseOk: boolean | null = null;
-
-/** goshift with -v, or without it when the CLI rejects the flag. */
-async function goshift(args: string[], cwd: string, timeoutMs: number): Promise<{ r: RunResult; verbose: boolean }> {
-  const go = (extra: string[]) => run(process.execPath, [cliPath(), ...extra, ...args], { cwd, env: goEnv(), timeoutMs });
-  if (verboseOk !== false) {
-    const r = await go(['-v']);
-    if (!(r.code === 2 && /unknown (argument|option)|not a valid|-v\b.*(unknown|invalid)/i.test(r.stderr))) {
-      verboseOk = true;
-      return { r, verbose: true };
-    }
-    verboseOk = false;
-  }
-  return { r: await go([]), verbose: false };
+/** goshift with -v: every member of a set left alone, and every context left in a generated file, is named. */
+async function goshift(args: string[], cwd: string, timeoutMs: number): Promise<RunResult> {
+  return run(process.execPath, [cliPath(), '-v', ...args], { cwd, env: goEnv(), timeoutMs });
 }
 
 /** The findings of `oracle ctxcheck`, or a description of why it failed. */
@@ -96,8 +84,7 @@ async function dump(id: string, findings: Finding[], stderr: string): Promise<vo
   if (file) await fs.appendFile(file, `${JSON.stringify({ id, findings: findings.map((f) => f.line), stderr })}\n`);
 }
 
-function report(t: ExecutionContext, missing: Finding[], stderr: string, verbose: boolean): void {
-  if (!verbose) t.log('note: the CLI does not accept -v: ran without it');
+function report(t: ExecutionContext, missing: Finding[], stderr: string): void {
   t.log(`goshift stderr:\n${stderr.trimEnd()}`);
   t.fail(`${missing.length} finding(s) of the checker not named on goshift's stderr (left alone silently):\n${missing.map((f) => `  ${f.line}`).join('\n')}`);
 }
@@ -110,7 +97,7 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
   if (process.env.GOSHIFT_KEEP_TMP) t.log(`temp dir kept: ${work}`);
   else t.teardown(() => removeTree(work));
   await copyTree(fx.input, work);
-  const { r, verbose } = await goshift([...TRANSFORMS, '-w', ...fx.args, '.'], work, budget.left(CLI_TIMEOUT));
+  const r = await goshift([...TRANSFORMS, '-w', ...fx.args, '.'], work, budget.left(CLI_TIMEOUT));
   if (r.code === null) return void t.fail(`goshift did not finish\n${describe(r)}`);
   if (r.code !== fx.exitCode) t.log(`goshift exited ${r.code}, the fixture expects ${fx.exitCode}`);
   const flags: string[] = [];
@@ -126,7 +113,7 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
   if (c.notes) t.log(c.notes);
   await dump(fx.id, c.findings, r.stderr);
   const missing = unreported(c.findings, r.stderr);
-  if (missing.length) report(t, missing, r.stderr, verbose);
+  if (missing.length) report(t, missing, r.stderr);
   else t.pass();
 }
 
@@ -160,7 +147,7 @@ test.serial('std subset: ctx-last, then the default set; every remaining finding
   const last = await run(process.execPath, [cliPath(), '-t', 'ctx-last', '-w', ...STD_DIRS], { cwd: src, env: goEnv(), timeoutMs: budget.left(CLI_TIMEOUT) });
   if (last.code !== 0) return void t.fail(`goshift -t ctx-last -w failed\n${describe(last)}`);
   t.log(`ctx-last: ${last.stderr.split('\n')[0]}`);
-  const { r, verbose } = await goshift([...TRANSFORMS, '-w', ...STD_DIRS], src, budget.left(CLI_TIMEOUT));
+  const r = await goshift([...TRANSFORMS, '-w', ...STD_DIRS], src, budget.left(CLI_TIMEOUT));
   if (r.code !== 0) return void t.fail(`goshift -w (default set) failed\n${describe(r)}`);
   t.log(`default set: ${r.stderr.split('\n')[0]}`);
 
@@ -173,7 +160,7 @@ test.serial('std subset: ctx-last, then the default set; every remaining finding
   t.log(`${c.findings.length} finding(s) after the default set; ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
   await dump('std', c.findings, r.stderr);
   const missing = unreported(c.findings, r.stderr);
-  if (missing.length) report(t, missing, r.stderr, verbose);
+  if (missing.length) report(t, missing, r.stderr);
   else t.pass();
 });
 
