@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { unifiedDiff } from '../lib/diff.js';
-import { runTransforms } from '../lib/engine.js';
+import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
 import type { FileChange, Problem, Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
@@ -92,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     .option('list', { alias: 'l', type: 'boolean', description: 'print the paths of the files that would change' })
     .option('check', { type: 'boolean', description: 'exit 1 when anything would change (or did, with -w)' })
     .option('allow-types-before', { type: 'string', description: 'types a context may follow, e.g. *testing.T (repeatable or comma-separated)' })
+    .option('gopath', { type: 'string', description: 'GOPATH for code in no module (default: $GOPATH, else $HOME/go)' })
     .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
     .parserConfiguration({ 'parse-positional-numbers': false })
     .strictOptions()
@@ -120,7 +121,11 @@ async function main(argv: string[]): Promise<number> {
   const allowTypesBefore = listOption(args['allow-types-before']) ?? [];
   const paths = args._.map(String);
 
-  const ws = await discover(paths, { cwd: process.cwd() });
+  // --gopath DIR (repeatable, or a list as in GOPATH) replaces $GOPATH.
+  const gopathArg = args.gopath as unknown;
+  const gopath = gopathArg === undefined ? undefined : (Array.isArray(gopathArg) ? gopathArg : [gopathArg]).map(String).filter((g) => g !== '').join(path.delimiter);
+  if (gopath === '') throw new UsageError('--gopath needs a directory');
+  const ws = await discover(paths, { cwd: process.cwd(), gopath });
 
   const failures: Problem[] = [];
   let interrupted: NodeJS.Signals | null = null;
@@ -188,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
 
   let result;
   try {
-    result = await runTransforms(ws, chosen, { allowTypesBefore });
+    result = await runWorkspace(ws, chosen, { allowTypesBefore });
   } catch (e) {
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));
     throw e;
@@ -234,7 +239,7 @@ async function main(argv: string[]): Promise<number> {
     return seen.has(k) ? false : (seen.add(k), true);
   });
   // With -w, what changed is what was written (a failure or an interruption leaves some out).
-  const full = { ...report, errors, filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
+  const full = { ...report, errors, notes: ws.notes, filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
   if (!quiet) say(formatSummary(full, { mode }));
   else for (const p of sortProblems(errors)) say(formatProblem(p));
 

@@ -44,6 +44,7 @@ export function formatSummary(report: Report, opts: { mode: 'diff' | 'write' | '
       (report.counts ?? []).map((c) => `, ${plural(c.n, c.one, c.many)}`).join('') +
       (opts.mode === 'write' ? '' : ' (dry run: nothing written)'),
   );
+  for (const n of report.notes ?? []) lines.push(`goshift: ${n}`);
   const left = [...report.leftAlone].sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.reason, b.reason));
   for (const l of left) lines.push(formatLeftAlone(l));
   for (const p of sortProblems(report.errors)) lines.push(formatProblem(p));
