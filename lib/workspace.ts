@@ -345,6 +345,9 @@ class Discovery {
         (s.kind === 'dir' ? ', none below it,' : '') + ` and not under a GOPATH src (${gp})`);
     }
 
+    // Modules named separately (`goshift svc lib`) build together when one replaces the other.
+    for (const m of [...this.modules.values()]) if (!m.gopath) this.addReplaces(m, false);
+
     const mods = [...this.modules.values()].sort((a, b) => cmp(a.mod.root, b.mod.root));
     for (const m of mods) if (!m.gopath) this.walkRoot(m.mod.root, m.real, m);
 
@@ -569,8 +572,11 @@ class Discovery {
     return true;
   }
 
-  /** Links a module to the modules its go.mod replaces with a local directory. */
-  private addReplaces(m: ModRec): void {
+  /**
+   * Links a module to the modules its go.mod replaces with a local directory: with `add`, brings
+   * them in; without, links only those already in the run.
+   */
+  private addReplaces(m: ModRec, add = true): void {
     let text: string;
     try {
       text = fs.readFileSync(path.join(m.mod.root, 'go.mod'), 'utf8');
@@ -581,7 +587,7 @@ class Discovery {
       if (!r.local) continue;
       const root = path.resolve(m.mod.root, r.to);
       if (!isFile(path.join(root, 'go.mod'))) continue; // go itself reports it
-      const t = this.addModule(root, this.rel(path.join(m.mod.root, 'go.mod')));
+      const t = add ? this.addModule(root, this.rel(path.join(m.mod.root, 'go.mod'))) : this.modules.get(realpathOr(root));
       if (t) this.link(m.real, t.real);
     }
   }
