@@ -599,9 +599,12 @@ class Discovery {
     try {
       ents = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      if (!isRoot) this.cannotRead(this.rel(dir), `cannot read directory: ${describeFsError(e)}`);
+      // Inside a module, its walk reports it.
+      if (!isRoot && !inModule) this.cannotRead(this.rel(dir), `cannot read directory: ${describeFsError(e)}`);
       return;
     }
+    // The module cache is no one's source (`goshift ~/go`).
+    if (!isRoot && this.gopaths.some((g) => dir === path.join(g, 'pkg', 'mod'))) return;
     const has = (n: string) => ents.some((d) => d.name === n && !d.isDirectory());
     if (has('go.mod')) { out.mods.push(dir); inModule = true; }
     if (has('go.work')) out.works.push(dir);
