@@ -386,7 +386,9 @@ class Discovery {
         this.error(this.rel(path.join(m.mod.root, 'go.mod')), `module ${m.mod.path} is also declared by ${this.rel(path.join(other.mod.root, 'go.mod'))}, ` +
           `and both are linked into one build (go.work or replace): their packages cannot be told apart, so the files of ${g.map((x) => this.rel(x.mod.root)).join(', ')} are left out`);
         for (const x of g) dropped.add(x);
+        break;
       }
+      if (!dropped.has(g[0])) this.checkReplaceBuild(g, dropped);
     }
     const parts = [...groups.values()].filter((g) => !dropped.has(g[0])).map((g) => g.map((m) => m.mod.root));
 
@@ -547,6 +549,52 @@ class Discovery {
   }
 
   private works = new Map<string, ModRec[]>();
+  /** The modules each module replaces with a local directory (of those in the run). */
+  private replaced = new Map<ModRec, Set<ModRec>>();
+
+  /**
+   * A build linked only by local replaces: in the build of module A, a module it does not replace
+   * itself is a downloaded version, even when another module of the build replaces it (Go applies
+   * only the main module's replaces). goshift resolves every import path to the one local copy, so
+   * when A, or a module A replaces, imports a module of the build that A does not replace, the
+   * build is left out with an error. (A go.work makes every module see all of its modules: no check.)
+   */
+  private checkReplaceBuild(g: ModRec[], dropped: Set<ModRec>): void {
+    if (g.length < 2 || g.some((m) => m.gopath || [...this.works.values()].some((uses) => uses.includes(m)))) return;
+    const ofPath = (ip: string): ModRec | undefined => {
+      let best: ModRec | undefined;
+      for (const m of g) {
+        if ((ip === m.mod.path || ip.startsWith(m.mod.path + '/')) && (!best || m.mod.path.length > best.mod.path.length)) best = m;
+      }
+      return best;
+    };
+    // Which modules of the build each module's files import, with one file and path as the example.
+    const imports = new Map<ModRec, Map<ModRec, { file: string; ip: string }>>();
+    for (const m of g) imports.set(m, new Map());
+    for (const f of this.files.values()) {
+      const seen = imports.get(f.mod);
+      if (!seen) continue;
+      const text = tryRead(f.abs);
+      if (text === null) continue;
+      for (const ip of importPathsIn(text)) {
+        const b = ofPath(ip);
+        if (b && b !== f.mod && !seen.has(b)) seen.set(b, { file: this.rel(f.abs), ip });
+      }
+    }
+    for (const a of g) {
+      const sees = new Set([a, ...(this.replaced.get(a) ?? [])]);
+      for (const m of sees) {
+        for (const [b, at] of imports.get(m) ?? []) {
+          if (sees.has(b)) continue;
+          this.error(at.file, `imports ${at.ip}, of the module in ${this.rel(b.mod.root)}, which ${this.rel(path.join(a.mod.root, 'go.mod'))} does not replace ` +
+            `with a local directory: in ${a.mod.path}'s build it is a downloaded version, not that copy, and goshift would link them; ` +
+            `the files of ${g.map((x) => this.rel(x.mod.root)).join(', ')} are left out (add that replace or a go.work, or name the modules one at a time)`);
+          for (const x of g) dropped.add(x);
+          return;
+        }
+      }
+    }
+  }
 
   /**
    * A directory in no module: every module below it is in scope (and every module a go.work below
@@ -588,7 +636,12 @@ class Discovery {
       const root = path.resolve(m.mod.root, r.to);
       if (!isFile(path.join(root, 'go.mod'))) continue; // go itself reports it
       const t = add ? this.addModule(root, this.rel(path.join(m.mod.root, 'go.mod'))) : this.modules.get(realpathOr(root));
-      if (t) this.link(m.real, t.real);
+      if (t) {
+        this.link(m.real, t.real);
+        let set = this.replaced.get(m);
+        if (!set) this.replaced.set(m, (set = new Set()));
+        set.add(t);
+      }
     }
   }
 
@@ -765,6 +818,17 @@ class Discovery {
       }
     }
   }
+}
+
+/** The paths of a Go file's import declarations (a syntactic scan: the package clause and imports come first). */
+export function importPathsIn(text: string): string[] {
+  const out: string[] = [];
+  // Comments blanked, strings kept.
+  const src = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
+  for (const m of src.matchAll(/^\s*import\s*(\([^)]*\)|[^\n;]*)/gm)) {
+    for (const q of m[1].matchAll(/"((?:[^"\\\n]|\\.)*)"|`([^`]*)`/g)) out.push(q[1] ?? q[2]);
+  }
+  return out;
 }
 
 function tryRead(p: string): string | null {

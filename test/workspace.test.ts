@@ -1,7 +1,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { discover, gopathRoots, parseModulePath, parseReplaces, parseWorkUses, rebaseGitignore } from '../lib/workspace.js';
+import { discover, gopathRoots, importPathsIn, parseModulePath, parseReplaces, parseWorkUses, rebaseGitignore } from '../lib/workspace.js';
 import { mergeReports, splitWorkspace } from '../lib/parts.js';
 import type { Workspace } from '../lib/types.js';
 import { cleanup, isRoot, tempDir, writeTree } from './unit-tmp.js';
@@ -495,4 +495,49 @@ test('mergeReports: sums counts, concatenates lists, merges file-local counts by
   t.is(r.setsLeftAlone, 1);
   t.deepEqual(r.leftAlone, [{ file: 'a.go', line: 1, reason: 'r' }]);
   t.deepEqual(r.counts, [{ one: 'x', many: 'xs', n: 3 }, { one: 'y', many: 'ys', n: 1 }]);
+});
+
+test('importPathsIn: single, grouped, named, raw, comments', (t) => {
+  const src = [
+    '// import "not/this"',
+    'package p',
+    '',
+    'import "a/b"',
+    'import x "c/d" // "not/that"',
+    'import (',
+    '\t"e"',
+    '\t/* "nor/this" */ y "f/g"',
+    '\t. `h`',
+    ')',
+    '',
+    'func f() { _ = "import \\"z\\"" }',
+  ].join('\n');
+  t.deepEqual(importPathsIn(src), ['a/b', 'c/d', 'e', 'f/g', 'h']);
+});
+
+test('a build linked by replaces where a module imports one it does not replace: an error, the build left out', async (t) => {
+  const imp = (ip: string) => `package p\n\nimport _ "${ip}"\n`;
+  const root = tmp();
+  writeTree(root, {
+    'lib/go.mod': 'module example.com/lib\nreplace example.com/x => ../x\n',
+    'lib/l.go': imp('example.com/x/y'),
+    'x/go.mod': 'module example.com/x\n',
+    'x/y/y.go': pkg,
+    // svc builds with lib but gets x from the module cache: lib's import of x is not ../x there.
+    'svc/go.mod': 'module example.com/svc\nreplace example.com/lib => ../lib\n',
+    'svc/s.go': imp('example.com/lib'),
+    'alone/go.mod': 'module example.com/alone\n',
+    'alone/a.go': imp('example.com/lib'),
+  });
+  const ws = await discover(['.'], { cwd: root, gopath: '/nonexistent' });
+  t.deepEqual(rels(ws), ['alone/a.go']);
+  t.is(ws.errors.length, 1);
+  t.is(ws.errors[0].file, 'lib/l.go');
+  t.regex(ws.errors[0].message, /^imports example\.com\/x\/y, of the module in x, which svc\/go\.mod does not replace with a local directory: .* the files of lib, svc, x are left out/);
+
+  // With the replace in svc too, the three build together.
+  fs.writeFileSync(path.join(root, 'svc/go.mod'), 'module example.com/svc\nreplace (\n\texample.com/lib => ../lib\n\texample.com/x => ../x\n)\n');
+  const ok = await discover(['.'], { cwd: root, gopath: '/nonexistent' });
+  t.deepEqual(ok.errors, []);
+  t.deepEqual(ok.parts, [[path.join(root, 'alone')], [path.join(root, 'lib'), path.join(root, 'svc'), path.join(root, 'x')]]);
 });
