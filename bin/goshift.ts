@@ -5,7 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { debugOn } from '../lib/debug.js';
 import { unifiedDiff } from '../lib/diff.js';
-import { runTransforms } from '../lib/engine.js';
+import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
 import type { FileChange, Problem, Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
@@ -95,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
     .option('allow-types-before', { type: 'string', description: 'types a context may follow, e.g. *testing.T (repeatable or comma-separated)' })
     .option('api', { type: 'string', choices: ['change', 'keep'], default: 'change', description: 'exported API of a library: change it like everything else, or keep it (sets other modules can call or implement are left alone and reported)' })
     .option('strict', { type: 'boolean', description: 'with --check and --api keep: contexts left out of place as exported API fail the check too' })
+    .option('gopath', { type: 'string', description: 'GOPATH for code in no module (default: $GOPATH, else $HOME/go)' })
     .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
     .option('verbose', { alias: 'v', type: 'boolean', description: 'list every member of each linked set left alone, and each context left out of place in a generated file' })
     .parserConfiguration({ 'parse-positional-numbers': false })
@@ -127,7 +128,11 @@ async function main(argv: string[]): Promise<number> {
   const strict = Boolean(args.strict);
   const paths = args._.map(String);
 
-  const ws = await discover(paths, { cwd: process.cwd() });
+  // --gopath DIR (repeatable, or a list as in GOPATH) replaces $GOPATH.
+  const gopathArg = args.gopath as unknown;
+  const gopath = gopathArg === undefined ? undefined : (Array.isArray(gopathArg) ? gopathArg : [gopathArg]).map(String).filter((g) => g !== '').join(path.delimiter);
+  if (gopath === '') throw new UsageError('--gopath needs a directory');
+  const ws = await discover(paths, { cwd: process.cwd(), gopath });
 
   const failures: Problem[] = [];
   let interrupted: NodeJS.Signals | null = null;
@@ -195,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
 
   let result;
   try {
-    result = await runTransforms(ws, chosen, { allowTypesBefore, api });
+    result = await runWorkspace(ws, chosen, { allowTypesBefore, api });
   } catch (e) {
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));
     throw e;
@@ -241,7 +246,7 @@ async function main(argv: string[]): Promise<number> {
     return seen.has(k) ? false : (seen.add(k), true);
   });
   // With -w, what changed is what was written (a failure or an interruption leaves some out).
-  const full = { ...report, errors, filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
+  const full = { ...report, errors, notes: ws.notes, filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
   if (!quiet) say(formatSummary(full, { mode, verbose }));
   else for (const p of sortProblems(errors)) say(formatProblem(p));
 

@@ -49,6 +49,14 @@ export interface Workspace {
    * (generated code). goshift never edits them, but they may call what changes. Absent: none looked for.
    */
   skippedGo?: string[];
+  /**
+   * Independent parts, each a list of module roots, when there are several: modules linked by a
+   * go.work or a local `replace` build together; others never see each other's packages, even
+   * under the same import path. Absent: one part, everything.
+   */
+  parts?: string[][];
+  /** How the files were found, when it is not the usual way (GOPATH mode, modules below a path): for the summary. */
+  notes?: string[];
 }
 
 /** One parameter as a transform sees it. */
@@ -147,10 +155,10 @@ export interface Report {
   generatedMisplaced?: Unmoved[];
   /** Linked sets left alone as exported API (--api keep); --check --strict counts them as changes. */
   apiKept?: number;
-  /** Lines about the run as a whole (e.g. the mode modules were found in), after the counts. */
-  notes?: string[];
   /** What file-local transforms did, e.g. `{ many: 'func literals given their context', one: …, n }`. */
   counts?: { one: string; many: string; n: number }[];
+  /** Lines printed after the counts line, e.g. `GOPATH mode: ...` (from Workspace.notes). */
+  notes?: string[];
 }
 
 export interface FileChange {

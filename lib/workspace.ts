@@ -13,8 +13,103 @@ import type { GoModule, Problem, SourceFile, Workspace } from './types.js';
  * no per-file stat), which is the fastest simple way in Node: the Go tree (~10k files) takes
  * well under a second.
  */
-export async function discover(paths: string[], opts: { cwd: string }): Promise<Workspace> {
-  return new Discovery(path.resolve(opts.cwd)).run(paths.length > 0 ? paths : ['.']);
+export async function discover(paths: string[], opts: DiscoverOptions): Promise<Workspace> {
+  return new Discovery(path.resolve(opts.cwd), gopathRoots(opts)).run(paths.length > 0 ? paths : ['.']);
+}
+
+export interface DiscoverOptions {
+  cwd: string;
+  /**
+   * GOPATH for paths in no module (--gopath): one directory or a list separated by the platform's
+   * path list separator. Absent: $GOPATH, else $HOME/go, as Go does.
+   */
+  gopath?: string;
+  /** The environment GOPATH and HOME are read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The GOPATH entries (absolute) for a run: --gopath, else $GOPATH, else $HOME/go. */
+export function gopathRoots(opts: DiscoverOptions): string[] {
+  const env = opts.env ?? process.env;
+  let list = opts.gopath ?? env.GOPATH ?? '';
+  if (list.trim() === '') {
+    const home = env.HOME ?? env.USERPROFILE ?? '';
+    if (home === '') return [];
+    list = path.join(home, 'go');
+  }
+  return list.split(path.delimiter).filter((d) => d.trim() !== '').map((d) => path.resolve(opts.cwd, d));
+}
+
+/** One `replace` directive of a go.mod: `from [fromVersion] => to [toVersion]`. */
+export interface Replace {
+  from: string;
+  fromVersion?: string;
+  to: string;
+  toVersion?: string;
+  /** The right side is a directory (absolute, or starting with ./ or ../), not a module path. */
+  local: boolean;
+}
+
+/** Splits a go.mod line into tokens: unquoted words, "interpreted" and `raw` strings. */
+function tokens(line: string): string[] {
+  const out: string[] = [];
+  const re = /"(?:[^"\\]|\\.)*"|`[^`]*`|\S+/g;
+  for (const m of line.matchAll(re)) out.push(m[0].startsWith('"') || m[0].startsWith('`') ? unquote(m[0]) : m[0]);
+  return out;
+}
+
+/** The entries of every `verb` directive, single-line or block form, each as its text after the verb. */
+function directiveEntries(text: string, verb: string): string[] {
+  const out: string[] = [];
+  let inBlock = false;
+  const head = new RegExp(`^${verb}\\b\\s*(.*)$`);
+  for (const raw of text.split('\n')) {
+    const line = stripComment(raw).trim();
+    if (line === '') continue;
+    if (inBlock) {
+      if (line.startsWith(')')) { inBlock = false; continue; }
+      out.push(line);
+      continue;
+    }
+    const m = head.exec(line);
+    if (!m) continue;
+    const rest = m[1].trim();
+    if (rest.startsWith('(')) {
+      const inner = rest.slice(1).trim();
+      if (inner.endsWith(')')) {
+        const one = inner.slice(0, -1).trim();
+        if (one !== '') out.push(one);
+      } else {
+        inBlock = true;
+        if (inner !== '') out.push(inner);
+      }
+    } else if (rest !== '') {
+      out.push(rest);
+    }
+  }
+  return out;
+}
+
+/** The `replace` directives of a go.mod (single-line and block form, versions optional on both sides). */
+export function parseReplaces(gomod: string): Replace[] {
+  const out: Replace[] = [];
+  for (const entry of directiveEntries(gomod, 'replace')) {
+    const toks = tokens(entry);
+    const arrow = toks.indexOf('=>');
+    if (arrow < 1 || arrow > 2 || toks.length - arrow - 1 < 1 || toks.length - arrow - 1 > 2) continue;
+    const to = toks[arrow + 1];
+    const r: Replace = { from: toks[0], to, local: isLocalPath(to) };
+    if (arrow === 2) r.fromVersion = toks[1];
+    if (toks.length - arrow - 1 === 2) r.toVersion = toks[arrow + 2];
+    out.push(r);
+  }
+  return out;
+}
+
+/** Go's rule for the right side of a replace: a file path when absolute or starting with ./ or ../. */
+function isLocalPath(p: string): boolean {
+  return p.startsWith('./') || p.startsWith('../') || p === '.' || p === '..' || path.isAbsolute(p) ||
+    (path.sep === '\\' && (p.startsWith('.\\') || p.startsWith('..\\')));
 }
 
 /** The `module` directive of a go.mod, unquoted; null when there is none. */
@@ -78,13 +173,17 @@ interface Spec {
   real: string;
   /** Real path of its directory + its name (for a symlinked file: where the link is). */
   loc: string;
-  /** Root of the nearest go.mod above, if any. */
+  /** Root of the nearest go.mod above, if any (for a path in GOPATH mode: its GOPATH's src). */
   moduleRoot: string | null;
+  /** GOPATH mode: the directory to walk (the path, or the GOPATH src when the path holds it). */
+  gopathWalk?: string;
 }
 
 interface ModRec {
   mod: GoModule;
   real: string;
+  /** A GOPATH src: only the named paths in it are walked, never the whole tree. */
+  gopath?: boolean;
 }
 
 interface FileRec {
@@ -187,8 +286,24 @@ class Discovery {
   private visited = new Set<string>();
   private upCache = new Map<string, string | null>();
   private skippedGo = new Set<string>();
+  /** Union-find over module real roots: modules linked by a go.work or a local replace share a root. */
+  private links = new Map<string, string>();
+  private notes: string[] = [];
 
-  constructor(private cwd: string) {}
+  constructor(private cwd: string, private gopaths: string[] = []) {}
+
+  private find(k: string): string {
+    let r = k;
+    while (this.links.has(r) && this.links.get(r) !== r) r = this.links.get(r)!;
+    this.links.set(k, r);
+    return r;
+  }
+
+  private link(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.links.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
 
   private rel(abs: string): string {
     return toPosix(path.relative(this.cwd, abs)) || '.';
@@ -215,16 +330,26 @@ class Discovery {
       const start = s.kind === 'dir' ? s.abs : path.dirname(s.abs);
       s.moduleRoot = this.findUp(start, 'go.mod');
       const work = this.findUp(start, 'go.work');
-      if (!s.moduleRoot && !work) {
-        this.error(s.arg, `not in a Go module: no go.mod in ${this.rel(start)} or any directory above`);
+      if (s.moduleRoot || work) {
+        const m = s.moduleRoot ? this.addModule(s.moduleRoot) : null;
+        const uses = work ? this.addWork(work) : [];
+        // The module holding the path and the modules of its go.work build together.
+        if (m) for (const u of uses) this.link(m.real, u.real);
         continue;
       }
-      if (s.moduleRoot) this.addModule(s.moduleRoot);
-      if (work) this.addWork(work);
+      // In no module: the modules below the path, else a GOPATH tree.
+      if (s.kind === 'dir' && this.modulesBelow(s)) continue;
+      if (this.gopathMode(s)) continue;
+      const gp = this.gopaths.map((g) => path.join(g, 'src')).join(', ') || 'none: neither GOPATH nor HOME is set';
+      this.error(s.arg, `not in a Go module: no go.mod in ${this.rel(start)} or any directory above` +
+        (s.kind === 'dir' ? ', none below it,' : '') + ` and not under a GOPATH src (${gp})`);
     }
 
+    // Modules named separately (`goshift svc lib`) build together when one replaces the other.
+    for (const m of [...this.modules.values()]) if (!m.gopath) this.addReplaces(m, false);
+
     const mods = [...this.modules.values()].sort((a, b) => cmp(a.mod.root, b.mod.root));
-    for (const m of mods) this.walkRoot(m.mod.root, m.real, m);
+    for (const m of mods) if (!m.gopath) this.walkRoot(m.mod.root, m.real, m);
 
     // Paths named explicitly but skipped by the module walks (testdata/, vendor/, a .gitignored
     // directory, a _file.go...): the user asked for them, so they count.
@@ -232,15 +357,44 @@ class Discovery {
       if (!s.moduleRoot) continue;
       const m = this.modules.get(realpathOr(s.moduleRoot));
       if (!m) continue;
-      if (s.kind === 'dir' && !this.visited.has(s.real)) {
+      if (s.gopathWalk !== undefined) {
+        const w = s.gopathWalk;
+        if (!this.visited.has(realpathOr(w))) this.walkRoot(w, realpathOr(w), m);
+      } else if (s.kind === 'dir' && !this.visited.has(s.real)) {
         this.walkRoot(s.abs, s.real, m);
       } else if (s.kind === 'file' && !this.files.has(s.real)) {
         this.files.set(s.real, { abs: s.abs, real: s.real, loc: s.loc, mod: m });
       }
     }
 
+    // Independent parts: modules linked (go.work, local replace) build together; the others do not
+    // see each other, even when one imports the other's path (Go would use a downloaded version).
+    const groups = new Map<string, ModRec[]>();
+    for (const m of mods) {
+      const k = this.find(m.real);
+      const g = groups.get(k);
+      if (g) g.push(m);
+      else groups.set(k, [m]);
+    }
+    const dropped = new Set<ModRec>();
+    for (const g of groups.values()) {
+      const byPath = new Map<string, ModRec>();
+      for (const m of g) {
+        const other = byPath.get(m.mod.path);
+        if (!other) { byPath.set(m.mod.path, m); continue; }
+        // Two copies of one module path in one build: goshift could not tell their packages apart.
+        this.error(this.rel(path.join(m.mod.root, 'go.mod')), `module ${m.mod.path} is also declared by ${this.rel(path.join(other.mod.root, 'go.mod'))}, ` +
+          `and both are linked into one build (go.work or replace): their packages cannot be told apart, so the files of ${g.map((x) => this.rel(x.mod.root)).join(', ')} are left out`);
+        for (const x of g) dropped.add(x);
+        break;
+      }
+      if (!dropped.has(g[0])) this.checkReplaceBuild(g, dropped);
+    }
+    const parts = [...groups.values()].filter((g) => !dropped.has(g[0])).map((g) => g.map((m) => m.mod.root));
+
     const out: SourceFile[] = [];
     for (const f of this.files.values()) {
+      if (dropped.has(f.mod)) continue;
       const dir = path.dirname(f.abs);
       const relDir = toPosix(path.relative(f.mod.mod.root, dir));
       const base = path.basename(f.abs);
@@ -256,7 +410,13 @@ class Discovery {
     }
     out.sort((a, b) => cmp(a.rel, b.rel) || cmp(a.abs, b.abs));
     const errors = this.errors.sort((a, b) => cmp(a.file, b.file) || cmp(a.message, b.message));
-    return { cwd: this.cwd, modules: mods.map((m) => m.mod), files: out, errors, unreadable: [...new Set(this.unreadable)].sort(cmp), skippedGo: [...this.skippedGo].sort(cmp) };
+    const ws: Workspace = { cwd: this.cwd, modules: mods.filter((m) => !dropped.has(m)).map((m) => m.mod), files: out, errors, unreadable: [...new Set(this.unreadable)].sort(cmp), skippedGo: [...this.skippedGo].sort(cmp) };
+    if (parts.length > 1) {
+      ws.parts = parts;
+      this.notes.push(`${parts.length} separate builds, each run on its own: modules build together only when a go.work or a local replace links them`);
+    }
+    if (this.notes.length > 0) ws.notes = [...new Set(this.notes)];
+    return ws;
   }
 
   private resolveArg(arg: string): Spec | null {
@@ -359,17 +519,21 @@ class Discovery {
     return rec;
   }
 
-  private addWork(workDir: string): void {
+  /** Adds the modules of a go.work, linked together; returns them. */
+  private addWork(workDir: string): ModRec[] {
     const file = path.join(workDir, 'go.work');
     const real = realpathOr(file);
-    if (this.visited.has('work\0' + real)) return;
-    this.visited.add('work\0' + real);
+    const key = 'work\0' + real;
+    const have = this.works.get(key);
+    if (have) return have;
+    const uses: ModRec[] = [];
+    this.works.set(key, uses);
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
       this.cannotRead(this.rel(file), `cannot read: ${describeFsError(e)}`);
-      return;
+      return uses;
     }
     for (const use of parseWorkUses(text)) {
       const root = path.resolve(workDir, use);
@@ -377,14 +541,183 @@ class Discovery {
         this.error(this.rel(file), `use ${use}: no go.mod in ${this.rel(root)}`);
         continue;
       }
-      this.addModule(root, this.rel(file));
+      const m = this.addModule(root, this.rel(file));
+      if (m) uses.push(m);
     }
+    for (const u of uses.slice(1)) this.link(uses[0].real, u.real);
+    return uses;
+  }
+
+  private works = new Map<string, ModRec[]>();
+  /** The modules each module replaces with a local directory (of those in the run). */
+  private replaced = new Map<ModRec, Set<ModRec>>();
+
+  /**
+   * A build linked only by local replaces: in the build of module A, a module it does not replace
+   * itself is a downloaded version, even when another module of the build replaces it (Go applies
+   * only the main module's replaces). goshift resolves every import path to the one local copy, so
+   * when A, or a module A replaces, imports a module of the build that A does not replace, the
+   * build is left out with an error. (A go.work makes every module see all of its modules: no check.)
+   */
+  private checkReplaceBuild(g: ModRec[], dropped: Set<ModRec>): void {
+    if (g.length < 2 || g.some((m) => m.gopath || [...this.works.values()].some((uses) => uses.includes(m)))) return;
+    const ofPath = (ip: string): ModRec | undefined => {
+      let best: ModRec | undefined;
+      for (const m of g) {
+        if ((ip === m.mod.path || ip.startsWith(m.mod.path + '/')) && (!best || m.mod.path.length > best.mod.path.length)) best = m;
+      }
+      return best;
+    };
+    // Which modules of the build each module's files import, with one file and path as the example.
+    const imports = new Map<ModRec, Map<ModRec, { file: string; ip: string }>>();
+    for (const m of g) imports.set(m, new Map());
+    for (const f of this.files.values()) {
+      const seen = imports.get(f.mod);
+      if (!seen) continue;
+      const text = tryRead(f.abs);
+      if (text === null) continue;
+      for (const ip of importPathsIn(text)) {
+        const b = ofPath(ip);
+        if (b && b !== f.mod && !seen.has(b)) seen.set(b, { file: this.rel(f.abs), ip });
+      }
+    }
+    for (const a of g) {
+      const sees = new Set([a, ...(this.replaced.get(a) ?? [])]);
+      for (const m of sees) {
+        for (const [b, at] of imports.get(m) ?? []) {
+          if (sees.has(b)) continue;
+          this.error(at.file, `imports ${at.ip}, of the module in ${this.rel(b.mod.root)}, which ${this.rel(path.join(a.mod.root, 'go.mod'))} does not replace ` +
+            `with a local directory: in ${a.mod.path}'s build it is a downloaded version, not that copy, and goshift would link them; ` +
+            `the files of ${g.map((x) => this.rel(x.mod.root)).join(', ')} are left out (add that replace or a go.work, or name the modules one at a time)`);
+          for (const x of g) dropped.add(x);
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * A directory in no module: every module below it is in scope (and every module a go.work below
+   * it uses). Each module's local replaces (`replace example.com/b => ../b`) bring the module they
+   * name, linked to it. False when there is none.
+   */
+  private modulesBelow(s: Spec): boolean {
+    const found = { mods: [] as string[], works: [] as string[], loose: 0 };
+    const { top, ig } = this.startRules(s.abs, s.abs);
+    this.scanBelow(s.abs, top, ig, true, false, found, 0);
+    if (found.mods.length === 0 && found.works.length === 0) return false;
+    s.moduleRoot = null;
+    const below: ModRec[] = [];
+    for (const w of found.works) below.push(...this.addWork(w));
+    for (const root of found.mods) {
+      const m = this.addModule(root);
+      if (m) below.push(m);
+    }
+    for (const m of below) this.addReplaces(m);
+    const n = new Set(below.map((m) => m.real)).size;
+    const loose = found.loose > 0 ? `; ${found.loose} .go file${found.loose === 1 ? '' : 's'} in no module left out` : '';
+    this.notes.push(`no go.mod above ${this.rel(s.abs)}: ${n} module${n === 1 ? '' : 's'} found below it${loose}`);
+    return true;
+  }
+
+  /**
+   * Links a module to the modules its go.mod replaces with a local directory: with `add`, brings
+   * them in; without, links only those already in the run.
+   */
+  private addReplaces(m: ModRec, add = true): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(m.mod.root, 'go.mod'), 'utf8');
+    } catch {
+      return;
+    }
+    for (const r of parseReplaces(text)) {
+      if (!r.local) continue;
+      const root = path.resolve(m.mod.root, r.to);
+      if (!isFile(path.join(root, 'go.mod'))) continue; // go itself reports it
+      const t = add ? this.addModule(root, this.rel(path.join(m.mod.root, 'go.mod'))) : this.modules.get(realpathOr(root));
+      if (t) {
+        this.link(m.real, t.real);
+        let set = this.replaced.get(m);
+        if (!set) this.replaced.set(m, (set = new Set()));
+        set.add(t);
+      }
+    }
+  }
+
+  /** Finds go.mod and go.work files below `dir`, skipping what the module walks skip. */
+  private scanBelow(dir: string, top: string, ig: Ignore, isRoot: boolean, inModule: boolean, out: { mods: string[]; works: string[]; loose: number }, depth: number): void {
+    if (depth > 64) return;
+    let ents: fs.Dirent[];
+    try {
+      ents = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      // Inside a module, its walk reports it.
+      if (!isRoot && !inModule) this.cannotRead(this.rel(dir), `cannot read directory: ${describeFsError(e)}`);
+      return;
+    }
+    // The module cache is no one's source (`goshift ~/go`).
+    if (!isRoot && this.gopaths.some((g) => dir === path.join(g, 'pkg', 'mod'))) return;
+    const has = (n: string) => ents.some((d) => d.name === n && !d.isDirectory());
+    if (has('go.mod')) { out.mods.push(dir); inModule = true; }
+    if (has('go.work')) out.works.push(dir);
+    const relDir = toPosix(path.relative(top, dir));
+    const prefix = relDir === '' ? '' : relDir + '/';
+    if (has('.gitignore')) {
+      const text = readGitignore(dir);
+      if (text !== null) {
+        const rules = rebaseGitignore(text, relDir);
+        if (rules.length > 0) ig = ignore({ ignorecase: false }).add(ig).add(rules);
+      }
+    }
+    ents.sort((a, b) => cmp(a.name, b.name));
+    for (const d of ents) {
+      if (skipName(d.name)) continue;
+      if (d.isDirectory()) {
+        if (SKIP_DIRS.has(d.name) || ig.ignores(prefix + d.name + '/')) continue;
+        this.scanBelow(path.join(dir, d.name), top, ig, false, inModule, out, depth + 1);
+      } else if (!inModule && d.name.endsWith('.go') && !ig.ignores(prefix + d.name)) {
+        out.loose++;
+      }
+    }
+  }
+
+  /** A path in no module under a GOPATH's src: import paths from its place there. False when under none. */
+  private gopathMode(s: Spec): boolean {
+    const at = s.kind === 'dir' ? s.real : path.dirname(s.real);
+    for (const g of this.gopaths) {
+      const src = path.join(g, 'src');
+      const realSrc = realpathOr(src);
+      let walk: string;
+      if (within(at, realSrc)) walk = s.kind === 'dir' ? s.abs : path.dirname(s.abs);
+      else if (s.kind === 'dir' && within(realSrc, s.real) && fs.existsSync(src)) walk = src;
+      else continue;
+      let m = this.modules.get(realSrc);
+      if (!m) {
+        m = { mod: { root: src, path: '' }, real: realSrc, gopath: true };
+        this.modules.set(realSrc, m);
+      }
+      s.moduleRoot = src;
+      s.gopathWalk = walk;
+      this.notes.push(`GOPATH mode: import paths from ${src} (no go.mod found)`);
+      return true;
+    }
+    return false;
   }
 
   /** Walks `root` (a module root or a path named explicitly) for the module `m`. */
   private walkRoot(root: string, realRoot: string, m: ModRec): void {
-    const top = findGitRoot(root) ?? m.mod.root;
-    let ig = ignore({ ignorecase: false });
+    const { top, ig } = this.startRules(root, m.mod.root);
+    this.walkDir(root, realRoot, m, top, ig, true);
+  }
+
+  /**
+   * The ignore rules in force at `root` (a module root or a path named explicitly): those of the
+   * git repository above it. A root that is itself ignored was asked for: it gets only its own rules.
+   */
+  private startRules(root: string, fallbackTop: string): { top: string; ig: Ignore } {
+    const top = findGitRoot(root) ?? fallbackTop;
+    const ig = ignore({ ignorecase: false });
     if (within(root, top)) {
       if (top !== root) {
         const exclude = tryRead(path.join(top, '.git', 'info', 'exclude'));
@@ -401,11 +734,11 @@ class Discovery {
         }
         // A root that is itself ignored was asked for (module of the run, or a path named):
         // walk it with only its own rules.
-        if (ig.ignores(toPosix(path.relative(top, root)) + '/')) return this.walkDir(root, realRoot, m, root, ignore({ ignorecase: false }), true);
+        if (ig.ignores(toPosix(path.relative(top, root)) + '/')) return { top: root, ig: ignore({ ignorecase: false }) };
       }
-      return this.walkDir(root, realRoot, m, top, ig, true);
+      return { top, ig };
     }
-    this.walkDir(root, realRoot, m, root, ignore({ ignorecase: false }), true);
+    return { top: root, ig: ignore({ ignorecase: false }) };
   }
 
   /** The .go files under a skipped directory: never edited, but they may call the module's code. */
@@ -487,6 +820,17 @@ class Discovery {
   }
 }
 
+/** The paths of a Go file's import declarations (a syntactic scan: the package clause and imports come first). */
+export function importPathsIn(text: string): string[] {
+  const out: string[] = [];
+  // Comments blanked, strings kept.
+  const src = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
+  for (const m of src.matchAll(/^\s*import\s*(\([^)]*\)|[^\n;]*)/gm)) {
+    for (const q of m[1].matchAll(/"((?:[^"\\\n]|\\.)*)"|`([^`]*)`/g)) out.push(q[1] ?? q[2]);
+  }
+  return out;
+}
+
 function tryRead(p: string): string | null {
   try {
     return fs.readFileSync(p, 'utf8');
@@ -527,5 +871,7 @@ function cmp(a: string, b: string): number {
  */
 function importPathOf(modPath: string, relDir: string): string {
   if (modPath === 'std') return relDir === '' ? 'std' : relDir;
+  // A GOPATH src: the path below it is the import path.
+  if (modPath === '') return relDir;
   return relDir === '' ? modPath : modPath + '/' + relDir;
 }

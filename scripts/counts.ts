@@ -98,7 +98,7 @@ async function main(): Promise<number> {
     const { fixtures } = await findFixtures(fixturesRoot);
     log(`fixtures: ${fixtures.length} under ${fixturesRoot}`);
     for (const f of fixtures) {
-      const r = await run(process.execPath, [cli, '-t', f.transform, ...f.args, '-l', '.'], { cwd: f.input, timeoutMs: 5 * 60_000 });
+      const r = await run(process.execPath, [cli, '-t', f.transform, ...f.args, ...(f.gopath ? ['--gopath', f.input] : []), '-l', '.'], { cwd: f.input, timeoutMs: 5 * 60_000 });
       record(f.id, f.transform, r);
     }
   }

@@ -262,6 +262,36 @@ test('formatSummary: counts, then left alone and generated sorted by file and li
   t.is(formatProblem({ file: 'x.go', line: 2, message: 'm' }), 'x.go:2: error: m');
 });
 
+test('formatSummary: notes on lines of their own after the counts line', (t) => {
+  const out = formatSummary({ ...report, leftAlone: [], errors: [], generated: [], notes: ['GOPATH mode: import paths from /g/src (no go.mod found)'] }, { mode: 'write' });
+  t.deepEqual(out.split('\n').slice(1), ['goshift: GOPATH mode: import paths from /g/src (no go.mod found)', '']);
+  t.regex(out, /^goshift: 12 files scanned, /);
+});
+
+test('--gopath: a GOPATH tree without go.mod, imports resolved, the summary says GOPATH mode', (t) => {
+  const root = tmp();
+  writeTree(root, {
+    'gp/src/example.org/app/store/s.go': 'package store\n\nimport "context"\n\nfunc Put(k string, ctx context.Context) {}\n',
+    'gp/src/example.org/app/cmd/main.go': 'package main\n\nimport (\n\t"context"\n\n\t"example.org/app/store"\n)\n\nfunc main() { store.Put("k", context.Background()) }\n',
+  });
+  const app = path.join(root, 'gp/src/example.org/app');
+  const r = goshift(['--gopath', '../../..', '-l', './...'], { cwd: app, env: { GOPATH: '' } });
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, 'cmd/main.go\nstore/s.go\n');
+  const lines = r.stderr.split('\n');
+  t.regex(lines[0], /^goshift: 2 files scanned, 2 files parsed, 2 files changed, 1 signature moved, 1 call site updated, /);
+  t.is(lines[1], `goshift: GOPATH mode: import paths from ${path.join(root, 'gp/src')} (no go.mod found)`);
+
+  // Outside every GOPATH (and no go.mod above or below): a clear error.
+  const none = goshift(['-l', '.'], { cwd: app, env: { GOPATH: path.join(root, 'other') } });
+  t.is(none.code, 2);
+  t.regex(none.stderr, /not in a Go module: no go\.mod in \. or any directory above, none below it, and not under a GOPATH src \(.*other\/src\)/);
+
+  const empty = goshift(['--gopath', '', '.'], { cwd: app });
+  t.is(empty.code, 2);
+  t.regex(empty.stderr, /--gopath needs a directory/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // The whole flow, against a stand-in engine: a copy of dist/ whose lib/engine.js swaps
 // `(a int, ctx context.Context)` in target files. The real engine is tested elsewhere.

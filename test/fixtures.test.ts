@@ -16,6 +16,14 @@
 //      input/ vs the output of step 3, for GOOS linux, windows and darwin, and again with `-tags <line>` for
 //      each line of `vet-tags`: every relation between signatures that go/types sees in input/ (implements,
 //      func value assignability, type assertion matches, resolution, call bindings) must still hold.
+// A root that is no module (goshift finds the modules below it, or runs in GOPATH mode):
+//   - `go-dirs` lists directories relative to the root, one a line (default: `.`); steps 5 and 8 run the go
+//     commands and the oracle in each (the oracle with -dir, on the whole roots, so that a module another one
+//     replaces with a local directory is checked from source in input/ too); gofmt runs on the root;
+//   - `gopath` (its content is ignored) marks a GOPATH tree laid out as input/src/<import path>/...: every
+//     goshift run gets `--gopath <the copy>` (goshift runs on `.`, the GOPATH root, as for any fixture),
+//     the go commands and the oracle run with GO111MODULE=off and GOPATH=<the copy> (go-dirs then names
+//     package directories such as src/github.com/acme/app).
 // Every problem found is reported, in that order, in one failure message; a wrong exit code in step 3
 // stops the test there (what follows would only repeat it).
 //
@@ -50,10 +58,16 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
   const flags = fx.args;
   const T = ['-t', fx.transform];
   const budget = deadline(FIXTURE_BUDGET);
-  const goshift = (args: string[], cwd: string): Promise<RunResult> =>
-    run(process.execPath, [cliPath(), ...args], { cwd, env: goEnv(), timeoutMs: budget.left(CLI_TIMEOUT) });
+  // Flags come first, `.` last: --gopath names the copy goshift runs in.
+  const goshift = (args: string[], cwd: string): Promise<RunResult> => {
+    const all = fx.gopath ? [...args.slice(0, -1), '--gopath', cwd, ...args.slice(-1)] : args;
+    return run(process.execPath, [cliPath(), ...all], { cwd, env: goEnv(), timeoutMs: budget.left(CLI_TIMEOUT) });
+  };
+  /** GOPATH mode for a GOPATH fixture, with `root` the copy the go command works on. */
+  const modeEnv = (root: string): Record<string, string> => (fx.gopath ? { GO111MODULE: 'off', GOPATH: root } : {});
   const go = (args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<RunResult> =>
     run('go', args, { cwd, env: goEnv(extraEnv), timeoutMs: budget.left(GO_TIMEOUT) });
+  const where = (dir: string) => (fx.goDirs.length > 1 || dir !== '.' ? ` in ${dir}` : '');
 
   // 1. A copy of input/.
   const wdir = path.join(work, 'write');
@@ -91,9 +105,11 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
       ...fx.vetTags.map((tags): [string, string[], Record<string, string>] => [`go vet -tags ${tags}`, ['vet', '-tags', tags, './...'], {}]),
       ['go test', ['test', './...'], {}],
     ];
-    for (const [label, args, env] of checks) {
-      const r = await go(args, wdir, env);
-      if (r.code !== 0) problems.push(`step 5: ${label} failed on the output\n${indent(describe(r))}`);
+    for (const dir of fx.goDirs) {
+      for (const [label, args, env] of checks) {
+        const r = await go(args, path.join(wdir, dir), { ...modeEnv(wdir), ...env });
+        if (r.code !== 0) problems.push(`step 5: ${label}${where(dir)} failed on the output\n${indent(describe(r))}`);
+      }
     }
     const fmt = await run('gofmt', ['-l', '.'], { cwd: wdir, env: goEnv(), timeoutMs: budget.left(GO_TIMEOUT) });
     if (fmt.code !== 0 || fmt.stdout.trim() !== '') problems.push(`step 5: gofmt -l . is not clean on the output\n${indent(describe(fmt))}`);
@@ -128,10 +144,10 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
 
   // 8. The type-checked oracle: input/ against the output of step 3.
   if (fx.exitCode === 0) {
-    for (const tags of ['', ...fx.vetTags]) {
-      const label = tags ? `oracle -tags ${tags}` : 'oracle';
+    for (const dir of fx.goDirs) for (const tags of ['', ...fx.vetTags]) {
+      const label = (tags ? `oracle -tags ${tags}` : 'oracle') + where(dir);
       try {
-        const o = await runOracle(fx.input, wdir, { tags: tags || undefined, timeoutMs: budget.left(GO_TIMEOUT) });
+        const o = await runOracle(fx.input, wdir, { tags: tags || undefined, dir: dir === '.' ? undefined : dir, env: modeEnv(wdir), timeoutMs: budget.left(GO_TIMEOUT) });
         if (o.code === 1) problems.push(`step 8: ${label}: ${o.broken.length} broken relation(s) between input/ and the output\n${indent(o.broken.join('\n'))}`);
         else if (o.code !== 0) problems.push(`step 8: ${label} failed (${exitOf(o.run)})\n${indent(describe(o.run))}`);
       } catch (e) {

@@ -1,7 +1,8 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { discover, parseModulePath, parseWorkUses, rebaseGitignore } from '../lib/workspace.js';
+import { discover, gopathRoots, importPathsIn, parseModulePath, parseReplaces, parseWorkUses, rebaseGitignore } from '../lib/workspace.js';
+import { mergeReports, splitWorkspace } from '../lib/parts.js';
 import type { Workspace } from '../lib/types.js';
 import { cleanup, isRoot, tempDir, writeTree } from './unit-tmp.js';
 
@@ -313,4 +314,230 @@ const hasGoroot = fs.existsSync(path.join(goroot, 'go.mod'));
   t.deepEqual(cmd.modules.map((m) => m.path), ['cmd']);
   t.is(cmd.files.find((f) => f.rel === 'cmd/go/main.go')?.importPath, 'cmd/go');
   t.true(cmd.files.some((f) => !f.target && f.rel.startsWith('cmd/compile/')));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Paths in no module: modules below them, local replaces, GOPATH mode.
+
+test('parseReplaces: single and block form, versions, quotes, comments, local or not', (t) => {
+  const text = [
+    'module example.com/svc',
+    'replace example.com/lib => ../lib // local',
+    'replace example.com/old v1.2.3 => example.com/new v1.3.0',
+    'replace (',
+    '\texample.com/a v0.1.0 => ./a',
+    '\t"example.com/b" => "../with space/b"',
+    '\t// example.com/c => ../c',
+    '\texample.com/d => /abs/d',
+    '\texample.com/e => example.com/e2 v0.0.1',
+    '\tbroken line',
+    ')',
+    'replace ( example.com/f => . )',
+  ].join('\n');
+  t.deepEqual(parseReplaces(text), [
+    { from: 'example.com/lib', to: '../lib', local: true },
+    { from: 'example.com/old', fromVersion: 'v1.2.3', to: 'example.com/new', toVersion: 'v1.3.0', local: false },
+    { from: 'example.com/a', fromVersion: 'v0.1.0', to: './a', local: true },
+    { from: 'example.com/b', to: '../with space/b', local: true },
+    { from: 'example.com/d', to: '/abs/d', local: true },
+    { from: 'example.com/e', to: 'example.com/e2', toVersion: 'v0.0.1', local: false },
+    { from: 'example.com/f', to: '.', local: true },
+  ]);
+  t.deepEqual(parseReplaces('module m\nrequire x v1\n'), []);
+});
+
+test('modules below a path in no module: linked by local replace, separate otherwise', async (t) => {
+  const root = tmp();
+  writeTree(root, {
+    'svc/go.mod': 'module example.com/svc\n\nrequire example.com/lib v0.0.0\n\nreplace (\n\texample.com/lib v0.0.0 => ../lib\n)\n',
+    'svc/api/api.go': pkg,
+    'lib/go.mod': 'module example.com/lib\n',
+    'lib/lib.go': pkg,
+    'lib/sub/s.go': pkg,
+    // Another copy of example.com/lib, linked to nothing.
+    'fork/go.mod': 'module example.com/lib\n',
+    'fork/f.go': pkg,
+    // Skipped like any module walk skips them.
+    'testdata/go.mod': 'module example.com/td\n',
+    'testdata/t.go': pkg,
+    '_old/go.mod': 'module example.com/old\n',
+    'vendor/v/go.mod': 'module example.com/v\n',
+    'gen/go.mod': 'module example.com/gen\n',
+    'gen/g.go': pkg,
+    '.gitignore': 'gen/\n',
+    'loose.go': pkg,
+  });
+  fs.mkdirSync(path.join(root, '.git'));
+  const ws = await discover(['.'], { cwd: root, gopath: '/nonexistent' });
+  t.deepEqual(ws.errors, []);
+  t.deepEqual(rels(ws), ['fork/f.go', 'lib/lib.go', 'lib/sub/s.go', 'svc/api/api.go']);
+  t.deepEqual(targets(ws), rels(ws));
+  t.deepEqual(ws.files.map((f) => f.importPath), ['example.com/lib', 'example.com/lib', 'example.com/lib/sub', 'example.com/svc/api']);
+  t.deepEqual(ws.parts, [[path.join(root, 'fork')], [path.join(root, 'lib'), path.join(root, 'svc')]]);
+  t.deepEqual(ws.notes, [
+    'no go.mod above .: 3 modules found below it; 1 .go file in no module left out',
+    '2 separate builds, each run on its own: modules build together only when a go.work or a local replace links them',
+  ]);
+
+  // Each part on its own: the fork never shares a package with lib.
+  const parts = splitWorkspace(ws);
+  t.deepEqual(parts.map(rels), [['fork/f.go'], ['lib/lib.go', 'lib/sub/s.go', 'svc/api/api.go']]);
+  t.deepEqual(parts.map((p) => p.modules.map((m) => m.root)), ws.parts);
+});
+
+test('modules below: a replace target outside the path comes along, not as a target; a go.work below links its uses', async (t) => {
+  const root = tmp();
+  writeTree(root, {
+    'repo/svc/go.mod': 'module example.com/svc\nreplace example.com/lib => ../../shared/lib\nreplace example.com/gone => ../gone\n',
+    'repo/svc/s.go': pkg,
+    'shared/lib/go.mod': 'module example.com/lib\n',
+    'shared/lib/l.go': pkg,
+    'ws/go.work': 'go 1.22\nuse (\n\t./a\n\t./b\n)\n',
+    'ws/a/go.mod': 'module example.com/a\n',
+    'ws/a/a.go': pkg,
+    'ws/b/go.mod': 'module example.com/b\n',
+    'ws/b/b.go': pkg,
+  });
+  const ws = await discover(['repo', 'ws'], { cwd: root, gopath: '/nonexistent' });
+  t.deepEqual(ws.errors, []);
+  t.deepEqual(rels(ws), ['repo/svc/s.go', 'shared/lib/l.go', 'ws/a/a.go', 'ws/b/b.go']);
+  t.deepEqual(targets(ws), ['repo/svc/s.go', 'ws/a/a.go', 'ws/b/b.go']);
+  t.deepEqual(ws.parts, [[path.join(root, 'repo/svc'), path.join(root, 'shared/lib')], [path.join(root, 'ws/a'), path.join(root, 'ws/b')]]);
+});
+
+test('modules named separately: linked when one replaces the other, separate builds otherwise', async (t) => {
+  const root = tmp();
+  writeTree(root, {
+    'svc/go.mod': 'module example.com/svc\nreplace example.com/lib => ../lib\nreplace golang.org/x/net => ./xnet\n',
+    'svc/s.go': pkg,
+    'svc/xnet/go.mod': 'module golang.org/x/net\n',
+    'svc/xnet/context/c.go': pkg,
+    'lib/go.mod': 'module example.com/lib\n',
+    'lib/l.go': pkg,
+    'other/go.mod': 'module example.com/other\n',
+    'other/o.go': pkg,
+  });
+  const ws = await discover(['svc', 'lib', 'other'], { cwd: root });
+  // A module found above a path brings no replaced module along (svc/xnet stays another module's code).
+  t.deepEqual(rels(ws), ['lib/l.go', 'other/o.go', 'svc/s.go']);
+  t.deepEqual(ws.parts, [[path.join(root, 'lib'), path.join(root, 'svc')], [path.join(root, 'other')]]);
+  const one = await discover(['svc'], { cwd: root });
+  t.deepEqual(rels(one), ['svc/s.go']);
+  t.is(one.parts, undefined);
+});
+
+test('modules below: one module path twice in one build is an error, its files are left out', async (t) => {
+  const root = tmp();
+  writeTree(root, {
+    'svc/go.mod': 'module example.com/svc\nreplace example.com/lib => ../lib\n',
+    'svc/s.go': pkg,
+    'lib/go.mod': 'module example.com/svc\n',
+    'lib/l.go': pkg,
+    'other/go.mod': 'module example.com/other\n',
+    'other/o.go': pkg,
+  });
+  const ws = await discover(['.'], { cwd: root, gopath: '/nonexistent' });
+  t.deepEqual(rels(ws), ['other/o.go']);
+  t.is(ws.errors.length, 1);
+  t.regex(ws.errors[0].message, /module example\.com\/svc is also declared by (lib|svc)\/go\.mod.*left out/);
+  t.is(ws.parts, undefined);
+});
+
+test('GOPATH mode: import paths from the place under <gopath>/src, scope as named', async (t) => {
+  const root = tmp();
+  writeTree(root, {
+    'gp/src/github.com/acme/app/store/s.go': pkg,
+    'gp/src/github.com/acme/app/api/a.go': pkg,
+    'gp/src/github.com/acme/app/api/testdata/x.go': pkg,
+    'gp/src/github.com/other/o.go': pkg,
+    'gp/bin/tool.go': pkg,
+    'elsewhere/e.go': pkg,
+  });
+  const gp = path.join(root, 'gp');
+  const ws = await discover(['.'], { cwd: path.join(gp, 'src/github.com/acme/app'), gopath: ['/nonexistent', gp].join(path.delimiter) });
+  t.deepEqual(ws.errors, []);
+  t.deepEqual(ws.files.map((f) => [f.rel, f.importPath, f.target]), [
+    ['api/a.go', 'github.com/acme/app/api', true],
+    ['store/s.go', 'github.com/acme/app/store', true],
+  ]);
+  t.deepEqual(ws.notes, [`GOPATH mode: import paths from ${path.join(gp, 'src')} (no go.mod found)`]);
+
+  // The GOPATH root named: all of its src, nothing else; from $GOPATH when there is no --gopath.
+  const all = await discover(['.'], { cwd: gp, env: { GOPATH: gp } });
+  t.deepEqual(rels(all), ['src/github.com/acme/app/api/a.go', 'src/github.com/acme/app/store/s.go', 'src/github.com/other/o.go']);
+  t.is(all.files[2].importPath, 'github.com/other');
+
+  // A file: its package comes along, only the file is a target.
+  const one = await discover(['store/s.go'], { cwd: path.join(gp, 'src/github.com/acme/app'), gopath: gp });
+  t.deepEqual(targets(one), ['store/s.go']);
+
+  // Under no GOPATH: an error saying what was looked for.
+  const none = await discover(['elsewhere'], { cwd: root, gopath: gp });
+  t.deepEqual(none.files, []);
+  t.is(none.errors[0].message, `not in a Go module: no go.mod in elsewhere or any directory above, none below it, and not under a GOPATH src (${path.join(gp, 'src')})`);
+});
+
+test('gopathRoots: --gopath, else $GOPATH (a list), else $HOME/go', (t) => {
+  t.deepEqual(gopathRoots({ cwd: '/w', gopath: 'g', env: { GOPATH: '/x' } }), ['/w/g']);
+  t.deepEqual(gopathRoots({ cwd: '/w', env: { GOPATH: ['/a', '', 'b'].join(path.delimiter) } }), ['/a', '/w/b']);
+  t.deepEqual(gopathRoots({ cwd: '/w', env: { HOME: '/home/u' } }), ['/home/u/go']);
+  t.deepEqual(gopathRoots({ cwd: '/w', env: {} }), []);
+});
+
+test('mergeReports: sums counts, concatenates lists, merges file-local counts by name', (t) => {
+  const base = { filesScanned: 1, filesParsed: 1, filesChanged: 1, signaturesMoved: 1, callSitesUpdated: 2, setsMoved: 1, setsLeftAlone: 0, leftAlone: [], errors: [], generated: [] };
+  const r = mergeReports([
+    { ...base, counts: [{ one: 'x', many: 'xs', n: 1 }] },
+    { ...base, setsLeftAlone: 1, leftAlone: [{ file: 'a.go', line: 1, reason: 'r' }], counts: [{ one: 'x', many: 'xs', n: 2 }, { one: 'y', many: 'ys', n: 1 }] },
+  ]);
+  t.is(r.filesScanned, 2);
+  t.is(r.callSitesUpdated, 4);
+  t.is(r.setsLeftAlone, 1);
+  t.deepEqual(r.leftAlone, [{ file: 'a.go', line: 1, reason: 'r' }]);
+  t.deepEqual(r.counts, [{ one: 'x', many: 'xs', n: 3 }, { one: 'y', many: 'ys', n: 1 }]);
+});
+
+test('importPathsIn: single, grouped, named, raw, comments', (t) => {
+  const src = [
+    '// import "not/this"',
+    'package p',
+    '',
+    'import "a/b"',
+    'import x "c/d" // "not/that"',
+    'import (',
+    '\t"e"',
+    '\t/* "nor/this" */ y "f/g"',
+    '\t. `h`',
+    ')',
+    '',
+    'func f() { _ = "import \\"z\\"" }',
+  ].join('\n');
+  t.deepEqual(importPathsIn(src), ['a/b', 'c/d', 'e', 'f/g', 'h']);
+});
+
+test('a build linked by replaces where a module imports one it does not replace: an error, the build left out', async (t) => {
+  const imp = (ip: string) => `package p\n\nimport _ "${ip}"\n`;
+  const root = tmp();
+  writeTree(root, {
+    'lib/go.mod': 'module example.com/lib\nreplace example.com/x => ../x\n',
+    'lib/l.go': imp('example.com/x/y'),
+    'x/go.mod': 'module example.com/x\n',
+    'x/y/y.go': pkg,
+    // svc builds with lib but gets x from the module cache: lib's import of x is not ../x there.
+    'svc/go.mod': 'module example.com/svc\nreplace example.com/lib => ../lib\n',
+    'svc/s.go': imp('example.com/lib'),
+    'alone/go.mod': 'module example.com/alone\n',
+    'alone/a.go': imp('example.com/lib'),
+  });
+  const ws = await discover(['.'], { cwd: root, gopath: '/nonexistent' });
+  t.deepEqual(rels(ws), ['alone/a.go']);
+  t.is(ws.errors.length, 1);
+  t.is(ws.errors[0].file, 'lib/l.go');
+  t.regex(ws.errors[0].message, /^imports example\.com\/x\/y, of the module in x, which svc\/go\.mod does not replace with a local directory: .* the files of lib, svc, x are left out/);
+
+  // With the replace in svc too, the three build together.
+  fs.writeFileSync(path.join(root, 'svc/go.mod'), 'module example.com/svc\nreplace (\n\texample.com/lib => ../lib\n\texample.com/x => ../x\n)\n');
+  const ok = await discover(['.'], { cwd: root, gopath: '/nonexistent' });
+  t.deepEqual(ok.errors, []);
+  t.deepEqual(ok.parts, [[path.join(root, 'alone')], [path.join(root, 'lib'), path.join(root, 'svc'), path.join(root, 'x')]]);
 });

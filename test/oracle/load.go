@@ -57,10 +57,16 @@ type loadOptions struct {
 	patterns []string
 	before   string // absolute roots
 	after    string
+	dir      string // where go list runs, relative to the roots ("" for the roots themselves)
 	env      []string
 	// missingFromAfter: a file missing under the tree being checked is read from AFTER instead
 	// (ctxcheck -list: a partial tree checked against the full one it was copied from).
 	missingFromAfter bool
+}
+
+// listDir is where go list runs: AFTER, or its subdirectory -dir.
+func (o loadOptions) listDir() string {
+	return filepath.Join(o.after, o.dir)
 }
 
 // graph is what go list said about the AFTER tree for one GOOS.
@@ -111,7 +117,7 @@ func loadGraph(o loadOptions) (*graph, error) {
 	if o.tags != "" {
 		args = append(args, "-tags", o.tags)
 	}
-	pkgs, err := goList(o.after, env, append(args, o.patterns...)...)
+	pkgs, err := goList(o.listDir(), env, append(args, o.patterns...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +131,7 @@ func loadGraph(o loadOptions) (*graph, error) {
 		}
 	}
 	if len(roots) == 0 {
-		return nil, fmt.Errorf("go list %s found no package under %s (for a GOROOT/src tree, GOROOT must name its parent)", strings.Join(o.patterns, " "), o.after)
+		return nil, fmt.Errorf("go list %s found no package under %s (for a GOROOT/src tree, GOROOT must name its parent)", strings.Join(o.patterns, " "), o.listDir())
 	}
 	// Source: the roots and their test variants, and anything importing a source package (so that
 	// types from export data never refer to a second copy of a package checked from source).
@@ -141,6 +147,11 @@ func loadGraph(o loadOptions) (*graph, error) {
 			return false
 		}
 		src := roots[basePath(id)] || strings.Contains(id, " [")
+		if o.dir != "" && !p.Standard && within(o.after, p.Dir) {
+			// Below the roots but outside -dir (a module replaced with a local directory, another
+			// GOPATH package): its BEFORE side is its BEFORE source, not AFTER's export data.
+			src = true
+		}
 		for _, imp := range p.Imports {
 			if visit(imp) {
 				src = true
@@ -177,7 +188,7 @@ func loadGraph(o loadOptions) (*graph, error) {
 		if o.tags != "" {
 			eargs = append(eargs, "-tags", o.tags)
 		}
-		ex, err := goList(o.after, env, append(eargs, need...)...)
+		ex, err := goList(o.listDir(), env, append(eargs, need...)...)
 		if err != nil {
 			return nil, err
 		}

@@ -38,10 +38,15 @@
 //	             from the export data of the AFTER tree. For a GOROOT/src tree GOROOT must name
 //	             AFTER's parent (it is set so when AFTER/go.mod says `module std` and
 //	             AFTER/../pkg/tool exists).
+//	-dir sub     run go list in AFTER_DIR/sub instead of AFTER_DIR (a module or GOPATH package tree
+//	             below a root that is none): its packages are analysed; packages elsewhere under the
+//	             roots (another module it replaces with a local directory) are checked from source
+//	             in each tree too
 //	-v           print each tree's package count and the time taken to stderr
 //
-// go list runs in AFTER_DIR (with the inherited environment plus GOOS); BEFORE uses the same file
-// lists, mapped by path relative to the root.
+// go list runs in AFTER_DIR (or AFTER_DIR/sub) with the inherited environment plus GOOS (so
+// GO111MODULE=off GOPATH=AFTER_DIR works for a GOPATH tree); BEFORE uses the same file lists,
+// mapped by path relative to the root.
 //
 // Output: exit 0 and `oracle: N packages, M relations checked, 0 broken`; exit 1 and one line per
 // broken relation, `file:line:col: <relation>: <before> → <after>` (file relative to the roots,
@@ -72,8 +77,9 @@ func run() int {
 	tags := fl.String("tags", "", "build tags")
 	pkgs := fl.String("pkgs", "", "packages to check instead of ./...")
 	verbose := fl.Bool("v", false, "verbose")
+	sub := fl.String("dir", "", "run go list in this subdirectory of AFTER_DIR")
 	fl.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: oracle [-goos linux,windows,darwin] [-tags t] [-pkgs a,b] [-v] BEFORE_DIR AFTER_DIR")
+		fmt.Fprintln(os.Stderr, "usage: oracle [-goos linux,windows,darwin] [-tags t] [-pkgs a,b] [-dir sub] [-v] BEFORE_DIR AFTER_DIR")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(os.Args[1:]); err != nil {
@@ -95,7 +101,14 @@ func run() int {
 			return 2
 		}
 	}
-	o := loadOptions{tags: *tags, before: before, after: after, patterns: []string{"./..."}}
+	o := loadOptions{tags: *tags, before: before, after: after, dir: filepath.Clean(*sub), patterns: []string{"./..."}}
+	if o.dir == "." {
+		o.dir = ""
+	}
+	if filepath.IsAbs(o.dir) || o.dir == ".." || strings.HasPrefix(o.dir, ".."+string(filepath.Separator)) {
+		fmt.Fprintln(os.Stderr, "oracle: -dir must be a path inside AFTER_DIR")
+		return 2
+	}
 	if *pkgs != "" {
 		o.patterns = nil
 		for _, p := range strings.Split(*pkgs, ",") {

@@ -20,6 +20,16 @@ export interface Fixture {
   stderrContains: string[];
   /** Non-empty lines of `vet-tags`: each is passed to `go vet -tags <line> ./...`. */
   vetTags: string[];
+  /**
+   * Non-empty lines of `go-dirs`: the directories (relative to the fixture's root) in which the go
+   * commands and the oracle run; ['.'] when absent. For a root that is no module: a tree of modules.
+   */
+  goDirs: string[];
+  /**
+   * A `gopath` file exists: the tree is a GOPATH (input/src/<import path>/...), without go.mod. The
+   * go commands run with GO111MODULE=off and GOPATH=<the copy>, goshift gets --gopath <the copy>.
+   */
+  gopath: boolean;
 }
 
 /** A case directory that is not a runnable fixture (yet), with why. */
@@ -40,6 +50,15 @@ async function readOptional(file: string): Promise<string | null> {
 function nonEmptyLines(text: string | null): string[] {
   if (text === null) return [];
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+}
+
+async function goDirsOf(dir: string, id: string): Promise<string[]> {
+  const lines = nonEmptyLines(await readOptional(path.join(dir, 'go-dirs')));
+  for (const l of lines) {
+    const n = path.posix.normalize(l);
+    if (path.isAbsolute(l) || n === '..' || n.startsWith('../')) throw new Error(`${id}/go-dirs: ${JSON.stringify(l)} is not a directory inside the fixture`);
+  }
+  return lines.length > 0 ? lines.map((l) => path.posix.normalize(l)) : ['.'];
 }
 
 /** Every fixture under root, sorted by id; case directories lacking input/ or expected/ come back as incomplete. */
@@ -74,6 +93,8 @@ export async function findFixtures(root: string): Promise<{ fixtures: Fixture[];
         exitCode,
         stderrContains: nonEmptyLines(await readOptional(path.join(dir, 'stderr-contains'))),
         vetTags: nonEmptyLines(await readOptional(path.join(dir, 'vet-tags'))),
+        goDirs: await goDirsOf(dir, id),
+        gopath: existsSync(path.join(dir, 'gopath')),
       });
     }
   }

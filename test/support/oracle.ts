@@ -48,7 +48,9 @@ export interface OracleOptions {
   tags?: string;
   /** Check only these packages (and their tests) instead of ./... */
   pkgs?: string[];
-  /** Extra environment for the go commands it runs (e.g. GOROOT of a copied installation). */
+  /** Run go list in this subdirectory of AFTER (relative): a module or GOPATH tree below the roots. */
+  dir?: string;
+  /** Extra environment for the go commands it runs (e.g. GOROOT of a copied installation, or GO111MODULE=off GOPATH=…). */
   env?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -63,13 +65,14 @@ export interface OracleResult {
   run: RunResult;
 }
 
-/** Runs the oracle on BEFORE and AFTER (go list runs in AFTER). */
+/** Runs the oracle on BEFORE and AFTER (go list runs in AFTER, or AFTER/dir). */
 export async function runOracle(before: string, after: string, opts: OracleOptions = {}): Promise<OracleResult> {
   const bin = await buildOracle();
   const args: string[] = [];
   if (opts.goos) args.push('-goos', opts.goos.join(','));
   if (opts.tags) args.push('-tags', opts.tags);
   if (opts.pkgs) args.push('-pkgs', opts.pkgs.join(','));
+  if (opts.dir) args.push('-dir', opts.dir);
   args.push(path.resolve(before), path.resolve(after));
   const r = await run(bin, args, { cwd: after, env: goEnv(opts.env ?? {}), timeoutMs: opts.timeoutMs ?? 5 * 60_000 });
   const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
