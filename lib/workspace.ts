@@ -289,6 +289,8 @@ class Discovery {
   /** Union-find over module real roots: modules linked by a go.work or a local replace share a root. */
   private links = new Map<string, string>();
   private notes: string[] = [];
+  /** Real paths of directories with their own go.mod met inside a module's walk. */
+  private readonly nested = new Set<string>();
 
   constructor(private cwd: string, private gopaths: string[] = []) {}
 
@@ -414,6 +416,11 @@ class Discovery {
     if (parts.length > 1) {
       ws.parts = parts;
       this.notes.push(`${parts.length} separate builds, each run on its own: modules build together only when a go.work or a local replace links them`);
+    }
+    const nested = [...this.nested].filter((d) => !this.modules.has(d)).map((d) => this.rel(d)).sort(cmp);
+    if (nested.length) {
+      const shown = nested.slice(0, 5).join(', ') + (nested.length > 5 ? `, and ${nested.length - 5} more` : '');
+      this.notes.push(`${nested.length} nested module${nested.length === 1 ? '' : 's'} left out (${shown}): each has its own go.mod; name its directory, or list it in a go.work, to include it`);
     }
     if (this.notes.length > 0) ws.notes = [...new Set(this.notes)];
     return ws;
@@ -769,8 +776,11 @@ class Discovery {
       this.cannotRead(this.rel(dir), `cannot read directory: ${describeFsError(e)}`);
       return;
     }
-    // A directory with its own go.mod is another module.
-    if (!isRoot && ents.some((d) => d.name === 'go.mod' && !d.isDirectory())) return;
+    // A directory with its own go.mod is another module (left out, as by go's ./..., and said so).
+    if (!isRoot && ents.some((d) => d.name === 'go.mod' && !d.isDirectory())) {
+      this.nested.add(realDir);
+      return;
+    }
     this.visited.add(realDir);
 
     const relDir = toPosix(path.relative(top, dir));

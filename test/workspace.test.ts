@@ -541,3 +541,20 @@ test('a build linked by replaces where a module imports one it does not replace:
   t.deepEqual(ok.errors, []);
   t.deepEqual(ok.parts, [[path.join(root, 'alone')], [path.join(root, 'lib'), path.join(root, 'svc'), path.join(root, 'x')]]);
 });
+
+test('a nested module left out of a module walk is said so', async (t) => {
+  const root = tempDir('ws-nested-note');
+  writeTree(root, {
+    'go.mod': 'module example.com/root\n',
+    'a.go': 'package root\n',
+    'sub/go.mod': 'module example.com/sub\n',
+    'sub/b.go': 'package sub\n',
+  });
+  const ws = await discover(['.'], { cwd: root });
+  t.deepEqual(ws.files.map((f) => f.rel), ['a.go']);
+  t.deepEqual(ws.notes, ['1 nested module left out (sub): each has its own go.mod; name its directory, or list it in a go.work, to include it']);
+  const both = await discover(['.', 'sub'], { cwd: root });
+  t.deepEqual(both.files.map((f) => f.rel), ['a.go', 'sub/b.go']);
+  t.is(both.notes?.some((n) => n.includes('nested')) ?? false, false);
+  cleanup(root);
+});
