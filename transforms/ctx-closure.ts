@@ -622,13 +622,16 @@ class FileRewrite {
     // Package-level variables are not captured (and anyone may write them): only locals count.
     const ctxVars = w.vars.filter((v) => v.ctx && v.scope !== pkg);
     const unsureVars = w.vars.filter((v) => v.unsure && v.scope !== pkg);
-    const maybeVars = w.vars.filter((v) => v.maybe && v.scope !== pkg);
-    if ((!ctxVars.length && !unsureVars.length && !maybeVars.length) || !w.lits.length) return;
-    const signs = new Map<Var, string | null>();
-    const sign = (v: Var) => {
-      if (!signs.has(v)) signs.set(v, w.contextSign(v));
-      return signs.get(v)!;
-    };
+    if (!w.lits.length) return;
+    // Variables of a type goshift cannot determine count only with a sign of a context (contextSign()).
+    const signs = new Map<Var, string>();
+    for (const v of w.vars) {
+      if (!v.maybe || v.scope === pkg) continue;
+      const why = w.contextSign(v);
+      if (why) signs.set(v, why);
+    }
+    const maybeVars = [...signs.keys()];
+    if (!ctxVars.length && !unsureVars.length && !maybeVars.length) return;
 
     const infos = new Map<number, RunInfo>(w.lits.map((l) => [l.node.id, this.runInfo(l)]));
     this.infos = infos;
@@ -656,11 +659,11 @@ class FileRewrite {
           nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} captures ${unsure.name}, which may be a context (declared at ${this.api.rel}:${lineOf(unsure.node)}): ${unsure.unsure}; left as it is` });
           continue;
         }
-        const maybe = 'sites' in info ? maybeVars.find((v) => captures(v) && sign(v)) : undefined;
+        const maybe = 'sites' in info ? maybeVars.find(captures) : undefined;
         if (maybe) {
           nextReasons.set(lit.node.id, {
             lit,
-            reason: `${this.subject(info)} captures ${maybe.name}, whose type goshift cannot determine (declared at ${this.api.rel}:${lineOf(maybe.node)} by ${maybe.maybe}), and ${sign(maybe)}: left as it is; if ${maybe.name} is a context.Context, pass it as a parameter yourself`,
+            reason: `${this.subject(info)} captures ${maybe.name}, whose type goshift cannot determine (declared at ${this.api.rel}:${lineOf(maybe.node)} by ${maybe.maybe}), and ${signs.get(maybe)}: left as it is; if ${maybe.name} is a context.Context, pass it as a parameter yourself`,
           });
           continue;
         }
