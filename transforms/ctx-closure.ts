@@ -508,8 +508,9 @@ class Walker {
   /**
    * Why v, of a type goshift cannot determine, looks like a context, or null: it is passed where a
    * context.Context is expected (a context function's parent, a workspace function's or method's
-   * context.Context parameter), its Done/Deadline/Value method is called, or its name is one people
-   * give contexts (ctx, subCtx, reqContext).
+   * context.Context parameter, the first argument of a foreign `…Context` function such as
+   * exec.CommandContext), its Done/Deadline/Value method is called, or its name is one people give
+   * contexts (ctx, subCtx, reqContext).
    */
   contextSign(v: Var): string | null {
     for (const r of v.refs) {
@@ -543,7 +544,11 @@ class Walker {
           if (sel && 'results' in sel) param = sel.param?.(i);
         }
       }
-      if (param?.k === 'context') return `it is passed as the context.Context argument of ${fn.text.length > 40 ? 'a call' : fn.text} on line ${lineOf(call)}`;
+      const callee = fn.text.length > 40 ? 'a call' : fn.text;
+      if (param?.k === 'context') return `it is passed as the context.Context argument of ${callee} on line ${lineOf(call)}`;
+      // Go's convention: the first argument of a …Context function or method (exec.CommandContext, db.QueryContext, r.WithContext).
+      const last = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text ?? '' : fn.text;
+      if (!param && i === 0 && /Context$/.test(last)) return `it is the first argument of ${callee} on line ${lineOf(call)}, which by its name takes a context`;
     }
     return CONTEXT_LIKE_NAME.test(v.name) ? 'its name suggests a context' : null;
   }
