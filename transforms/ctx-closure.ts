@@ -133,7 +133,7 @@ interface Site {
  * defer, a call on the spot or of a local bound to it), so that leaving it alone is worth a report;
  * a literal handed to someone else (t.Run, once.Do, a field) is left as it is without a word.
  */
-type RunInfo = { sites: Site[]; bound: Var | null } | { reason: string; candidate: boolean };
+type RunInfo = { sites: Site[]; bound: Var | null } | { reason: string; candidate: boolean; boundTo?: string };
 
 /**
  * Is an expression a context.Context: yes, no, a reason why goshift cannot tell although it looks
@@ -741,7 +741,7 @@ class FileRewrite {
 
   /** How a report names the literal: by the way the code runs it. */
   private subject(info: RunInfo): string {
-    if (!('sites' in info)) return 'the func literal';
+    if (!('sites' in info)) return info.boundTo ? `the func literal bound to ${info.boundTo}` : 'the func literal';
     if (info.bound) return `the func literal bound to ${info.bound.name}`;
     const st = info.sites[0].stmt;
     if (st) return `the func literal run by ${st.type === 'go_statement' ? 'go' : 'defer'}`;
@@ -808,17 +808,17 @@ class FileRewrite {
     const calls = this.calls(f);
     // Bound to a local that is never called (only passed or stored), or to a package-level variable: someone else runs it.
     const candidate = calls.length > 0 && f.scope.parent !== null;
-    const why = (reason: string): RunInfo => ({ reason, candidate });
+    const why = (reason: string): RunInfo => ({ reason, candidate, boundTo: f.name });
     if (!f.scope.parent) return why(`${f.name} is a package-level variable: its signature is fixed by every use in the package`);
-    if (f.writes.length) return why(`${f.name}, which it is bound to, is assigned again on line ${lineOf(f.writes[0])}: a call of ${f.name} may run another func, whose parameters goshift would not change`);
-    if (f.addr.length) return why(`the address of ${f.name}, which it is bound to, is taken on line ${lineOf(f.addr[0])}: ${f.name} may be called or replaced through that pointer`);
+    if (f.writes.length) return why(`${f.name} is assigned again on line ${lineOf(f.writes[0])}: a call of ${f.name} may run another func, whose parameters goshift would not change`);
+    if (f.addr.length) return why(`the address of ${f.name} is taken on line ${lineOf(f.addr[0])}: ${f.name} may be called or replaced through that pointer`);
     const sites: Site[] = [];
     for (const r of f.refs) {
       let n = r;
       while (n.parent?.type === 'parenthesized_expression') n = n.parent;
       const call = n.parent;
       if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== n.id) {
-        return why(`${f.name}, which it is bound to, is also used on line ${lineOf(r)} other than in a call (passed, stored or returned), and that use fixes its parameters`);
+        return why(`${f.name} is also used on line ${lineOf(r)} other than in a call (passed, stored or returned), and that use fixes its parameters`);
       }
       const stmt = call.parent && (call.parent.type === 'go_statement' || call.parent.type === 'defer_statement') ? call.parent : null;
       sites.push({ call, args: call.childForFieldName('arguments')!, stmt, at: this.w.refAt.get(r.id)! });
@@ -921,14 +921,14 @@ class FileRewrite {
       if (late) {
         point = site.call;
         what = 'the call';
-        who = `the func literal on line ${lineOf(late)}, which may run after the call,`;
+        who = `the func literal on line ${lineOf(late)} (which may run after the call)`;
       }
     }
     for (let p = site.call.parent; p && p.id !== D?.id; p = p.parent) {
       if (p.type === 'func_literal' && !this.inline(p)) {
         point = p;
         what = `the func literal on line ${lineOf(p)}`;
-        who = 'the literal, run from there at another time,';
+        who = 'the literal (called from there, at another time)';
       }
     }
     for (const x of v.writes) {
@@ -936,14 +936,14 @@ class FileRewrite {
       const fx = innermostFunc(x);
       if (fx && fx.type === 'func_literal' && fx.id !== D?.id) {
         if (!contains(fx, site.call)) return `${v.name} is assigned inside another func literal (line ${lineOf(x)}), which may run at any time: with a parameter the literal could see another context than it does now`;
-        if (point) return `${v.name} is assigned on line ${lineOf(x)}, inside a func literal around ${what} that may run again: with a parameter ${who} would keep the context of ${what}, not see the new one`;
+        if (point) return `${v.name} is assigned on line ${lineOf(x)}, inside a func literal around ${what} that may run again: with a parameter ${who} would get the context ${v.name} holds at ${what}, not the one assigned later`;
       }
     }
     if (!point) return null;
-    if (v.kind === 'result') return `${v.name} is a named result, which return statements assign after ${what}: with a parameter ${who} would keep the context of ${what}, not see the returned one`;
+    if (v.kind === 'result') return `${v.name} is a named result, which return statements assign after ${what}: with a parameter ${who} would get the context ${v.name} holds at ${what}, not the one a return statement assigns`;
     for (const x of v.writes) {
-      if (x.startIndex >= point.endIndex) return `${v.name} is reassigned on line ${lineOf(x)}, after ${what}: with a parameter ${who} would keep the context of ${what}, not see the new one`;
-      if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned on line ${lineOf(x)}, in a loop around ${what}: with a parameter ${who} would keep the context of ${what}, not see the next round's`;
+      if (x.startIndex >= point.endIndex) return `${v.name} is reassigned on line ${lineOf(x)}, after ${what}: with a parameter ${who} would get the context ${v.name} holds at ${what}, not the one assigned later`;
+      if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned on line ${lineOf(x)}, in a loop around ${what}: with a parameter ${who} would get the context ${v.name} holds at ${what}, not the one a later round assigns`;
     }
     if (v.writes.length && D && this.hasGoto(D)) return `${v.name} is reassigned in a function with goto: goshift cannot tell whether ${who} would then see another context`;
     return null;
