@@ -39,7 +39,7 @@ test('passed-stored-returned: only the literal bound to a called local of an exp
 });
 
 test('unrecognised-reported: captured variables of unknown type are reported only with a sign of a context', (t) => {
-  t.deepEqual(reported('unrecognised-reported'), ['unrec.go:17', 'unrec.go:24', 'unrec.go:31', 'unrec.go:48']);
+  t.deepEqual(reported('unrecognised-reported'), ['unrec.go:17', 'unrec.go:24', 'unrec.go:31', 'unrec.go:48', 'unrec.go:58']);
 });
 
 test('nested: a level passed to once.Do or to a function is not reported', (t) => {

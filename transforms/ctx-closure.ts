@@ -664,20 +664,24 @@ class FileRewrite {
           nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} captures ${unsure.name}, which may be a context (declared at ${this.api.rel}:${lineOf(unsure.node)}): ${unsure.unsure}; left as it is` });
           continue;
         }
+        // One that may be a context but whose type goshift cannot determine is reported; the contexts
+        // it knows still become parameters (the other variable stays captured, as it was).
         const maybe = 'sites' in info ? maybeVars.find(captures) : undefined;
-        if (maybe) {
-          nextReasons.set(lit.node.id, {
-            lit,
-            reason: `${this.subject(info)} captures ${maybe.name}, whose type goshift cannot determine (declared at ${this.api.rel}:${lineOf(maybe.node)} by ${maybe.maybe}), and ${signs.get(maybe)}: left as it is; if ${maybe.name} is a context.Context, pass it as a parameter yourself`,
-          });
+        const unknown = maybe && `${maybe.name}, whose type goshift cannot determine (declared at ${this.api.rel}:${lineOf(maybe.node)} by ${maybe.maybe}), and ${signs.get(maybe)}`;
+        if (maybe && !caps.length) {
+          nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} captures ${unknown}: left as it is; if ${maybe.name} is a context.Context, pass it as a parameter yourself` });
           continue;
         }
         if (!caps.length) continue;
         // A literal handed to someone else (t.Run, once.Do, a field) keeps its signature: nothing to report.
         if ('reason' in info && !info.candidate) continue;
+        const names = caps.map((v) => v.name).join(', ');
         const reason = this.check(lit, info, caps, extra, plan);
-        if (reason) nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} captures ${caps.map((v) => v.name).join(', ')}, but ${reason}; left as it is` });
+        if (reason) nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} captures ${names}, but ${reason}; left as it is` });
         else next.set(lit.node.id, { lit, caps });
+        if (!reason && maybe) {
+          nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} gets ${names} as a parameter but also captures ${unknown}: ${maybe.name} stays captured; if it is a context.Context, pass it as a parameter yourself` });
+        }
       }
       const same = next.size === plan.size && [...next].every(([k, v]) => plan.get(k)?.caps.map((c) => c.seq).join() === v.caps.map((c) => c.seq).join());
       plan = next;
