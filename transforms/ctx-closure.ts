@@ -85,8 +85,8 @@ interface Var {
   /** It may be a context.Context but goshift cannot tell (why), e.g. the result of a `x.Context()` it does not know. */
   unsure: string | null;
   /**
-   * Its type is unknown to goshift (where it comes from: `a call of other.Make (package …, outside
-   * the workspace)`): it counts as a possible context only with a sign of one (see contextSign()).
+   * Its type is unknown to goshift (where it comes from: `a call of other.Make from example.com/other,
+   * outside the workspace`): it counts as a possible context only with a sign of one (contextSign()).
    */
   maybe: string | null;
   /** The type it is declared with, if written. */
@@ -449,6 +449,11 @@ class Walker {
     if (e.type === 'identifier') {
       const v = lookup(e.text, this.snap(s));
       return v ? v.ctx || (v.unsure ?? (v.maybe ? { maybe: v.maybe } : false)) : false;
+    }
+    // A copy of a field declared context.Context, read through a local of known type (`c := s.ctx`).
+    if (e.type === 'selector_expression') {
+      const t = this.typeOfExpr(e, this.snap(s), 0);
+      return typeof t !== 'string' && t.k === 'context';
     }
     return this.isContextCall(e, s, 0);
   }
