@@ -6,7 +6,7 @@ import path from 'node:path';
 import type MagicString from 'magic-string';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
-import type { GType, GoFile, Program } from './program.js';
+import type { GType, GoFile, Program, Sig } from './program.js';
 import { CONTEXT_PATHS, sigOfDecl } from './program.js';
 import type { LeftAlone } from './types.js';
 
@@ -20,6 +20,13 @@ export interface RewriteAPI {
   readonly transform: string;
   /** Is this type node context.Context (through any import name, a dot import or an alias)? */
   isContextType(typeNode: Node | null): boolean;
+  /** Is this the import path of the context package (`context`, `golang.org/x/net/context`)? */
+  isContextImportPath(importPath: string): boolean;
+  /**
+   * The package a name of this file's imports stands for: its import path, and whether it is a
+   * package of the workspace (whose declarations goshift reads); null when no import has that name.
+   */
+  importOf(name: string): { path: string; ours: boolean } | null;
   /**
    * How this file writes the context type's package qualifier: `context` (or its alias) for
    * `context.Context`, '' for a dot import or inside package context itself, or null when the
@@ -42,12 +49,17 @@ export interface RewriteAPI {
    * types), or a reason why that cannot be told. Methods come from workspace declarations; of
    * foreign types only a few well-known standard ones (STD_CONTEXT_METHODS).
    */
-  selector(t: GType, name: string): { field: GType } | { results: GType[] } | { unsure: string };
+  selector(t: GType, name: string): { field: GType } | { results: GType[]; param?: (i: number) => GType | undefined } | { unsure: string };
   /**
    * The result types of the package-level function `name` of this file's package, or with `qualifier`
    * of the workspace package the file imports under that name; null when there is no such declaration.
    */
   funcResults(name: string, qualifier?: string): GType[] | null;
+  /**
+   * The type of argument i of a call of the package-level function `name` (as funcResults finds it;
+   * a variadic parameter's element type for the arguments it takes); undefined when unknown.
+   */
+  funcParam(name: string, i: number, qualifier?: string): GType | undefined;
   /** A package-level declaration (func, var, const, type) of this file's package, in any of its files, has this name. */
   packageDeclares(name: string): boolean;
   /** The names under which the package's files import `path`, most used first. */
@@ -111,12 +123,31 @@ export function createRewriteAPI(args: {
     if (other) throw new OverlapError(`${file.sf.rel}: edits of ${other.transform} and ${transform} overlap at offsets ${Math.max(start, other.start)}..${Math.min(end, other.end)}; file left unchanged`);
   };
   let addedImports = new Map<string, string>();
+  /** The signature of a package-level, non-generic function declared once (in this package, or the workspace package imported as qualifier). */
+  const funcSig = (name: string, qualifier?: string): Sig | null => {
+    let pkg = file.pkg;
+    if (qualifier !== undefined) {
+      const ip = file.imports.get(qualifier);
+      if (!ip || !prog.isOurs(ip)) return null;
+      const p = prog.pkg(ip);
+      if (!p) return null;
+      pkg = p;
+    }
+    const ds = pkg.funcs.get(name);
+    if (!ds || ds.length !== 1 || ds[0].node.childForFieldName('type_parameters')) return null;
+    return sigOfDecl(ds[0]);
+  };
   const api: RewriteAPI = {
     rel: file.sf.rel,
     text: file.pf.text,
     root: file.pf.root,
     transform,
     isContextType: (n) => prog.isContextType(n, file),
+    isContextImportPath: (ip) => CONTEXT_PATHS.has(ip),
+    importOf: (name) => {
+      const ip = file.imports.get(name);
+      return ip === undefined ? null : { path: ip, ours: prog.isOurs(ip) };
+    },
     contextQualifier: () => {
       for (const [name, ip] of file.imports) if (CONTEXT_PATHS.has(ip)) return name;
       if (file.dotImports.some((ip) => CONTEXT_PATHS.has(ip))) return '';
@@ -153,21 +184,19 @@ export function createRewriteAPI(args: {
       }
       const m = prog.member(t, name);
       if (m.k === 'field') return { field: m.t };
-      if (m.k === 'method' || m.k === 'imethod') return { results: prog.resultTypes(m.sig) };
+      if (m.k === 'method' || m.k === 'imethod') {
+        const sig = m.sig;
+        return { results: prog.resultTypes(sig), param: (i: number) => prog.paramType(sig, i, false) };
+      }
       return { unsure: m.k === 'foreign' ? `${name} of ${m.what} is not a method goshift knows` : m.why };
     },
     funcResults: (name, qualifier) => {
-      let pkg = file.pkg;
-      if (qualifier !== undefined) {
-        const ip = file.imports.get(qualifier);
-        if (!ip || !prog.isOurs(ip)) return null;
-        const p = prog.pkg(ip);
-        if (!p) return null;
-        pkg = p;
-      }
-      const ds = pkg.funcs.get(name);
-      if (!ds || ds.length !== 1 || ds[0].node.childForFieldName('type_parameters')) return null;
-      return prog.resultTypes(sigOfDecl(ds[0]));
+      const sig = funcSig(name, qualifier);
+      return sig ? prog.resultTypes(sig) : null;
+    },
+    funcParam: (name, i, qualifier) => {
+      const sig = funcSig(name, qualifier);
+      return sig ? prog.paramType(sig, i, false) : undefined;
     },
     packageDeclares: (name) => {
       const p = file.pkg;

@@ -21,14 +21,16 @@ export const ctxClosure: Transform = {
   description: 'pass closure-captured contexts to func literals explicitly, as their first parameter',
   default: true,
   // A capturable context is a context.Context parameter or var, a context.With…/Background/TODO
-  // result, or an `x.Context()` result: a file that has one says `context` or `Context`.
-  mentions: /\b(?:context|Context)\b/,
+  // result, an `x.Context()` result, or the result of a workspace function declared to return one
+  // (`tester.NewContext(t)`): a file that has one says `context` or `Context` (also inside a name
+  // such as NewContext), or names the variable `ctx`/`…Ctx`. A file that captures a context under
+  // another name and mentions none of these is not looked at.
+  mentions: /[Cc]ontext|[Cc]tx|CTX/,
   rewriteFile(api: RewriteAPI): void {
     new FileRewrite(api).run();
   },
 };
 
-const CONTEXT_PATHS = new Set(['context', 'golang.org/x/net/context']);
 /** Functions of package context whose (first) result is a context.Context. */
 const CONTEXT_FUNCS = new Set([
   'Background',
@@ -42,6 +44,23 @@ const CONTEXT_FUNCS = new Set([
   'WithValue',
   'WithoutCancel',
 ]);
+/** Functions of package context that take a context.Context as their first argument. */
+const CONTEXT_TAKERS = new Set([...CONTEXT_FUNCS, 'AfterFunc', 'Cause']);
+/**
+ * Functions outside the workspace whose result at this position is a context.Context, known
+ * without their source: `importpath.Func`.
+ */
+const FOREIGN_CONTEXT_RESULTS = new Map([
+  ['os/signal.NotifyContext', 0],
+  ['runtime/trace.NewTask', 0],
+  ['runtime/pprof.WithLabels', 0],
+  ['net/http/httptrace.WithClientTrace', 0],
+  ['golang.org/x/sync/errgroup.WithContext', 1],
+]);
+/** A name people give a context: ctx, ctx2, subCtx, gctx, reqContext, context. */
+const CONTEXT_LIKE_NAME = /^(?:[a-z][A-Za-z0-9]*)?(?:ctx|Ctx|CTX|Context)\d*$|^context\d*$/;
+/** Methods of context.Context whose call on a variable of unknown type suggests it is one. */
+const CONTEXT_METHODS = new Set(['Done', 'Deadline', 'Value']);
 /** The import name used when the package declares `context` itself. */
 const IMPORT_ALIAS = 'gocontext';
 const FUNC_NODES_LIST = ['function_declaration', 'method_declaration', 'func_literal'];
@@ -65,6 +84,11 @@ interface Var {
   ctx: boolean;
   /** It may be a context.Context but goshift cannot tell (why), e.g. the result of a `x.Context()` it does not know. */
   unsure: string | null;
+  /**
+   * Its type is unknown to goshift (where it comes from: `a call of other.Make from example.com/other,
+   * outside the workspace`): it counts as a possible context only with a sign of one (contextSign()).
+   */
+  maybe: string | null;
   /** The type it is declared with, if written. */
   typeNode: Node | null;
   /** The expression it is initialised from (`:=` / `var x = e` with as many values as names). */
@@ -104,10 +128,18 @@ interface Site {
   at: Snap;
 }
 
-type RunInfo = { sites: Site[]; bound: Var | null } | { reason: string };
+/**
+ * How a literal is run, or why it is not changed. `candidate` says the code runs it itself (go,
+ * defer, a call on the spot or of a local bound to it), so that leaving it alone is worth a report;
+ * a literal handed to someone else (t.Run, once.Do, a field) is left as it is without a word.
+ */
+type RunInfo = { sites: Site[]; bound: Var | null } | { reason: string; candidate: boolean; boundTo?: string };
 
-/** Is an expression a context.Context: yes, no, or a reason why goshift cannot tell. */
-type Ctx = boolean | string;
+/**
+ * Is an expression a context.Context: yes, no, a reason why goshift cannot tell although it looks
+ * like one (`x.Context()` of an unknown x), or where an expression of unknown type comes from.
+ */
+type Ctx = boolean | string | { maybe: string };
 
 function lookup(name: string, at: Snap): Var | undefined {
   for (let s: Scope | null = at.scope; s; s = s.parent) {
@@ -168,10 +200,16 @@ class Walker {
   /** declaring identifier node id → its variable. */
   readonly declOf = new Map<number, Var>();
 
+  /** The variable an identifier refers to, if the walk resolved it. */
+  varOfRef(id: Node): Var | undefined {
+    const at = this.refAt.get(id.id);
+    return at ? lookup(id.text, at) : undefined;
+  }
+
   constructor(
     private readonly api: RewriteAPI,
     /** Local names of the file's context imports. */
-    private readonly ctxNames: Set<string>,
+    readonly ctxNames: Set<string>,
   ) {}
 
   snap(s: Scope): Snap {
@@ -185,7 +223,8 @@ class Walker {
   private declare(s: Scope, id: Node, kind: Var['kind'], ctx: Ctx, stmt: Node | null = null, fresh: string[] = [], typeNode: Node | null = null, init: Node | null = null): void {
     if (id.text === '_') return;
     const v: Var = {
-      name: id.text, node: id, seq: this.seq++, scope: s, ctx: ctx === true, unsure: typeof ctx === 'string' ? ctx : null, typeNode, init,
+      name: id.text, node: id, seq: this.seq++, scope: s, ctx: ctx === true, unsure: typeof ctx === 'string' ? ctx : null,
+      maybe: typeof ctx === 'object' ? ctx.maybe : null, typeNode, init,
       kind, stmt, fresh, refs: [], writes: [], addr: [],
     };
     s.vars.set(v.name, v);
@@ -377,7 +416,7 @@ class Walker {
 
   /** Context-ness of each name of `a, b := x, y` / `var a, b = x, y`, decided in the scope before it. */
   private ctxFlags(left: Node[], right: Node[], s: Scope): Ctx[] {
-    return left.map((_, i) => (right.length === left.length ? this.isContextExpr(right[i], s) : i === 0 && right.length === 1 && this.isContextCall(right[0], s)));
+    return left.map((_, i) => (right.length === left.length ? this.isContextExpr(right[i], s) : right.length === 1 ? this.isContextCall(right[0], s, i) : false));
   }
 
   private shortVar(n: Node, s: Scope): void {
@@ -409,39 +448,114 @@ class Walker {
     e = unparen(e);
     if (e.type === 'identifier') {
       const v = lookup(e.text, this.snap(s));
-      return v ? v.ctx || (v.unsure ?? false) : false;
+      return v ? v.ctx || (v.unsure ?? (v.maybe ? { maybe: v.maybe } : false)) : false;
     }
-    return this.isContextCall(e, s);
+    // A copy of a field declared context.Context, read through a local of known type (`c := s.ctx`).
+    if (e.type === 'selector_expression') {
+      const t = this.typeOfExpr(e, this.snap(s), 0);
+      return typeof t !== 'string' && t.k === 'context';
+    }
+    return this.isContextCall(e, s, 0);
   }
 
   /**
-   * context.With…(…)/Background()/TODO() (first result), or `x.Context()` when the declaration of
-   * x's type says that method returns one context.Context (a workspace method, or a well-known
-   * standard one such as (*http.Request).Context). A `x.Context()` whose x or method goshift cannot
-   * resolve gives the reason instead.
+   * Is result `idx` of the call e a context.Context: context.With…(…)/Background()/TODO() (first
+   * result), a function or method of the workspace declared to return one at that position (an
+   * alias of context.Context too), a well-known foreign one (signal.NotifyContext,
+   * errgroup.WithContext's second), `x.Context()` when the declaration of x's type says that method
+   * returns one, or `v.(context.Context)`. A `x.Context()` whose x or method goshift cannot resolve
+   * gives the reason instead; a call whose results goshift cannot know says where it comes from.
    */
-  isContextCall(e: Node, s: Scope): Ctx {
+  isContextCall(e: Node, s: Scope, idx: number): Ctx {
     e = unparen(e);
-    if (e.type !== 'call_expression' || e.childForFieldName('type_arguments')) return false;
+    if (e.type === 'type_assertion_expression') return idx === 0 && this.api.isContextType(e.childForFieldName('type'));
+    if (e.type !== 'call_expression') return false;
     const fn = unparen(e.childForFieldName('function')!);
-    const first = (rs: GType[] | null) => !!rs && rs.length > 0 && rs[0].k === 'context';
-    // A function of the package, or of a workspace package, declared to return a context.Context first.
-    if (fn.type === 'identifier') return !lookup(fn.text, this.snap(s)) && first(this.api.funcResults(fn.text));
-    if (fn.type !== 'selector_expression') return false;
+    const name = fn.text.length > 40 ? 'a function' : fn.text;
+    const at = (rs: GType[] | null): Ctx => {
+      const r = rs?.[idx];
+      if (!r) return false;
+      if (r.k === 'context') return true;
+      return r.k === 'unknown' ? { maybe: `a call of ${name}, whose result type goshift cannot resolve (${r.why})` } : false;
+    };
+    if (e.childForFieldName('type_arguments')) return { maybe: `a call of the generic function ${name}` };
+    if (fn.type === 'identifier') {
+      if (lookup(fn.text, this.snap(s))) return { maybe: `a call of the func value ${name}` };
+      return at(this.api.funcResults(fn.text));
+    }
+    if (fn.type !== 'selector_expression') return fn.type === 'func_literal' ? false : { maybe: `a call of ${name}` };
     const operand = fn.childForFieldName('operand')!;
     const field = fn.childForFieldName('field')?.text ?? '';
     if (operand.type === 'identifier' && !lookup(operand.text, this.snap(s))) {
-      if (this.ctxNames.has(operand.text)) return CONTEXT_FUNCS.has(field);
-      return first(this.api.funcResults(field, operand.text));
+      if (this.ctxNames.has(operand.text)) return idx === 0 && CONTEXT_FUNCS.has(field);
+      const imp = this.api.importOf(operand.text);
+      if (imp?.ours) return at(this.api.funcResults(field, operand.text));
+      if (imp) {
+        const known = FOREIGN_CONTEXT_RESULTS.get(`${imp.path}.${field}`);
+        if (known !== undefined) return known === idx;
+        return { maybe: `a call of ${name} from ${imp.path}, outside the workspace` };
+      }
     }
     const t = this.typeOfExpr(operand, this.snap(s), 0);
     const sel = typeof t === 'string' ? null : this.api.selector(t, field);
-    if (sel && 'results' in sel) return first(sel.results);
-    if (field !== 'Context' || items(e.childForFieldName('arguments')!).length !== 0) return false;
+    if (sel && 'results' in sel) return at(sel.results);
+    if (sel && 'field' in sel) return false; // a func-typed field: not followed
     const what = `${fn.text}()`.length > 40 ? 'a Context() call' : `${fn.text}()`;
-    if (typeof t === 'string') return `${what} is called on ${t}: unsure it returns a context.Context`;
-    if (sel && 'unsure' in sel) return `unsure what ${what} returns (${sel.unsure})`;
-    return false;
+    if (field === 'Context' && idx === 0 && items(e.childForFieldName('arguments')!).length === 0) {
+      if (typeof t === 'string') return `${what} is called on ${t}`;
+      if (sel && 'unsure' in sel) return `unsure what ${what} returns (${sel.unsure})`;
+      return false;
+    }
+    if (typeof t === 'string') return { maybe: `a call of ${name} on ${t}` };
+    return { maybe: `a call of ${name} (${sel!.unsure})` };
+  }
+
+  /**
+   * Why v, of a type goshift cannot determine, looks like a context, or null: it is passed where a
+   * context.Context is expected (a context function's parent, a workspace function's or method's
+   * context.Context parameter, the first argument of a foreign `…Context` function such as
+   * exec.CommandContext), its Done/Deadline/Value method is called, or its name is one people give
+   * contexts (ctx, subCtx, reqContext).
+   */
+  contextSign(v: Var): string | null {
+    for (const r of v.refs) {
+      let n = r;
+      while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+      const p = n.parent;
+      if (!p) continue;
+      if (p.type === 'selector_expression' && p.childForFieldName('operand')?.id === n.id) {
+        const m = p.childForFieldName('field')?.text ?? '';
+        if (CONTEXT_METHODS.has(m) && p.parent?.type === 'call_expression') return `its method ${m} is called on line ${lineOf(p)}`;
+        continue;
+      }
+      if (p.type !== 'argument_list') continue;
+      const call = p.parent!;
+      const i = items(p).findIndex((a) => a.id === n.id);
+      const fn = unparen(call.childForFieldName('function')!);
+      const at = this.refAt.get(r.id)!;
+      let param: GType | undefined;
+      if (fn.type === 'identifier' && !lookup(fn.text, at)) param = this.api.funcParam(fn.text, i);
+      else if (fn.type === 'selector_expression') {
+        const operand = fn.childForFieldName('operand')!;
+        const field = fn.childForFieldName('field')?.text ?? '';
+        if (operand.type === 'identifier' && !lookup(operand.text, at) && this.ctxNames.has(operand.text)) {
+          if (i === 0 && CONTEXT_TAKERS.has(field)) return `it is passed to ${fn.text} on line ${lineOf(call)}`;
+          continue;
+        }
+        if (operand.type === 'identifier' && !lookup(operand.text, at) && this.api.importOf(operand.text)) param = this.api.funcParam(field, i, operand.text);
+        else {
+          const t = this.typeOfExpr(operand, at, 0);
+          const sel = typeof t === 'string' ? null : this.api.selector(t, field);
+          if (sel && 'results' in sel) param = sel.param?.(i);
+        }
+      }
+      const callee = fn.text.length > 40 ? 'a call' : fn.text;
+      if (param?.k === 'context') return `it is passed as the context.Context argument of ${callee} on line ${lineOf(call)}`;
+      // Go's convention: the first argument of a …Context function or method (exec.CommandContext, db.QueryContext, r.WithContext).
+      const last = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text ?? '' : fn.text;
+      if (!param && i === 0 && /Context$/.test(last)) return `it is the first argument of ${callee} on line ${lineOf(call)}, which by its name takes a context`;
+    }
+    return CONTEXT_LIKE_NAME.test(v.name) ? 'its name suggests a context' : null;
   }
 
   /** The type of an expression, from declarations, or a description of what goshift cannot type. */
@@ -495,7 +609,7 @@ class FileRewrite {
     const ctxNames = new Set<string>();
     for (const spec of api.root.descendantsOfType('import_spec')) {
       const p = spec.childForFieldName('path')?.text.slice(1, -1) ?? '';
-      if (!CONTEXT_PATHS.has(p)) continue;
+      if (!api.isContextImportPath(p)) continue;
       const name = spec.childForFieldName('name');
       if (!name) ctxNames.add('context');
       else if (name.type === 'package_identifier') ctxNames.add(name.text);
@@ -518,7 +632,16 @@ class FileRewrite {
     // Package-level variables are not captured (and anyone may write them): only locals count.
     const ctxVars = w.vars.filter((v) => v.ctx && v.scope !== pkg);
     const unsureVars = w.vars.filter((v) => v.unsure && v.scope !== pkg);
-    if ((!ctxVars.length && !unsureVars.length) || !w.lits.length) return;
+    if (!w.lits.length) return;
+    // Variables of a type goshift cannot determine count only with a sign of a context (contextSign()).
+    const signs = new Map<Var, string>();
+    for (const v of w.vars) {
+      if (!v.maybe || v.scope === pkg) continue;
+      const why = w.contextSign(v);
+      if (why) signs.set(v, why);
+    }
+    const maybeVars = [...signs.keys()];
+    if (!ctxVars.length && !unsureVars.length && !maybeVars.length) return;
 
     const infos = new Map<number, RunInfo>(w.lits.map((l) => [l.node.id, this.runInfo(l)]));
     this.infos = infos;
@@ -539,15 +662,31 @@ class FileRewrite {
         const captures = (v: Var) => !contains(lit.node, v.node) && (v.refs.some((r) => contains(lit.node, r)) || (extra.get(v) ?? []).some((r) => contains(lit.node, r)));
         const caps = ctxVars.filter(captures);
         const info = infos.get(lit.node.id)!;
+        // A literal the code runs itself that captures something that may be a context is left as it
+        // is (with half its contexts passed it would only be confusing), and said so.
         const unsure = 'sites' in info ? unsureVars.find(captures) : undefined;
         if (unsure) {
-          nextReasons.set(lit.node.id, { lit, reason: `${unsure.name} (line ${lineOf(unsure.node)}) may be a context: ${unsure.unsure}` });
+          nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} captures ${unsure.name}, which may be a context (declared at ${this.api.rel}:${lineOf(unsure.node)}): ${unsure.unsure}; left as it is` });
+          continue;
+        }
+        // One that may be a context but whose type goshift cannot determine is reported; the contexts
+        // it knows still become parameters (the other variable stays captured, as it was).
+        const maybe = 'sites' in info ? maybeVars.find(captures) : undefined;
+        const unknown = maybe && `${maybe.name}, whose type goshift cannot determine (declared at ${this.api.rel}:${lineOf(maybe.node)} by ${maybe.maybe}), and ${signs.get(maybe)}`;
+        if (maybe && !caps.length) {
+          nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} captures ${unknown}: left as it is; if ${maybe.name} is a context.Context, pass it as a parameter yourself` });
           continue;
         }
         if (!caps.length) continue;
+        // A literal handed to someone else (t.Run, once.Do, a field) keeps its signature: nothing to report.
+        if ('reason' in info && !info.candidate) continue;
+        const names = caps.map((v) => v.name).join(', ');
         const reason = this.check(lit, info, caps, extra, plan);
-        if (reason) nextReasons.set(lit.node.id, { lit, reason });
+        if (reason) nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} captures ${names}, but ${reason}; left as it is` });
         else next.set(lit.node.id, { lit, caps });
+        if (!reason && maybe) {
+          nextReasons.set(lit.node.id, { lit, reason: `${this.subject(info)} gets ${names} as a parameter but also captures ${unknown}: ${maybe.name} stays captured; if it is a context.Context, pass it as a parameter yourself` });
+        }
       }
       const same = next.size === plan.size && [...next].every(([k, v]) => plan.get(k)?.caps.map((c) => c.seq).join() === v.caps.map((c) => c.seq).join());
       plan = next;
@@ -609,62 +748,91 @@ class FileRewrite {
     }
   }
 
+  /** How a report names the literal: by the way the code runs it. */
+  private subject(info: RunInfo): string {
+    if (!('sites' in info)) return info.boundTo ? `the func literal bound to ${info.boundTo}` : 'the func literal';
+    if (info.bound) return `the func literal bound to ${info.bound.name}`;
+    const st = info.sites[0].stmt;
+    if (st) return `the func literal run by ${st.type === 'go_statement' ? 'go' : 'defer'}`;
+    return 'the func literal called on the spot';
+  }
+
   /** How the literal is run, or why it does not count as run by the code itself. */
   private runInfo(lit: Lit): RunInfo {
+    const other = (reason: string): RunInfo => ({ reason, candidate: false });
     let n = lit.node;
     let p = n.parent;
     while (p && p.type === 'parenthesized_expression') {
       n = p;
       p = p.parent;
     }
-    if (!p) return { reason: 'unsure how the literal is used' };
+    if (!p) return other('unsure how the literal is used');
     if (p.type === 'call_expression' && p.childForFieldName('function')?.id === n.id) {
       const stmt = p.parent && (p.parent.type === 'go_statement' || p.parent.type === 'defer_statement') ? p.parent : null;
       return { sites: [{ call: p, args: p.childForFieldName('arguments')!, stmt, at: lit.at }], bound: null };
     }
-    const fixed = 'its signature is fixed by someone else';
-    if (p.type === 'argument_list') {
-      const callee = p.parent?.childForFieldName('function')?.text ?? '?';
-      return { reason: `the literal is passed to ${callee.length > 40 ? callee.slice(0, 40) + '…' : callee}: ${fixed}` };
-    }
-    if (p.type === 'literal_element') return { reason: `the literal is stored in a composite literal: ${fixed}` };
     if (p.type === 'expression_list') {
       const owner = p.parent;
       const idx = items(p).findIndex((c) => c.id === n.id);
-      if (owner?.type === 'return_statement') return { reason: `the literal is returned: ${fixed}` };
       if (owner?.type === 'assignment_statement') {
-        const lhs = items(owner.childForFieldName('left')!)[idx]?.text ?? '?';
-        return { reason: `the literal is assigned to ${lhs}: ${fixed}` };
+        // `f = func…` to a local declared before: worth a word when f is then called.
+        const lhs = unparen(items(owner.childForFieldName('left')!)[idx] ?? owner);
+        const f = lhs.type === 'identifier' ? this.w.varOfRef(lhs) : undefined;
+        if (f && f.scope.parent && this.calls(f).length) {
+          return { reason: `it is assigned to ${f.name}, declared on line ${lineOf(f.node)} with its own type, which fixes the literal's parameters (declare ${f.name} with := at the literal to let goshift add the parameter)`, candidate: true };
+        }
+        return other('assigned');
       }
       if ((owner?.type === 'short_var_declaration' && owner.childForFieldName('right')?.id === p.id) || (owner?.type === 'var_spec' && owner.childForFieldName('value')?.id === p.id)) {
         const left = owner.type === 'var_spec' ? owner.childrenForFieldName('name') : items(owner.childForFieldName('left')!);
-        if (left.length !== items(p).length) return { reason: 'unsure how the literal is used' };
+        if (left.length !== items(p).length) return other('unsure how the literal is used');
         const id = left[idx];
-        if (owner.type === 'var_spec' && owner.childForFieldName('type')) return { reason: `${id.text} is declared with a func type: ${fixed}` };
         const f = this.w.declOf.get(id.id);
-        if (!f) return { reason: id.text === '_' ? 'the literal is discarded' : `the literal is assigned to ${id.text}, declared before: ${fixed}` };
+        if (owner.type === 'var_spec' && owner.childForFieldName('type')) {
+          const called = !!f && f.scope.parent !== null && this.calls(f).length > 0;
+          return { reason: `${id.text} is declared with the type ${owner.childForFieldName('type')!.text}, which fixes the literal's parameters (write \`${id.text} := func…\` to let goshift add the parameter)`, candidate: called };
+        }
+        if (!f) {
+          // `f, err := func…, x` redeclaring f: assigned, like `f = func…`.
+          const g = id.type === 'identifier' && id.text !== '_' ? this.w.varOfRef(id) : undefined;
+          if (g && g.scope.parent && this.calls(g).length) return { reason: `it is assigned to ${g.name}, declared on line ${lineOf(g.node)} with its own type, which fixes the literal's parameters`, candidate: true };
+          return other('assigned');
+        }
         return this.boundInfo(f);
       }
     }
-    return { reason: `the literal is used as a value: ${fixed}` };
+    return other('its signature is fixed by someone else');
+  }
+
+  /** The references to f that call it. */
+  private calls(f: Var): Node[] {
+    return f.refs.filter((r) => {
+      let n = r;
+      while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+      return n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id;
+    });
   }
 
   private boundInfo(f: Var): RunInfo {
-    if (!f.scope.parent) return { reason: `${f.name} is a package-level variable: its signature is fixed by every use in the package` };
-    if (f.writes.length) return { reason: `${f.name} is assigned again on line ${lineOf(f.writes[0])}: unsure which func runs` };
-    if (f.addr.length) return { reason: `the address of ${f.name} is taken on line ${lineOf(f.addr[0])}: ${f.name} is used other than by calling it` };
+    const calls = this.calls(f);
+    // Bound to a local that is never called (only passed or stored), or to a package-level variable: someone else runs it.
+    const candidate = calls.length > 0 && f.scope.parent !== null;
+    const why = (reason: string): RunInfo => ({ reason, candidate, boundTo: f.name });
+    if (!f.scope.parent) return why(`${f.name} is a package-level variable: its signature is fixed by every use in the package`);
+    if (f.writes.length) return why(`${f.name} is assigned again on line ${lineOf(f.writes[0])}: a call of ${f.name} may run another func, whose parameters goshift would not change`);
+    if (f.addr.length) return why(`the address of ${f.name} is taken on line ${lineOf(f.addr[0])}: ${f.name} may be called or replaced through that pointer`);
     const sites: Site[] = [];
     for (const r of f.refs) {
       let n = r;
       while (n.parent?.type === 'parenthesized_expression') n = n.parent;
       const call = n.parent;
       if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== n.id) {
-        return { reason: `${f.name} is used on line ${lineOf(r)} other than by calling it: its signature is fixed by that use` };
+        return why(`${f.name} is also used on line ${lineOf(r)} other than in a call (passed, stored or returned), and that use fixes its parameters`);
       }
       const stmt = call.parent && (call.parent.type === 'go_statement' || call.parent.type === 'defer_statement') ? call.parent : null;
       sites.push({ call, args: call.childForFieldName('arguments')!, stmt, at: this.w.refAt.get(r.id)! });
     }
-    if (!sites.length) return { reason: `${f.name} is never called` };
+    if (!sites.length) return why(`${f.name} is never called`);
     return { sites, bound: f };
   }
 
@@ -675,10 +843,10 @@ class FileRewrite {
     const names = caps.map((v) => v.name).join(', ');
     for (const v of caps) {
       const inside = v.writes.find((x) => contains(L, x));
-      if (inside) return `the literal assigns to the captured ${v.name} (line ${lineOf(inside)}): the outer function would stop seeing the write`;
+      if (inside) return `it assigns ${v.name} itself (line ${lineOf(inside)}): were ${v.name} its parameter, the enclosing function would no longer see that write`;
     }
     for (const v of caps) {
-      if (v.addr.length) return `the address of ${v.name} is taken on line ${lineOf(v.addr[0])}: unsure who writes it`;
+      if (v.addr.length) return `the address of ${v.name} is taken on line ${lineOf(v.addr[0])}: ${v.name} may be written through that pointer at any time, so goshift cannot tell which context the literal sees`;
     }
     for (const site of info.sites) {
       for (const v of caps) {
@@ -693,48 +861,48 @@ class FileRewrite {
     for (const v of caps) {
       const own = lit.scope.vars.get(v.name);
       if (!own) continue;
-      if (own.kind === 'short' && !own.fresh.some((n) => !capNames.has(n))) return `the literal's body declares ${v.name} with := and no other new variable (line ${lineOf(own.node)}): with a parameter ${v.name} that would not compile`;
-      if (own.kind === 'short' && !own.ctx) return `the literal's body redeclares ${v.name} with := (line ${lineOf(own.node)}) from something not known to be a context.Context: unsure it would compile`;
-      if (own.kind !== 'short') return `the literal's body declares ${v.name} in its top-level block (line ${lineOf(own.node)}): with a parameter ${v.name} that would not compile`;
+      if (own.kind === 'short' && !own.fresh.some((n) => !capNames.has(n))) return `its body declares ${v.name} with := and no other new variable (line ${lineOf(own.node)}): with a parameter ${v.name} that would not compile (rename one of them to let goshift add the parameter)`;
+      if (own.kind === 'short' && !own.ctx) return `its body redeclares ${v.name} with := (line ${lineOf(own.node)}) from something goshift does not know to be a context.Context: with a parameter ${v.name} of that type it might not compile`;
+      if (own.kind !== 'short') return `its body declares ${v.name} in its top-level block (line ${lineOf(own.node)}): with a parameter ${v.name} that would not compile (rename one of them to let goshift add the parameter)`;
       // With the parameter, that `:=` assigns the parameter: a read of the outer variable that can run
       // after it (in a nested func literal, or again after a backward goto) would see the new value.
       const reads = [...v.refs, ...(extra.get(v) ?? [])].filter((r) => contains(L, r));
       const late = reads.find((r) => innermostFunc(r)?.id !== L.id);
-      if (late) return `the literal's body redeclares ${v.name} with := (line ${lineOf(own.node)}) after a nested func literal reads the outer ${v.name} (line ${lineOf(late)}): with a parameter, that literal would see the new value`;
-      if (L.descendantsOfType('goto_statement').length) return `the literal's body redeclares ${v.name} with := (line ${lineOf(own.node)}) and has a goto: a read of the outer ${v.name} could run after it`;
+      if (late) return `its body redeclares ${v.name} with := (line ${lineOf(own.node)}) after a nested func literal reads the outer ${v.name} (line ${lineOf(late)}): with a parameter ${v.name}, that := would assign the parameter and the nested literal would see the new value`;
+      if (L.descendantsOfType('goto_statement').length) return `its body redeclares ${v.name} with := (line ${lineOf(own.node)}) and has a goto: with a parameter ${v.name}, a read of the outer ${v.name} could run after that := and see the new value`;
     }
     const params = L.childForFieldName('parameters')!;
     const ps = items(params);
-    if (params.namedChildren.some((c) => c.type === 'comment')) return 'comments in the parameter list: unsure where the new parameter goes';
-    if (ps.some((d) => d.childrenForFieldName('name').length === 0)) return `its parameters are unnamed: a parameter ${names} cannot join them`;
+    if (params.namedChildren.some((c) => c.type === 'comment')) return 'its parameter list holds comments: goshift does not know where the new parameter would go';
+    if (ps.some((d) => d.childrenForFieldName('name').length === 0)) return `its parameters are unnamed, and a named parameter ${names} cannot join unnamed ones (name them to let goshift add it)`;
     const count = ps.reduce((k, d) => k + d.childrenForFieldName('name').length, 0);
     const variadic = ps.some((d) => d.type === 'variadic_parameter_declaration');
     const q = this.qualifier ?? this.importAlias ?? 'context';
     const qname = q === '' ? 'Context' : q;
-    if (lookup(qname, lit.at)?.scope.parent) return `${qname} is a local name here: the type ${this.typeText} cannot be written`;
+    if (lookup(qname, lit.at)?.scope.parent) return `${qname} is a local name at the literal: the parameter's type ${this.typeText} cannot be written there`;
     if (this.qualifier === null && this.importAlias && (this.api.packageDeclares(this.importAlias) || this.importNames().has(this.importAlias))) {
-      return `the file does not import context, the package declares the name context, and ${this.importAlias} is taken too: no name to import context under`;
+      return `the file does not import context, and the package declares both context and ${this.importAlias}: there is no name left to import context under`;
     }
     for (const site of info.sites) {
       const args = items(site.args);
-      if (site.args.namedChildren.some((c) => c.type === 'comment')) return `comments in the arguments of the call on line ${lineOf(site.call)}: unsure where the new argument goes`;
+      if (site.args.namedChildren.some((c) => c.type === 'comment')) return `the arguments of its call on line ${lineOf(site.call)} hold comments: goshift does not know where the new argument would go`;
       const spread = args.some((a) => a.type === 'variadic_argument');
       const fixed = variadic ? count - 1 : count;
       if (args.length === 1 && unparen(args[0]).type === 'call_expression' && (count > 1 || variadic)) {
-        return `the call on line ${lineOf(site.call)} passes the results of a call: another argument cannot join them`;
+        return `its call on line ${lineOf(site.call)} passes the results of another call (f(g())), which no argument can join`;
       }
       if (spread ? args.length !== count : variadic ? args.length < fixed : args.length !== count) {
-        return `the call on line ${lineOf(site.call)} passes an unexpected number of arguments`;
+        return `its call on line ${lineOf(site.call)} passes a number of arguments that does not match its parameters`;
       }
       for (const v of caps) {
-        if (lookup(v.name, site.at) !== v) return `at the call on line ${lineOf(site.call)}, ${v.name} is another variable`;
+        if (lookup(v.name, site.at) !== v) return `at its call on line ${lineOf(site.call)} the name ${v.name} means another variable, so the call cannot pass it`;
       }
     }
     // gofmt aligns trailing comments of neighbouring lines: a longer line would move them.
     const rows = [params, ...info.sites.map((s) => s.args)].map((n) => n.startPosition.row);
     const trailing = this.trailingCommentRows();
     const row = rows.find((r) => trailing.has(r) && (trailing.has(r - 1) || trailing.has(r + 1)));
-    if (row !== undefined) return `line ${row + 1} has a trailing comment aligned with its neighbours: the longer line would need gofmt`;
+    if (row !== undefined) return `line ${row + 1} has a trailing comment aligned with those of the lines next to it: the longer line would need gofmt to realign them`;
     return null;
   }
 
@@ -762,31 +930,31 @@ class FileRewrite {
       if (late) {
         point = site.call;
         what = 'the call';
-        who = `the func literal on line ${lineOf(late)}, which may run after the call,`;
+        who = `the func literal on line ${lineOf(late)} (which may run after the call)`;
       }
     }
     for (let p = site.call.parent; p && p.id !== D?.id; p = p.parent) {
       if (p.type === 'func_literal' && !this.inline(p)) {
         point = p;
         what = `the func literal on line ${lineOf(p)}`;
-        who = 'the literal, run from there at another time,';
+        who = 'the literal (called from there, at another time)';
       }
     }
     for (const x of v.writes) {
       // A write in another func literal may run at any time.
       const fx = innermostFunc(x);
       if (fx && fx.type === 'func_literal' && fx.id !== D?.id) {
-        if (!contains(fx, site.call)) return `${v.name} is assigned inside another func literal (line ${lineOf(x)}): unsure which context the literal would see`;
-        if (point) return `${v.name} is assigned on line ${lineOf(x)}, inside a func literal around ${what}, which may run again: ${who} would see a different context`;
+        if (!contains(fx, site.call)) return `${v.name} is assigned inside another func literal (line ${lineOf(x)}), which may run at any time: with a parameter the literal could see another context than it does now`;
+        if (point) return `${v.name} is assigned on line ${lineOf(x)}, inside a func literal around ${what} that may run again: with a parameter ${who} would get the context ${v.name} holds at ${what}, not the one assigned later`;
       }
     }
     if (!point) return null;
-    if (v.kind === 'result') return `${v.name} is a named result, which return statements assign after ${what}: ${who} would see a different context`;
+    if (v.kind === 'result') return `${v.name} is a named result, which return statements assign after ${what}: with a parameter ${who} would get the context ${v.name} holds at ${what}, not the one a return statement assigns`;
     for (const x of v.writes) {
-      if (x.startIndex >= point.endIndex) return `${v.name} is reassigned on line ${lineOf(x)}, after ${what}: ${who} would see a different context`;
-      if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned on line ${lineOf(x)}, in a loop around ${what}: ${who} would see a different context`;
+      if (x.startIndex >= point.endIndex) return `${v.name} is reassigned on line ${lineOf(x)}, after ${what}: with a parameter ${who} would get the context ${v.name} holds at ${what}, not the one assigned later`;
+      if (this.inLoopAround(point, v, x)) return `${v.name} is reassigned on line ${lineOf(x)}, in a loop around ${what}: with a parameter ${who} would get the context ${v.name} holds at ${what}, not the one a later round assigns`;
     }
-    if (v.writes.length && D && this.hasGoto(D)) return `${v.name} is reassigned in a function with goto: unsure whether ${who} would see a different context`;
+    if (v.writes.length && D && this.hasGoto(D)) return `${v.name} is reassigned in a function with goto: goshift cannot tell whether ${who} would then see another context`;
     return null;
   }
 
