@@ -473,10 +473,13 @@ class Walker {
     const fn = unparen(e.childForFieldName('function')!);
     const name = fn.text.length > 40 ? 'a function' : fn.text;
     const at = (rs: GType[] | null): Ctx => {
-      const r = rs?.[idx];
+      // null: no single non-generic declaration (a generic function, a conversion, a name declared per build tag).
+      if (rs === null) return { maybe: `a call of ${name}, a generic function, conversion or twice-declared name whose result goshift does not work out` };
+      const r = rs[idx];
       if (!r) return false;
       if (r.k === 'context') return true;
-      return r.k === 'unknown' ? { maybe: `a call of ${name}, whose result type goshift cannot resolve (${r.why})` } : false;
+      if (r.k === 'unknown') return { maybe: `a call of ${name}, whose result type goshift cannot resolve (${r.why})` };
+      return false;
     };
     if (e.childForFieldName('type_arguments')) return { maybe: `a call of the generic function ${name}` };
     if (fn.type === 'identifier') {
