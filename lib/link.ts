@@ -1058,8 +1058,18 @@ export class Linker {
     if (vt.k === 'named' && vu.k !== 'func') {
       // A value of our named type going to a foreign or interface place may satisfy an interface we cannot see.
       if (dest.k === 'foreign' && !isStd(dest.what)) this.pinMethods(vt, this.why(file, at, `${vt.name} is used as ${dest.what}, an interface declared outside the workspace: moving the method would make ${vt.name} stop implementing it`));
-      // Converted to another struct type: the func types of their fields must stay identical.
       const du = this.prog.underlying(dest);
+      // Used as one of our interfaces that embeds another module's: the methods it does not show may be
+      // that interface's, which goshift cannot see (the ones it shows are linked by name).
+      if (du.k === 'iface') {
+        const set = this.prog.ifaceSet(dest);
+        const hidden = set?.open;
+        if (hidden && !(hidden.k === 'foreign' && isStd(hidden.what))) {
+          const what = hidden.k === 'foreign' ? hidden.what : 'a type goshift cannot determine';
+          this.pinMethods(vt, this.why(file, at, `${vt.name} is used as an interface that embeds ${what}, declared outside the workspace: moving a method it may require would make ${vt.name} stop implementing it`), new Set(set!.methods.keys()));
+        }
+      }
+      // Converted to another struct type: the func types of their fields must stay identical.
       if (vu.k === 'struct' && du.k === 'struct' && vu.node.id !== du.node.id) this.linkTypes(vu, du, file, at, depth + 1);
       return;
     }
@@ -1139,8 +1149,8 @@ export class Linker {
     for (const r of this.prog.resultTypes(sig)) this.pinFuncsIn(r, why, depth + 1);
   }
 
-  private pinMethods(t: Extract<GType, { k: 'named' }>, why: Why): void {
-    for (const decls of t.pkg.methods.get(t.name)?.values() ?? []) for (const d of decls) this.pin(this.slotOf(sigOfDecl(d)), why);
+  private pinMethods(t: Extract<GType, { k: 'named' }>, why: Why, except?: Set<string>): void {
+    for (const decls of t.pkg.methods.get(t.name)?.values() ?? []) for (const d of decls) if (!except?.has(d.name)) this.pin(this.slotOf(sigOfDecl(d)), why);
   }
 
   // ---------------------------------------------------------------------------------- typeOf
