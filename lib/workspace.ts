@@ -332,6 +332,9 @@ class Discovery {
       const start = s.kind === 'dir' ? s.abs : path.dirname(s.abs);
       s.moduleRoot = this.findUp(start, 'go.mod');
       const work = this.findUp(start, 'go.work');
+      // A directory of a module that holds only other modules (a repository's extra/ or examples/):
+      // the user named those modules, as for a directory in no module.
+      if (s.kind === 'dir' && s.moduleRoot && s.moduleRoot !== s.abs && this.onlyModulesBelow(s) && this.modulesBelow(s, s.moduleRoot)) continue;
       if (s.moduleRoot || work) {
         const m = s.moduleRoot ? this.addModule(s.moduleRoot) : null;
         const uses = work ? this.addWork(work) : [];
@@ -417,7 +420,8 @@ class Discovery {
       ws.parts = parts;
       this.notes.push(`${parts.length} separate builds, each run on its own: modules build together only when a go.work or a local replace links them`);
     }
-    const nested = [...this.nested].filter((d) => !this.modules.has(d)).map((d) => this.rel(d)).sort(cmp);
+    // Only those under the paths named: a module brought in by a replace may hold others nobody asked about.
+    const nested = [...this.nested].filter((d) => !this.modules.has(d) && specs.some((sp) => sp.kind === 'dir' && within(d, sp.real))).map((d) => this.rel(d)).sort(cmp);
     if (nested.length) {
       const shown = nested.slice(0, 5).join(', ') + (nested.length > 5 ? `, and ${nested.length - 5} more` : '');
       this.notes.push(`${nested.length} nested module${nested.length === 1 ? '' : 's'} left out (${shown}): each has its own go.mod; name its directory, or list it in a go.work, to include it`);
@@ -608,7 +612,7 @@ class Discovery {
    * it uses). Each module's local replaces (`replace example.com/b => ../b`) bring the module they
    * name, linked to it. False when there is none.
    */
-  private modulesBelow(s: Spec): boolean {
+  private modulesBelow(s: Spec, above: string | null = null): boolean {
     const found = { mods: [] as string[], works: [] as string[], loose: 0 };
     const { top, ig } = this.startRules(s.abs, s.abs);
     this.scanBelow(s.abs, top, ig, true, false, found, 0);
@@ -623,7 +627,8 @@ class Discovery {
     for (const m of below) this.addReplaces(m);
     const n = new Set(below.map((m) => m.real)).size;
     const loose = found.loose > 0 ? `; ${found.loose} .go file${found.loose === 1 ? '' : 's'} in no module left out` : '';
-    this.notes.push(`no go.mod above ${this.rel(s.abs)}: ${n} module${n === 1 ? '' : 's'} found below it${loose}`);
+    const where = above ? `${this.rel(s.abs)} holds no package of the module in ${this.rel(above)}` : `no go.mod above ${this.rel(s.abs)}`;
+    this.notes.push(`${where}: ${n} module${n === 1 ? '' : 's'} found below it${loose}`);
     return true;
   }
 
@@ -650,6 +655,14 @@ class Discovery {
         set.add(t);
       }
     }
+  }
+
+  /** Whether a directory inside a module holds modules below it and no .go file of its own module. */
+  private onlyModulesBelow(s: Spec): boolean {
+    const found = { mods: [] as string[], works: [] as string[], loose: 0 };
+    const { top, ig } = this.startRules(s.abs, s.abs);
+    this.scanBelow(s.abs, top, ig, true, false, found, 0);
+    return found.mods.length > 0 && found.loose === 0;
   }
 
   /** Finds go.mod and go.work files below `dir`, skipping what the module walks skip. */

@@ -558,3 +558,19 @@ test('a nested module left out of a module walk is said so', async (t) => {
   t.is(both.notes?.some((n) => n.includes('nested')) ?? false, false);
   cleanup(root);
 });
+
+test('a directory of a module holding only other modules: those modules, as if it were in none', async (t) => {
+  const root = tempDir('ws-only-modules');
+  writeTree(root, {
+    'go.mod': 'module example.com/root\n',
+    'a.go': 'package root\n',
+    'extra/x/go.mod': 'module example.com/root/extra/x\n\nreplace example.com/root => ../..\n',
+    'extra/x/x.go': 'package x\n',
+    'example/y/go.mod': 'module example.com/y\n',
+    'example/y/y.go': 'package y\n',
+  });
+  const ws = await discover(['extra'], { cwd: root });
+  t.deepEqual(ws.files.map((f) => [f.rel, f.target]), [['a.go', false], ['extra/x/x.go', true]]);
+  t.deepEqual(ws.notes, ['extra holds no package of the module in .: 1 module found below it']);
+  cleanup(root);
+});
