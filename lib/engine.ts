@@ -269,8 +269,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       seen.add(k);
       return true;
     });
-    // A func type at its own `func` (its holder — a declaration, a field — may span lines).
-    const at = (m: Slot) => ({ file: m.file.sf.rel, line: lineOf(m.kind === 'functype' ? (m.params.parent ?? m.node) : m.node), what: describe(m) });
+    const at = (m: Slot) => ({ file: m.file.sf.rel, line: lineOfSlot(m), what: describe(m) });
     const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
     const listed = members.map(at).sort(byPlace);
     const literalsOnly = members.every((m) => m.kind === 'literal' || m.file.pf.generated);
@@ -297,7 +296,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     if (!members.some((m) => m.file.sf.target && !m.file.pf.generated)) {
       for (const id of ids) {
         const m = linker.slots.get(id)!;
-        if (m.file.sf.target && m.file.pf.generated) (report.generatedMisplaced ??= []).push({ file: m.file.sf.rel, line: lineOf(m.node), what: describe(m), why: 'takes a context out of place; its generator fixes the signature, so goshift leaves it' });
+        if (m.file.sf.target && m.file.pf.generated) (report.generatedMisplaced ??= []).push({ file: m.file.sf.rel, line: lineOfSlot(m), what: describe(m), why: 'takes a context out of place; its generator fixes the signature, so goshift leaves it' });
       }
       continue;
     }
@@ -613,6 +612,11 @@ function viewOf(prog: Program, sl: Slot): SignatureView {
     variadic: p.variadic,
   }));
   return { params, file: sl.file.sf.rel, line: lineOf(sl.node), what: describe(sl) };
+}
+
+/** Where a member is reported: a func type at its own `func` (its holder — a declaration, a field — may span lines). */
+function lineOfSlot(m: Slot): number {
+  return lineOf(m.kind === 'functype' ? (m.params.parent ?? m.node) : m.node);
 }
 
 function describe(sl: Slot): string {
