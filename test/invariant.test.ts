@@ -12,11 +12,14 @@
 // tests included, and once more per `vet-tags` line of a fixture (the union of the findings).
 //
 // Cases:
-//   - every fixture (fixtures/*/*/input), copied, with `goshift -t ctx-first,ctx-closure -w -v <args> .`;
+//   - every fixture (fixtures/*/*/input), copied, with `goshift -t ctx-first,ctx-closure -w <args> .`,
+//     then the same with -l: its report names what is left at the lines of the rewritten files (the
+//     finder's lines; a literal given its context may have grown a line). A fixture with `go-dirs`
+//     is checked in each of them, a `gopath` one in GOPATH mode, as the harness does;
 //   - a subset of the standard library (database/sql, os/exec, os/signal, net/http and the packages
 //     under them), copied with src/go.mod into a temp dir as the round trip does: `-t ctx-last -w`
-//     first (contexts go last: plenty of misplaced contexts), then `-t ctx-first,ctx-closure -w -v`,
-//     then the finder, whose `go list` runs in the installed GOROOT/src (`-list`) so that the
+//     first (contexts go last: plenty of misplaced contexts), then `-t ctx-first,ctx-closure -w`, and
+//     -l for the report, then the finder, whose `go list` runs in the installed GOROOT/src (`-list`) so that the
 //     installation is not copied.
 //
 // `-v` asks goshift to name every member of a set it leaves alone and every context it leaves in a
@@ -97,22 +100,32 @@ async function checkFixture(t: ExecutionContext, fx: Fixture): Promise<void> {
   if (process.env.GOSHIFT_KEEP_TMP) t.log(`temp dir kept: ${work}`);
   else t.teardown(() => removeTree(work));
   await copyTree(fx.input, work);
-  const r = await goshift([...TRANSFORMS, '-w', ...fx.args, '.'], work, budget.left(CLI_TIMEOUT));
-  if (r.code === null) return void t.fail(`goshift did not finish\n${describe(r)}`);
-  if (r.code !== fx.exitCode) t.log(`goshift exited ${r.code}, the fixture expects ${fx.exitCode}`);
+  // A GOPATH fixture is its own GOPATH (as in the harness); go runs in GOPATH mode there.
+  const gopath = fx.gopath ? ['--gopath', work] : [];
+  const env: Record<string, string> = fx.gopath ? { GO111MODULE: 'off', GOPATH: work } : {};
+  const w = await goshift([...TRANSFORMS, '-w', ...gopath, ...fx.args, '.'], work, budget.left(CLI_TIMEOUT));
+  if (w.code === null) return void t.fail(`goshift did not finish\n${describe(w)}`);
+  if (w.code !== fx.exitCode) t.log(`goshift exited ${w.code}, the fixture expects ${fx.exitCode}`);
+  // What is left is reported again by a second run, at its lines in the rewritten files (a literal
+  // that got its context may have grown a line, moving what follows).
+  const r = await goshift([...TRANSFORMS, '-l', ...gopath, ...fx.args, '.'], work, budget.left(CLI_TIMEOUT));
   const flags: string[] = [];
   const allow = allowTypes(fx.args);
   if (allow) flags.push('-allow-types-before', allow);
   for (const tags of fx.vetTags) flags.push('-tags', tags);
-  const c = await ctxcheck(work, flags, budget.left(CHECK_TIMEOUT));
-  if ('error' in c) {
-    // A fixture that expects goshift to fail may hold code the type checker cannot load.
-    if (fx.exitCode !== 0) return void t.pass(`checker could not load the tree (exit-code ${fx.exitCode}): skipped`);
-    return void t.fail(`the checker failed\n${c.error}`);
+  const findings: Finding[] = [];
+  for (const dir of fx.goDirs) {
+    const c = await ctxcheck(work, [...flags, ...(dir === '.' ? [] : ['-dir', dir])], budget.left(CHECK_TIMEOUT), env);
+    if ('error' in c) {
+      // A fixture that expects goshift to fail may hold code the type checker cannot load.
+      if (fx.exitCode !== 0) return void t.pass(`checker could not load the tree (exit-code ${fx.exitCode}): skipped`);
+      return void t.fail(`the checker failed${dir === '.' ? '' : ` in ${dir}`}\n${c.error}`);
+    }
+    if (c.notes) t.log(c.notes);
+    for (const f of c.findings) if (!findings.some((g) => g.line === f.line)) findings.push(f);
   }
-  if (c.notes) t.log(c.notes);
-  await dump(fx.id, c.findings, r.stderr);
-  const missing = unreported(c.findings, r.stderr);
+  await dump(fx.id, findings, r.stderr);
+  const missing = unreported(findings, r.stderr);
   if (missing.length) report(t, missing, r.stderr);
   else t.pass();
 }
@@ -147,9 +160,11 @@ test.serial('std subset: ctx-last, then the default set; every remaining finding
   const last = await run(process.execPath, [cliPath(), '-t', 'ctx-last', '-w', ...STD_DIRS], { cwd: src, env: goEnv(), timeoutMs: budget.left(CLI_TIMEOUT) });
   if (last.code !== 0) return void t.fail(`goshift -t ctx-last -w failed\n${describe(last)}`);
   t.log(`ctx-last: ${last.stderr.split('\n')[0]}`);
-  const r = await goshift([...TRANSFORMS, '-w', ...STD_DIRS], src, budget.left(CLI_TIMEOUT));
-  if (r.code !== 0) return void t.fail(`goshift -w (default set) failed\n${describe(r)}`);
-  t.log(`default set: ${r.stderr.split('\n')[0]}`);
+  const w = await goshift([...TRANSFORMS, '-w', ...STD_DIRS], src, budget.left(CLI_TIMEOUT));
+  if (w.code !== 0) return void t.fail(`goshift -w (default set) failed\n${describe(w)}`);
+  t.log(`default set: ${w.stderr.split('\n')[0]}`);
+  // The report at the rewritten files' lines.
+  const r = await goshift([...TRANSFORMS, '-l', ...STD_DIRS], src, budget.left(CLI_TIMEOUT));
 
   const ls = await run('go', ['list', ...STD_DIRS.map((d) => `${d}/...`)], { cwd: gsrc, env: goEnv(), timeoutMs: budget.left(60_000) });
   if (ls.code !== 0) return void t.fail(`go list failed\n${describe(ls)}`);

@@ -6,7 +6,7 @@ package main
 // knows nothing of goshift's engine: the invariant test (test/invariant.test.ts) runs it after
 // `goshift -w` and checks that every finding is named on goshift's stderr.
 //
-//	oracle ctxcheck [-goos linux,windows,darwin] [-tags t1,t2]... [-pkgs p1,p2] [-list LISTDIR]
+//	oracle ctxcheck [-goos linux,windows,darwin] [-tags t1,t2]... [-pkgs p1,p2] [-dir SUB] [-list LISTDIR]
 //	                [-allow-types-before T1,T2] [-kinds misplaced,captured] DIR
 //
 // -list: go list runs in LISTDIR instead of DIR, and files missing under DIR are read from LISTDIR:
@@ -58,9 +58,10 @@ func ctxcheckMain(args []string) int {
 	pkgs := fl.String("pkgs", "", "packages to check instead of ./...")
 	allow := fl.String("allow-types-before", "", "types a context may follow, comma-separated (as goshift's flag)")
 	kinds := fl.String("kinds", "misplaced,captured", "what to look for")
+	sub := fl.String("dir", "", "run go list in this subdirectory of DIR (a module or GOPATH package tree below a root without go.mod)")
 	listDir := fl.String("list", "", "run go list in this tree instead of DIR (e.g. GOROOT/src when DIR holds a copy of a few of its packages and go.mod); files missing under DIR are read from it")
 	fl.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: oracle ctxcheck [-goos l,w,d] [-tags t]... [-pkgs a,b] [-allow-types-before T1,T2] [-kinds misplaced,captured] DIR")
+		fmt.Fprintln(os.Stderr, "usage: oracle ctxcheck [-goos l,w,d] [-tags t]... [-pkgs a,b] [-dir sub] [-allow-types-before T1,T2] [-kinds misplaced,captured] DIR")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -76,6 +77,7 @@ func ctxcheckMain(args []string) int {
 		return 2
 	}
 	o := loadOptions{before: root, after: root, patterns: []string{"./..."}}
+	o.dir = *sub
 	if *listDir != "" {
 		if o.after, err = filepath.Abs(*listDir); err != nil {
 			fmt.Fprintln(os.Stderr, "ctxcheck: bad -list path")
