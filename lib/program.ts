@@ -122,6 +122,9 @@ export type Member =
 
 // ---------------------------------------------------------------------------------------------
 
+/** The method set of an interface (see Program.ifaceSet). */
+export type IfaceSet = { methods: Map<string, { node: Node; sig: Sig }>; open: Member | null };
+
 export class Program {
   /** import path → the files of its directory (not yet parsed). */
   private readonly dirs = new Map<string, SourceFile[]>();
@@ -667,10 +670,31 @@ export class Program {
    * unknown type): its methods are not listed. Type-set elements (`~int | string`) add no methods.
    * Undefined when t is not an interface.
    */
-  ifaceSet(t: GType, depth = 0): { methods: Map<string, { node: Node; sig: Sig }>; open: Member | null } | undefined {
+  ifaceSet(t: GType, depth = 0): IfaceSet | undefined {
     if (depth > 10) return undefined;
     const u = this.underlying(t);
     if (u.k !== 'iface') return undefined;
+    // Asked for at every selector on an interface value: go-redis's Cmdable (hundreds of methods,
+    // embedded interfaces) took minutes unmemoised. Same node, same type parameters, same set.
+    const key = `${u.file.sf.abs}:${u.node.startIndex}:${u.tparams ? this.tparamsId(u.tparams) : 0}`;
+    const memo = this.ifaceSets.get(key);
+    if (memo) return memo;
+    const set = this.computeIfaceSet(u, depth);
+    // Cut short by depth: not the interface's whole set, so not kept.
+    if (depth === 0) this.ifaceSets.set(key, set);
+    return set;
+  }
+
+  private readonly ifaceSets = new Map<string, IfaceSet>();
+  private readonly tparamsIds = new WeakMap<Map<string, Node | null>, number>();
+  private tparamsId(m: Map<string, Node | null>): number {
+    let id = this.tparamsIds.get(m);
+    if (id === undefined) this.tparamsIds.set(m, (id = this.nextTparamsId++));
+    return id;
+  }
+  private nextTparamsId = 1;
+
+  private computeIfaceSet(u: Extract<GType, { k: 'iface' }>, depth: number): IfaceSet {
     const methods = new Map<string, { node: Node; sig: Sig }>();
     let open: Member | null = null;
     for (const el of u.node.namedChildren) {
