@@ -16,6 +16,9 @@ import { describeFsError } from './fserr.js';
  * when its bytes are no longer `expectedBefore` (changed on disk since it was read).
  * Nothing is left behind on failure.
  */
+/** A file's bytes on disk are no longer those goshift read: it is not written (the run may be repeated). */
+export class ChangedOnDiskError extends Error {}
+
 export async function writeAtomic(abs: string, after: string, encoding: 'utf8' | 'latin1', expectedBefore: Buffer): Promise<void> {
   let target = abs;
   let st;
@@ -38,7 +41,7 @@ export async function writeAtomic(abs: string, after: string, encoding: 'utf8' |
   } catch (e) {
     throw new Error(`${abs}: cannot read before writing: ${describeFsError(e)}`);
   }
-  const changed = () => new Error(`${abs}: changed on disk since it was read; not writing it (run again)`);
+  const changed = () => new ChangedOnDiskError(`${abs}: changed on disk since it was read; not writing it (run again)`);
   if (!current.equals(expectedBefore)) throw changed();
 
   const dir = path.dirname(target);
@@ -67,7 +70,7 @@ export async function writeAtomic(abs: string, after: string, encoding: 'utf8' |
   } catch (e) {
     if (fh) await fh.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    if (e instanceof Error && e.message.startsWith(`${abs}: changed on disk`)) throw e;
+    if (e instanceof ChangedOnDiskError) throw e;
     throw new Error(`${abs}: cannot write: ${describeFsError(e)}`);
   }
   // Make the rename itself durable; some file systems do not support fsync on a directory.
