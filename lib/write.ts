@@ -16,6 +16,39 @@ import { describeFsError } from './fserr.js';
  * when its bytes are no longer `expectedBefore` (changed on disk since it was read).
  * Nothing is left behind on failure.
  */
+/** The temporary file could not be created (its cause is the file system's error). */
+class TempFileError extends Error {
+  constructor(readonly fsError: unknown) {
+    super('cannot create a temporary file');
+  }
+}
+
+/**
+ * Writes data to a new temporary file tmp (mode 0600, never an existing file), syncs it, lets
+ * `prepare` set it up (mode, owner, last checks), and renames it over dest. On any failure tmp is
+ * removed and the error thrown: TempFileError when tmp could not be created.
+ */
+async function replaceVia(tmp: string, data: Buffer, dest: string, prepare?: () => Promise<void>): Promise<void> {
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(tmp, 'wx', 0o600);
+  } catch (e) {
+    throw new TempFileError(e);
+  }
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await prepare?.();
+    await fsp.rename(tmp, dest);
+  } catch (e) {
+    if (fh) await fh.close().catch(() => undefined);
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
 /** A file's bytes on disk are no longer those goshift read: it is not written (the run may be repeated). */
 export class ChangedOnDiskError extends Error {}
 
@@ -47,30 +80,20 @@ export async function writeAtomic(abs: string, after: string, encoding: 'utf8' |
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.goshift-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const mode = st.mode & 0o7777;
-  let fh: fsp.FileHandle | undefined;
   try {
-    fh = await fsp.open(tmp, 'wx', 0o600);
+    await replaceVia(tmp, Buffer.from(after, encoding), target, async () => {
+      await fsp.chmod(tmp, mode);
+      if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || st.gid !== process.getgid?.())) {
+        // Keep the owner when we can (running as root over someone else's tree); not fatal otherwise.
+        await fsp.chown(tmp, st.uid, st.gid).catch(() => undefined);
+      }
+      // Checked again right before the rename: writing and syncing the new bytes takes time, and
+      // an editor may have saved the file meanwhile; what is left is a window of microseconds.
+      if (!(await fsp.readFile(target)).equals(expectedBefore)) throw changed();
+    });
   } catch (e) {
-    throw new Error(`${abs}: cannot create a temporary file in ${dir}: ${describeFsError(e)}`);
-  }
-  try {
-    await fh.writeFile(Buffer.from(after, encoding));
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await fsp.chmod(tmp, mode);
-    if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || st.gid !== process.getgid?.())) {
-      // Keep the owner when we can (running as root over someone else's tree); not fatal otherwise.
-      await fsp.chown(tmp, st.uid, st.gid).catch(() => undefined);
-    }
-    // Checked again right before the rename: writing and syncing the new bytes takes time, and
-    // an editor may have saved the file meanwhile; what is left is a window of microseconds.
-    if (!(await fsp.readFile(target)).equals(expectedBefore)) throw changed();
-    await fsp.rename(tmp, target);
-  } catch (e) {
-    if (fh) await fh.close().catch(() => undefined);
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
     if (e instanceof ChangedOnDiskError) throw e;
+    if (e instanceof TempFileError) throw new Error(`${abs}: cannot create a temporary file in ${dir}: ${describeFsError(e.fsError)}`);
     throw new Error(`${abs}: cannot write: ${describeFsError(e)}`);
   }
   // Make the rename itself durable; some file systems do not support fsync on a directory.
@@ -154,18 +177,10 @@ export async function saveJournal(changes: { abs: string; before: Buffer; after:
   const file = path.join(dir, `${id}.json`);
   const journal: Journal = { version: 1, started: new Date().toISOString(), cwd, entries };
   const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await fsp.open(tmp, 'wx', 0o600);
   try {
-    await fh.writeFile(JSON.stringify(journal));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fsp.rename(tmp, file);
+    await replaceVia(tmp, Buffer.from(JSON.stringify(journal)), file);
   } catch (e) {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
+    throw e instanceof TempFileError ? e.fsError : e;
   }
   return file;
 }
