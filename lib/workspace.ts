@@ -333,8 +333,9 @@ class Discovery {
       s.moduleRoot = this.findUp(start, 'go.mod');
       const work = this.findUp(start, 'go.work');
       // A directory of a module that holds only other modules (a repository's extra/ or examples/):
-      // the user named those modules, as for a directory in no module.
-      if (s.kind === 'dir' && s.moduleRoot && s.moduleRoot !== s.abs && this.onlyModulesBelow(s) && this.modulesBelow(s, s.moduleRoot)) continue;
+      // the user named those modules, as for a directory in no module. (Under a go.work, its `use`
+      // modules are in the run already, linked as it says.)
+      if (s.kind === 'dir' && !work && s.moduleRoot && s.moduleRoot !== s.abs && this.onlyModulesBelow(s) && this.modulesBelow(s, s.moduleRoot)) continue;
       if (s.moduleRoot || work) {
         const m = s.moduleRoot ? this.addModule(s.moduleRoot) : null;
         const uses = work ? this.addWork(work) : [];

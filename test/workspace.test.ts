@@ -574,3 +574,19 @@ test('a directory of a module holding only other modules: those modules, as if i
   t.deepEqual(ws.notes, ['extra holds no package of the module in .: 1 module found below it']);
   cleanup(root);
 });
+
+test('under a go.work, a directory holding only modules: the go.work says how they build', async (t) => {
+  const root = tempDir('ws-only-modules-work');
+  writeTree(root, {
+    'go.work': 'go 1.22\n\nuse (\n\t.\n\t./extra/x\n)\n',
+    'go.mod': 'module example.com/root\n',
+    'a.go': 'package root\n',
+    'extra/x/go.mod': 'module example.com/root/extra/x\n',
+    'extra/x/x.go': 'package x\n',
+  });
+  const ws = await discover(['extra'], { cwd: root });
+  t.deepEqual(ws.files.map((f) => [f.rel, f.target]), [['a.go', false], ['extra/x/x.go', true]]);
+  t.is(ws.parts, undefined, 'one build, as the go.work links them');
+  t.is(ws.notes, undefined);
+  cleanup(root);
+});
