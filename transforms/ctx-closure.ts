@@ -174,12 +174,17 @@ function enclosingLiterals(L: Node, v: Var): Node[] {
   return out;
 }
 
-/** A func literal called right where it is written, not by `go` (a deferred one runs before its function returns). */
-function runsOnTheSpot(lit: Node): boolean {
-  let n = lit;
+/** The call whose function n is (through parentheses: `(f)(x)`), or null. */
+function callOf(n: Node): Node | null {
   while (n.parent?.type === 'parenthesized_expression') n = n.parent;
   const call = n.parent;
-  return call?.type === 'call_expression' && call.childForFieldName('function')?.id === n.id && call.parent?.type !== 'go_statement';
+  return call?.type === 'call_expression' && call.childForFieldName('function')?.id === n.id ? call : null;
+}
+
+/** A func literal called right where it is written, not by `go` (a deferred one runs before its function returns). */
+function runsOnTheSpot(lit: Node): boolean {
+  const call = callOf(lit);
+  return !!call && call.parent?.type !== 'go_statement';
 }
 
 function hasToken(n: Node, tok: string): boolean {
@@ -809,11 +814,7 @@ class FileRewrite {
 
   /** The references to f that call it. */
   private calls(f: Var): Node[] {
-    return f.refs.filter((r) => {
-      let n = r;
-      while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-      return n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id;
-    });
+    return f.refs.filter((r) => callOf(r) !== null);
   }
 
   private boundInfo(f: Var): RunInfo {
@@ -826,10 +827,8 @@ class FileRewrite {
     if (f.addr.length) return why(`the address of ${f.name} is taken on line ${lineOf(f.addr[0])}: ${f.name} may be called or replaced through that pointer`);
     const sites: Site[] = [];
     for (const r of f.refs) {
-      let n = r;
-      while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-      const call = n.parent;
-      if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== n.id) {
+      const call = callOf(r);
+      if (!call) {
         return why(`${f.name} is also used on line ${lineOf(r)} other than in a call (passed, stored or returned), and that use fixes its parameters`);
       }
       const stmt = call.parent && (call.parent.type === 'go_statement' || call.parent.type === 'defer_statement') ? call.parent : null;
