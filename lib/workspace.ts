@@ -335,7 +335,7 @@ class Discovery {
       // A directory of a module that holds only other modules (a repository's extra/ or examples/):
       // the user named those modules, as for a directory in no module. (Under a go.work, its `use`
       // modules are in the run already, linked as it says.)
-      if (s.kind === 'dir' && !work && s.moduleRoot && s.moduleRoot !== s.abs && this.onlyModulesBelow(s) && this.modulesBelow(s, s.moduleRoot)) continue;
+      if (s.kind === 'dir' && !work && s.moduleRoot && s.moduleRoot !== s.abs && this.modulesBelow(s, s.moduleRoot)) continue;
       if (s.moduleRoot || work) {
         const m = s.moduleRoot ? this.addModule(s.moduleRoot) : null;
         const uses = work ? this.addWork(work) : [];
@@ -611,13 +611,14 @@ class Discovery {
   /**
    * A directory in no module: every module below it is in scope (and every module a go.work below
    * it uses). Each module's local replaces (`replace example.com/b => ../b`) bring the module they
-   * name, linked to it. False when there is none.
+   * name, linked to it. False when there is none. With `above` (the root of the module the
+   * directory is in), only when the directory holds modules and no .go file of that module.
    */
   private modulesBelow(s: Spec, above: string | null = null): boolean {
     const found = { mods: [] as string[], works: [] as string[], loose: 0 };
     const { top, ig } = this.startRules(s.abs, s.abs);
     this.scanBelow(s.abs, top, ig, true, false, found, 0);
-    if (found.mods.length === 0 && found.works.length === 0) return false;
+    if (above ? found.mods.length === 0 || found.loose > 0 : found.mods.length === 0 && found.works.length === 0) return false;
     s.moduleRoot = null;
     const below: ModRec[] = [];
     for (const w of found.works) below.push(...this.addWork(w));
@@ -656,14 +657,6 @@ class Discovery {
         set.add(t);
       }
     }
-  }
-
-  /** Whether a directory inside a module holds modules below it and no .go file of its own module. */
-  private onlyModulesBelow(s: Spec): boolean {
-    const found = { mods: [] as string[], works: [] as string[], loose: 0 };
-    const { top, ig } = this.startRules(s.abs, s.abs);
-    this.scanBelow(s.abs, top, ig, true, false, found, 0);
-    return found.mods.length > 0 && found.loose === 0;
   }
 
   /** Finds go.mod and go.work files below `dir`, skipping what the module walks skip. */
