@@ -6,7 +6,9 @@ import MagicString from 'magic-string';
 import { readSource, syntaxErrorOf } from './source.js';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
-import { Program, paramsOf, tparamsAround } from './program.js';
+import { CONTEXT_PATHS, Program, paramsOf, tparamsAround } from './program.js';
+import type { FileFacts } from './facts.js';
+import { defaultCacheDir, defaultJobs, factsFor } from './factstore.js';
 import type { GoFile } from './program.js';
 import { Linker } from './link.js';
 import type { Slot, Why } from './link.js';
@@ -41,12 +43,12 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   const phase = (name: string) => {
     if (timing) process.stderr.write(`timing: ${name}: ${Date.now() - t0} ms, ${prog.parseCount} files parsed, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`);
   };
-  const prog = new Program(ws.files);
   // Files and directories that could not be read: they may reference anything in their module.
   const unreadable = ws.unreadable.map((rel) => ({ abs: path.resolve(ws.cwd, rel), rel }));
 
-  // 1. Read every file once; only packages that mention a context can declare a ctx parameter.
-  const texts = new Map<string, string>();
+  // 1. Read every file once and take its facts: which files can matter is decided on them, and
+  // a file is parsed only when it can.
+  const inputs: { sf: SourceFile; abs: string; bytes: Buffer }[] = [];
   for (const sf of ws.files) {
     const r = readSource(sf);
     if ('error' in r) {
@@ -54,33 +56,39 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
       unreadable.push({ abs: sf.abs, rel: sf.rel });
       continue;
     }
-    prog.bytes.set(sf.abs, r.bytes);
-    texts.set(sf.abs, r.bytes.toString('latin1'));
+    inputs.push({ sf, abs: sf.abs, bytes: r.bytes });
   }
-  const byPath = new Map<string, SourceFile[]>();
-  for (const sf of ws.files) {
-    const ip = sf.importPath;
-    const l = byPath.get(ip);
-    if (l) l.push(sf);
-    else byPath.set(ip, [sf]);
-  }
-  const loadMentioning = (re: RegExp) => {
-    for (const [ip, sfs] of byPath) {
-      if (prog.isLoaded(ip)) continue;
-      if (sfs.some((sf) => re.test(texts.get(sf.abs) ?? ''))) prog.load(ip);
-    }
-  };
-  // A file declaring a context parameter imports context (or uses an alias declared by a file that does).
-  loadMentioning(CONTEXT_IMPORT);
-  // Aliases of context.Context (type Ctx = context.Context) count as context mentions too.
+  const factsList = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir });
+  const factsByAbs = new Map<string, FileFacts>();
+  inputs.forEach((x, i) => factsByAbs.set(x.abs, factsList.facts[i]));
+  const prog = new Program(ws.files, factsByAbs);
+  for (const x of inputs) prog.bytes.set(x.abs, x.bytes);
+  const readable = inputs.map((x) => ({ sf: x.sf, facts: factsByAbs.get(x.abs)! }));
+  /** The file's code names one of the words (a file the lexer was unsure of names everything). */
+  const says = (facts: FileFacts, want: Set<string>) => facts.unsure !== undefined || facts.words.some((w) => want.has(w));
+  const importsContext = (facts: FileFacts) => facts.imports.some((i) => CONTEXT_PATHS.has(i.path));
+  const mentionsFor = (t: Transform, facts: FileFacts) => !t.mentions || facts.unsure !== undefined || facts.words.some((w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
+  // Aliases of context.Context (type Ctx = context.Context, and aliases of those) count as context mentions too.
   const aliases = new Set<string>();
-  for (const pkg of prog.loadedPackages()) {
-    for (const [name, tds] of pkg.types) if (tds[0].alias && prog.typeOfTypeNode(tds[0].typeNode, tds[0].file).k === 'context') aliases.add(name);
+  for (let round = 0; round < 5; round++) {
+    const before = aliases.size;
+    const want = new Set(['Context', ...aliases]);
+    for (const { sf, facts } of readable) {
+      for (const d of facts.decls) {
+        if (d.kind !== 'type' || !d.alias || aliases.has(d.name) || !d.words.some((w) => want.has(w))) continue;
+        const td = prog.fileOf(sf)?.pkg.types.get(d.name)?.[0];
+        if (td && prog.typeOfTypeNode(td.typeNode, td.file).k === 'context') aliases.add(d.name);
+      }
+    }
+    if (aliases.size === before) break;
   }
-  if (aliases.size) loadMentioning(wordsRe([...aliases]));
+  // A file declaring a context parameter imports context, is in package context, or uses an alias.
+  for (const { sf, facts } of readable) {
+    if (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) prog.fileOf(sf);
+  }
   // File-local transforms say what a file must mention to matter to them.
   const rewriters = transforms.filter((t) => t.rewriteFile);
-  for (const t of rewriters) if (t.mentions) loadMentioning(t.mentions);
+  for (const t of rewriters) for (const { sf, facts } of readable) if (sf.target && t.mentions && mentionsFor(t, facts)) prog.fileOf(sf);
 
   phase('read+context packages');
   // 2. Candidate signatures: parameter lists with a context that a transform wants to move.
@@ -143,23 +151,25 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     }
   }
   for (let round = 0; round < 10 && names.size; round++) {
-    const re = wordsRe([...names]);
-    loadMentioning(re);
     const before = names.size;
-    for (const f of prog.parsed) if (re.test(f.pf.text)) for (const name of namesLeadingTo(f, re)) names.add(name);
+    const want = new Set(names);
+    for (const { facts } of readable) if (says(facts, want)) for (const name of namesLeadingTo(facts, want)) names.add(name);
     if (debugNames) process.stderr.write(`names round ${round}: ${[...names].join(' ')}\n`);
     if (names.size === before) break;
   }
   const namesRe = names.size || aliases.size ? wordsRe([...names, ...aliases]) : null;
-  const relevant = (t: string) => CONTEXT_IMPORT.test(t) || (namesRe?.test(t) ?? false);
+  const relevantWords = new Set([...names, ...aliases]);
+  const relevant = (facts: FileFacts) => importsContext(facts) || says(facts, relevantWords);
 
   phase('names fixpoint');
   // 4. Link: declarations, interfaces, then every body that mentions something relevant
   // (the others are there for their declarations' types only).
-  const pkgs = prog.loadedPackages();
+  // Files that mention something relevant are parsed (their packages' other files only as their
+  // declarations are needed).
+  for (const { sf, facts } of readable) if (relevant(facts)) prog.fileOf(sf);
   linker.valueNames = (n) => names.has(n);
-  for (const p of pkgs) linker.declare(p);
-  linker.linkInterfaces(pkgs);
+  linker.declarePending();
+  linker.linkInterfaces([...prog.parsed]);
   // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or
   // spells the context type: a literal or func type with a context parameter must see its own calls.
   const declRe = wordsRe([...names, ...aliases, 'context', 'Context']);
@@ -167,10 +177,10 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   // A file holding a candidate is walked whatever it mentions: in package context itself a func literal
   // takes an unqualified Context, and its calls are in that file only.
   const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
-  for (const p of pkgs) for (const f of p.files) if (candidateFiles.has(f) || relevant(f.pf.text)) linker.walkFile(f, declRelevant);
-  // Packages loaded lazily while resolving types are declared (twins, pins) but need no walk:
-  // they mention neither a context nor a candidate name.
-  for (const p of prog.loadedPackages()) if (!pkgs.includes(p)) linker.declare(p);
+  for (const f of [...prog.parsed]) if (candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!)) linker.walkFile(f, declRelevant);
+  // Files parsed while resolving types are declared (twins, pins) but need no walk: they mention
+  // neither a context nor a candidate name.
+  linker.declarePending();
 
   phase('link+walk');
   // 5. Sets.
@@ -455,7 +465,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     for (const t of rewriters) {
       for (const f of prog.parsed) {
         if (!f.sf.target || failed.has(f)) continue;
-        if (t.mentions && !t.mentions.test(f.pf.text)) continue;
+        if (!mentionsFor(t, prog.facts.get(f.sf.abs)!)) continue;
         if (f.pf.generated) {
           out.generatedUnmoved.push(...dryRun(t, f));
           continue;
@@ -559,49 +569,15 @@ function referenceName(sl: Slot): string | null {
  * a var) whose value does. Comments and string literals do not count: a struct whose field comment
  * says "see CommandContext" does not lead to CommandContext.
  */
-function namesLeadingTo(f: GoFile, re: RegExp): string[] {
+function namesLeadingTo(facts: FileFacts, want: Set<string>): string[] {
   const out: string[] = [];
-  const mentions = (n: Node | null | undefined) => !!n && re.test(n.text) && re.test(codeText(n));
-  for (const d of f.pf.root.namedChildren) {
-    switch (d.type) {
-      case 'function_declaration':
-      case 'method_declaration': {
-        if (mentions(d.childForFieldName('parameters')) || mentions(d.childForFieldName('result'))) out.push(d.childForFieldName('name')!.text);
-        break;
-      }
-      case 'type_declaration':
-        for (const spec of d.namedChildren) {
-          const tn = spec.childForFieldName('type');
-          if (!mentions(tn)) continue;
-          out.push(spec.childForFieldName('name')!.text);
-          for (const fd of tn!.descendantsOfType('field_declaration')) {
-            if (mentions(fd.childForFieldName('type'))) for (const n of fd.childrenForFieldName('name')) out.push(n.text);
-          }
-        }
-        break;
-      case 'var_declaration':
-        for (const spec of d.descendantsOfType('var_spec')) if (mentions(spec)) for (const n of spec.childrenForFieldName('name')) out.push(n.text);
-        break;
-    }
+  const mentions = (ws: string[]) => ws.some((w) => want.has(w));
+  for (const d of facts.decls) {
+    if (d.kind === 'const' || !mentions(d.words)) continue;
+    out.push(d.name);
+    for (const fd of d.fields ?? []) if (mentions(fd.words)) out.push(fd.name);
   }
   return out;
-}
-
-const NOT_CODE = ['comment', 'interpreted_string_literal', 'raw_string_literal', 'rune_literal'];
-
-/** n's text with each comment and string or rune literal replaced by a space. */
-function codeText(n: Node): string {
-  const skip = n.descendantsOfType(NOT_CODE);
-  if (!skip.length) return n.text;
-  let out = '';
-  let at = n.startIndex;
-  const text = n.text;
-  for (const c of skip) {
-    if (c.startIndex < at) continue;
-    out += text.slice(at - n.startIndex, c.startIndex - n.startIndex) + ' ';
-    at = c.endIndex;
-  }
-  return out + text.slice(at - n.startIndex);
 }
 
 function viewOf(prog: Program, sl: Slot): SignatureView {
@@ -655,7 +631,7 @@ function newMatches(prog: Program, linker: Linker, root: string, members: Slot[]
     const after = spelling(prog, { params: m.params, result: m.params.parent?.childForFieldName('result') ?? null, file: m.file, tparams: m.tparams }, order);
     const others: { sig: Parameters<typeof spelling>[1]; node: Node }[] = [];
     if (m.kind === 'method') for (const sig of linker.ifaceMethodsByName.get(m.name) ?? []) others.push({ sig, node: sig.params });
-    else for (const pkg of prog.loadedPackages()) for (const ms of pkg.methods.values()) for (const d of ms.get(m.name) ?? []) others.push({ sig: { params: d.params, result: d.result, file: d.file, tparams: d.tparams }, node: d.node });
+    else for (const pkg of prog.loadedPackages()) for (const d of pkg.methods.named(m.name)) others.push({ sig: { params: d.params, result: d.result, file: d.file, tparams: d.tparams }, node: d.node });
     for (const o of others) {
       if (linker.find(linker.slotOf(o.sig)) === root || spelling(prog, o.sig) !== after) continue;
       out.push({ file: o.sig.file.sf.rel, line: lineOf(o.node), reason: `after the move, ${describe(m)} would have the parameters of this ${m.kind === 'method' ? 'interface method' : 'method'}: a type would start to implement an interface, and a type switch or assertion could take another branch` });

@@ -19,6 +19,8 @@ export interface DeclFacts {
   recv?: string;
   /** For a type: declared with `=`. */
   alias?: boolean;
+  /** For an alias of a type of this package by its bare name (`= T`, `= T[K]`): that name (methods declared on the alias are T's). */
+  aliasOf?: string;
   /**
    * Identifiers written in what the declaration says to the outside, comments and strings left out:
    * a func's or method's type parameters, parameters and results; a type's type; a var's or
@@ -329,10 +331,13 @@ function topLevel(toks: Tok[], close: Int32Array, facts: FileFacts): void {
       case 'type':
         j = specs(j + 1, (a, b) => {
           if (!isId(a)) throw new Unsure('type without a name');
-          let alias = false;
-          for (let k = a + 1; k < b; k = toks[k].k === OP && OPEN[toks[k].t] ? past(k) : k + 1) if (isOp(k, '=')) alias = true;
+          let eq = -1;
+          for (let k = a + 1; k < b; k = toks[k].k === OP && OPEN[toks[k].t] ? past(k) : k + 1) if (eq < 0 && isOp(k, '=')) eq = k;
           const d: DeclFacts = { kind: 'type', name: toks[a].t, words: words(a + 1, b) };
-          if (alias) d.alias = true;
+          if (eq >= 0) {
+            d.alias = true;
+            if (isId(eq + 1) && (eq + 2 === b || (isOp(eq + 2, '[') && past(eq + 2) === b))) d.aliasOf = toks[eq + 1].t;
+          }
           const fields: DeclFacts['fields'] = [];
           for (let k = a + 1; k < b; k++) if (toks[k].k === ID && toks[k].t === 'struct' && isOp(k + 1, '{')) structFields(toks, k + 2, close[k + 1], close, fields);
           if (fields.length) d.fields = fields;

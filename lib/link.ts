@@ -235,27 +235,65 @@ export class Linker {
   }
 
   // ---------------------------------------------------------------------------------- building
-  /** Declarations, same-named twins, pins of body-less and linknamed functions. */
-  declare(pkg: Package): void {
-    for (const decls of pkg.funcs.values()) this.declareTwins(decls);
-    for (const ms of pkg.methods.values()) for (const decls of ms.values()) this.declareTwins(decls);
-    // Same-named package-level declarations behind build tags (a func on one OS, a var on another;
-    // an interface or a struct declared once per OS): what is written in them must stay alike.
-    for (const name of new Set([...pkg.types.keys(), ...pkg.vars.keys()])) {
-      if ((pkg.funcs.get(name)?.length ?? 0) + (pkg.vars.get(name)?.length ?? 0) + (pkg.types.get(name)?.length ?? 0) < 2) continue;
-      const decls: { t: GType; file: GoFile; node: Node }[] = [];
-      for (const fd of pkg.funcs.get(name) ?? []) decls.push({ t: { k: 'func', sig: sigOfDecl(fd) }, file: fd.file, node: fd.node });
-      for (const vd of pkg.vars.get(name) ?? []) decls.push({ t: this.varType(vd, name), file: vd.file, node: vd.value ?? vd.file.pf.root });
-      for (const td of pkg.types.get(name) ?? []) decls.push({ t: this.prog.typeOfTypeNode(td.typeNode, td.file, td.tparams), file: td.file, node: td.spec });
-      for (let i = 1; i < decls.length; i++) this.linkTwin(decls[0].t, decls[i].t, decls[i].file, decls[i].node);
+  private readonly declared = new Set<GoFile>();
+  private readonly twinsDone = new Set<string>();
+
+  /**
+   * Declarations of every file parsed so far and not yet declared (parsing more as twins need):
+   * same-named twins, pins of body-less and linknamed functions, type arguments and constraints.
+   */
+  declarePending(): void {
+    for (let i = 0; i < this.prog.parsed.length; i++) {
+      const f = this.prog.parsed[i];
+      if (this.declared.has(f) || !f.pkg) continue;
+      this.declared.add(f);
+      this.declareFile(f);
     }
+  }
+
+  private declareFile(f: GoFile): void {
+    const pkg = f.pkg;
+    const once = (key: string) => {
+      const k = `${pkg.key}\0${key}`;
+      if (this.twinsDone.has(k)) return false;
+      this.twinsDone.add(k);
+      return true;
+    };
+    for (const d of this.prog.facts.get(f.sf.abs)?.decls ?? []) {
+      if (d.kind === 'func' && d.name !== 'init' && d.name !== '_' && once(`f ${d.name}`)) this.declareTwins(pkg.funcs.get(d.name) ?? []);
+      if (d.kind === 'method') {
+        const recv = pkg.recvType(d.recv!);
+        if (once(`m ${recv}.${d.name}`)) this.declareTwins(pkg.methods.get(recv)?.get(d.name) ?? []);
+      }
+      // Same-named package-level declarations behind build tags (a func on one OS, a var on another;
+      // an interface or a struct declared once per OS): what is written in them must stay alike.
+      const twinable = d.kind === 'type' || d.kind === 'var' || (d.kind === 'func' && (pkg.vars.has(d.name) || pkg.types.has(d.name)));
+      if (twinable && once(`tv ${d.name}`)) this.declareTypeTwins(pkg, d.name);
+    }
+    this.declareUses(f);
+  }
+
+  private declareTypeTwins(pkg: Package, name: string): void {
+    const fs = pkg.funcs.get(name) ?? [];
+    const vs = pkg.vars.get(name) ?? [];
+    const ts = pkg.types.get(name) ?? [];
+    if (fs.length + vs.length + ts.length < 2) return;
+    const decls: { t: GType; file: GoFile; node: Node }[] = [];
+    for (const fd of fs) decls.push({ t: { k: 'func', sig: sigOfDecl(fd) }, file: fd.file, node: fd.node });
+    for (const vd of vs) decls.push({ t: this.varType(vd, name), file: vd.file, node: vd.value ?? vd.file.pf.root });
+    for (const td of ts) decls.push({ t: this.prog.typeOfTypeNode(td.typeNode, td.file, td.tparams), file: td.file, node: td.spec });
+    for (let i = 1; i < decls.length; i++) this.linkTwin(decls[0].t, decls[i].t, decls[i].file, decls[i].node);
+  }
+
+  /** Pins for what a file writes: our types as foreign type arguments, func types in type arguments and constraints. */
+  private declareUses(f: GoFile): void {
     // Our type as a type argument of another module's generic type or function must keep
     // satisfying its constraint, which goshift cannot see.
-    for (const f of pkg.files) {
+    typeArgs: {
       // Cheap byte-level gates: a func type inside brackets; an import from outside the workspace.
       const funcInBrackets = /\[[^\]]*\bfunc\b/.test(f.pf.text);
       const foreignImport = [...f.imports.values()].some((ip) => !this.prog.isOurs(ip) && !isStd(ip));
-      if (!funcInBrackets && !foreignImport) continue;
+      if (!funcInBrackets && !foreignImport) break typeArgs;
       for (const ta of this.nodesOf(f, 'type_arguments')) {
         // A func type as a type argument: the generic code may assert to it or convert it (`v.(F)`).
         for (const ft of funcInBrackets ? ta.descendantsOfType('function_type') : []) {
@@ -272,14 +310,12 @@ export class Linker {
         }
       }
     }
+    if (!/\[[^\]]*\bfunc\b/.test(f.pf.text)) return;
     // A func type in a type constraint (`F ~func(string, context.Context)`) is met by whatever type
     // argument is inferred, which goshift does not follow.
-    for (const f of pkg.files) {
-      if (!/\[[^\]]*\bfunc\b/.test(f.pf.text)) continue;
-      for (const tp of this.nodesOf(f, 'type_parameter_declaration')) {
-        for (const ft of tp.descendantsOfType('function_type')) {
-          this.pin(this.slotOf({ params: ft.childForFieldName('parameters')!, result: ft.childForFieldName('result'), file: f, tparams: tparamsAround(ft) }), this.why(f, ft, 'a func type in a type constraint is met by type arguments goshift does not follow'));
-        }
+    for (const tp of this.nodesOf(f, 'type_parameter_declaration')) {
+      for (const ft of tp.descendantsOfType('function_type')) {
+        this.pin(this.slotOf({ params: ft.childForFieldName('parameters')!, result: ft.childForFieldName('result'), file: f, tparams: tparamsAround(ft) }), this.why(f, ft, 'a func type in a type constraint is met by type arguments goshift does not follow'));
       }
     }
   }
@@ -319,7 +355,7 @@ export class Linker {
       const ip = d.file.pkg.importPath;
       const linked = d.recv
         ? [`${ip}.${d.recv.typeName}.${d.name}`, `${ip}.(*${d.recv.typeName}).${d.name}`].some((t) => this.prog.linkTargets.has(t))
-        : d.file.pkg.files.some((f) => f.linknamed.has(d.name)) || this.prog.linkTargets.has(`${ip}.${d.name}`);
+        : d.file.pkg.linknamed.has(d.name) || this.prog.linkTargets.has(`${ip}.${d.name}`);
       if (linked) this.pin(ids[i], this.why(d.file, d.node, `${d.name} is named by a //go:linkname or //export directive`));
     });
   }
@@ -332,7 +368,7 @@ export class Linker {
    * on the methods it can see; a type embedding one it cannot see may have any method.
    * Interfaces whose method sets include another's are linked too (assignability).
    */
-  linkInterfaces(pkgs: Package[]): void {
+  linkInterfaces(files: GoFile[]): void {
     interface Iface {
       methods: Map<string, { node: Node; sig: Sig }>;
     }
@@ -340,8 +376,19 @@ export class Linker {
     const seenIface = new Set<string>();
     // Concrete types by method name (declared or promoted).
     const byMethod = new Map<string, { t: GType; names: Set<string>; open: boolean }[]>();
-    for (const pkg of pkgs) {
-      for (const [name] of pkg.types) {
+    // Named types declared in these files, or with methods declared in them.
+    const named = new Map<Package, Set<string>>();
+    for (const f of files) {
+      let l = named.get(f.pkg);
+      if (!l) named.set(f.pkg, (l = new Set()));
+      for (const d of this.prog.facts.get(f.sf.abs)?.decls ?? []) {
+        if (d.kind === 'type') l.add(d.name);
+        else if (d.kind === 'method') l.add(f.pkg.recvType(d.recv!));
+      }
+    }
+    for (const [pkg, names] of named) {
+      for (const name of names) {
+        if (!pkg.types.has(name)) continue;
         const t: GType = { k: 'named', pkg, name };
         if (this.prog.underlying(t).k === 'iface') continue;
         const { names, open } = this.prog.methodNames(t);
@@ -351,7 +398,9 @@ export class Linker {
           else byMethod.set(m, [{ t, names, open }]);
         }
       }
-      for (const f of pkg.files) {
+    }
+    {
+      for (const f of files) {
         // Local struct types have no methods of their own, but may gather promoted ones.
         if (f.localTypes.size) {
           for (const spec of [...this.nodesOf(f, 'type_spec'), ...this.nodesOf(f, 'type_alias')]) {
@@ -1181,7 +1230,7 @@ export class Linker {
           }
           const pkg = prog.pkg(ot.path);
           if (!pkg) return unknown(`package ${ot.path}`);
-          return this.pkgLevel(pkg, pkg.files[0], field, true);
+          return this.pkgLevel(pkg, null, field, true);
         }
         if (ot.k === 'type') {
           // Method expression T.M / (*T).M.
@@ -1346,7 +1395,7 @@ export class Linker {
           const ip = s.lookup(pkgName) ? undefined : file.imports.get(pkgName);
           if (ip && prog.isOurs(ip)) {
             const pkg = prog.pkg(ip);
-            const v = pkg ? this.pkgLevel(pkg, pkg.files[0], base.childForFieldName('name')!.text, true) : undefined;
+            const v = pkg ? this.pkgLevel(pkg, null, base.childForFieldName('name')!.text, true) : undefined;
             if (v && v.k !== 'type') return v;
           } else if (ip) return { k: 'foreign', what: `${ip}.${base.childForFieldName('name')!.text}` };
         }
@@ -1374,7 +1423,7 @@ export class Linker {
   }
 
   /** A package-level name (or import, or universe name) seen from a file. */
-  private pkgLevel(pkg: Package, file: GoFile, name: string, qualified = false): GType {
+  private pkgLevel(pkg: Package, file: GoFile | null, name: string, qualified = false): GType {
     const f = pkg.funcs.get(name);
     if (f) return { k: 'func', sig: sigOfDecl(f[0]) };
     const v = pkg.vars.get(name);
@@ -1403,18 +1452,21 @@ export class Linker {
     return vals[vd.index] ? this.typeOf(vals[vd.index], top, vd.file) : unknown(`var ${name}`);
   }
 
-  private pkgLevelRest(pkg: Package, file: GoFile, name: string, qualified: boolean): GType {
+  private pkgLevelRest(pkg: Package, file: GoFile | null, name: string, qualified: boolean): GType {
     const prog = this.prog;
-    if (pkg.types.has(name)) return { k: 'type', t: prog.lookupTypeName(pkg.files[0] ?? file, name) };
-    const ct = pkg.consts.get(name);
-    if (ct !== undefined) return ct ? prog.typeOfTypeNode(ct.typeNode, ct.file) : unknown(`untyped const ${name}`);
-    if (qualified) return unknown(`${pkg.importPath} declares no ${name} in the files goshift read`);
+    if (pkg.types.has(name)) return { k: 'type', t: prog.typeIn(pkg, name) };
+    const cs = pkg.consts.get(name);
+    if (cs) {
+      const ct = cs[cs.length - 1];
+      return ct ? prog.typeOfTypeNode(ct.typeNode, ct.file) : unknown(`untyped const ${name}`);
+    }
+    if (qualified || !file) return unknown(`${pkg.importPath} declares no ${name} in the files goshift read`);
     const ip = file.imports.get(name);
     if (ip) return { k: 'pkg', path: ip };
     for (const dp of file.dotImports) {
       if (!prog.isOurs(dp)) continue;
       const dpkg = prog.pkg(dp);
-      if (dpkg && (dpkg.funcs.has(name) || dpkg.vars.has(name) || dpkg.types.has(name))) return this.pkgLevel(dpkg, dpkg.files[0], name, true);
+      if (dpkg && (dpkg.funcs.has(name) || dpkg.vars.has(name) || dpkg.types.has(name))) return this.pkgLevel(dpkg, null, name, true);
     }
     if (file.dotImports.some((d) => !prog.isOurs(d))) return { k: 'foreign', what: `${name} (dot import)` };
     const basic = prog.lookupTypeName(file, name);
@@ -1448,8 +1500,8 @@ export class Linker {
     const selectorNames = new Set(this.unresolved.filter((u) => u.selector && u.name).map((u) => u.name!));
     const fieldSlots = new Map<string, Slot[]>();
     const namesRe = selectorNames.size ? new RegExp(`\\b(?:${[...selectorNames].join('|')})\\b`) : null;
-    for (const pkg of namesRe ? this.prog.loadedPackages() : []) {
-      for (const f of pkg.files) {
+    {
+      for (const f of namesRe ? this.prog.parsed : []) {
         if (!namesRe!.test(f.pf.text)) continue;
         for (const fd of this.nodesOf(f, 'field_declaration')) {
           const names = fd.childrenForFieldName('name').map((n) => n.text).filter((n) => selectorNames.has(n));

@@ -5,9 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
 import { parseSource, readSource } from './source.js';
+import type { FileFacts } from './facts.js';
 import type { Problem, SourceFile } from './types.js';
 
 export const CONTEXT_PATHS = new Set(['context', 'golang.org/x/net/context']);
+
+/** A parsed file's package until fileOf places it. */
+const NO_PACKAGE = undefined as unknown as Package;
 
 /** A parsed file with its import table. */
 export interface GoFile {
@@ -53,23 +57,149 @@ export interface VarDecl {
   file: GoFile;
 }
 
+/** A file of a package as its facts describe it, before (or without) parsing. */
+export interface Source {
+  sf: SourceFile;
+  facts: FileFacts;
+  /** Position in the directory's file list: declarations are kept in this order, whatever order files are parsed in. */
+  ord: number;
+}
+
+type Ordered<T> = { d: T; ord: number; pos: number };
+
+/**
+ * Declarations of one kind by name. Which files declare a name is known from their facts;
+ * `get` parses those files (once) and returns every declaration, in file order. `has` parses
+ * nothing. `loaded` lists what the files parsed so far declare.
+ */
+export class DeclTable<T> {
+  private readonly m = new Map<string, Ordered<T>[]>();
+  private readonly plain = new Map<string, T[]>();
+  constructor(
+    private readonly where: Map<string, Source[]>,
+    private readonly need: (src: Source) => void,
+  ) {}
+  has(name: string): boolean {
+    return this.where.has(name) || this.m.has(name);
+  }
+  get(name: string): T[] | undefined {
+    for (const src of this.where.get(name) ?? []) this.need(src);
+    return this.plain.get(name);
+  }
+  /** Names declared in the package (parsed or not). */
+  names(): string[] {
+    return [...new Set([...this.where.keys(), ...this.m.keys()])];
+  }
+  loaded(): IterableIterator<[string, T[]]> {
+    return this.plain.entries();
+  }
+  add(name: string, d: T, ord: number, pos: number): void {
+    let l = this.m.get(name);
+    if (!l) this.m.set(name, (l = []));
+    l.push({ d, ord, pos });
+    l.sort((x, y) => x.ord - y.ord || x.pos - y.pos);
+    this.plain.set(name, l.map((x) => x.d));
+  }
+}
+
+/** Methods by receiver base type, then by name; parsed on demand like DeclTable. */
+export class MethodTable {
+  private readonly byRecv = new Map<string, DeclTable<FuncDecl>>();
+  constructor(
+    private readonly whereRecv: Map<string, Source[]>,
+    private readonly whereName: Map<string, Source[]>,
+    private readonly need: (src: Source) => void,
+  ) {}
+  has(recv: string): boolean {
+    return this.whereRecv.has(recv) || this.byRecv.has(recv);
+  }
+  /** Every method declared on the type (all its files parsed). */
+  get(recv: string): Map<string, FuncDecl[]> | undefined {
+    for (const src of this.whereRecv.get(recv) ?? []) this.need(src);
+    const t = this.byRecv.get(recv);
+    return t ? new Map(t.loaded()) : undefined;
+  }
+  /** Every method of that name, on any type of the package. */
+  named(name: string): FuncDecl[] {
+    for (const src of this.whereName.get(name) ?? []) this.need(src);
+    return [...this.byRecv.values()].flatMap((t) => [...t.loaded()].filter(([n]) => n === name).flatMap(([, ds]) => ds));
+  }
+  /** Receiver types of the methods parsed so far. */
+  loadedRecvs(): string[] {
+    return [...this.byRecv.keys()];
+  }
+  add(recv: string, name: string, d: FuncDecl, ord: number, pos: number): void {
+    let t = this.byRecv.get(recv);
+    if (!t) this.byRecv.set(recv, (t = new DeclTable(new Map(), () => {})));
+    t.add(name, d, ord, pos);
+  }
+}
+
 export class Package {
-  readonly funcs = new Map<string, FuncDecl[]>();
-  readonly types = new Map<string, TypeDecl[]>();
-  readonly methods = new Map<string, Map<string, FuncDecl[]>>();
-  readonly vars = new Map<string, VarDecl[]>();
+  readonly funcs: DeclTable<FuncDecl>;
+  readonly types: DeclTable<TypeDecl>;
+  readonly methods: MethodTable;
+  readonly vars: DeclTable<VarDecl>;
   /** Constants: their explicit (or inherited, in a const block) type, or null when untyped. */
-  readonly consts = new Map<string, { typeNode: Node; file: GoFile } | null>();
+  readonly consts: DeclTable<{ typeNode: Node; file: GoFile } | null>;
+  /** The files parsed so far, in directory order. */
   readonly files: GoFile[] = [];
+  /** Local names of //go:linkname and //export directives in any file of the package. */
+  readonly linknamed = new Set<string>();
+  /** A type declared as an alias of another of the package's types by its bare name: that name. */
+  private readonly aliasOf = new Map<string, string>();
   constructor(
     readonly key: string,
     readonly importPath: string,
     readonly name: string,
     readonly dir: string,
-  ) {}
+    /** Every file of the package, parsed or not. */
+    readonly sources: Source[],
+    need: (src: Source) => void,
+  ) {
+    const where = { func: new Map<string, Source[]>(), type: new Map<string, Source[]>(), var: new Map<string, Source[]>(), const: new Map<string, Source[]>() };
+    const recvs = new Map<string, Source[]>();
+    const mnames = new Map<string, Source[]>();
+    const add = (m: Map<string, Source[]>, k: string, src: Source) => {
+      const l = m.get(k);
+      if (!l) m.set(k, [src]);
+      else if (l[l.length - 1] !== src) l.push(src);
+    };
+    for (const src of sources) {
+      for (const [local] of src.facts.linknames) this.linknamed.add(local);
+      for (const d of src.facts.decls) if (d.kind === 'type' && d.aliasOf) this.aliasOf.set(d.name, d.aliasOf);
+    }
+    for (const src of sources) {
+      for (const d of src.facts.decls) {
+        if (d.kind === 'method') {
+          add(recvs, this.recvType(d.recv!), src);
+          add(mnames, d.name, src);
+        } else if (d.kind === 'func') {
+          if (d.name !== 'init' && d.name !== '_') add(where.func, d.name, src);
+        } else add(where[d.kind], d.name, src);
+      }
+    }
+    this.funcs = new DeclTable(where.func, need);
+    this.types = new DeclTable(where.type, need);
+    this.vars = new DeclTable(where.var, need);
+    this.consts = new DeclTable(where.const, need);
+    this.methods = new MethodTable(recvs, mnames, need);
+  }
+
+  /** Methods declared on an alias (`type Server = server; func (s *Server) M()`) are the aliased type's. */
+  recvType(base: string): string {
+    let target = base;
+    for (let seen = 0; this.aliasOf.has(target) && seen < 10; seen++) target = this.aliasOf.get(target)!;
+    return target;
+  }
 
   methodsOf(typeName: string, name: string): FuncDecl[] | undefined {
     return this.methods.get(typeName)?.get(name);
+  }
+
+  /** Whether the package declares the name at package level (no file is parsed). */
+  declares(name: string): boolean {
+    return this.funcs.has(name) || this.vars.has(name) || this.consts.has(name) || this.types.has(name);
   }
 }
 
@@ -139,13 +269,19 @@ export class Program {
   readonly linkTargets = new Set<string>();
   /** Bytes already read (by a pre-scan), so that no file is read twice. */
   readonly bytes = new Map<string, Buffer>();
+  /** Each file's facts, by absolute path: where declarations are, before anything is parsed. */
+  readonly facts: Map<string, FileFacts>;
+  private readonly fileBySf = new Map<SourceFile, GoFile | null>();
+  private readonly pkgOfSf = new Map<SourceFile, Package>();
 
-  constructor(files: SourceFile[]) {
+  constructor(files: SourceFile[], facts: Map<string, FileFacts>) {
+    this.facts = facts;
     for (const sf of files) {
       const ip = sf.importPath;
       let l = this.dirs.get(ip);
       if (!l) this.dirs.set(ip, (l = []));
       l.push(sf);
+      for (const [, target] of facts.get(sf.abs)?.linknames ?? []) if (target) this.linkTargets.add(target);
     }
   }
 
@@ -169,15 +305,9 @@ export class Program {
     if (name !== undefined) return name;
     name = null;
     for (const sf of this.dirs.get(importPath) ?? []) {
-      let bytes = this.bytes.get(sf.abs);
-      if (!bytes) {
-        const r = readSource(sf);
-        if ('error' in r) continue;
-        bytes = r.bytes;
-      }
-      const m = /^package\s+(\w+)/m.exec(bytes.toString('latin1'));
-      if (m && !m[1].endsWith('_test')) {
-        name = m[1];
+      const m = this.facts.get(sf.abs)?.pkg;
+      if (m && !m.endsWith('_test')) {
+        name = m;
         if (!sf.isTest) break;
       }
     }
@@ -193,63 +323,41 @@ export class Program {
     return file.imports.get(name) ?? (file.guessedImports ? `unknown.import/${name}` : undefined);
   }
 
-  /** Parses (once) every file of a directory and returns its packages. */
+  /**
+   * The packages of a directory, from its files' facts: nothing is parsed but the files whose
+   * facts the lexer was unsure of (their declarations are unknown until parsed).
+   */
   load(importPath: string): Package[] {
     const have = this.packages.get(importPath);
     if (have) return have;
     const sfs = this.dirs.get(importPath) ?? [];
-    const byName = new Map<string, { pf: ParsedFile; sf: SourceFile }[]>();
-    for (const sf of sfs) {
-      const cached = this.bytes.get(sf.abs);
-      const r = cached ? { bytes: cached } : readSource(sf);
-      if ('error' in r) {
-        this.errors.push({ file: sf.rel, message: r.error });
-        continue;
+    const byName = new Map<string, Source[]>();
+    sfs.forEach((sf, ord) => {
+      const facts = this.facts.get(sf.abs);
+      if (!facts) return; // unreadable: reported when read
+      let name = facts.pkg;
+      if (facts.unsure || name === null) {
+        const gf = this.parse(sf);
+        if (!gf) return;
+        name = gf.pkgName;
       }
-      const pf = parseSource(sf, r.bytes);
-      this.parseCount++;
-      if (pf.error) {
-        this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message + gofmtOpinion(sf.abs) });
-        this.broken.push({ sf, text: pf.text });
-        continue;
-      }
-      const clause = pf.root.children.find((c) => c.type === 'package_clause');
-      const name = clause?.namedChildren.find((c) => c.type === 'package_identifier')?.text ?? '';
       let l = byName.get(name);
       if (!l) byName.set(name, (l = []));
-      l.push({ pf, sf });
-    }
+      l.push({ sf, facts, ord });
+    });
     // The primary package is the one with most non-test files; x_test and others get their own key.
     const names = [...byName.keys()].sort((a, b) => score(byName.get(b)!) - score(byName.get(a)!) || a.localeCompare(b));
     const pkgs: Package[] = [];
+    this.packages.set(importPath, pkgs);
     names.forEach((name, i) => {
       const key = i === 0 ? importPath : `${importPath} [${name}]`;
-      const dir = byName.get(name)![0].sf.dir;
-      const pkg = new Package(key, importPath, name, dir);
-      for (const { pf, sf } of byName.get(name)!) {
-        const gf = this.indexFile(pkg, pf, sf);
-        pkg.files.push(gf);
-        this.parsed.push(gf);
-      }
-      // Methods declared on an alias (`type Server = server; func (s *Server) M()`) are the aliased type's.
-      for (const [base, ms] of [...pkg.methods]) {
-        let seen = 0;
-        let target = base;
-        for (let td = pkg.types.get(target)?.[0]; td?.alias && seen < 10; td = pkg.types.get(target)?.[0], seen++) {
-          const tn = td.typeNode.type === 'generic_type' ? td.typeNode.childForFieldName('type') : td.typeNode;
-          if (tn?.type !== 'type_identifier') break;
-          target = tn.text;
-        }
-        if (target === base) continue;
-        let into = pkg.methods.get(target);
-        if (!into) pkg.methods.set(target, (into = new Map()));
-        for (const [name, decls] of ms) into.set(name, [...(into.get(name) ?? []), ...decls]);
-        pkg.methods.delete(base);
-        for (const decls of ms.values()) for (const d of decls) d.recv!.typeName = target;
-      }
+      const srcs = byName.get(name)!;
+      const pkg = new Package(key, importPath, name, srcs[0].sf.dir, srcs, (src) => void this.fileOf(src.sf));
+      for (const src of srcs) this.pkgOfSf.set(src.sf, pkg);
       pkgs.push(pkg);
     });
-    this.packages.set(importPath, pkgs);
+    // Files read before their package existed (unsure facts) join it now.
+    for (const pkg of pkgs) for (const src of pkg.sources) if (this.fileBySf.get(src.sf)) this.fileOf(src.sf);
     return pkgs;
   }
 
@@ -261,13 +369,70 @@ export class Program {
     return [...this.packages.values()].flat();
   }
 
-  /** The package an import path names (its primary package), parsing it on demand. */
+  /** The package an import path names (its primary package), parsing nothing. */
   pkg(importPath: string): Package | undefined {
     return this.load(importPath)[0];
   }
 
-  private indexFile(pkg: Package, pf: ParsedFile, sf: SourceFile): GoFile {
-    const gf: GoFile = { pf, sf, pkg, pkgName: pkg.name, imports: new Map(), dotImports: [], linknamed: new Set(), localTypes: new Set() };
+  /** The name an import (from a file's facts) binds, as a parsed file's import table would have it. */
+  importName(imp: { name: string | null; path: string }): string | null {
+    if (imp.name === '_' || imp.name === '.') return null;
+    return imp.name ?? (this.isOurs(imp.path) ? (this.packageName(imp.path) ?? defaultImportName(imp.path)) : defaultImportName(imp.path));
+  }
+
+  /** A file parsed and indexed in its package (once); null when it cannot be read or parsed. */
+  fileOf(sf: SourceFile): GoFile | null {
+    let pkg = this.pkgOfSf.get(sf);
+    if (!pkg) {
+      this.load(sf.importPath);
+      pkg = this.pkgOfSf.get(sf);
+    }
+    const gf = this.parse(sf);
+    if (!gf || !pkg) return null;
+    if (gf.pkg !== pkg) {
+      gf.pkg = pkg;
+      const src = pkg.sources.find((x) => x.sf === sf)!;
+      this.indexFile(gf, src.ord);
+      const at = pkg.files.findIndex((f) => this.ordOf(f) > src.ord);
+      pkg.files.splice(at < 0 ? pkg.files.length : at, 0, gf);
+    }
+    return gf;
+  }
+
+  private ordOf(f: GoFile): number {
+    return f.pkg.sources.find((x) => x.sf === f.sf)?.ord ?? -1;
+  }
+
+  /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */
+  private parse(sf: SourceFile): GoFile | null {
+    const have = this.fileBySf.get(sf);
+    if (have !== undefined) return have;
+    const cached = this.bytes.get(sf.abs);
+    const r = cached ? { bytes: cached } : readSource(sf);
+    if ('error' in r) {
+      this.errors.push({ file: sf.rel, message: r.error });
+      this.fileBySf.set(sf, null);
+      return null;
+    }
+    const pf = parseSource(sf, r.bytes);
+    this.parseCount++;
+    if (pf.error) {
+      this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message + gofmtOpinion(sf.abs) });
+      this.broken.push({ sf, text: pf.text });
+      this.fileBySf.set(sf, null);
+      return null;
+    }
+    const clause = pf.root.children.find((c) => c.type === 'package_clause');
+    const pkgName = clause?.namedChildren.find((c) => c.type === 'package_identifier')?.text ?? '';
+    const gf: GoFile = { pf, sf, pkg: NO_PACKAGE, pkgName, imports: new Map(), dotImports: [], linknamed: new Set(), localTypes: new Set() };
+    this.fileBySf.set(sf, gf);
+    this.parsed.push(gf);
+    return gf;
+  }
+
+  private indexFile(gf: GoFile, ord: number): void {
+    const { pf, pkg } = gf;
+    gf.pkgName = pkg.name;
     // Each `type` keyword is looked up in the tree (cheaper than walking every node).
     for (const m of pf.text.matchAll(/\btype\b/g)) {
       let n: Node | null = pf.root.descendantForIndex(m.index!, m.index! + 4);
@@ -301,7 +466,7 @@ export class Program {
           const name = top.childForFieldName('name')!.text;
           const params = top.childForFieldName('parameters')!;
           const d: FuncDecl = { name, node: top, params, result: top.childForFieldName('result'), file: gf, tparams: tparamsOf(top) };
-          if (name !== 'init' && name !== '_') push(pkg.funcs, name, d);
+          if (name !== 'init' && name !== '_') pkg.funcs.add(name, d, ord, top.startIndex);
           break;
         }
         case 'method_declaration': {
@@ -314,11 +479,9 @@ export class Program {
           if (!base) break;
           const d: FuncDecl = {
             name, node: top, params: top.childForFieldName('parameters')!, result: top.childForFieldName('result'), file: gf,
-            recv: { typeName: base, ptr, node: rp! }, tparams,
+            recv: { typeName: pkg.recvType(base), ptr, node: rp! }, tparams,
           };
-          let m = pkg.methods.get(base);
-          if (!m) pkg.methods.set(base, (m = new Map()));
-          push(m, name, d);
+          pkg.methods.add(d.recv!.typeName, name, d, ord, top.startIndex);
           break;
         }
         case 'type_declaration':
@@ -327,7 +490,7 @@ export class Program {
             const name = spec.childForFieldName('name')!.text;
             const typeNode = spec.childForFieldName('type');
             if (!typeNode) continue;
-            push(pkg.types, name, { name, spec, typeNode, alias: spec.type === 'type_alias', file: gf, tparams: tparamsOf(spec) });
+            pkg.types.add(name, { name, spec, typeNode, alias: spec.type === 'type_alias', file: gf, tparams: tparamsOf(spec) }, ord, spec.startIndex);
           }
           break;
         case 'var_declaration':
@@ -335,7 +498,7 @@ export class Program {
             const names = spec.childrenForFieldName('name');
             const typeNode = spec.childForFieldName('type');
             const value = spec.childForFieldName('value');
-            names.forEach((n, i) => push(pkg.vars, n.text, { name: n.text, typeNode, value, index: i, file: gf }));
+            names.forEach((n, i) => pkg.vars.add(n.text, { name: n.text, typeNode, value, index: i, file: gf }, ord, n.startIndex));
           }
           break;
         case 'const_declaration':
@@ -346,7 +509,7 @@ export class Program {
             const tn = spec.childForFieldName('type');
             if (tn) last = { typeNode: tn, file: gf };
             else if (spec.childForFieldName('value')) last = null;
-            for (const n of spec.childrenForFieldName('name')) pkg.consts.set(n.text, last);
+            for (const n of spec.childrenForFieldName('name')) pkg.consts.add(n.text, last, ord, n.startIndex);
           }
         }
           break;
@@ -363,7 +526,6 @@ export class Program {
       gf.linknamed.add(m[1]);
       if (m[2]) this.linkTargets.add(m[2]);
     }
-    return gf;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -457,6 +619,13 @@ export class Program {
     }
     if (BASIC.has(name)) return { k: 'basic', name };
     return unknown(`unknown type ${name}`);
+  }
+
+  /** A type a package declares, by name (as seen from inside the package). */
+  typeIn(pkg: Package, name: string, depth = 0): GType {
+    if (name === 'Context' && CONTEXT_PATHS.has(pkg.importPath)) return { k: 'context' };
+    const td = pkg.types.get(name);
+    return td ? this.namedOrAlias(pkg, td[0], depth) : unknown(`unknown type ${name}`);
   }
 
   private namedOrAlias(pkg: Package, td: TypeDecl, depth: number): GType {

@@ -204,7 +204,12 @@ export function createRewriteAPI(args: {
     },
     packageImportNames: (path) => {
       const n = new Map<string, number>();
-      for (const f of file.pkg.files) for (const [name, ip] of f.imports) if (ip === path) n.set(name, (n.get(name) ?? 0) + 1);
+      for (const src of file.pkg.sources) {
+        for (const imp of src.facts.imports) {
+          const name = imp.path === path ? prog.importName(imp) : null;
+          if (name) n.set(name, (n.get(name) ?? 0) + 1);
+        }
+      }
       return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
     },
     goVersion: () => moduleGoVersion(file.sf.module.root),

@@ -89,6 +89,10 @@ export interface TransformOptions {
    * `keep`: a linked set with a member other modules can import is left alone, as exported API.
    */
   api?: 'change' | 'keep';
+  /** Worker threads computing files' facts (default: the available cores). The result never depends on it. */
+  jobs?: number;
+  /** Where facts are cached; null: no cache; absent: the default place (GOSHIFT_CACHE, XDG_CACHE_HOME, ~/.cache). */
+  cacheDir?: string | null;
 }
 
 /**
