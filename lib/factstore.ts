@@ -173,7 +173,11 @@ function readEntry(cacheDir: string, key: string, now: number): Read {
   } catch {
     return 'bad';
   } finally {
-    fs.closeSync(fd);
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // nothing to do
+    }
   }
   const json = decodeEntry(key, data);
   if (json === null) return 'bad';
@@ -451,7 +455,11 @@ export async function factsFor(
 
   if (cacheDir && written > 0) {
     const maxBytes = opts.maxBytes ?? (envNumber(process.env.GOSHIFT_CACHE_MAX_MB) ?? DEFAULT_MAX_MB) * (1 << 20);
-    updateSizeAndTrim(cacheDir, written, maxBytes);
+    try {
+      updateSizeAndTrim(cacheDir, written, maxBytes);
+    } catch {
+      // the bound is a best effort
+    }
   }
   return { facts, stats };
 }
@@ -508,6 +516,15 @@ export function trim(cacheDir: string, maxBytes: number): number {
   };
   // Entries of every facts version count: another goshift version's entries take room too.
   for (const v of list(cacheDir)) {
+    if (v.isFile() && v.name.startsWith(`${SIZE_HINT}.`) && v.name.endsWith('.tmp')) {
+      const file = path.join(cacheDir, v.name);
+      try {
+        if (now - fs.statSync(file).mtimeMs > STALE_TMP_MS) fs.rmSync(file, { force: true });
+      } catch {
+        // gone already
+      }
+      continue;
+    }
     if (!v.isDirectory() || !/^facts-v\d+$/.test(v.name)) continue;
     const vdir = path.join(cacheDir, v.name);
     for (const sub of list(vdir)) {
@@ -524,7 +541,13 @@ export function trim(cacheDir: string, maxBytes: number): number {
         if (!st.isFile()) continue;
         if (e.name.endsWith('.tmp')) {
           // Left over by a run that died, or being written right now: only old ones go.
-          if (now - st.mtimeMs > STALE_TMP_MS) fs.rmSync(file, { force: true });
+          if (now - st.mtimeMs > STALE_TMP_MS) {
+            try {
+              fs.rmSync(file, { force: true });
+            } catch {
+              // not ours to remove
+            }
+          }
           continue;
         }
         entries.push({ file, size: st.size, mtime: st.mtimeMs });

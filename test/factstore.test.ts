@@ -390,12 +390,16 @@ test('bounded size: over the bound, the oldest entries go until under 80%', asyn
   fs.writeFileSync(stale, 'x');
   fs.writeFileSync(fresh, 'x');
   fs.utimesSync(stale, long, long);
+  const staleHint = path.join(dir, 'facts-size.1.z.tmp');
+  fs.writeFileSync(staleHint, '1');
+  fs.utimesSync(staleHint, long, long);
   const other = path.join(dir, 'facts-v0', 'ab', 'ab'.padEnd(64, '0'));
   fs.mkdirSync(path.dirname(other), { recursive: true });
   fs.writeFileSync(other, 'x'.repeat(1000));
   fs.utimesSync(other, long, long);
   t.is(trim(dir, 1 << 30), size(left) + 1000);
   t.false(fs.existsSync(stale));
+  t.false(fs.existsSync(staleHint));
   t.true(fs.existsSync(fresh));
   trim(dir, size(left) + 500);
   t.false(fs.existsSync(other), 'the oldest, another version\'s entry, went first');
