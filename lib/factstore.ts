@@ -274,24 +274,6 @@ export interface WorkerReply {
   failed: number;
 }
 
-function splitBatches(idx: number[], keys: string[] | null, inputs: { bytes: Buffer }[], target: number): Batch[] {
-  const out: Batch[] = [];
-  let cur: Batch = { idx: [], keys: keys ? [] : null, files: [], size: 0 };
-  idx.forEach((i, j) => {
-    const b = inputs[i]!.bytes;
-    if (cur.idx.length > 0 && cur.size + b.length > target) {
-      out.push(cur);
-      cur = { idx: [], keys: keys ? [] : null, files: [], size: 0 };
-    }
-    cur.idx.push(i);
-    cur.keys?.push(keys![j]!);
-    cur.files.push(b);
-    cur.size += b.length;
-  });
-  if (cur.idx.length > 0) out.push(cur);
-  return out;
-}
-
 function request(batch: Batch, cacheDir: string | null): { req: WorkerRequest; transfer: ArrayBuffer[] } {
   // A Buffer may be a view of a larger (pooled) ArrayBuffer, which postMessage would copy whole:
   // copy the batch's bytes into one ArrayBuffer of its own and transfer that.
@@ -306,68 +288,91 @@ function request(batch: Batch, cacheDir: string | null): { req: WorkerRequest; t
   return { req: { buf: all.buffer, ends, keys: batch.keys, cacheDir }, transfer: [all.buffer] };
 }
 
-/** Runs batches on up to `jobs` workers; a batch whose worker fails is computed on this thread. */
-async function runPool(batches: Batch[], jobs: number, cacheDir: string | null, done: (b: Batch, r: WorkerReply) => void): Promise<void> {
-  const workerUrl = new URL('./factsworker.js', import.meta.url);
-  let next = 0;
-  const leftovers: Batch[] = [];
-  const lane = async () => {
-    let w: Worker | null = null;
-    try {
-      w = new Worker(workerUrl);
-    } catch {
-      w = null;
-    }
-    try {
-      while (next < batches.length) {
-        const batch = batches[next++]!;
-        if (!w) {
-          leftovers.push(batch);
-          continue;
-        }
-        try {
-          done(batch, await ask(w, batch, cacheDir));
-        } catch {
-          // The worker died (it should not: factsOf never throws). Finish without it.
-          leftovers.push(batch);
-          void w.terminate();
-          w = null;
-        }
-      }
-    } finally {
-      if (w) await w.terminate();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, batches.length) }, lane));
-  // Whatever no worker could do is done here; an exception from factsOf then surfaces as itself.
-  for (const b of leftovers) done(b, computeHere(b, cacheDir));
-}
+/**
+ * Up to `jobs` worker threads fed from one queue of batches. A worker is started only when a
+ * batch waits and every started worker is busy, so that a few batches do not start many workers.
+ * Each worker has up to two batches in flight (it never waits for the next one). A batch whose
+ * worker fails is computed on this thread at finish(): an exception from factsOf then surfaces
+ * as itself, and nothing is lost.
+ */
+class Pool {
+  private readonly queue: Batch[] = [];
+  private readonly lanes: { w: Worker; sent: Batch[]; dead: boolean }[] = [];
+  private readonly leftovers: Batch[] = [];
+  private wake: (() => void) | null = null;
+  private cannotStart = false;
 
-function ask(w: Worker, batch: Batch, cacheDir: string | null): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      w.off('message', onMessage);
-      w.off('error', onError);
-      w.off('exit', onExit);
+  constructor(
+    private readonly jobs: number,
+    private readonly cacheDir: string | null,
+    private readonly done: (b: Batch, r: WorkerReply) => void,
+  ) {}
+
+  push(batch: Batch): void {
+    this.queue.push(batch);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const live = this.lanes.filter((l) => !l.dead);
+      let lane = live.find((l) => l.sent.length === 0);
+      if (!lane && this.lanes.length < this.jobs && !this.cannotStart) lane = this.start() ?? undefined;
+      lane ??= live.find((l) => l.sent.length < 2);
+      if (!lane) break;
+      const batch = this.queue.shift()!;
+      lane.sent.push(batch);
+      const { req, transfer } = request(batch, this.cacheDir);
+      lane.w.postMessage(req, transfer);
+    }
+    // Nothing can take the queue any more: it is computed here at finish().
+    if ((this.lanes.length >= this.jobs || this.cannotStart) && this.lanes.every((l) => l.dead)) this.leftovers.push(...this.queue.splice(0));
+    if (this.wake && this.idle()) this.wake();
+  }
+
+  private start(): { w: Worker; sent: Batch[]; dead: boolean } | null {
+    let w: Worker;
+    try {
+      w = new Worker(new URL('./factsworker.js', import.meta.url));
+    } catch {
+      this.cannotStart = true;
+      return null;
+    }
+    const lane = { w, sent: [] as Batch[], dead: false };
+    const fail = () => {
+      if (lane.dead) return;
+      lane.dead = true;
+      this.leftovers.push(...lane.sent.splice(0));
+      void w.terminate();
+      this.pump();
     };
-    const onMessage = (r: WorkerReply) => {
-      cleanup();
-      resolve(r);
-    };
-    const onError = (e: Error) => {
-      cleanup();
-      reject(e);
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new Error(`facts worker exited with code ${code}`));
-    };
-    w.on('message', onMessage);
-    w.on('error', onError);
-    w.on('exit', onExit);
-    const { req, transfer } = request(batch, cacheDir);
-    w.postMessage(req, transfer);
-  });
+    w.on('message', (r: WorkerReply) => {
+      const batch = lane.sent.shift();
+      if (batch) this.done(batch, r);
+      this.pump();
+    });
+    w.on('error', fail);
+    w.on('exit', fail);
+    this.lanes.push(lane);
+    return lane;
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && this.lanes.every((l) => l.sent.length === 0);
+  }
+
+  /** Waits for every batch, stops the workers, computes here what they could not. */
+  async finish(): Promise<void> {
+    if (!this.idle()) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    await Promise.all(
+      this.lanes.map((l) => {
+        l.dead = true;
+        return l.w.terminate();
+      }),
+    );
+    for (const b of this.leftovers.splice(0)) this.done(b, computeHere(b, this.cacheDir));
+  }
 }
 
 function computeHere(batch: Batch, cacheDir: string | null): WorkerReply {
@@ -375,6 +380,16 @@ function computeHere(batch: Batch, cacheDir: string | null): WorkerReply {
   if (!cacheDir || !batch.keys) return { json, bytes: 0, failed: 0 };
   const { bytes, failed } = writeEntries(cacheDir, batch.keys.map((key, j) => ({ key, json: json[j]! })));
   return { json, bytes, failed };
+}
+
+/** Facts from a cache entry's JSON, or null when it is not facts of this version. */
+function parseFacts(json: string): FileFacts | null {
+  try {
+    const f = JSON.parse(json) as FileFacts;
+    return f !== null && typeof f === 'object' && f.v === FACTS_VERSION ? f : null;
+  } catch {
+    return null;
+  }
 }
 
 function envNumber(v: string | undefined): number | undefined {
@@ -397,37 +412,7 @@ export async function factsFor(
   const stats: FactsStats = { hits: 0, computed: 0, cacheErrors: 0 };
   const facts: FileFacts[] = new Array(n);
 
-  // Hits: hashing and reading entries is cheap enough here (no worker needed for it).
-  const keys: string[] | null = cacheDir ? inputs.map((f) => keyOf(f.bytes)) : null;
-  const missIdx: number[] = [];
-  const missKeys: string[] = [];
-  const now = Date.now();
-  for (let i = 0; i < n; i++) {
-    if (!cacheDir) {
-      missIdx.push(i);
-      continue;
-    }
-    const r = readEntry(cacheDir, keys![i]!, now);
-    if (typeof r === 'object') {
-      try {
-        const f = JSON.parse(r.json) as FileFacts;
-        if (f !== null && typeof f === 'object' && f.v === FACTS_VERSION) {
-          facts[i] = f;
-          stats.hits++;
-          continue;
-        }
-      } catch {
-        // fall through: a bad entry
-      }
-      stats.cacheErrors++;
-    } else if (r === 'bad') {
-      stats.cacheErrors++;
-    }
-    missIdx.push(i);
-    missKeys.push(keys![i]!);
-  }
-
-  // Misses: computed (and written to the cache) inline or by workers, by batches.
+  // Misses are computed (and written to the cache) by batches, inline or by workers.
   let written = 0;
   const done = (b: Batch, r: WorkerReply) => {
     b.idx.forEach((i, j) => {
@@ -437,20 +422,68 @@ export async function factsFor(
     stats.cacheErrors += r.failed;
     written += r.bytes;
   };
-  if (missIdx.length > 0) {
-    let missBytes = 0;
-    for (const i of missIdx) missBytes += inputs[i]!.bytes.length;
-    const minPool = opts.minPoolBytes ?? envNumber(process.env.GOSHIFT_FACTS_MIN_POOL) ?? DEFAULT_MIN_POOL_BYTES;
-    const usePool = jobs > 1 && missIdx.length > 1 && missBytes >= minPool;
-    const ks = cacheDir ? missKeys : null;
-    if (!usePool) {
-      const all: Batch = { idx: missIdx, keys: ks, files: missIdx.map((i) => inputs[i]!.bytes), size: missBytes };
-      done(all, computeHere(all, cacheDir));
-    } else {
-      // About 4 batches per worker at least, so that the workers finish at about the same time.
-      const target = Math.max(1, Math.min(BATCH_BYTES, Math.ceil(missBytes / (jobs * 4))));
-      await runPool(splitBatches(missIdx, ks, inputs, target), jobs, cacheDir, done);
+  const minPool = opts.minPoolBytes ?? envNumber(process.env.GOSHIFT_FACTS_MIN_POOL) ?? DEFAULT_MIN_POOL_BYTES;
+  let total = 0;
+  for (const f of inputs) total += f.bytes.length;
+  // About 4 batches per worker at least, so that the workers finish at about the same time.
+  const target = Math.max(1, Math.min(BATCH_BYTES, Math.ceil(total / (jobs * 4))));
+  const newBatch = (): Batch => ({ idx: [], keys: cacheDir ? [] : null, files: [], size: 0 });
+
+  // One pass over the inputs: hashing and reading entries is cheap enough on this thread. Misses
+  // wait in `pending` until they are enough to be worth workers (minPool bytes); from then on the
+  // pool is fed a batch whenever `pending` reaches the batch size, so that the workers start and
+  // compute while this pass goes on.
+  let pool: Pool | null = null;
+  let pending = newBatch();
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    const bytes = inputs[i]!.bytes;
+    let key: string | null = null;
+    if (cacheDir) {
+      key = keyOf(bytes);
+      const r = readEntry(cacheDir, key, now);
+      if (typeof r === 'object') {
+        const f = parseFacts(r.json);
+        if (f) {
+          facts[i] = f;
+          stats.hits++;
+          continue;
+        }
+      }
+      if (r !== 'missing') stats.cacheErrors++;
     }
+    pending.idx.push(i);
+    pending.keys?.push(key!);
+    pending.files.push(bytes);
+    pending.size += bytes.length;
+    if (!pool && jobs > 1 && pending.size >= minPool) {
+      pool = new Pool(jobs, cacheDir, done);
+      // The misses so far, cut to the batch size.
+      const first = pending;
+      pending = newBatch();
+      first.idx.forEach((idx, j) => {
+        if (pending.idx.length > 0 && pending.size + first.files[j]!.length > target) {
+          pool!.push(pending);
+          pending = newBatch();
+        }
+        pending.idx.push(idx);
+        pending.keys?.push(first.keys![j]!);
+        pending.files.push(first.files[j]!);
+        pending.size += first.files[j]!.length;
+      });
+    }
+    if (pool && pending.size >= target) {
+      pool.push(pending);
+      pending = newBatch();
+      // Let replies in and idle workers take the next batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  if (pool) {
+    if (pending.idx.length > 0) pool.push(pending);
+    await pool.finish();
+  } else if (pending.idx.length > 0) {
+    done(pending, computeHere(pending, cacheDir));
   }
 
   if (cacheDir && written > 0) {

@@ -418,3 +418,80 @@ test('a hit refreshes the mtime of an entry older than a day, and only then', as
   t.true(fs.statSync(a!).mtimeMs > Date.now() - 60_000, 'old entry refreshed');
   t.is(Math.round(fs.statSync(b!).mtimeMs), Math.round(recent.getTime()), 'recent entry untouched');
 });
+
+// ---------------------------------------------------------------------------------------------
+// With a stand-in for facts.js whose facts depend on the bytes, in a copy of the compiled store:
+// the order of results, and what happens when a worker fails, can then be seen.
+
+const FAKE_FACTS = `import { createHash } from 'node:crypto';
+export const FACTS_VERSION = 1;
+export function factsOf(bytes) {
+  const text = bytes.toString('utf8');
+  if (text.includes('THROW_IN_FACTS')) throw new Error('factsOf failed on purpose');
+  // Only in a facts worker (the test itself may run in a worker thread).
+  if (text.includes('EXIT_IN_WORKER') && new Error().stack.includes('factsworker.js')) process.exit(3);
+  const words = [...new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].sort();
+  return { v: 1, pkg: /^package (\\w+)/m.exec(text)?.[1] ?? null, imports: [], generated: false, decls: [],
+    words: [String(bytes.length), createHash('sha1').update(bytes).digest('hex'), ...words.slice(0, 5)],
+    // an undefined that JSON turns into null: the result must not depend on the way it came
+    linknames: [['x', undefined]], unsure: undefined };
+}
+`;
+
+const fakeStore: Promise<typeof import('../lib/factstore.js')> = (async () => {
+  const root = tmp('fake-store');
+  const lib = path.join(root, 'dist', 'lib');
+  fs.mkdirSync(lib, { recursive: true });
+  for (const f of ['factstore.js', 'factsworker.js']) fs.copyFileSync(path.join(path.dirname(storeJs), f), path.join(lib, f));
+  fs.writeFileSync(path.join(lib, 'facts.js'), FAKE_FACTS);
+  fs.writeFileSync(path.join(root, 'package.json'), '{"type":"module","version":"0.0.0-test"}');
+  return (await import(path.join(lib, 'factstore.js'))) as typeof import('../lib/factstore.js');
+})();
+
+/** Many distinct small files, each with its own facts. */
+const distinct: Input[] = inputs.flatMap((f, i) => [f, { abs: `${f.abs}#${i}`, bytes: Buffer.concat([f.bytes, Buffer.from(`\n// copy ${i}\nvar extra${i} = ${i}\n`)]) }]);
+
+async function fakeExpected(ins: Input[]): Promise<FileFacts[]> {
+  const store = await fakeStore;
+  // jobs 1 without cache computes inline: its JSON round trip is the reference.
+  return (await store.factsFor(ins, { jobs: 1, cacheDir: null })).facts;
+}
+
+test('stand-in facts: results in input order whatever the jobs, the cache and the batches', async (t) => {
+  const store = await fakeStore;
+  const want = await fakeExpected(distinct);
+  t.is(new Set(want.map((f) => f.words[1])).size, distinct.length, 'every file has its own facts');
+  t.deepEqual(want[0]!.linknames, [['x', null]], 'JSON-normalised');
+  for (const [i, f] of distinct.entries()) t.is(want[i]!.words[0], String(f.bytes.length));
+  for (const jobs of [2, 3]) {
+    t.deepEqual((await store.factsFor(distinct, { jobs, cacheDir: null, minPoolBytes: 0 })).facts, want, `jobs ${jobs}`);
+    const dir = tmp('fake-cache');
+    // A warm half first: hits and misses interleave.
+    await store.factsFor(distinct.filter((_, i) => i % 3 === 0), { jobs: 1, cacheDir: dir });
+    const mixed = await store.factsFor(distinct, { jobs, cacheDir: dir, minPoolBytes: 0 });
+    t.deepEqual(mixed.facts, want, `mixed, jobs ${jobs}`);
+    t.is(mixed.stats.hits, Math.ceil(distinct.length / 3));
+    const warm = await store.factsFor(distinct, { jobs, cacheDir: dir, minPoolBytes: 0 });
+    t.deepEqual(warm.facts, want, `warm, jobs ${jobs}`);
+    t.is(warm.stats.hits, distinct.length);
+  }
+});
+
+test('stand-in facts: a worker that dies has its batches computed on the main thread', async (t) => {
+  const store = await fakeStore;
+  const ins = [...distinct.slice(0, 40), { abs: '/exit.go', bytes: Buffer.from('package p\n// EXIT_IN_WORKER\n') }, ...distinct.slice(40, 80)];
+  const want = await fakeExpected(ins);
+  const dir = tmp('fake-exit');
+  const r = await store.factsFor(ins, { jobs: 2, cacheDir: dir, minPoolBytes: 0 });
+  t.deepEqual(r.facts, want);
+  t.is(r.stats.computed, ins.length);
+  t.deepEqual((await store.factsFor(ins, { jobs: 2, cacheDir: dir, minPoolBytes: 0 })).stats, { hits: ins.length, computed: 0, cacheErrors: 0 });
+});
+
+test('stand-in facts: an exception from factsOf surfaces as itself, with or without workers', async (t) => {
+  const store = await fakeStore;
+  const ins = [...distinct.slice(0, 30), { abs: '/throw.go', bytes: Buffer.from('package p\n// THROW_IN_FACTS\n') }];
+  for (const opts of [{ jobs: 1, cacheDir: null }, { jobs: 2, cacheDir: null, minPoolBytes: 0 }, { jobs: 2, cacheDir: tmp('fake-throw'), minPoolBytes: 0 }]) {
+    await t.throwsAsync(store.factsFor(ins, opts), { message: 'factsOf failed on purpose' });
+  }
+});
