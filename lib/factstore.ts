@@ -28,8 +28,9 @@ export interface FactsOptions {
   /** Bound of the cache's size in bytes; default $GOSHIFT_CACHE_MAX_MB MB, else 256 MB. */
   maxBytes?: number;
   /**
-   * Workers are started only when the files to compute total at least this many bytes (and jobs > 1);
-   * default $GOSHIFT_FACTS_MIN_POOL, else 2 MB. Below it, starting workers costs more than it saves.
+   * With jobs > 1, workers are started once the misses met so far total at least this many bytes;
+   * default $GOSHIFT_FACTS_MIN_POOL, else 2 MB. Below it, starting workers (some 30 ms each) and
+   * sending them the bytes costs more than it saves; the misses are then computed inline.
    */
   minPoolBytes?: number;
 }

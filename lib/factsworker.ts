@@ -1,5 +1,6 @@
-// A worker thread of factstore.ts: computes the facts of a batch of files and writes them to the
-// cache, so that hashing-free work (lexing, JSON, file writes) runs on every core.
+// A worker thread of factstore.ts: computes the facts of a batch of files (given with their cache
+// keys) and writes them to the cache, so that lexing, JSON and cache writes run on every core.
+// The main thread keeps the hashing and the cache reads, which decide what is a miss.
 
 import { parentPort } from 'node:worker_threads';
 import { computeJson, writeEntries, type WorkerReply, type WorkerRequest } from './factstore.js';
