@@ -1,22 +1,607 @@
-// Placeholder until the worker pool and disk cache land: facts computed inline.
-import os from 'node:os';
-import { factsOf } from './facts.js';
-import type { FileFacts } from './facts.js';
+// Facts for thousands of files, fast: a cache on disk keyed by what decides a file's facts, and a
+// pool of worker threads for the files the cache does not have.
+//
+// Cache layout: <cacheDir>/facts-v<FACTS_VERSION>/<first 2 hex of key>/<key hex>. An entry is one
+// header line and the JSON payload:
+//   GOSHIFTFACTS1 <key hex> <payload length in bytes> <sha256 hex of payload>\n<payload>
+// An entry is trusted only when all of it checks out (magic, key = its name, length, checksum,
+// JSON with v === FACTS_VERSION); anything else is counted in cacheErrors, recomputed and
+// rewritten. Entries are written to a temporary file in the same directory and renamed into place,
+// so that a reader (another goshift run at the same time) sees the old entry or the new one, never
+// half of one. They are not fsynced: after a crash an entry may be short or zero-filled, which the
+// length and checksum catch. The cache never makes a run fail and never changes a result: every
+// failure to read or write it only counts in cacheErrors.
+
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { FACTS_VERSION, factsOf, type FileFacts } from './facts.js';
 
 export interface FactsOptions {
+  /** Worker threads computing facts; 1 computes them on the calling thread. */
   jobs: number;
+  /** Where the cache lives; null: no cache. */
+  cacheDir: string | null;
+  /** Bound of the cache's size in bytes; default $GOSHIFT_CACHE_MAX_MB MB, else 256 MB. */
+  maxBytes?: number;
+  /**
+   * With jobs > 1, workers are started once the misses met so far total at least this many bytes;
+   * default $GOSHIFT_FACTS_MIN_POOL, else 2 MB. Below it, starting workers (some 30 ms each) and
+   * sending them the bytes costs more than it saves; the misses are then computed inline.
+   */
+  minPoolBytes?: number;
+}
+
+export interface FactsStats {
+  /** Files whose facts came from the cache. */
+  hits: number;
+  /** Files whose facts were computed. */
+  computed: number;
+  /** Entries that could not be read, were not valid, or could not be written. */
+  cacheErrors: number;
+}
+
+const MAGIC = 'GOSHIFTFACTS1';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_MAX_MB = 256;
+const DEFAULT_MIN_POOL_BYTES = 2 << 20;
+/** Misses are sent to workers in batches of about this many bytes (fewer when there is little work). */
+const BATCH_BYTES = 1 << 20;
+/** Name of the size hint file in the cache directory (see updateSizeAndTrim). */
+const SIZE_HINT = 'facts-size';
+/** Temporary files older than this are left over by a run that died, and are removed by a scan. */
+const STALE_TMP_MS = 60 * 60 * 1000;
+/** process.pid is a system call each time it is read (seen in strace): read once. */
+const PID = process.pid;
+
+/** $GOSHIFT_CACHE, else $XDG_CACHE_HOME/goshift, else ~/.cache/goshift; null if none can be determined. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.GOSHIFT_CACHE) return path.resolve(env.GOSHIFT_CACHE);
+  // The XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored.
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'goshift');
+  let home = '';
+  try {
+    home = os.homedir();
+  } catch {
+    return null;
+  }
+  return home && path.isAbsolute(home) ? path.join(home, '.cache', 'goshift') : null;
+}
+
+/** How many workers to use by default: as many as the machine can run at once. */
+export function defaultJobs(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+let saltMemo: string | undefined;
+
+/**
+ * What, besides a file's bytes, decides its facts: FACTS_VERSION, goshift's version and the
+ * grammar's identity (its package version and a hash of its src/grammar.json). Computed once per
+ * process. A file that cannot be read gives a fixed word instead: the key is then still right for
+ * this installation, as long as FACTS_VERSION is bumped when facts change.
+ */
+function salt(): string {
+  if (saltMemo !== undefined) return saltMemo;
+  // This file is <root>/dist/lib/factstore.js.
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const version = (file: string) => {
+    try {
+      const v = (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version;
+      return typeof v === 'string' ? v : 'no-version';
+    } catch {
+      return 'unreadable';
+    }
+  };
+  const grammarDir = path.join(root, 'grammar', 'tree-sitter-go-goshift');
+  let grammarHash = 'unreadable';
+  try {
+    grammarHash = createHash('sha256').update(fs.readFileSync(path.join(grammarDir, 'src', 'grammar.json'))).digest('hex');
+  } catch {
+    // keep the fixed word
+  }
+  saltMemo = [MAGIC, FACTS_VERSION, version(path.join(root, 'package.json')), version(path.join(grammarDir, 'package.json')), grammarHash, ''].join('\0');
+  return saltMemo;
+}
+
+function keyOf(bytes: Buffer): string {
+  return createHash('sha256').update(salt()).update(bytes).digest('hex');
+}
+
+function versionDir(cacheDir: string): string {
+  return path.join(cacheDir, `facts-v${FACTS_VERSION}`);
+}
+
+function entryPath(cacheDir: string, key: string): string {
+  return path.join(versionDir(cacheDir), key.slice(0, 2), key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entries
+
+function sha256hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function encodeEntry(key: string, json: string): Buffer {
+  const payload = Buffer.from(json, 'utf8');
+  const header = Buffer.from(`${MAGIC} ${key} ${payload.length} ${sha256hex(payload)}\n`, 'latin1');
+  return Buffer.concat([header, payload]);
+}
+
+/** The JSON of a valid entry for `key`, or null when `data` is not one. */
+function decodeEntry(key: string, data: Buffer): string | null {
+  const nl = data.indexOf(10);
+  if (nl < 0 || nl > 200) return null;
+  const parts = data.toString('latin1', 0, nl).split(' ');
+  if (parts.length !== 4 || parts[0] !== MAGIC || parts[1] !== key || !/^(0|[1-9][0-9]{0,9})$/.test(parts[2]!)) return null;
+  const payload = data.subarray(nl + 1);
+  if (payload.length !== Number(parts[2]) || sha256hex(payload) !== parts[3]) return null;
+  return payload.toString('utf8');
+}
+
+type Read = { json: string } | 'missing' | 'bad';
+
+/** Reads the entry for key; refreshes its mtime when it is older than a day, so that trimming keeps it. */
+function readEntry(cacheDir: string, key: string, now: number): Read {
+  const file = entryPath(cacheDir, key);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    // No entry there (ENOTDIR: the cache directory is not one; writing will tell).
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'bad';
+  }
+  let data: Buffer;
+  let mtime: number;
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size > 256 << 20) return 'bad';
+    mtime = st.mtimeMs;
+    data = Buffer.allocUnsafe(st.size);
+    let off = 0;
+    while (off < data.length) {
+      const n = fs.readSync(fd, data, off, data.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    if (off !== data.length) return 'bad';
+  } catch {
+    return 'bad';
+  } finally {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // nothing to do
+    }
+  }
+  const json = decodeEntry(key, data);
+  if (json === null) return 'bad';
+  if (now - mtime > DAY_MS) {
+    try {
+      const t = new Date(now);
+      fs.utimesSync(file, t, t);
+    } catch {
+      // A read-only cache is still a cache.
+    }
+  }
+  return { json };
+}
+
+/** Errors after which writing more entries into the same cache is pointless. */
+const HOPELESS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR']);
+
+/**
+ * Writes entries, each atomically (temporary file in the same directory, then rename). Returns
+ * the bytes written and the number of entries not written; after an error that would repeat
+ * (read-only, full, not a directory), the rest are not tried.
+ */
+export function writeEntries(cacheDir: string, entries: { key: string; json: string }[]): { bytes: number; failed: number } {
+  const made = new Set<string>();
+  let bytes = 0;
+  let failed = 0;
+  let hopeless = false;
+  for (const { key, json } of entries) {
+    if (hopeless) {
+      failed++;
+      continue;
+    }
+    const file = entryPath(cacheDir, key);
+    const dir = path.dirname(file);
+    const tmp = path.join(dir, `.${key.slice(0, 16)}.${PID}.${randomBytes(6).toString('hex')}.tmp`);
+    let created = false;
+    try {
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      const data = encodeEntry(key, json);
+      fs.writeFileSync(tmp, data, { flag: 'wx', mode: 0o644 });
+      created = true;
+      fs.renameSync(tmp, file);
+      created = false;
+      bytes += data.length;
+    } catch (e) {
+      failed++;
+      if (HOPELESS.has((e as NodeJS.ErrnoException).code ?? '')) hopeless = true;
+      if (created) {
+        try {
+          fs.unlinkSync(tmp);
+        } catch {
+          // nothing more to do
+        }
+      }
+    }
+  }
+  return { bytes, failed };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Computing
+
+/**
+ * Facts of each file as JSON. Facts are always handed out as JSON.parse of this text, whichever
+ * way they were obtained (computed here, in a worker, or read from the cache), so that the result
+ * cannot depend on the way (an `undefined` in a FileFacts would otherwise survive one way only).
+ */
+export function computeJson(files: Buffer[]): string[] {
+  return files.map((b) => JSON.stringify(factsOf(b)));
+}
+
+/** A batch of misses: their indices in the input, their keys (when cached), and their bytes. */
+interface Batch {
+  idx: number[];
+  keys: string[] | null;
+  files: Buffer[];
+  size: number;
+}
+
+/** What a worker is sent: one ArrayBuffer holding all of a batch's files, transferred, not copied. */
+export interface WorkerRequest {
+  buf: ArrayBuffer;
+  ends: number[];
+  keys: string[] | null;
   cacheDir: string | null;
 }
 
-export function defaultCacheDir(): string | null {
-  return null;
+export interface WorkerReply {
+  json: string[];
+  bytes: number;
+  failed: number;
 }
 
-export function defaultJobs(): number {
-  return os.availableParallelism();
+function request(batch: Batch, cacheDir: string | null): { req: WorkerRequest; transfer: ArrayBuffer[] } {
+  // A Buffer may be a view of a larger (pooled) ArrayBuffer, which postMessage would copy whole:
+  // copy the batch's bytes into one ArrayBuffer of its own and transfer that.
+  const all = new Uint8Array(batch.size);
+  const ends: number[] = [];
+  let off = 0;
+  for (const f of batch.files) {
+    all.set(f, off);
+    off += f.length;
+    ends.push(off);
+  }
+  return { req: { buf: all.buffer, ends, keys: batch.keys, cacheDir }, transfer: [all.buffer] };
 }
 
-export async function factsFor(inputs: { abs: string; bytes: Buffer }[], opts: FactsOptions): Promise<{ facts: FileFacts[]; stats: { hits: number; computed: number; cacheErrors: number } }> {
-  void opts;
-  return { facts: inputs.map((x) => factsOf(x.bytes)), stats: { hits: 0, computed: inputs.length, cacheErrors: 0 } };
+/**
+ * Up to `jobs` worker threads fed from one queue of batches. A worker is started only when a
+ * batch waits and every started worker is busy, so that a few batches do not start many workers.
+ * Each worker has up to two batches in flight (it never waits for the next one). A batch whose
+ * worker fails is computed on this thread at finish(): an exception from factsOf then surfaces
+ * as itself, and nothing is lost.
+ */
+class Pool {
+  private readonly queue: Batch[] = [];
+  private readonly lanes: { w: Worker; sent: Batch[]; dead: boolean }[] = [];
+  private readonly leftovers: Batch[] = [];
+  private wake: (() => void) | null = null;
+  private cannotStart = false;
+
+  constructor(
+    private readonly jobs: number,
+    private readonly cacheDir: string | null,
+    private readonly done: (b: Batch, r: WorkerReply) => void,
+  ) {}
+
+  push(batch: Batch): void {
+    this.queue.push(batch);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const live = this.lanes.filter((l) => !l.dead);
+      let lane = live.find((l) => l.sent.length === 0);
+      if (!lane && this.lanes.length < this.jobs && !this.cannotStart) lane = this.start() ?? undefined;
+      lane ??= live.find((l) => l.sent.length < 2);
+      if (!lane) break;
+      const batch = this.queue.shift()!;
+      lane.sent.push(batch);
+      const { req, transfer } = request(batch, this.cacheDir);
+      lane.w.postMessage(req, transfer);
+    }
+    // Nothing can take the queue any more: it is computed here at finish().
+    if ((this.lanes.length >= this.jobs || this.cannotStart) && this.lanes.every((l) => l.dead)) this.leftovers.push(...this.queue.splice(0));
+    if (this.wake && this.idle()) this.wake();
+  }
+
+  private start(): { w: Worker; sent: Batch[]; dead: boolean } | null {
+    let w: Worker;
+    try {
+      w = new Worker(new URL('./factsworker.js', import.meta.url));
+    } catch {
+      this.cannotStart = true;
+      return null;
+    }
+    const lane = { w, sent: [] as Batch[], dead: false };
+    const fail = () => {
+      if (lane.dead) return;
+      lane.dead = true;
+      this.leftovers.push(...lane.sent.splice(0));
+      void w.terminate();
+      this.pump();
+    };
+    w.on('message', (r: WorkerReply) => {
+      const batch = lane.sent.shift();
+      if (batch) this.done(batch, r);
+      this.pump();
+    });
+    w.on('error', fail);
+    w.on('exit', fail);
+    this.lanes.push(lane);
+    return lane;
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && this.lanes.every((l) => l.sent.length === 0);
+  }
+
+  /** Waits for every batch, stops the workers, computes here what they could not. */
+  async finish(): Promise<void> {
+    if (!this.idle()) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    await Promise.all(
+      this.lanes.map((l) => {
+        l.dead = true;
+        return l.w.terminate();
+      }),
+    );
+    for (const b of this.leftovers.splice(0)) this.done(b, computeHere(b, this.cacheDir));
+  }
+}
+
+function computeHere(batch: Batch, cacheDir: string | null): WorkerReply {
+  const json = computeJson(batch.files);
+  if (!cacheDir || !batch.keys) return { json, bytes: 0, failed: 0 };
+  const { bytes, failed } = writeEntries(cacheDir, batch.keys.map((key, j) => ({ key, json: json[j]! })));
+  return { json, bytes, failed };
+}
+
+/** Facts from a cache entry's JSON, or null when it is not facts of this version. */
+function parseFacts(json: string): FileFacts | null {
+  try {
+    const f = JSON.parse(json) as FileFacts;
+    return f !== null && typeof f === 'object' && f.v === FACTS_VERSION ? f : null;
+  } catch {
+    return null;
+  }
+}
+
+function envNumber(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The entry point
+
+/** Facts for each input (same order). Files' bytes are already read by the caller. */
+export async function factsFor(
+  inputs: { abs: string; bytes: Buffer }[],
+  opts: FactsOptions,
+): Promise<{ facts: FileFacts[]; stats: FactsStats }> {
+  const n = inputs.length;
+  const jobs = Math.max(1, Math.floor(opts.jobs) || 1);
+  const cacheDir = opts.cacheDir;
+  const stats: FactsStats = { hits: 0, computed: 0, cacheErrors: 0 };
+  const facts: FileFacts[] = new Array(n);
+
+  // Misses are computed (and written to the cache) by batches, inline or by workers.
+  let written = 0;
+  const done = (b: Batch, r: WorkerReply) => {
+    b.idx.forEach((i, j) => {
+      facts[i] = JSON.parse(r.json[j]!) as FileFacts;
+    });
+    stats.computed += b.idx.length;
+    stats.cacheErrors += r.failed;
+    written += r.bytes;
+  };
+  const minPool = opts.minPoolBytes ?? envNumber(process.env.GOSHIFT_FACTS_MIN_POOL) ?? DEFAULT_MIN_POOL_BYTES;
+  let total = 0;
+  for (const f of inputs) total += f.bytes.length;
+  // About 4 batches per worker at least, so that the workers finish at about the same time.
+  const target = Math.max(1, Math.min(BATCH_BYTES, Math.ceil(total / (jobs * 4))));
+  const newBatch = (): Batch => ({ idx: [], keys: cacheDir ? [] : null, files: [], size: 0 });
+
+  // One pass over the inputs: hashing and reading entries is cheap enough on this thread. Misses
+  // wait in `pending` until they are enough to be worth workers (minPool bytes); from then on the
+  // pool is fed a batch whenever `pending` reaches the batch size, so that the workers start and
+  // compute while this pass goes on.
+  let pool: Pool | null = null;
+  let pending = newBatch();
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    const bytes = inputs[i]!.bytes;
+    let key: string | null = null;
+    if (cacheDir) {
+      key = keyOf(bytes);
+      const r = readEntry(cacheDir, key, now);
+      if (typeof r === 'object') {
+        const f = parseFacts(r.json);
+        if (f) {
+          facts[i] = f;
+          stats.hits++;
+          continue;
+        }
+      }
+      if (r !== 'missing') stats.cacheErrors++;
+    }
+    pending.idx.push(i);
+    pending.keys?.push(key!);
+    pending.files.push(bytes);
+    pending.size += bytes.length;
+    if (!pool && jobs > 1 && pending.size >= minPool) {
+      pool = new Pool(jobs, cacheDir, done);
+      // The misses so far, cut to the batch size.
+      const first = pending;
+      pending = newBatch();
+      first.idx.forEach((idx, j) => {
+        if (pending.idx.length > 0 && pending.size + first.files[j]!.length > target) {
+          pool!.push(pending);
+          pending = newBatch();
+        }
+        pending.idx.push(idx);
+        pending.keys?.push(first.keys![j]!);
+        pending.files.push(first.files[j]!);
+        pending.size += first.files[j]!.length;
+      });
+    }
+    if (pool && pending.size >= target) {
+      pool.push(pending);
+      pending = newBatch();
+      // Let replies in and idle workers take the next batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  if (pool) {
+    if (pending.idx.length > 0) pool.push(pending);
+    await pool.finish();
+  } else if (pending.idx.length > 0) {
+    done(pending, computeHere(pending, cacheDir));
+  }
+
+  if (cacheDir && written > 0) {
+    const maxBytes = opts.maxBytes ?? (envNumber(process.env.GOSHIFT_CACHE_MAX_MB) ?? DEFAULT_MAX_MB) * (1 << 20);
+    try {
+      updateSizeAndTrim(cacheDir, written, maxBytes);
+    } catch {
+      // the bound is a best effort
+    }
+  }
+  return { facts, stats };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounding the cache's size
+
+/**
+ * Keeps the cache under maxBytes without scanning it on every run. `<cacheDir>/facts-size` holds a
+ * hint: the cache's size in bytes as last measured, plus what runs have written since. A run that
+ * wrote entries adds what it wrote to the hint (one small read and one atomic write); only when
+ * the hint goes over the bound, or is missing or unreadable, is the cache scanned (readdir + stat
+ * of every entry), its oldest entries (by mtime) deleted until it is under 80% of the bound, and
+ * the measured size written as the new hint. Runs at the same time may lose each other's
+ * additions (last rename wins), and rewritten entries are counted twice: the hint is only a
+ * trigger, and the next scan measures the truth. A run that wrote nothing (all hits) touches
+ * nothing. Failures are ignored: the bound is a best effort, never a reason to fail.
+ */
+function updateSizeAndTrim(cacheDir: string, written: number, maxBytes: number): void {
+  const hintFile = path.join(cacheDir, SIZE_HINT);
+  let hint: number | null = null;
+  try {
+    const v = Number(fs.readFileSync(hintFile, 'latin1').trim());
+    if (Number.isFinite(v) && v >= 0) hint = v;
+  } catch {
+    // missing: scan
+  }
+  let size = hint === null ? Infinity : hint + written;
+  if (size > maxBytes) size = trim(cacheDir, maxBytes);
+  try {
+    const tmp = `${hintFile}.${PID}.${randomBytes(6).toString('hex')}.tmp`;
+    fs.writeFileSync(tmp, `${size}\n`, { flag: 'wx', mode: 0o644 });
+    try {
+      fs.renameSync(tmp, hintFile);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
+  } catch {
+    // a read-only cache keeps its old hint
+  }
+}
+
+/** Measures the cache and deletes its oldest entries until it is under 80% of maxBytes; returns its size. */
+export function trim(cacheDir: string, maxBytes: number): number {
+  const entries: { file: string; size: number; mtime: number }[] = [];
+  let total = 0;
+  const now = Date.now();
+  const list = (d: string): fs.Dirent[] => {
+    try {
+      return fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  };
+  // Entries of every facts version count: another goshift version's entries take room too.
+  for (const v of list(cacheDir)) {
+    if (v.isFile() && v.name.startsWith(`${SIZE_HINT}.`) && v.name.endsWith('.tmp')) {
+      const file = path.join(cacheDir, v.name);
+      try {
+        if (now - fs.statSync(file).mtimeMs > STALE_TMP_MS) fs.rmSync(file, { force: true });
+      } catch {
+        // gone already
+      }
+      continue;
+    }
+    if (!v.isDirectory() || !/^facts-v\d+$/.test(v.name)) continue;
+    const vdir = path.join(cacheDir, v.name);
+    for (const sub of list(vdir)) {
+      if (!sub.isDirectory()) continue;
+      const sdir = path.join(vdir, sub.name);
+      for (const e of list(sdir)) {
+        const file = path.join(sdir, e.name);
+        let st: fs.Stats;
+        try {
+          st = fs.statSync(file);
+        } catch {
+          continue;
+        }
+        if (!st.isFile()) continue;
+        if (e.name.endsWith('.tmp')) {
+          // Left over by a run that died, or being written right now: only old ones go.
+          if (now - st.mtimeMs > STALE_TMP_MS) {
+            try {
+              fs.rmSync(file, { force: true });
+            } catch {
+              // not ours to remove
+            }
+          }
+          continue;
+        }
+        entries.push({ file, size: st.size, mtime: st.mtimeMs });
+        total += st.size;
+      }
+    }
+  }
+  if (total <= maxBytes) return total;
+  entries.sort((a, b) => a.mtime - b.mtime);
+  const goal = maxBytes * 0.8;
+  for (const e of entries) {
+    if (total <= goal) break;
+    try {
+      fs.unlinkSync(e.file);
+      total -= e.size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') total -= e.size;
+    }
+  }
+  return total;
 }
