@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { debugOn } from '../lib/debug.js';
 import { unifiedDiff } from '../lib/diff.js';
+import { defaultCacheDir, defaultJobs } from '../lib/factstore.js';
 import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
 import type { FileChange, Problem, Transform } from '../lib/types.js';
@@ -96,6 +97,9 @@ async function main(argv: string[]): Promise<number> {
     .option('api', { type: 'string', choices: ['change', 'keep'], default: 'change', description: 'exported API of a library: change it like everything else, or keep it (sets other modules can call or implement are left alone and reported)' })
     .option('strict', { type: 'boolean', description: 'with --check and --api keep: contexts left out of place as exported API fail the check too' })
     .option('gopath', { type: 'string', description: 'GOPATH for code in no module (default: $GOPATH, else $HOME/go)' })
+    .option('jobs', { alias: 'j', type: 'number', description: 'worker threads reading files (default: the available cores); the result is the same for any number' })
+    .option('cache-dir', { type: 'string', description: 'where to cache what goshift learns of each file (default: $GOSHIFT_CACHE, else $XDG_CACHE_HOME/goshift, else ~/.cache/goshift)' })
+    .option('cache', { type: 'boolean', default: true, description: 'use the cache (--no-cache: read every file afresh, write no cache)' })
     .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
     .option('verbose', { alias: 'v', type: 'boolean', description: 'list every member of each linked set left alone, and each context left out of place in a generated file' })
     .parserConfiguration({ 'parse-positional-numbers': false })
@@ -132,6 +136,12 @@ async function main(argv: string[]): Promise<number> {
   const gopathArg = args.gopath as unknown;
   const gopath = gopathArg === undefined ? undefined : (Array.isArray(gopathArg) ? gopathArg : [gopathArg]).map(String).filter((g) => g !== '').join(path.delimiter);
   if (gopath === '') throw new UsageError('--gopath needs a directory');
+  const jobsArg = args.jobs as number | undefined;
+  if (jobsArg !== undefined && !(Number.isInteger(jobsArg) && jobsArg >= 1)) throw new UsageError('--jobs needs a whole number of at least 1');
+  const jobs = jobsArg ?? defaultJobs();
+  const cacheDirArg = args['cache-dir'] as string | undefined;
+  if (cacheDirArg === '') throw new UsageError('--cache-dir needs a directory');
+  const cacheDir = args.cache === false ? null : cacheDirArg !== undefined ? path.resolve(cacheDirArg) : defaultCacheDir();
   const ws = await discover(paths, { cwd: process.cwd(), gopath });
 
   const failures: Problem[] = [];
@@ -200,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
 
   let result;
   try {
-    result = await runWorkspace(ws, chosen, { allowTypesBefore, api });
+    result = await runWorkspace(ws, chosen, { allowTypesBefore, api, jobs, cacheDir });
   } catch (e) {
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));
     throw e;

@@ -88,7 +88,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   }
   // File-local transforms say what a file must mention to matter to them.
   const rewriters = transforms.filter((t) => t.rewriteFile);
-  for (const t of rewriters) for (const { sf, facts } of readable) if (sf.target && t.mentions && mentionsFor(t, facts)) prog.fileOf(sf);
+  for (const t of rewriters) for (const { sf, facts } of readable) if (sf.target && mentionsFor(t, facts)) prog.fileOf(sf);
 
   phase('read+context packages');
   // 2. Candidate signatures: parameter lists with a context that a transform wants to move.

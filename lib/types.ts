@@ -110,7 +110,9 @@ export interface Transform {
   reorder?(sig: SignatureView, opts: TransformOptions): number[] | null;
   /**
    * File-local rewrites (ctx-closure): called once for every hand-written file under the named
-   * paths whose text matches `mentions`, after the linked-set permutations are planned.
+   * paths that `mentions` (after the linked-set permutations are planned). `mentions` is tested
+   * against each identifier in the file's code and each import path, not against comments or
+   * strings: only such files are parsed for the transform. Without it, every file is.
    */
   mentions?: RegExp;
   rewriteFile?(api: import('./rewrite.js').RewriteAPI, opts: TransformOptions): void;

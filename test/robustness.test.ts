@@ -412,7 +412,7 @@ const throwing: Transform = {
   name: 'test-throw',
   description: 'test only: throws on package gen',
   hidden: true,
-  mentions: /^package gen$/m,
+  mentions: /^gen$/,
   rewriteFile(api) {
     if (/^package gen$/m.test(api.text)) throw new Error('boom');
   },
@@ -442,7 +442,7 @@ const breaking: Transform = {
   name: 'test-break',
   description: 'test only: writes an unbalanced brace into package gen',
   hidden: true,
-  mentions: /^package gen$/m,
+  mentions: /^gen$/,
   rewriteFile(api) {
     if (/^package gen$/m.test(api.text)) api.insert(api.text.indexOf('package gen') + 'package gen'.length, '\nfunc broken() {\n');
   },
@@ -732,7 +732,7 @@ const overlapping: Transform = {
   name: 'test-overlap',
   description: 'test only: rewrites `n int, ctx` in place',
   hidden: true,
-  mentions: /\bfunc Do\b/,
+  mentions: /^Do$/,
   rewriteFile(api) {
     const i = api.text.indexOf('n int, ctx');
     if (i >= 0) api.replace(i, i + 'n int, ctx'.length, 'n int, ctx');
