@@ -168,6 +168,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   // declarations are needed).
   for (const { sf, facts } of readable) if (relevant(facts)) prog.fileOf(sf);
   linker.valueNames = (n) => names.has(n);
+  linker.relevantWord = (w) => relevantWords.has(w) || w === 'context' || w === 'Context';
   linker.declarePending();
   linker.linkInterfaces([...prog.parsed]);
   // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or

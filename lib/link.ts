@@ -6,7 +6,8 @@
 // poisons a set: it is then left entirely alone.
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
-import type { FuncDecl, GoFile, GType, Package, Program, Sig, VarDecl } from './program.js';
+import type { DeclFacts } from './facts.js';
+import type { FuncDecl, GoFile, GType, Package, Program, Sig, Source, VarDecl } from './program.js';
 import { BUILTIN_FUNCS, paramsOf, sigOfDecl, tparamsAround, unknown } from './program.js';
 
 export type SlotKind = 'func' | 'method' | 'imethod' | 'functype' | 'literal';
@@ -150,6 +151,11 @@ export class Linker {
   readonly ifaceMethodsByName = new Map<string, Sig[]>();
   /** Names worth checking where a selector is used as a value (the engine's candidate names). */
   valueNames?: (name: string) => boolean;
+  /**
+   * Identifiers that make a declaration matter (context, aliases of it, candidates' names and the
+   * names leading to them): twins of other declarations are not looked at. Absent: all are.
+   */
+  relevantWord?: (w: string) => boolean;
 
   constructor(readonly prog: Program) {}
 
@@ -259,16 +265,24 @@ export class Linker {
       this.twinsDone.add(k);
       return true;
     };
+    // Only declarations whose signature or type names something relevant (a context, a candidate, a
+    // name leading to one) can be in a linked set, or link one: the others' twins are not parsed.
+    const hit = (srcs: Source[], match: (d: DeclFacts) => boolean) =>
+      !this.relevantWord || srcs.some((src) => src.facts.unsure !== undefined || src.facts.decls.some((d) => match(d) && d.words.some(this.relevantWord!)));
     for (const d of this.prog.facts.get(f.sf.abs)?.decls ?? []) {
-      if (d.kind === 'func' && d.name !== 'init' && d.name !== '_' && once(`f ${d.name}`)) this.declareTwins(pkg.funcs.get(d.name) ?? []);
+      if (d.kind === 'func' && d.name !== 'init' && d.name !== '_' && once(`f ${d.name}`)) {
+        if (hit(pkg.funcs.sourcesOf(d.name), (x) => x.kind === 'func' && x.name === d.name)) this.declareTwins(pkg.funcs.get(d.name) ?? []);
+      }
       if (d.kind === 'method') {
         const recv = pkg.recvType(d.recv!);
-        if (once(`m ${recv}.${d.name}`)) this.declareTwins(pkg.methods.get(recv)?.get(d.name) ?? []);
+        if (once(`m ${recv}.${d.name}`) && hit(pkg.methods.sourcesOf(recv), (x) => x.kind === 'method' && x.name === d.name)) this.declareTwins(pkg.methods.get(recv)?.get(d.name) ?? []);
       }
       // Same-named package-level declarations behind build tags (a func on one OS, a var on another;
       // an interface or a struct declared once per OS): what is written in them must stay alike.
       const twinable = d.kind === 'type' || d.kind === 'var' || (d.kind === 'func' && (pkg.vars.has(d.name) || pkg.types.has(d.name)));
-      if (twinable && once(`tv ${d.name}`)) this.declareTypeTwins(pkg, d.name);
+      if (!twinable || !once(`tv ${d.name}`)) continue;
+      const srcs = [...pkg.funcs.sourcesOf(d.name), ...pkg.vars.sourcesOf(d.name), ...pkg.types.sourcesOf(d.name)];
+      if (srcs.length >= 2 && hit(srcs, (x) => x.name === d.name && x.kind !== 'method' && x.kind !== 'const')) this.declareTypeTwins(pkg, d.name);
     }
     this.declareUses(f);
   }

@@ -86,6 +86,10 @@ export class DeclTable<T> {
     for (const src of this.where.get(name) ?? []) this.need(src);
     return this.plain.get(name);
   }
+  /** The files declaring the name, by their facts (parsed or not). */
+  sourcesOf(name: string): Source[] {
+    return this.where.get(name) ?? [];
+  }
   /** Names declared in the package (parsed or not). */
   names(): string[] {
     return [...new Set([...this.where.keys(), ...this.m.keys()])];
@@ -118,6 +122,10 @@ export class MethodTable {
     for (const src of this.whereRecv.get(recv) ?? []) this.need(src);
     const t = this.byRecv.get(recv);
     return t ? new Map(t.loaded()) : undefined;
+  }
+  /** The files declaring methods on the type, by their facts (parsed or not). */
+  sourcesOf(recv: string): Source[] {
+    return this.whereRecv.get(recv) ?? [];
   }
   /** Every method of that name, on any type of the package. */
   named(name: string): FuncDecl[] {
