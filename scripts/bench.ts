@@ -5,10 +5,12 @@
 // under GOROOT is ever touched and every tool reads the same files from the same disk cache. Every
 // command only reads (goshift runs with -l, a dry run).
 //
-// Commands, each run --runs times (median wall time; CPU = user + sys; peak RSS when /usr/bin/time
-// is there), after one untimed warm-up run each to fill the page cache:
-//   goshift -t ctx-first -l      the ctx-first migration of the whole module
-//   goshift -l                   the default set (ctx-first, then ctx-closure)
+// Commands, each run --runs times (default 5), in turn (median and min–max wall time; CPU = user +
+// sys; peak RSS when /usr/bin/time is there), after one untimed warm-up run each to fill the page
+// cache and the warm facts cache:
+//   goshift -t ctx-first -l      the ctx-first migration of the whole module, cold cache (a new
+//                                --cache-dir each run) and warm cache (the warm-up's)
+//   goshift -l                   the default set (ctx-first, then ctx-closure), cold and warm
 //   gofmt -l .                   peer: Go's own parser and printer over every file (all cores)
 //   ast-grep run -p '$F($$$A, ctx)'  peer, when installed: a by-name tool scanning every file with the
 //                                same tree-sitter grammar family (all cores); `npm i --no-save @ast-grep/cli`
@@ -31,6 +33,8 @@ interface Cmd {
   cmd: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /** Arguments added for one run (a fresh cache directory for a cold run). */
+  perRun?: () => string[];
 }
 
 interface Timing {
@@ -52,7 +56,8 @@ interface Measured {
 const TIME = '/usr/bin/time';
 
 async function measure(c: Cmd, cwd: string, useTime: boolean): Promise<Timing & { stderr: string }> {
-  const [cmd, args] = useTime ? [TIME, ['-f', 'GOSHIFT_BENCH %e %U %S %M', c.cmd, ...c.args]] : [c.cmd, c.args];
+  const all = [...c.args, ...(c.perRun?.() ?? [])];
+  const [cmd, args] = useTime ? [TIME, ['-f', 'GOSHIFT_BENCH %e %U %S %M', c.cmd, ...all]] : [c.cmd, all];
   const r = await run(cmd, args, { cwd, env: c.env ?? process.env, timeoutMs: 30 * 60_000 });
   // 0, or 1 for ast-grep finding nothing; anything else (a file that does not parse, a crash) is a failure.
   if (r.code === null || r.code > 1 || r.spawnError) throw new Error(`${c.name} failed:\n${describe(r)}`);
@@ -89,7 +94,7 @@ async function main(): Promise<number> {
   try {
     ({ values } = parseArgs({
       options: {
-        runs: { type: 'string', default: '3' },
+        runs: { type: 'string', default: '5' },
         goroot: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -124,39 +129,54 @@ async function main(): Promise<number> {
     const gofmt = path.join(goroot, 'bin', 'gofmt');
     const astGrep = await which('ast-grep');
     const node = process.execPath;
+    // Cold: a cache directory no run has seen; warm: one the warm-up filled.
+    let cold = 0;
+    const coldDir = () => ['--cache-dir', path.join(tmp, `cache-cold-${cold++}`)];
+    const warmDir = path.join(tmp, 'cache-warm');
     const cmds: Cmd[] = [
-      { name: 'goshift -t ctx-first -l', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-first', '-l', '.'] },
-      { name: 'goshift -l (default set)', peer: false, cmd: node, args: [cliPath(), '-l', '.'] },
+      { name: 'goshift -t ctx-first -l (cold cache)', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-first', '-l', '.'], perRun: coldDir },
+      { name: 'goshift -t ctx-first -l (warm cache)', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-first', '-l', '.', '--cache-dir', warmDir] },
+      { name: 'goshift -l (default set, cold cache)', peer: false, cmd: node, args: [cliPath(), '-l', '.'], perRun: coldDir },
+      { name: 'goshift -l (default set, warm cache)', peer: false, cmd: node, args: [cliPath(), '-l', '.', '--cache-dir', warmDir] },
       { name: 'gofmt -l .', peer: true, cmd: existsSync(gofmt) ? gofmt : 'gofmt', args: ['-l', '.'], env: goEnv() },
     ];
     if (astGrep) cmds.push({ name: "ast-grep run -p '$F($$$A, ctx)'", peer: true, cmd: astGrep, args: ['run', '--lang', 'go', '--pattern', '$F($$$A, ctx)', '.'] });
     else log('ast-grep is not installed (npm i --no-save @ast-grep/cli to include it): measuring without it');
 
-    const results: Measured[] = [];
+    // One untimed warm-up each (page cache, the warm facts cache), then the commands in turn, run
+    // after run, so that a slower minute of the machine does not fall on one command only.
+    const summaries = new Map<Cmd, string | undefined>();
     for (const c of cmds) {
       log(`${c.name}: warm-up`);
       const warm = await measure(c, src, useTime);
-      const ts: Timing[] = [];
-      for (let i = 0; i < runs; i++) {
+      summaries.set(c, c.peer ? undefined : /goshift: [^\n]*files? scanned[^\n]*/.exec(warm.stderr)?.[0]);
+    }
+    const times = new Map<Cmd, Timing[]>(cmds.map((c) => [c, []]));
+    for (let i = 0; i < runs; i++) {
+      for (const c of cmds) {
         const t = await measure(c, src, useTime);
         log(`${c.name}: run ${i + 1}/${runs}: ${(t.wallMs / 1000).toFixed(2)} s`);
-        ts.push(t);
+        times.get(c)!.push(t);
       }
-      const summary = c.peer ? undefined : /goshift: [^\n]*files? scanned[^\n]*/.exec(warm.stderr)?.[0];
-      results.push({ name: c.name, peer: c.peer, command: [path.basename(c.cmd), ...c.args.map((a) => (a === cliPath() ? 'dist/bin/goshift.js' : a))].join(' '), runs: ts, median: median(ts), summary });
     }
+    const results: Measured[] = cmds.map((c) => {
+      const ts = times.get(c)!;
+      return { name: c.name, peer: c.peer, command: [path.basename(c.cmd), ...c.args.map((a) => (a === cliPath() ? 'dist/bin/goshift.js' : a.startsWith(tmp) ? '<temp>' : a))].join(' '), runs: ts, median: median(ts), summary: summaries.get(c) };
+    });
     const ratios = results.filter((r) => !r.peer).flatMap((g) =>
       results.filter((p) => p.peer).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
     );
-    const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: (await import('node:os')).cpus().length, node: process.version, results, ratios };
+    const os = await import('node:os');
+    const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString(), node: process.version, results, ratios };
     if (values.json) {
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       return 0;
     }
     const s = (ms: number | null) => (ms === null ? '?' : `${(ms / 1000).toFixed(2)} s`);
-    const lines = [`goshift bench over a copy of ${goroot}/src (module std only): ${files} .go files, ${out.cores} cores, node ${process.version}, median of ${runs} run(s)`];
+    const lines = [`goshift bench over a copy of ${goroot}/src (module std only): ${files} .go files, ${out.cores} cores, ${out.memoryGiB} GiB, node ${process.version}, ${out.date}; median (min–max) of ${runs} alternating run(s)`];
     for (const r of results) {
-      lines.push(`  ${r.name.padEnd(34)} wall ${s(r.median.wallMs).padStart(9)}   cpu ${s(r.median.cpuMs).padStart(9)}   max rss ${r.median.maxRssMb === null ? '?' : `${Math.round(r.median.maxRssMb)} MB`}`);
+      const walls = r.runs.map((t) => t.wallMs);
+      lines.push(`  ${r.name.padEnd(38)} wall ${s(r.median.wallMs).padStart(9)} (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)})   cpu ${s(r.median.cpuMs).padStart(9)}   max rss ${r.median.maxRssMb === null ? '?' : `${Math.round(r.median.maxRssMb)} MB`}`);
       if (r.summary) lines.push(`      ${r.summary}`);
     }
     for (const q of ratios) lines.push(`  ${q.goshift} / ${q.peer}: ${q.wall.toFixed(2)}x wall${q.cpu === null ? '' : `, ${q.cpu.toFixed(2)}x cpu`}`);

@@ -349,8 +349,13 @@ test('flow with a stand-in engine: -d, -l, --check, -w, failures', (t) => {
   t.is(l.stdout, 'b/b.go\n');
   t.is(l.stderr, '');
 
-  const args = run(['-t', 'ctx-last', '-t', 'ctx-first', '--allow-types-before', '*testing.T,testing.TB', '--allow-types-before', 'T3', '-l'], mod, { FAKE_ARGS: '1' });
-  t.true(args.stderr.includes('args:1: left alone: [["ctx-first","ctx-last"],{"allowTypesBefore":["*testing.T","testing.TB","T3"],"api":"change"}]'), args.stderr);
+  const args = run(['-t', 'ctx-last', '-t', 'ctx-first', '--allow-types-before', '*testing.T,testing.TB', '--allow-types-before', 'T3', '-l', '--jobs', '3', '--cache-dir', 'cache'], mod, { FAKE_ARGS: '1' });
+  t.true(args.stderr.includes(`args:1: left alone: [["ctx-first","ctx-last"],{"allowTypesBefore":["*testing.T","testing.TB","T3"],"api":"change","jobs":3,"cacheDir":${JSON.stringify(path.join(mod, 'cache'))}}]`), args.stderr);
+  const noCache = run(['-l', '--no-cache'], mod, { FAKE_ARGS: '1' });
+  t.true(noCache.stderr.includes('"cacheDir":null'), noCache.stderr);
+  const badJobs = run(['-l', '--jobs', '0'], mod);
+  t.is(badJobs.code, 2);
+  t.regex(badJobs.stderr, /--jobs needs a whole number of at least 1/);
 
   fs.chmodSync(path.join(mod, 'b/b.go'), 0o444);
   const w = run(['-w', '--check', 'nope', '.'], mod);

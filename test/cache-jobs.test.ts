@@ -1,0 +1,80 @@
+// The facts cache and the worker pool never change a result: every fixture, and std subsets, give
+// the same changes and the same report with one job and no cache, with two jobs and a cold cache,
+// a warm one, and one whose entries were corrupted.
+import test from 'ava';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { runWorkspace } from '../lib/parts.js';
+import type { RunResult, TransformOptions } from '../lib/types.js';
+import { discover } from '../lib/workspace.js';
+import { transforms as allTransforms, defaultTransforms } from '../transforms/index.js';
+import { findGoroot } from '../scripts/roundtrip-lib.js';
+import { findFixtures } from './support/fixtures.js';
+import { fixturesRoot } from './support/paths.js';
+import { copyTree, makeTempDir, removeTree } from './support/tree.js';
+
+// Fixtures are small: let the pool start for them too.
+process.env.GOSHIFT_FACTS_MIN_POOL = '0';
+
+/** What a run says: every changed file's new text, and the report. */
+function outcome(r: RunResult): string {
+  return JSON.stringify({ changes: r.changes.map((c) => [c.file.rel, c.after]), report: r.report });
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(path.join(e.parentPath, e.name));
+  return out;
+}
+
+/** Overwrites every other cache entry with garbage and truncates the rest. */
+async function corrupt(cacheDir: string): Promise<number> {
+  let n = 0;
+  for (const f of await listFiles(cacheDir)) {
+    if (!path.basename(f).match(/^[0-9a-f]{64}$/)) continue;
+    if (n++ % 2) await fs.writeFile(f, 'GOSHIFTFACTS1 not an entry\n{"v":1}');
+    else await fs.truncate(f, Math.floor((await fs.stat(f)).size / 2));
+  }
+  return n;
+}
+
+async function compareModes(t: import('ava').ExecutionContext, root: string, transforms: typeof allTransforms, base: Omit<TransformOptions, 'jobs' | 'cacheDir'>) {
+  const cache = await makeTempDir('goshift-cache-');
+  try {
+    const ws = () => discover([], { cwd: root });
+    const run = async (jobs: number, cacheDir: string | null) => outcome(await runWorkspace(await ws(), transforms, { ...base, jobs, cacheDir }));
+    const none = await run(1, null);
+    t.is(await run(2, cache), none, `${root}: two jobs, cold cache`);
+    t.is(await run(2, cache), none, `${root}: warm cache`);
+    t.is(await run(1, cache), none, `${root}: one job, warm cache`);
+    t.true((await corrupt(cache)) > 0, 'the cache has entries to corrupt');
+    t.is(await run(2, cache), none, `${root}: corrupted cache`);
+  } finally {
+    await removeTree(cache);
+  }
+}
+
+test('every fixture: the same result with --jobs 1 and no cache, --jobs 2 and a cold, warm or corrupted cache', async (t) => {
+  const { fixtures } = await findFixtures(fixturesRoot);
+  t.true(fixtures.length > 100);
+  for (const f of fixtures) {
+    if (f.gopath) continue; // GOPATH mode needs --gopath; its files go through the same store
+    const chosen = f.transform === 'ctx-closure' ? defaultTransforms() : allTransforms.filter((x) => x.name === f.transform);
+    const api = f.args.includes('keep') ? 'keep' : 'change';
+    await compareModes(t, f.input, chosen, { allowTypesBefore: [], api });
+  }
+});
+
+test('std subsets: the same result with --jobs 1 and no cache, --jobs 2 and a cold, warm or corrupted cache', async (t) => {
+  const goroot = await findGoroot();
+  const tmp = await makeTempDir('goshift-std-');
+  try {
+    // A module of its own holding copies of some of std's packages with contexts.
+    for (const pkg of ['context', 'os/exec', 'database/sql']) await copyTree(path.join(goroot, 'src', pkg), path.join(tmp, pkg));
+    for (const f of await listFiles(tmp)) if (f.includes(`${path.sep}testdata${path.sep}`)) await fs.rm(f);
+    await fs.writeFile(path.join(tmp, 'go.mod'), 'module std\n\ngo 1.26\n');
+    await compareModes(t, tmp, defaultTransforms(), { allowTypesBefore: [] });
+  } finally {
+    await removeTree(tmp);
+  }
+});
