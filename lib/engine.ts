@@ -95,8 +95,12 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   const linker = new Linker(prog);
   const candidates = new Map<string, { slot: string; order: number[] }>();
   const names = new Set<string>();
+  // A context type is spelled `Context` (qualified, dot-imported or in package context) or by an
+  // alias's name: other files declare no context parameter.
+  const spellsContext = new Set(['Context', ...aliases]);
   const findCandidates = (files: GoFile[]) => {
     for (const f of files) {
+      if (!says(prog.facts.get(f.sf.abs)!, spellsContext)) continue;
       for (const pl of f.pf.root.descendantsOfType('parameter_list')) {
         const owner = pl.parent;
         if (!owner || !SIGNATURE_OWNERS.has(owner.type) || owner.childForFieldName('parameters')?.id !== pl.id) continue;

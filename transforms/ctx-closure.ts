@@ -636,7 +636,11 @@ class FileRewrite {
   run(): void {
     const w = this.w;
     const pkg: Scope = { parent: null, vars: new Map() };
-    for (const c of this.api.root.namedChildren) w.walk(c, pkg);
+    for (const c of this.api.root.namedChildren) {
+      // A function whose body has no func literal has nothing that captures: it is not walked.
+      if ((c.type === 'function_declaration' || c.type === 'method_declaration') && !/\bfunc\b/.test(c.childForFieldName('body')?.text ?? '')) continue;
+      w.walk(c, pkg);
+    }
     // Package-level variables are not captured (and anyone may write them): only locals count.
     const ctxVars = w.vars.filter((v) => v.ctx && v.scope !== pkg);
     const unsureVars = w.vars.filter((v) => v.unsure && v.scope !== pkg);
