@@ -1,0 +1,356 @@
+// Stage 4 of the pipeline (workspace → facts → link → plan → edit → output): linked sets become
+// plans. A set moves only if every member agrees on the order, nothing in it is pinned or blocked,
+// every call can be permuted without changing evaluation order, no parameter group would split,
+// and no method would start to match another interface. Everything else is left alone, with why.
+import fs from 'node:fs';
+import path from 'node:path';
+import { debugOn } from './debug.js';
+import type { Linker, Ref, Slot, Why } from './link.js';
+import { paramsOf } from './program.js';
+import type { GoFile, Program } from './program.js';
+import { escapeRe } from './select.js';
+import type { Node } from './source.js';
+import { lineOf } from './source.js';
+import type { Report, TransformOptions, Workspace } from './types.js';
+
+/** What a transform wants for one slot: the new order of its parameters. */
+export interface Candidate {
+  slot: string;
+  order: number[];
+}
+
+export interface Plan {
+  root: string;
+  order: number[];
+  members: Slot[];
+  /** Per member: its parameter items (declarations, groups as written) and their new order. */
+  moves: { items: Node[]; perm: number[] }[];
+}
+
+export interface PlanInput {
+  ws: Workspace;
+  prog: Program;
+  linker: Linker;
+  candidates: Map<string, Candidate>;
+  /** Functions with a context out of place declared in files that could not be parsed: name → file. */
+  brokenDecls: Map<string, string>;
+  /** Files and directories that could not be read. */
+  unreadable: { abs: string; rel: string }[];
+  /** The candidates' names and those leading to them, for files goshift reads but does not edit. */
+  namesRe: RegExp | null;
+  opts: TransformOptions;
+  /** Left-alone entries and counts are added to it. */
+  report: Report;
+}
+
+export interface Planned {
+  plans: Plan[];
+  refsBySet: Map<string, Ref[]>;
+  /** Reports a set as left alone (the edit stage does too, for sets whose edits fail). */
+  leftAlone: (root: string, members: Slot[], why: Why[]) => void;
+}
+
+export function planSets(input: PlanInput): Planned {
+  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report } = input;
+  const roots = new Map<string, string[]>();
+  for (const id of candidates.keys()) {
+    const r = linker.find(id);
+    const l = roots.get(r);
+    if (l) l.push(id);
+    else roots.set(r, [id]);
+  }
+  const refsBySet = new Map<string, typeof linker.refs>();
+  for (const ref of linker.refs) {
+    const r = linker.find(ref.slot);
+    if (!roots.has(r)) continue;
+    const l = refsBySet.get(r);
+    if (l) l.push(ref);
+    else refsBySet.set(r, [ref]);
+  }
+  const blocked = new Map<string, Why[]>();
+  const block = (root: string, why: Why) => {
+    const l = blocked.get(root);
+    if (l) l.push(why);
+    else blocked.set(root, [why]);
+  };
+  if (debugOn('GOSHIFT_DEBUG_UNRESOLVED')) for (const u of linker.unresolved) process.stderr.write(`unresolved: ${u.why.file}:${u.why.line}: ${u.why.reason}\n`);
+  linker.poisonUnresolved(new Set(roots.keys()), block);
+  for (const u of linker.unresolved) {
+    const decl = u.name ? brokenDecls.get(u.name) : undefined;
+    if (decl) report.leftAlone.push({ file: u.why.file, line: u.why.line, reason: `call of ${u.name}, declared in ${decl}, which could not be parsed: left as it is` });
+  }
+  for (const u of unreadable) {
+    for (const root of roots.keys()) {
+      if (linker.members(root).some((m) => u.abs === m.file.sf.module.root || u.abs.startsWith(m.file.sf.module.root + path.sep))) {
+        block(root, { file: u.rel, line: 1, reason: `${u.rel} could not be read, and may reference it` });
+      }
+    }
+  }
+  for (const b of prog.broken) {
+    const t = b.text;
+    for (const root of roots.keys()) {
+      for (const m of linker.members(root)) {
+        if (m.kind !== 'literal' && m.name && new RegExp(`\\b${escapeRe(m.name)}\\b`).test(t)) {
+          block(root, { file: b.sf.rel, line: 1, reason: `${b.sf.rel} mentions ${m.name} but could not be parsed` });
+          break;
+        }
+      }
+    }
+  }
+
+  // Go files in directories goshift skips (testdata/, `_x`, .gitignore'd) may still be built; they are
+  // never edited, so a set they call stays as it is.
+  for (const abs of ws.skippedGo ?? []) {
+    if (!namesRe) break;
+    let t: string;
+    try {
+      t = fs.readFileSync(abs).toString('latin1');
+    } catch {
+      continue;
+    }
+    if (!namesRe.test(t)) continue;
+    const rel = path.relative(ws.cwd, abs).split(path.sep).join('/');
+    for (const root of roots.keys()) {
+      for (const m of linker.members(root)) {
+        // Another package reaches only exported names: a function through its package's name (or a
+        // dot import), a method, interface method or func-typed field through a selector.
+        if (m.kind === 'literal' || !/^[A-Z]/.test(m.name)) continue;
+        const ip = m.file.sf.importPath;
+        const imp = new RegExp(`(?:^|[\\s(])([\\w.]+\\s+)?"${escapeRe(ip)}"`, 'm').exec(t);
+        if (!imp) continue;
+        const local = imp[1]?.trim() ?? ip.split('/').pop()!;
+        const ref = m.kind === 'func' ? (local === '.' ? `\\b${escapeRe(m.name)}\\b` : `\\b${escapeRe(local)}\\.${escapeRe(m.name)}\\b`) : `\\.${escapeRe(m.name)}\\b`;
+        const at = new RegExp(ref).exec(t);
+        if (!at) continue;
+        const line = t.slice(0, at.index).split('\n').length;
+        block(root, { file: rel, line, reason: `${rel} (in a directory goshift skips and does not edit) imports ${m.file.sf.importPath} and may call ${m.name}` });
+        break;
+      }
+    }
+  }
+
+  const plans: Plan[] = [];
+  /** One entry per set: at its first hand-written declaration (at its first literal if it has only literals), the members listed under it. */
+  const leftAlone = (root: string, members: Slot[], why: Why[]) => {
+    report.setsLeftAlone++;
+    const seen = new Set<string>();
+    const reasons = why.filter((w) => {
+      const k = `${w.file}:${w.line}:${w.reason}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const at = (m: Slot) => ({ file: m.file.sf.rel, line: lineOfSlot(m), what: describe(m) });
+    const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    const listed = members.map(at).sort(byPlace);
+    const literalsOnly = members.every((m) => m.kind === 'literal' || m.file.pf.generated);
+    const heads = members.filter((m) => !m.file.pf.generated && (literalsOnly || m.kind !== 'literal'));
+    const head = [...heads.filter((m) => m.file.sf.target), ...heads, ...members].map(at).sort(byPlace)[0];
+    const others = members.length - 1;
+    const calls = (refsBySet.get(root) ?? []).length;
+    const tally = [others ? `${others} linked declaration${others === 1 ? '' : 's'}` : '', calls ? `${calls} call${calls === 1 ? '' : 's'}` : ''].filter(Boolean);
+    const subject = `${head.what}${tally.length ? ` (and ${tally.join(', ')})` : ''}`;
+    // The first few reasons say enough; a set blocked by hundreds of calls would bury the summary (-v shows all).
+    const shown = reasons.slice(0, 3).map((w) => `${w.reason} (${w.file}:${w.line})`);
+    report.leftAlone.push({
+      file: head.file,
+      line: head.line,
+      reason: `${subject}: ${shown.join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`,
+      members: listed.filter((m) => m.file !== head.file || m.line !== head.line || m.what !== head.what),
+      more: reasons.slice(3).map((w) => ({ file: w.file, line: w.line, what: w.reason })),
+    });
+  };
+  for (const [root, ids] of roots) {
+    const members = linker.members(root);
+    // Only sets that start in a hand-written file under the named paths change. Those that would
+    // start in a generated file are counted: a linter still sees their contexts out of place.
+    if (!members.some((m) => m.file.sf.target && !m.file.pf.generated)) {
+      for (const id of ids) {
+        const m = linker.slots.get(id)!;
+        if (m.file.sf.target && m.file.pf.generated) (report.generatedMisplaced ??= []).push({ file: m.file.sf.rel, line: lineOfSlot(m), what: describe(m), why: 'takes a context out of place; its generator fixes the signature, so goshift leaves it' });
+      }
+      continue;
+    }
+    const first = candidates.get(ids[0])!;
+    const orderKey = first.order.join(',');
+    const disagree = members.filter((m) => candidates.get(m.id)?.order.join(',') !== orderKey);
+    if (disagree.length) {
+      leftAlone(root, members, disagree.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: `linked declaration ${describe(m)} has a different parameter list` })));
+      continue;
+    }
+    // --api keep: a set that other modules may call or implement is theirs as much as ours.
+    if (opts.api === 'keep') {
+      const api = members.filter(exportedAPI);
+      if (api.length) {
+        report.apiKept = (report.apiKept ?? 0) + 1;
+        leftAlone(root, members, api.slice(0, 1).map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: `exported API (--api keep): modules outside the workspace may call or implement ${m.name || describe(m)}, and would break` })));
+        continue;
+      }
+    }
+    const why = [...members.flatMap((m) => linker.pins.get(m.id) ?? []), ...(blocked.get(root) ?? [])];
+    // Arguments: every reference must be permutable without changing evaluation order.
+    for (const ref of refsBySet.get(root) ?? []) {
+      const problem = checkCall(ref.args, ref.offset, first.order, paramsOf(linker.slots.get(ref.slot)!.params));
+      if (problem) why.push({ file: ref.file.sf.rel, line: lineOf(ref.call), reason: problem });
+    }
+    if (why.length) {
+      leftAlone(root, members, why);
+      continue;
+    }
+    const moves = members.map((m) => {
+      const items = m.params.namedChildren.filter((c) => c.type === 'parameter_declaration' || c.type === 'variadic_parameter_declaration');
+      return { items, perm: itemOrder(paramsOf(m.params), items, first.order) };
+    });
+    const split = members.filter((_, i) => !moves[i].perm);
+    if (split.length) {
+      leftAlone(root, members, split.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: 'a parameter group would have to be split' })));
+      continue;
+    }
+    // After the move a method must not start to match an interface (or an interface a method) it
+    // did not match: a type switch or assertion could then take another branch.
+    const clash = newMatches(prog, linker, root, members, first.order);
+    if (clash.length) {
+      leftAlone(root, members, clash);
+      continue;
+    }
+    plans.push({ root, order: first.order, members, moves: moves as Plan['moves'] });
+  }
+  return { plans, refsBySet, leftAlone };
+}
+
+/**
+ * Whether another module can reach a member of a set: an exported function, method, interface
+ * method, named func type, func-typed field or var, or a func type written in the signature of an
+ * exported declaration — in a package other modules can import (not `main`, not under an
+ * `internal/` directory) and not in a _test.go file.
+ */
+function exportedAPI(m: Slot): boolean {
+  const sf = m.file.sf;
+  if (sf.isTest || m.file.pkgName === 'main' || sf.importPath.split('/').includes('internal')) return false;
+  const exported = (name: string | null | undefined) => !!name && /^\p{Lu}/u.test(name);
+  if (m.kind === 'literal') return false;
+  if (m.kind !== 'functype') return exported(m.name);
+  for (let n: Node | null = m.params.parent; n; n = n.parent) {
+    switch (n.type) {
+      case 'type_spec':
+      case 'type_alias':
+      case 'var_spec':
+      case 'function_declaration':
+      case 'method_declaration':
+      case 'method_elem':
+        return exported(n.childForFieldName('name')?.text);
+      case 'field_declaration':
+        if (!n.childrenForFieldName('name').some((x) => exported(x.text))) return false;
+        break; // an exported field: exported if its struct is
+      case 'func_literal':
+      case 'block':
+        return false;
+    }
+  }
+  return false;
+}
+
+/** Where a member is reported: a func type at its own `func` (its holder — a declaration, a field — may span lines). */
+export function lineOfSlot(m: Slot): number {
+  return lineOf(m.kind === 'functype' ? (m.params.parent ?? m.node) : m.node);
+}
+
+export function describe(sl: Slot): string {
+  switch (sl.kind) {
+    case 'func':
+      return `func ${sl.name}`;
+    case 'method': {
+      const recv = sl.node.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type')?.text ?? '?';
+      return `method (${recv}).${sl.name}`;
+    }
+    case 'imethod':
+      return `interface method ${sl.name}`;
+    case 'literal':
+      return 'func literal';
+    default:
+      return `func type ${sl.name || '(anonymous)'}`;
+  }
+}
+
+/** A signature's parameters and results, spelled so that equal spellings mean the same types (contexts as C). */
+function spelling(prog: Program, sig: { params: Node; result: Node | null; file: GoFile; tparams?: Map<string, Node | null> }, order?: number[]): string {
+  const ps = paramsOf(sig.params).map((p) => (p.variadic ? '...' : '') + (prog.isContextType(p.typeNode, sig.file, sig.tparams) ? 'C' : (p.typeNode?.text ?? '?').replace(/\s+/g, '')));
+  const list = order ? order.map((i) => ps[i]) : ps;
+  return `(${list.join(',')})${(sig.result?.text ?? '').replace(/\s+/g, '')}`;
+}
+
+/**
+ * Methods of a set that, once moved, would spell the same as a same-named method outside the set
+ * that is on the other side of an interface (an interface method for a concrete method, or the
+ * reverse): a type would start to implement an interface it did not.
+ */
+function newMatches(prog: Program, linker: Linker, root: string, members: Slot[], order: number[]): Why[] {
+  const out: Why[] = [];
+  for (const m of members) {
+    if (m.kind !== 'method' && m.kind !== 'imethod') continue;
+    const after = spelling(prog, { params: m.params, result: m.params.parent?.childForFieldName('result') ?? null, file: m.file, tparams: m.tparams }, order);
+    const others: { sig: Parameters<typeof spelling>[1]; node: Node }[] = [];
+    if (m.kind === 'method') for (const sig of linker.ifaceMethodsByName.get(m.name) ?? []) others.push({ sig, node: sig.params });
+    else for (const pkg of prog.loadedPackages()) for (const d of pkg.methods.named(m.name)) others.push({ sig: { params: d.params, result: d.result, file: d.file, tparams: d.tparams }, node: d.node });
+    for (const o of others) {
+      if (linker.find(linker.slotOf(o.sig)) === root || spelling(prog, o.sig) !== after) continue;
+      out.push({ file: o.sig.file.sf.rel, line: lineOf(o.node), reason: `after the move, ${describe(m)} would have the parameters of this ${m.kind === 'method' ? 'interface method' : 'method'}: a type would start to implement an interface, and a type switch or assertion could take another branch` });
+      break;
+    }
+  }
+  return out;
+}
+
+/** The order of the list's items (parameter declarations) for a parameter-level order; null if a group would split. */
+function itemOrder(ps: ReturnType<typeof paramsOf>, items: Node[], order: number[]): number[] | null {
+  const itemOfParam = ps.map((p) => items.findIndex((it) => it.id === p.decl.id));
+  const out: number[] = [];
+  let k = 0;
+  while (k < order.length) {
+    const it = itemOfParam[order[k]];
+    const size = itemOfParam.filter((x) => x === it).length;
+    for (let j = 0; j < size; j++) {
+      if (itemOfParam[order[k + j]] !== it) return null;
+      if (j > 0 && order[k + j] !== order[k + j - 1] + 1) return null;
+    }
+    out.push(it);
+    k += size;
+  }
+  return out;
+}
+
+/**
+ * Whether a call's arguments can be permuted: the argument count fits the signature, and no two
+ * arguments that trade places both have effects (calls, receives) whose order would change.
+ */
+function checkCall(args: Node, offset: number, order: number[], ps: ReturnType<typeof paramsOf>): string | null {
+  const as = args.namedChildren.filter((c) => c.type !== 'comment');
+  const variadic = ps.length > 0 && ps[ps.length - 1].variadic;
+  const fixed = variadic ? ps.length - 1 : ps.length;
+  const n = as.length - offset;
+  if (variadic ? n < fixed : n !== fixed) return 'the call passes a multi-value expression or an unexpected number of arguments';
+  const effects = as.map(hasEffects);
+  for (let i = 0; i < fixed; i++) {
+    for (let j = i + 1; j < fixed; j++) {
+      // Old positions order[i] and order[j] end at new positions i < j: they swapped if order[i] > order[j].
+      if (order[i] > order[j] && effects[offset + order[i]] && effects[offset + order[j]]) {
+        return `moving ${as[offset + order[i]].text} before ${as[offset + order[j]].text} would change the order in which they are evaluated`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Whether evaluating n may call a function or receive (not inside func literals). Iterative: deep expressions are fine. */
+function hasEffects(root: Node): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'func_literal') continue;
+    if (n.type === 'call_expression') return true;
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return true;
+    stack.push(...n.namedChildren);
+  }
+  return false;
+}
+

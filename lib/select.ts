@@ -1,0 +1,252 @@
+// Stages 2 and 3 of the pipeline (workspace → facts → link → plan → edit → output): every file's
+// facts, and from them which files are parsed at all. A file is parsed when its own code can
+// declare a context parameter, names something that changes (or leads to it), or is looked at by a
+// file-local transform; a package's other files only as their declarations are needed.
+import path from 'node:path';
+import { debugOn } from './debug.js';
+import type { FileFacts } from './facts.js';
+import { defaultCacheDir, defaultJobs, factsFor } from './factstore.js';
+import type { Linker, Slot } from './link.js';
+import type { Candidate } from './plan.js';
+import { describe } from './plan.js';
+import { CONTEXT_PATHS, Program, paramsOf, tparamsAround } from './program.js';
+import type { GoFile } from './program.js';
+import { lineOf, readSource } from './source.js';
+import type { Node } from './source.js';
+import type { ParamView, Report, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
+
+/** A file that could be read, with its facts. */
+export interface Readable {
+  sf: SourceFile;
+  facts: FileFacts;
+}
+
+/** The file's code names one of the words (a file the lexer was unsure of names everything). */
+export function says(facts: FileFacts, want: Set<string>): boolean {
+  return facts.unsure !== undefined || facts.words.some((w) => want.has(w));
+}
+
+export function importsContext(facts: FileFacts): boolean {
+  return facts.imports.some((i) => CONTEXT_PATHS.has(i.path));
+}
+
+/** Whether a file-local transform looks at a file: its `mentions` matches an identifier or an import path. */
+export function mentionsFor(t: Transform, facts: FileFacts): boolean {
+  return !t.mentions || facts.unsure !== undefined || facts.words.some((w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
+}
+
+/**
+ * Reads every file once and takes its facts (on every core, through the cache): the program
+ * knows every file's declarations, and has parsed none.
+ */
+export async function readFacts(ws: Workspace, opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[]): Promise<{ prog: Program; readable: Readable[] }> {
+  const inputs: { sf: SourceFile; abs: string; bytes: Buffer }[] = [];
+  for (const sf of ws.files) {
+    const r = readSource(sf);
+    if ('error' in r) {
+      report.errors.push({ file: sf.rel, message: r.error });
+      unreadable.push({ abs: sf.abs, rel: sf.rel });
+      continue;
+    }
+    inputs.push({ sf, abs: sf.abs, bytes: r.bytes });
+  }
+  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir });
+  const byAbs = new Map<string, FileFacts>();
+  inputs.forEach((x, i) => byAbs.set(x.abs, facts[i]));
+  const prog = new Program(ws.files, byAbs);
+  for (const x of inputs) prog.bytes.set(x.abs, x.bytes);
+  return { prog, readable: inputs.map((x) => ({ sf: x.sf, facts: byAbs.get(x.abs)! })) };
+}
+
+/** Aliases of context.Context (type Ctx = context.Context, and aliases of those): only their files are parsed. */
+export function contextAliases(prog: Program, readable: Readable[]): Set<string> {
+  const aliases = new Set<string>();
+  for (let round = 0; round < 5; round++) {
+    const before = aliases.size;
+    const want = new Set(['Context', ...aliases]);
+    for (const { sf, facts } of readable) {
+      for (const d of facts.decls) {
+        if (d.kind !== 'type' || !d.alias || aliases.has(d.name) || !d.words.some((w) => want.has(w))) continue;
+        const td = prog.fileOf(sf)?.pkg.types.get(d.name)?.[0];
+        if (td && prog.typeOfTypeNode(td.typeNode, td.file).k === 'context') aliases.add(d.name);
+      }
+    }
+    if (aliases.size === before) break;
+  }
+  return aliases;
+}
+
+/** Parses the files that can declare a context parameter, and those the file-local transforms look at. */
+export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, rewriters: Transform[]): void {
+  // A file declaring a context parameter imports context, is in package context, or uses an alias.
+  for (const { sf, facts } of readable) {
+    if (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) prog.fileOf(sf);
+  }
+  for (const t of rewriters) for (const { sf, facts } of readable) if (sf.target && mentionsFor(t, facts)) prog.fileOf(sf);
+}
+
+const SIGNATURE_OWNERS = new Set(['function_declaration', 'method_declaration', 'method_elem', 'function_type', 'func_literal']);
+
+/**
+ * Candidate signatures: parameter lists with a context that a transform wants to move, in the
+ * files parsed so far. Their names (and the names of functions declared in files that could not
+ * be parsed) are added to `names`.
+ */
+export function findCandidates(prog: Program, linker: Linker, reorderers: Transform[], opts: TransformOptions, aliases: Set<string>, names: Set<string>): { candidates: Map<string, Candidate>; brokenDecls: Map<string, string> } {
+  const candidates = new Map<string, Candidate>();
+  // A context type is spelled `Context` (qualified, dot-imported or in package context) or by an
+  // alias's name: other files declare no context parameter.
+  const spellsContext = new Set(['Context', ...aliases]);
+  for (const f of prog.parsed as GoFile[]) {
+    if (!says(prog.facts.get(f.sf.abs)!, spellsContext)) continue;
+    for (const pl of f.pf.root.descendantsOfType('parameter_list')) {
+      const owner = pl.parent;
+      if (!owner || !SIGNATURE_OWNERS.has(owner.type) || owner.childForFieldName('parameters')?.id !== pl.id) continue;
+      const ps = paramsOf(pl);
+      const tparams = tparamsAround(owner);
+      if (!ps.some((p) => prog.isContextType(p.typeNode, f, tparams))) continue;
+      const id = linker.slotOf({ params: pl, result: owner.childForFieldName('result'), file: f, tparams });
+      if (candidates.has(id)) continue;
+      const view = viewOf(prog, linker.slots.get(id)!);
+      for (const t of reorderers) {
+        const order = t.reorder!(view, opts);
+        if (order) {
+          candidates.set(id, { slot: id, order });
+          const name = referenceName(linker.slots.get(id)!);
+          if (name) names.add(name);
+          break;
+        }
+      }
+    }
+  }
+  // Functions declared in files that could not be parsed are no candidates; their callers are
+  // looked at so that the summary can say which calls were left as they are.
+  const brokenDecls = new Map<string, string>();
+  for (const b of prog.broken) {
+    for (const m of b.text.matchAll(/^func\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\(([^)]*)\)/gm)) {
+      if (/,[^,]*\bContext\b/.test(m[2])) brokenDecls.set(m[1], b.sf.rel);
+    }
+  }
+  for (const n of brokenDecls.keys()) names.add(n);
+  return { candidates, brokenDecls };
+}
+
+/**
+ * Files that mention a candidate's name may reference it. What leads to a candidate without naming
+ * it (a function returning a changing func type, a field or var of one, the receiver type of a
+ * changing method) is named in its turn, to a fixpoint computed on facts alone.
+ */
+export function namesFixpoint(readable: Readable[], linker: Linker, candidates: Map<string, Candidate>, names: Set<string>): void {
+  for (const id of candidates.keys()) {
+    const sl = linker.slots.get(id)!;
+    if (sl.kind === 'method') {
+      const recv = sl.node.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type')?.text.replace(/[*()]|\[.*\]/g, '');
+      if (recv) names.add(recv);
+    } else if (sl.kind === 'imethod') {
+      for (let n = sl.node.parent; n; n = n.parent) if (n.type === 'type_spec') names.add(n.childForFieldName('name')!.text);
+    }
+  }
+  // GOSHIFT_DEBUG_NAMES=1: the candidates and the names that decide which files are parsed and walked.
+  const debugNames = debugOn('GOSHIFT_DEBUG_NAMES');
+  if (debugNames) {
+    for (const id of candidates.keys()) {
+      const sl = linker.slots.get(id)!;
+      process.stderr.write(`candidate: ${describe(sl)} (${sl.file.sf.rel}:${lineOf(sl.node)})\n`);
+    }
+  }
+  for (let round = 0; round < 10 && names.size; round++) {
+    const before = names.size;
+    const want = new Set(names);
+    for (const { facts } of readable) if (says(facts, want)) for (const name of namesLeadingTo(facts, want)) names.add(name);
+    if (debugNames) process.stderr.write(`names round ${round}: ${[...names].join(' ')}\n`);
+    if (names.size === before) break;
+  }
+}
+
+/**
+ * Links the workspace: every file that mentions something relevant is parsed and walked (a
+ * candidate's file whatever it mentions); files parsed only for their declarations are declared.
+ */
+export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>): void {
+  const relevantWords = new Set([...names, ...aliases]);
+  const relevant = (facts: FileFacts) => importsContext(facts) || says(facts, relevantWords);
+  for (const { sf, facts } of readable) if (relevant(facts)) prog.fileOf(sf);
+  linker.valueNames = (n) => names.has(n);
+  linker.relevantWord = (w) => relevantWords.has(w) || w === 'context' || w === 'Context';
+  linker.declarePending();
+  linker.linkInterfaces([...prog.parsed]);
+  // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or
+  // spells the context type: a literal or func type with a context parameter must see its own calls.
+  const declRe = wordsRe([...names, ...aliases, 'context', 'Context']);
+  const declRelevant = (t: string) => declRe.test(t);
+  // A file holding a candidate is walked whatever it mentions: in package context itself a func literal
+  // takes an unqualified Context, and its calls are in that file only.
+  const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
+  for (const f of [...prog.parsed]) if (candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!)) linker.walkFile(f, declRelevant);
+  // Files parsed while resolving types are declared (twins, pins) but need no walk: they mention
+  // neither a context nor a candidate name.
+  linker.declarePending();
+}
+
+/**
+ * The name through which other code can reach a candidate: a function's or method's own name; for
+ * a func type, the type, field or variable holding it — or, for a parameter's or result's type,
+ * the declaration that takes it (a parameter's own name is local). Null for func literals, which
+ * are reached through whatever holds them.
+ */
+function referenceName(sl: Slot): string | null {
+  if (sl.kind === 'literal') return null;
+  if (sl.kind !== 'functype') return sl.name || null;
+  for (let n: Node | null = sl.params.parent; n; n = n.parent) {
+    switch (n.type) {
+      case 'type_spec':
+      case 'type_alias':
+      case 'field_declaration':
+      case 'var_spec':
+      case 'const_spec':
+      case 'function_declaration':
+      case 'method_declaration':
+      case 'method_elem':
+        return n.childForFieldName('name')?.text ?? null;
+      case 'func_literal':
+      case 'block':
+        return null; // a local func type: reached through the enclosing declaration, which is walked anyway
+    }
+  }
+  return null;
+}
+
+/**
+ * Names of top-level declarations (and struct fields) whose type mentions one of the words, or (for
+ * a var) whose value does. Comments and string literals do not count: a struct whose field comment
+ * says "see CommandContext" does not lead to CommandContext.
+ */
+function namesLeadingTo(facts: FileFacts, want: Set<string>): string[] {
+  const out: string[] = [];
+  const mentions = (ws: string[]) => ws.some((w) => want.has(w));
+  for (const d of facts.decls) {
+    if (d.kind === 'const' || !mentions(d.words)) continue;
+    out.push(d.name);
+    for (const fd of d.fields ?? []) if (mentions(fd.words)) out.push(fd.name);
+  }
+  return out;
+}
+
+function viewOf(prog: Program, sl: Slot): SignatureView {
+  const params: ParamView[] = paramsOf(sl.params).map((p) => ({
+    name: p.name,
+    typeText: p.typeNode?.text ?? '',
+    isContext: !p.variadic && prog.isContextType(p.typeNode, sl.file, sl.tparams),
+    variadic: p.variadic,
+  }));
+  return { params, file: sl.file.sf.rel, line: lineOf(sl.node), what: describe(sl) };
+}
+
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function wordsRe(words: string[]): RegExp {
+  return new RegExp(`\\b(?:${words.map(escapeRe).join('|')})\\b`);
+}
+
