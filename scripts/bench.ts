@@ -35,6 +35,8 @@ interface Cmd {
   env?: NodeJS.ProcessEnv;
   /** Arguments added for one run (a fresh cache directory for a cold run). */
   perRun?: () => string[];
+  /** The tree it runs in: std as it is, or std after goshift -w (nothing left to change). Ratios compare the same tree. */
+  tree: 'std' | 'migrated';
 }
 
 interface Timing {
@@ -134,27 +136,42 @@ async function main(): Promise<number> {
     const coldDir = () => ['--cache-dir', path.join(tmp, `cache-cold-${cold++}`)];
     const warmDir = path.join(tmp, 'cache-warm');
     const cmds: Cmd[] = [
-      { name: 'goshift -t ctx-first -l (cold cache)', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-first', '-l', '.'], perRun: coldDir },
-      { name: 'goshift -t ctx-first -l (warm cache)', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-first', '-l', '.', '--cache-dir', warmDir] },
-      { name: 'goshift -l (default set, cold cache)', peer: false, cmd: node, args: [cliPath(), '-l', '.'], perRun: coldDir },
-      { name: 'goshift -l (default set, warm cache)', peer: false, cmd: node, args: [cliPath(), '-l', '.', '--cache-dir', warmDir] },
-      { name: 'gofmt -l .', peer: true, cmd: existsSync(gofmt) ? gofmt : 'gofmt', args: ['-l', '.'], env: goEnv() },
+      { name: 'goshift -t ctx-first -l (cold cache)', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-first', '-l', '.'], perRun: coldDir, tree: 'std' },
+      { name: 'goshift -t ctx-first -l (warm cache)', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-first', '-l', '.', '--cache-dir', warmDir], tree: 'std' },
+      { name: 'goshift -l (default set, cold cache)', peer: false, cmd: node, args: [cliPath(), '-l', '.'], perRun: coldDir, tree: 'std' },
+      { name: 'goshift -l (default set, warm cache)', peer: false, cmd: node, args: [cliPath(), '-l', '.', '--cache-dir', warmDir], tree: 'std' },
+      { name: 'gofmt -l .', peer: true, cmd: existsSync(gofmt) ? gofmt : 'gofmt', args: ['-l', '.'], env: goEnv(), tree: 'std' },
     ];
-    if (astGrep) cmds.push({ name: "ast-grep run -p '$F($$$A, ctx)'", peer: true, cmd: astGrep, args: ['run', '--lang', 'go', '--pattern', '$F($$$A, ctx)', '.'] });
+    if (astGrep) cmds.push({ name: "ast-grep run -p '$F($$$A, ctx)'", peer: true, cmd: astGrep, args: ['run', '--lang', 'go', '--pattern', '$F($$$A, ctx)', '.'], tree: 'std' });
     else log('ast-grep is not installed (npm i --no-save @ast-grep/cli to include it): measuring without it');
+    // CI's check after the migration: std once goshift -w has run over it, where nothing is left to
+    // change, next to revive with only context-as-argument (what CI runs today).
+    const migrated = path.join(tmp, 'migrated');
+    const cp2 = await run('cp', ['-a', src, migrated], { cwd: tmp, timeoutMs: 10 * 60_000 });
+    if (cp2.code !== 0) throw new Error(`copying failed:\n${describe(cp2)}`);
+    log('migrating the copy with goshift -w');
+    const w = await run(node, [cliPath(), '-w', '-q', '.', '--cache-dir', warmDir], { cwd: migrated, timeoutMs: 30 * 60_000 });
+    if (w.code !== 0) throw new Error(`goshift -w failed:\n${describe(w)}`);
+    cmds.push({ name: 'goshift -l --check (migrated, warm cache)', peer: false, cmd: node, args: [cliPath(), '-l', '--check', '.', '--cache-dir', warmDir], tree: 'migrated' });
+    const revive = await installRevive(tmp, log);
+    if ('path' in revive) {
+      const cfg = path.join(tmp, 'revive.toml');
+      await fs.writeFile(cfg, '[rule.context-as-argument]\n');
+      cmds.push({ name: 'revive (context-as-argument only)', peer: true, cmd: revive.path, args: ['-config', cfg, './...'], tree: 'migrated' });
+    } else log(`revive row missing: ${revive.why}`);
 
     // One untimed warm-up each (page cache, the warm facts cache), then the commands in turn, run
     // after run, so that a slower minute of the machine does not fall on one command only.
     const summaries = new Map<Cmd, string | undefined>();
     for (const c of cmds) {
       log(`${c.name}: warm-up`);
-      const warm = await measure(c, src, useTime);
+      const warm = await measure(c, c.tree === 'std' ? src : migrated, useTime);
       summaries.set(c, c.peer ? undefined : /goshift: [^\n]*files? scanned[^\n]*/.exec(warm.stderr)?.[0]);
     }
     const times = new Map<Cmd, Timing[]>(cmds.map((c) => [c, []]));
     for (let i = 0; i < runs; i++) {
       for (const c of cmds) {
-        const t = await measure(c, src, useTime);
+        const t = await measure(c, c.tree === 'std' ? src : migrated, useTime);
         log(`${c.name}: run ${i + 1}/${runs}: ${(t.wallMs / 1000).toFixed(2)} s`);
         times.get(c)!.push(t);
       }
@@ -164,7 +181,7 @@ async function main(): Promise<number> {
       return { name: c.name, peer: c.peer, command: [path.basename(c.cmd), ...c.args.map((a) => (a === cliPath() ? 'dist/bin/goshift.js' : a.startsWith(tmp) ? '<temp>' : a))].join(' '), runs: ts, median: median(ts), summary: summaries.get(c) };
     });
     const ratios = results.filter((r) => !r.peer).flatMap((g) =>
-      results.filter((p) => p.peer).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
+      results.filter((p) => p.peer && cmds.find((c) => c.name === p.name)!.tree === cmds.find((c) => c.name === g.name)!.tree).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
     );
     const os = await import('node:os');
     const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString(), node: process.version, results, ratios };
@@ -185,6 +202,16 @@ async function main(): Promise<number> {
   } finally {
     await removeTree(tmp);
   }
+}
+
+/** revive v1.17.0 installed with `go install` into a temporary GOBIN (needs Go and the module proxy). */
+async function installRevive(tmp: string, log: (l: string) => void): Promise<{ path: string } | { why: string }> {
+  const gobin = path.join(tmp, 'gobin');
+  log('installing revive v1.17.0 into a temporary GOBIN');
+  const r = await run('go', ['install', 'github.com/mgechev/revive@v1.17.0'], { cwd: tmp, env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod', GOWORK: 'off', GOTOOLCHAIN: 'local' }, timeoutMs: 10 * 60_000 });
+  if (r.spawnError) return { why: 'no Go toolchain (go not found)' };
+  if (r.code !== 0) return { why: `go install github.com/mgechev/revive@v1.17.0 failed (no module proxy?): ${r.stderr.trim().split('\n').pop()}` };
+  return { path: path.join(gobin, 'revive') };
 }
 
 async function prune(dir: string, top: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 // The facts cache and the worker pool never change a result: every fixture, and std subsets, give
 // the same changes and the same report with one job and no cache, with two jobs and a cold cache,
-// a warm one, and one whose entries were corrupted.
+// a warm one, and one whose entries were corrupted. So do modules of the semantic fuzzer's corpus.
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import type { RunResult, TransformOptions } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { transforms as allTransforms, defaultTransforms } from '../transforms/index.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
+import { generateModule } from '../scripts/semfuzz-lib.js';
 import { findFixtures } from './support/fixtures.js';
 import { fixturesRoot } from './support/paths.js';
 import { copyTree, makeTempDir, removeTree } from './support/tree.js';
@@ -74,6 +75,23 @@ test('std subsets: the same result with --jobs 1 and no cache, --jobs 2 and a co
     for (const f of await listFiles(tmp)) if (f.includes(`${path.sep}testdata${path.sep}`)) await fs.rm(f);
     await fs.writeFile(path.join(tmp, 'go.mod'), 'module std\n\ngo 1.26\n');
     await compareModes(t, tmp, defaultTransforms(), { allowTypesBefore: [] });
+  } finally {
+    await removeTree(tmp);
+  }
+});
+
+test('semantic fuzzer modules: the same result with --jobs 1 and no cache, --jobs 2 and a cold, warm or corrupted cache', async (t) => {
+  const tmp = await makeTempDir('goshift-semfuzz-cache-');
+  try {
+    for (let i = 0; i < 10; i++) {
+      const m = generateModule(7, i);
+      const dir = path.join(tmp, `gen${i}`);
+      for (const [rel, text] of m.files) {
+        await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+        await fs.writeFile(path.join(dir, rel), text);
+      }
+      await compareModes(t, dir, defaultTransforms(), { allowTypesBefore: [] });
+    }
   } finally {
     await removeTree(tmp);
   }
