@@ -169,7 +169,9 @@ export function namesFixpoint(readable: Readable[], linker: Linker, candidates: 
  */
 export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>): void {
   const relevantWords = new Set([...names, ...aliases]);
-  const relevant = (facts: FileFacts) => importsContext(facts) || says(facts, relevantWords);
+  // A context parameter alone links nothing: what flows into a candidate names it (or a name leading
+  // to it), and a file declaring a candidate is walked whatever it mentions.
+  const relevant = (facts: FileFacts) => says(facts, relevantWords);
   for (const { sf, facts } of readable) if (relevant(facts)) prog.fileOf(sf);
   linker.valueNames = (n) => names.has(n);
   linker.relevantWord = (w) => relevantWords.has(w) || w === 'context' || w === 'Context';

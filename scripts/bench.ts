@@ -14,6 +14,10 @@
 //   gofmt -l .                   peer: Go's own parser and printer over every file (all cores)
 //   ast-grep run -p '$F($$$A, ctx)'  peer, when installed: a by-name tool scanning every file with the
 //                                same tree-sitter grammar family (all cores); `npm i --no-save @ast-grep/cli`
+//   goshift -l --check           over std after goshift -w (nothing left to change), warm cache, next to
+//   revive                       v1.17.0 with only context-as-argument (go install into a temporary GOBIN)
+//   --scale N (default 10)       once: goshift -l, cold, over N copies of std under module paths of
+//                                their own in one go.work (scripts/synth-lib.ts), as a ratio of std's
 // The result is each goshift command's wall time as a ratio of each peer's, measured in this run:
 // numbers from one machine are only comparable with numbers from the same run.
 //
@@ -26,6 +30,7 @@ import { cliPath, goEnv, repoRoot } from '../test/support/paths.js';
 import { describe, run } from '../test/support/run.js';
 import { listTree, makeTempDir, removeTree } from '../test/support/tree.js';
 import { findGoroot } from './roundtrip-lib.js';
+import { makeSynthetic, pruneStd } from './synth-lib.js';
 
 interface Cmd {
   name: string;
@@ -97,6 +102,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({
       options: {
         runs: { type: 'string', default: '5' },
+        scale: { type: 'string', default: '10' },
         goroot: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -107,10 +113,15 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--runs N] [--goroot DIR] [--json]\n');
+    process.stdout.write('usage: npm run bench -- [--runs N] [--scale N] [--goroot DIR] [--json]\n');
     return 0;
   }
   const runs = Number(values.runs);
+  const scale = Number(values.scale);
+  if (!Number.isInteger(scale) || scale < 0) {
+    process.stderr.write(`bench: --scale wants an integer >= 0, not ${JSON.stringify(values.scale)}\n`);
+    return 2;
+  }
   if (!Number.isInteger(runs) || runs < 1) {
     process.stderr.write(`bench: --runs wants an integer >= 1, not ${JSON.stringify(values.runs)}\n`);
     return 2;
@@ -126,7 +137,7 @@ async function main(): Promise<number> {
     if (cp.code !== 0) throw new Error(`copying failed:\n${describe(cp)}`);
     // The same files for every tool: what goshift reads in the module std (no cmd/, vendor/, testdata/,
     // _ or . directories, nested modules), so the peers are not timed on files goshift skips.
-    await prune(src, true);
+    await pruneStd(src, true);
     const files = await countGo(src);
     const gofmt = path.join(goroot, 'bin', 'gofmt');
     const astGrep = await which('ast-grep');
@@ -180,11 +191,25 @@ async function main(): Promise<number> {
       const ts = times.get(c)!;
       return { name: c.name, peer: c.peer, command: [path.basename(c.cmd), ...c.args.map((a) => (a === cliPath() ? 'dist/bin/goshift.js' : a.startsWith(tmp) ? '<temp>' : a))].join(' '), runs: ts, median: median(ts), summary: summaries.get(c) };
     });
+    // Linear: the default set, cold, over a synthetic tree `scale` times std (copies under module paths
+    // of their own in one go.work), once; compared with the same command's median over std.
+    let synthetic: { scale: number; goFiles: number; timing: Timing; summary?: string; ratio: number } | undefined;
+    if (scale > 1) {
+      const big = path.join(tmp, 'synthetic');
+      log(`writing a synthetic tree ${scale}× std`);
+      const n = await makeSynthetic(src, big, scale);
+      const c: Cmd = { name: `goshift -l (default set, cold cache) over ${scale}× std`, peer: false, cmd: node, args: [cliPath(), '-l', '.'], perRun: coldDir, tree: 'std' };
+      log(`${c.name}: one run`);
+      const t = await measure(c, big, useTime);
+      await removeTree(big);
+      const base = results.find((r) => r.name === 'goshift -l (default set, cold cache)')!;
+      synthetic = { scale, goFiles: n, timing: t, summary: /goshift: [^\n]*files? scanned[^\n]*/.exec(t.stderr)?.[0], ratio: t.wallMs / base.median.wallMs };
+    }
     const ratios = results.filter((r) => !r.peer).flatMap((g) =>
       results.filter((p) => p.peer && cmds.find((c) => c.name === p.name)!.tree === cmds.find((c) => c.name === g.name)!.tree).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
     );
     const os = await import('node:os');
-    const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString(), node: process.version, results, ratios };
+    const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString(), node: process.version, results, ratios, synthetic };
     if (values.json) {
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       return 0;
@@ -197,6 +222,10 @@ async function main(): Promise<number> {
       if (r.summary) lines.push(`      ${r.summary}`);
     }
     for (const q of ratios) lines.push(`  ${q.goshift} / ${q.peer}: ${q.wall.toFixed(2)}x wall${q.cpu === null ? '' : `, ${q.cpu.toFixed(2)}x cpu`}`);
+    if (synthetic) {
+      lines.push(`  goshift -l (default set, cold cache) over ${synthetic.scale}× std (${synthetic.goFiles} .go files, one run): wall ${s(synthetic.timing.wallMs)}, cpu ${s(synthetic.timing.cpuMs)}, max rss ${synthetic.timing.maxRssMb === null ? '?' : `${Math.round(synthetic.timing.maxRssMb)} MB`}: ${synthetic.ratio.toFixed(2)}x the median over std`);
+      if (synthetic.summary) lines.push(`      ${synthetic.summary}`);
+    }
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   } finally {
@@ -212,16 +241,6 @@ async function installRevive(tmp: string, log: (l: string) => void): Promise<{ p
   if (r.spawnError) return { why: 'no Go toolchain (go not found)' };
   if (r.code !== 0) return { why: `go install github.com/mgechev/revive@v1.17.0 failed (no module proxy?): ${r.stderr.trim().split('\n').pop()}` };
   return { path: path.join(gobin, 'revive') };
-}
-
-async function prune(dir: string, top: boolean): Promise<void> {
-  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-    if (!e.isDirectory()) continue;
-    const p = path.join(dir, e.name);
-    if (['vendor', 'testdata'].includes(e.name) || e.name.startsWith('_') || e.name.startsWith('.') || (top && e.name === 'cmd') || existsSync(path.join(p, 'go.mod'))) {
-      await removeTree(p);
-    } else await prune(p, false);
-  }
 }
 
 async function countGo(dir: string): Promise<number> {
