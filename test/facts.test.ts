@@ -1,0 +1,117 @@
+// The lexer's facts agree with the tree: same package clause, imports, top-level declarations
+// (kinds, names, receivers, aliases), generated marker; every identifier of the tree is among the
+// words. Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
+import test from 'ava';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { factsOf } from '../lib/facts.js';
+import type { Node } from '../lib/source.js';
+import { parseSource } from '../lib/source.js';
+import type { SourceFile } from '../lib/types.js';
+import { findGoroot } from '../scripts/roundtrip-lib.js';
+import { fixturesRoot } from './support/paths.js';
+
+async function goFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    const p = path.join(e.parentPath, e.name);
+    if (e.isFile() && e.name.endsWith('.go') && !p.includes(`${path.sep}testdata${path.sep}`)) out.push(p);
+  }
+  return out.sort();
+}
+
+const ID_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'package_identifier', 'label_name']);
+
+/** What the tree says, in the facts' terms; null when the file does not parse. */
+function fromTree(abs: string, bytes: Buffer): { pkg: string | null; imports: string[]; decls: string[]; ids: Set<string>; generated: boolean } | null {
+  const pf = parseSource({ abs, rel: abs } as SourceFile, bytes);
+  if (pf.error) return null;
+  let pkg: string | null = null;
+  const imports: string[] = [];
+  const decls: string[] = [];
+  const specs = (top: Node, type: string) => [...top.namedChildren, ...top.namedChildren.flatMap((c) => (c.type.endsWith('_spec_list') ? c.namedChildren : []))].filter((c) => c.type === type);
+  for (const top of pf.root.namedChildren) {
+    switch (top.type) {
+      case 'package_clause':
+        pkg = top.namedChildren[0]?.text ?? null;
+        break;
+      case 'import_declaration':
+        for (const s of top.descendantsOfType('import_spec')) imports.push(`${s.childForFieldName('name')?.text ?? null} ${s.childForFieldName('path')!.text.slice(1, -1)}`);
+        break;
+      case 'function_declaration':
+        decls.push(`func ${top.childForFieldName('name')!.text}`);
+        break;
+      case 'method_declaration': {
+        let n = top.childForFieldName('receiver')!.namedChildren.find((c) => c.type === 'parameter_declaration')?.childForFieldName('type') ?? null;
+        while (n && (n.type === 'pointer_type' || n.type === 'parenthesized_type')) n = n.namedChildren[0] ?? null;
+        if (n?.type === 'generic_type') n = n.childForFieldName('type');
+        decls.push(`method ${top.childForFieldName('name')!.text} ${n?.text}`);
+        break;
+      }
+      case 'type_declaration':
+        for (const s of top.namedChildren) if (s.type === 'type_spec' || s.type === 'type_alias') decls.push(`type ${s.childForFieldName('name')!.text}${s.type === 'type_alias' ? ' =' : ''}`);
+        break;
+      case 'var_declaration':
+      case 'const_declaration': {
+        const kind = top.type === 'var_declaration' ? 'var' : 'const';
+        for (const s of specs(top, `${kind}_spec`)) for (const nm of s.childrenForFieldName('name').filter((x) => x.isNamed)) decls.push(`${kind} ${nm.text}`);
+        break;
+      }
+    }
+  }
+  const ids = new Set<string>();
+  const stack: Node[] = [pf.root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (ID_TYPES.has(n.type)) ids.add(n.text);
+    if (n.type !== 'comment') for (const c of n.children) stack.push(c);
+  }
+  return { pkg, imports, decls, ids, generated: pf.generated };
+}
+
+async function agree(t: import('ava').ExecutionContext, files: string[]): Promise<void> {
+  let checked = 0;
+  for (const abs of files) {
+    const bytes = await fs.readFile(abs);
+    const facts = factsOf(bytes);
+    const tree = fromTree(abs, bytes);
+    if (!tree) continue; // a file that does not parse is parsed (and reported) whatever its facts say
+    t.is(facts.unsure, undefined, `${abs}: the lexer is unsure of a file that parses`);
+    const decls = facts.decls.map((d) => (d.kind === 'method' ? `method ${d.name} ${d.recv}` : d.kind === 'type' ? `type ${d.name}${d.alias ? ' =' : ''}` : `${d.kind} ${d.name}`));
+    t.deepEqual(decls, tree.decls, `${abs}: declarations`);
+    t.deepEqual(facts.imports.map((i) => `${i.name} ${i.path}`), tree.imports, `${abs}: imports`);
+    t.is(facts.pkg, tree.pkg, `${abs}: package`);
+    t.is(facts.generated, tree.generated, `${abs}: generated`);
+    const words = new Set(facts.words);
+    const missing = [...tree.ids].filter((id) => !words.has(id));
+    t.deepEqual(missing, [], `${abs}: identifiers missing from the words`);
+    checked++;
+  }
+  t.true(checked > 0);
+}
+
+test('facts agree with the tree over every fixture', async (t) => {
+  await agree(t, await goFiles(fixturesRoot));
+});
+
+test('facts agree with the tree over parts of std (runtime, syscall, net/http, go/types, context, os, reflect)', async (t) => {
+  const src = path.join(await findGoroot(), 'src');
+  const files = (await Promise.all(['runtime', 'syscall', 'net/http', 'go/types', 'context', 'os', 'reflect'].map((p) => goFiles(path.join(src, p))))).flat();
+  t.true(files.length > 1000);
+  await agree(t, files);
+});
+
+test('facts: what the lexer cannot be sure of is marked, never thrown', (t) => {
+  for (const src of ['package p\nvar s = "unterminated\n', 'package p\nfunc f() { /* open', 'package p\nfunc f() {', 'package p\nvar r = `raw', 'package p\n#\n', 'package p\nfunc f() )']) {
+    const f = factsOf(Buffer.from(src));
+    t.truthy(f.unsure, JSON.stringify(src));
+  }
+  const ok = factsOf(Buffer.from('package p\n\nimport (\n\tx "example.com/y"\n\t. "fmt"\n)\n\ntype A = B\ntype B[T any] struct{ f func(ctx Ctx); *Embedded; a, b [4]int }\nfunc (r *B[T]) M(c Ctx) (x int) { return }\n'));
+  t.is(ok.unsure, undefined);
+  t.deepEqual(ok.imports, [{ name: 'x', path: 'example.com/y' }, { name: '.', path: 'fmt' }]);
+  t.deepEqual(ok.decls.map((d) => [d.kind, d.name, d.recv ?? d.aliasOf ?? '']), [['type', 'A', 'B'], ['type', 'B', ''], ['method', 'M', 'B']]);
+  const b = ok.decls[1];
+  t.deepEqual(b.fields?.map((f) => f.name).sort(), ['Embedded', 'a', 'b', 'f']);
+  t.true(b.fields!.find((f) => f.name === 'f')!.words.includes('Ctx'));
+  t.true(ok.decls[2].words.includes('Ctx'));
+});
