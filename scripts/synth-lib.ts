@@ -1,6 +1,7 @@
 // A deterministic synthetic monorepo N times the size of std: N copies of the module std, each
 // under a module path of its own (example.com/std1 …), whose imports of std packages are rewritten
-// to their own copy's, in one go.work. Cross-module resolution then has real work: every copy's
+// to their own copy's (but for package context, which must stay std's for its contexts to be
+// contexts), in one go.work. Cross-module resolution then has real work: every copy's
 // packages resolve through the workspace, none through GOROOT.
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -41,7 +42,8 @@ export function rewriteImports(text: string, pkgs: Set<string>, module: string):
 export async function makeSynthetic(src: string, out: string, copies: number): Promise<number> {
   const entries: { rel: string; isDir: boolean }[] = [];
   await walk(src, '', entries);
-  const pkgs = new Set(entries.filter((e) => e.isDir).map((e) => e.rel));
+  // Package context stays std's: a context.Context is one only through its real import path.
+  const pkgs = new Set(entries.filter((e) => e.isDir && e.rel !== 'context').map((e) => e.rel));
   const texts = new Map<string, string>();
   for (const e of entries) if (!e.isDir && e.rel.endsWith('.go')) texts.set(e.rel, await fs.readFile(path.join(src, e.rel), 'latin1'));
   let n = 0;
