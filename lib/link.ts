@@ -303,11 +303,10 @@ export class Linker {
   private declareUses(f: GoFile): void {
     // Our type as a type argument of another module's generic type or function must keep
     // satisfying its constraint, which goshift cannot see.
-    typeArgs: {
-      // Cheap byte-level gates: a func type inside brackets; an import from outside the workspace.
-      const funcInBrackets = /\[[^\]]*\bfunc\b/.test(f.pf.text);
-      const foreignImport = [...f.imports.values()].some((ip) => !this.prog.isOurs(ip) && !isStd(ip));
-      if (!funcInBrackets && !foreignImport) break typeArgs;
+    // Cheap byte-level gates: a func type inside brackets; an import from outside the workspace.
+    const funcInBrackets = /\[[^\]]*\bfunc\b/.test(f.pf.text);
+    const foreignImport = [...f.imports.values()].some((ip) => !this.prog.isOurs(ip) && !isStd(ip));
+    if (funcInBrackets || foreignImport) {
       for (const ta of this.nodesOf(f, 'type_arguments')) {
         // A func type as a type argument: the generic code may assert to it or convert it (`v.(F)`).
         for (const ft of funcInBrackets ? ta.descendantsOfType('function_type') : []) {
@@ -324,7 +323,7 @@ export class Linker {
         }
       }
     }
-    if (!/\[[^\]]*\bfunc\b/.test(f.pf.text)) return;
+    if (!funcInBrackets) return;
     // A func type in a type constraint (`F ~func(string, context.Context)`) is met by whatever type
     // argument is inferred, which goshift does not follow.
     for (const tp of this.nodesOf(f, 'type_parameter_declaration')) {
@@ -413,30 +412,28 @@ export class Linker {
         }
       }
     }
-    {
-      for (const f of files) {
-        // Local struct types have no methods of their own, but may gather promoted ones.
-        if (f.localTypes.size) {
-          for (const spec of [...this.nodesOf(f, 'type_spec'), ...this.nodesOf(f, 'type_alias')]) {
-            const tn = spec.childForFieldName('type');
-            if (spec.parent?.parent?.type === 'source_file' || tn?.type !== 'struct_type') continue;
-            const t: GType = { k: 'struct', node: tn, file: f, tparams: tparamsAround(spec) };
-            const { names, open } = this.prog.methodNames(t);
-            for (const m of names) {
-              const l = byMethod.get(m);
-              if (l) l.push({ t, names, open });
-              else byMethod.set(m, [{ t, names, open }]);
-            }
+    for (const f of files) {
+      // Local struct types have no methods of their own, but may gather promoted ones.
+      if (f.localTypes.size) {
+        for (const spec of [...this.nodesOf(f, 'type_spec'), ...this.nodesOf(f, 'type_alias')]) {
+          const tn = spec.childForFieldName('type');
+          if (spec.parent?.parent?.type === 'source_file' || tn?.type !== 'struct_type') continue;
+          const t: GType = { k: 'struct', node: tn, file: f, tparams: tparamsAround(spec) };
+          const { names, open } = this.prog.methodNames(t);
+          for (const m of names) {
+            const l = byMethod.get(m);
+            if (l) l.push({ t, names, open });
+            else byMethod.set(m, [{ t, names, open }]);
           }
         }
-        if (!/\binterface\b/.test(f.pf.text)) continue;
-        for (const n of this.nodesOf(f, 'interface_type')) {
-          const key = `${f.sf.abs}:${n.startIndex}`;
-          if (seenIface.has(key)) continue;
-          seenIface.add(key);
-          const set = this.prog.ifaceSet({ k: 'iface', node: n, file: f, tparams: tparamsAround(n) });
-          if (set && set.methods.size) ifaces.push({ methods: set.methods });
-        }
+      }
+      if (!/\binterface\b/.test(f.pf.text)) continue;
+      for (const n of this.nodesOf(f, 'interface_type')) {
+        const key = `${f.sf.abs}:${n.startIndex}`;
+        if (seenIface.has(key)) continue;
+        seenIface.add(key);
+        const set = this.prog.ifaceSet({ k: 'iface', node: n, file: f, tparams: tparamsAround(n) });
+        if (set && set.methods.size) ifaces.push({ methods: set.methods });
       }
     }
     for (const I of ifaces) for (const [name, m] of I.methods) {
@@ -1514,18 +1511,16 @@ export class Linker {
     const selectorNames = new Set(this.unresolved.filter((u) => u.selector && u.name).map((u) => u.name!));
     const fieldSlots = new Map<string, Slot[]>();
     const namesRe = selectorNames.size ? new RegExp(`\\b(?:${[...selectorNames].join('|')})\\b`) : null;
-    {
-      for (const f of namesRe ? this.prog.parsed : []) {
-        if (!namesRe!.test(f.pf.text)) continue;
-        for (const fd of this.nodesOf(f, 'field_declaration')) {
-          const names = fd.childrenForFieldName('name').map((n) => n.text).filter((n) => selectorNames.has(n));
-          if (!names.length) continue;
-          const t = this.prog.underlying(this.prog.typeOfTypeNode(fd.childForFieldName('type'), f, tparamsAround(fd)));
-          if (t.k !== 'func') continue;
-          const sl = this.slots.get(this.slotOf(t.sig))!;
-          if (!changing.has(this.find(sl.id))) continue;
-          for (const n of names) fieldSlots.set(n, [...(fieldSlots.get(n) ?? []), sl]);
-        }
+    for (const f of namesRe ? this.prog.parsed : []) {
+      if (!namesRe!.test(f.pf.text)) continue;
+      for (const fd of this.nodesOf(f, 'field_declaration')) {
+        const names = fd.childrenForFieldName('name').map((n) => n.text).filter((n) => selectorNames.has(n));
+        if (!names.length) continue;
+        const t = this.prog.underlying(this.prog.typeOfTypeNode(fd.childForFieldName('type'), f, tparamsAround(fd)));
+        if (t.k !== 'func') continue;
+        const sl = this.slots.get(this.slotOf(t.sig))!;
+        if (!changing.has(this.find(sl.id))) continue;
+        for (const n of names) fieldSlots.set(n, [...(fieldSlots.get(n) ?? []), sl]);
       }
     }
     const fits = (sl: Slot, u: Unresolved) => {

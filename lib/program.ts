@@ -70,7 +70,7 @@ type Ordered<T> = { d: T; ord: number; pos: number };
 /**
  * Declarations of one kind by name. Which files declare a name is known from their facts;
  * `get` parses those files (once) and returns every declaration, in file order. `has` parses
- * nothing. `loaded` lists what the files parsed so far declare.
+ * nothing. `parsed` holds what the files parsed so far declare.
  */
 export class DeclTable<T> {
   private readonly m = new Map<string, Ordered<T>[]>();
@@ -90,12 +90,8 @@ export class DeclTable<T> {
   sourcesOf(name: string): Source[] {
     return this.where.get(name) ?? [];
   }
-  /** Names declared in the package (parsed or not). */
-  names(): string[] {
-    return [...new Set([...this.where.keys(), ...this.m.keys()])];
-  }
-  loaded(): IterableIterator<[string, T[]]> {
-    return this.plain.entries();
+  parsed(): ReadonlyMap<string, T[]> {
+    return this.plain;
   }
   add(name: string, d: T, ord: number, pos: number): void {
     let l = this.m.get(name);
@@ -118,10 +114,9 @@ export class MethodTable {
     return this.whereRecv.has(recv) || this.byRecv.has(recv);
   }
   /** Every method declared on the type (all its files parsed). */
-  get(recv: string): Map<string, FuncDecl[]> | undefined {
+  get(recv: string): ReadonlyMap<string, FuncDecl[]> | undefined {
     for (const src of this.whereRecv.get(recv) ?? []) this.need(src);
-    const t = this.byRecv.get(recv);
-    return t ? new Map(t.loaded()) : undefined;
+    return this.byRecv.get(recv)?.parsed();
   }
   /** The files declaring methods on the type, by their facts (parsed or not). */
   sourcesOf(recv: string): Source[] {
@@ -130,11 +125,7 @@ export class MethodTable {
   /** Every method of that name, on any type of the package. */
   named(name: string): FuncDecl[] {
     for (const src of this.whereName.get(name) ?? []) this.need(src);
-    return [...this.byRecv.values()].flatMap((t) => [...t.loaded()].filter(([n]) => n === name).flatMap(([, ds]) => ds));
-  }
-  /** Receiver types of the methods parsed so far. */
-  loadedRecvs(): string[] {
-    return [...this.byRecv.keys()];
+    return [...this.byRecv.values()].flatMap((t) => t.parsed().get(name) ?? []);
   }
   add(recv: string, name: string, d: FuncDecl, ord: number, pos: number): void {
     let t = this.byRecv.get(recv);
@@ -281,6 +272,8 @@ export class Program {
   readonly facts: Map<string, FileFacts>;
   private readonly fileBySf = new Map<SourceFile, GoFile | null>();
   private readonly pkgOfSf = new Map<SourceFile, Package>();
+  /** A file's position in its directory's list: its package keeps its parsed files in that order. */
+  private readonly ordOfSf = new Map<SourceFile, number>();
 
   constructor(files: SourceFile[], facts: Map<string, FileFacts>) {
     this.facts = facts;
@@ -341,6 +334,7 @@ export class Program {
     const sfs = this.dirs.get(importPath) ?? [];
     const byName = new Map<string, Source[]>();
     sfs.forEach((sf, ord) => {
+      this.ordOfSf.set(sf, ord);
       const facts = this.facts.get(sf.abs);
       if (!facts) return; // unreadable: reported when read
       let name = facts.pkg;
@@ -399,16 +393,12 @@ export class Program {
     if (!gf || !pkg) return null;
     if (gf.pkg !== pkg) {
       gf.pkg = pkg;
-      const src = pkg.sources.find((x) => x.sf === sf)!;
-      this.indexFile(gf, src.ord);
-      const at = pkg.files.findIndex((f) => this.ordOf(f) > src.ord);
+      const ord = this.ordOfSf.get(sf)!;
+      this.indexFile(gf, ord);
+      const at = pkg.files.findIndex((f) => this.ordOfSf.get(f.sf)! > ord);
       pkg.files.splice(at < 0 ? pkg.files.length : at, 0, gf);
     }
     return gf;
-  }
-
-  private ordOf(f: GoFile): number {
-    return f.pkg.sources.find((x) => x.sf === f.sf)?.ord ?? -1;
   }
 
   /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */

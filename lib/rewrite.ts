@@ -198,10 +198,7 @@ export function createRewriteAPI(args: {
       const sig = funcSig(name, qualifier);
       return sig ? prog.paramType(sig, i, false) : undefined;
     },
-    packageDeclares: (name) => {
-      const p = file.pkg;
-      return p.funcs.has(name) || p.vars.has(name) || p.consts.has(name) || p.types.has(name);
-    },
+    packageDeclares: (name) => file.pkg.declares(name),
     packageImportNames: (path) => {
       const n = new Map<string, number>();
       for (const src of file.pkg.sources) {

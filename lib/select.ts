@@ -10,7 +10,6 @@ import type { Linker, Slot } from './link.js';
 import type { Candidate } from './plan.js';
 import { describe } from './plan.js';
 import { CONTEXT_PATHS, Program, paramsOf, tparamsAround } from './program.js';
-import type { GoFile } from './program.js';
 import { lineOf, readSource } from './source.js';
 import type { Node } from './source.js';
 import type { ParamView, Report, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
@@ -97,7 +96,7 @@ export function findCandidates(prog: Program, linker: Linker, reorderers: Transf
   // A context type is spelled `Context` (qualified, dot-imported or in package context) or by an
   // alias's name: other files declare no context parameter.
   const spellsContext = new Set(['Context', ...aliases]);
-  for (const f of prog.parsed as GoFile[]) {
+  for (const f of prog.parsed) {
     if (!says(prog.facts.get(f.sf.abs)!, spellsContext)) continue;
     for (const pl of f.pf.root.descendantsOfType('parameter_list')) {
       const owner = pl.parent;
