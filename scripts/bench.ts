@@ -58,6 +58,7 @@ interface Measured {
   median: Timing;
   /** goshift's own summary line (files scanned and parsed, what changed). */
   summary?: string;
+  tree: Cmd['tree'];
 }
 
 const TIME = '/usr/bin/time';
@@ -189,7 +190,7 @@ async function main(): Promise<number> {
     }
     const results: Measured[] = cmds.map((c) => {
       const ts = times.get(c)!;
-      return { name: c.name, peer: c.peer, command: [path.basename(c.cmd), ...c.args.map((a) => (a === cliPath() ? 'dist/bin/goshift.js' : a.startsWith(tmp) ? '<temp>' : a))].join(' '), runs: ts, median: median(ts), summary: summaries.get(c) };
+      return { name: c.name, peer: c.peer, command: [path.basename(c.cmd), ...c.args.map((a) => (a === cliPath() ? 'dist/bin/goshift.js' : a.startsWith(tmp) ? '<temp>' : a))].join(' '), runs: ts, median: median(ts), summary: summaries.get(c), tree: c.tree };
     });
     // Linear: the default set, cold, over a synthetic tree `scale` times std (copies under module paths
     // of their own in one go.work), once; compared with the same command's median over std.
@@ -206,7 +207,7 @@ async function main(): Promise<number> {
       synthetic = { scale, goFiles: n, timing: t, summary: /goshift: [^\n]*files? scanned[^\n]*/.exec(t.stderr)?.[0], ratio: t.wallMs / base.median.wallMs };
     }
     const ratios = results.filter((r) => !r.peer).flatMap((g) =>
-      results.filter((p) => p.peer && cmds.find((c) => c.name === p.name)!.tree === cmds.find((c) => c.name === g.name)!.tree).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
+      results.filter((p) => p.peer && p.tree === g.tree).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
     );
     const os = await import('node:os');
     const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString(), node: process.version, results, ratios, synthetic };
