@@ -4,16 +4,17 @@
 import MagicString from 'magic-string';
 import { permuteList } from './edits.js';
 import type { Linker, Ref, Slot, Why } from './link.js';
+import { describe, lineOfSlot } from './plan.js';
 import type { Plan } from './plan.js';
 import { paramsOf } from './program.js';
 import type { GoFile, Program } from './program.js';
 import { createRewriteAPI, OverlapError } from './rewrite.js';
-import type { EditRecord } from './rewrite.js';
+import type { DoneRecord, EditRecord } from './rewrite.js';
 import { syntaxErrorOf } from './source.js';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
 import type { FileFacts } from './facts.js';
-import type { FileChange, LeftAlone, Report, Transform, TransformOptions, Unmoved } from './types.js';
+import type { ChangeNote, FileChange, LeftAlone, Report, SetSummary, Transform, TransformOptions, Unmoved } from './types.js';
 
 export interface EditInput {
   prog: Program;
@@ -30,12 +31,26 @@ export interface EditInput {
   leftAlone: (root: string, members: Slot[], why: Why[]) => void;
 }
 
-export function editFiles(input: EditInput): { changes: FileChange[]; counts: Map<string, { one: string; n: number }> } {
+export function editFiles(input: EditInput): { changes: FileChange[]; counts: Map<string, { one: string; n: number }>; sets: SetSummary[] } {
   const { prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone } = input;
   // 6. Edits, innermost lists first so that moved text carries its own edits. A file whose edits
   // fail (an internal error, or two transforms' edits overlapping) is left unchanged — and then so
   // is every linked set with an edit in it, everywhere: the edits are made again without them.
   const reorderName = reorderers.map((t) => t.name).join('+');
+  // Each set named by its first declaration (a hand-written, non-literal one when there is one).
+  const at = (m: Plan['members'][number]) => ({ file: m.file.sf.rel, line: lineOfSlot(m), what: describe(m) });
+  const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+  const setIds = new Map<Plan, { id: string; what: string; members: { file: string; line: number; what: string }[] }>();
+  const usedIds = new Set<string>();
+  for (const p of plans) {
+    const members = p.members.map(at).sort(byPlace);
+    const heads = p.members.filter((m) => m.kind !== 'literal' && !m.file.pf.generated).map(at).sort(byPlace);
+    const head = heads[0] ?? members[0];
+    let id = `${head.file}:${head.line}`;
+    for (let k = 2; usedIds.has(id); k++) id = `${head.file}:${head.line}#${k}`;
+    usedIds.add(id);
+    setIds.set(p, { id, what: head.what, members });
+  }
   const failed = new Map<GoFile, string>();
   const dropped = new Set<Plan>();
   const touches = (plan: Plan, hit: (f: GoFile) => boolean) =>
@@ -60,6 +75,13 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   report.generated.push(...outcome.generated);
   if (outcome.generatedUnmoved.length) (report.generatedMisplaced ??= []).push(...outcome.generatedUnmoved);
   const counts = outcome.counts;
+  const sets: SetSummary[] = plans
+    .filter((p) => !dropped.has(p))
+    .map((p) => {
+      const files = new Set([...p.members.map((m) => m.file.sf.rel), ...(refsBySet.get(p.root) ?? []).map((r) => r.file.sf.rel)]);
+      return { ...setIds.get(p)!, transform: reorderName, files: [...files].sort() };
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   /**
    * A file-local transform over a generated file, on a scratch copy: generated files are not
@@ -98,15 +120,26 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     }
     const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
     const edits = new Map<GoFile, Edit[]>();
+    const notes = new Map<GoFile, ChangeNote[]>();
+    const note = (f: GoFile, n: Node, kind: ChangeNote['kind'], transform: string, detail: string, set?: string) => {
+      const l = notes.get(f) ?? [];
+      l.push({ line: n.startPosition.row + 1, column: n.startPosition.column + 1, kind, transform, detail, ...(set ? { set } : {}) });
+      notes.set(f, l);
+    };
     const addEdit = (f: GoFile, e: Edit) => {
       const l = edits.get(f);
       if (l) l.push(e);
       else edits.set(f, [e]);
     };
     for (const plan of live) {
+      const set = setIds.get(plan)!;
       plan.members.forEach((m, i) => {
-        addEdit(m.file, { list: m.params, ...plan.moves[i] });
+        const mv = plan.moves[i];
+        addEdit(m.file, { list: m.params, ...mv });
         out.signatures++;
+        // Pointed at the parameter that moves to the front, else the first that moves.
+        const k = mv.perm[0] !== 0 ? mv.perm[0] : mv.perm.findIndex((v, j) => v !== j);
+        note(m.file, mv.items[k] ?? m.params, 'signature', reorderName, `${describe(m)}: parameters reordered`, set.id);
       });
       for (const ref of refsBySet.get(plan.root) ?? []) {
         const args = ref.args.namedChildren.filter((c) => c.type !== 'comment');
@@ -117,12 +150,13 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         if (perm.every((v, i) => v === i)) continue;
         addEdit(ref.file, { list: ref.args, items: args, perm });
         out.calls++;
+        note(ref.file, ref.call, 'call', reorderName, `call of ${set.what}: arguments reordered`, set.id);
       }
     }
-    const editors = new Map<GoFile, { ms: MagicString; records: EditRecord[] }>();
+    const editors = new Map<GoFile, { ms: MagicString; records: EditRecord[]; done: DoneRecord[] }>();
     const editorOf = (f: GoFile) => {
       let e = editors.get(f);
-      if (!e) editors.set(f, (e = { ms: new MagicString(f.pf.text), records: [] }));
+      if (!e) editors.set(f, (e = { ms: new MagicString(f.pf.text), records: [], done: [] }));
       return e;
     };
     for (const [f, es] of edits) {
@@ -146,8 +180,8 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
           out.generatedUnmoved.push(...dryRun(t, f));
           continue;
         }
-        const { ms, records } = editorOf(f);
-        const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records });
+        const { ms, records, done } = editorOf(f);
+        const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records, done });
         try {
           t.rewriteFile!(api, opts);
         } catch (err) {
@@ -155,7 +189,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         }
       }
     }
-    for (const [f, { ms }] of editors) {
+    for (const [f, { ms, done }] of editors) {
       if (failed.has(f)) continue;
       const after = ms.toString();
       if (after === f.pf.text) continue;
@@ -165,12 +199,14 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         failed.set(f, `internal error: the rewritten file would not parse (${bad.line}:${bad.column}: ${bad.message}); file left unchanged`);
         continue;
       }
-      out.changes.push({ file: f.sf, before: f.pf.bytes, after, encoding: f.pf.encoding });
+      const fileNotes = [...(notes.get(f) ?? []), ...done.map((d) => ({ line: d.line, column: d.column, kind: 'rewrite' as const, transform: d.transform, detail: d.what }))];
+      fileNotes.sort((a, b) => a.line - b.line || a.column - b.column || (a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0));
+      out.changes.push({ file: f.sf, notes: fileNotes, before: f.pf.bytes, after, encoding: f.pf.encoding });
       if (f.pf.generated) out.generated.push(f.sf.rel);
     }
     out.generated.sort();
     out.changes.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
     return out;
   }
-  return { changes, counts };
+  return { changes, counts, sets };
 }

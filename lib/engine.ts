@@ -57,16 +57,16 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   linkRelevant(prog, linker, readable, candidates, names, aliases);
   phase('link+walk');
   const namesRe = names.size || aliases.size ? wordsRe([...names, ...aliases]) : null;
-  const { plans, refsBySet, leftAlone } = planSets({ ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report });
+  const { plans, refsBySet, leftAlone } = planSets({ ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform: reorderers.map((t) => t.name).join('+') });
   phase('sets');
-  const { changes, counts } = editFiles({ prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone });
+  const { changes, counts, sets } = editFiles({ prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone });
   phase('edits');
 
   report.filesChanged = changes.length;
   report.counts = [...counts].map(([many, c]) => ({ many, one: c.one, n: c.n }));
   report.filesParsed = prog.parseCount;
   report.errors.push(...prog.errors.filter((e) => !report.errors.some((x) => x.file === e.file && x.message === e.message)));
-  return { changes, report };
+  return { changes, report, sets };
 }
 
 export { permuteList };

@@ -72,5 +72,6 @@ export async function runWorkspace(ws: Workspace, transforms: Transform[], opts:
   if (parts.length === 1) return runTransforms(parts[0], transforms, opts);
   const results: RunResult[] = [];
   for (const p of parts) results.push(await runTransforms(p, transforms, opts));
-  return { changes: results.flatMap((x) => x.changes), report: mergeReports(results.map((x) => x.report)) };
+  const sets = results.flatMap((x) => x.sets ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { changes: results.flatMap((x) => x.changes), report: mergeReports(results.map((x) => x.report)), sets };
 }

@@ -41,6 +41,8 @@ export interface PlanInput {
   opts: TransformOptions;
   /** Left-alone entries and counts are added to it. */
   report: Report;
+  /** The reordering transforms' names joined by `+`, for left-alone entries. */
+  transform: string;
 }
 
 export interface Planned {
@@ -51,7 +53,7 @@ export interface Planned {
 }
 
 export function planSets(input: PlanInput): Planned {
-  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report } = input;
+  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform } = input;
   const roots = new Map<string, string[]>();
   for (const id of candidates.keys()) {
     const r = linker.find(id);
@@ -77,7 +79,7 @@ export function planSets(input: PlanInput): Planned {
   linker.poisonUnresolved(new Set(roots.keys()), block);
   for (const u of linker.unresolved) {
     const decl = u.name ? brokenDecls.get(u.name) : undefined;
-    if (decl) report.leftAlone.push({ file: u.why.file, line: u.why.line, reason: `call of ${u.name}, declared in ${decl}, which could not be parsed: left as it is` });
+    if (decl) report.leftAlone.push({ file: u.why.file, line: u.why.line, transform, reason: `call of ${u.name}, declared in ${decl}, which could not be parsed: left as it is` });
   }
   for (const u of unreadable) {
     for (const root of roots.keys()) {
@@ -155,6 +157,7 @@ export function planSets(input: PlanInput): Planned {
     report.leftAlone.push({
       file: head.file,
       line: head.line,
+      transform,
       reason: `${subject}: ${shown.join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`,
       members: listed.filter((m) => m.file !== head.file || m.line !== head.line || m.what !== head.what),
       more: reasons.slice(3).map((w) => ({ file: w.file, line: w.line, what: w.reason })),

@@ -68,8 +68,11 @@ export interface RewriteAPI {
   goVersion(): string | null;
   /** Reports a place the transform leaves alone, with why. */
   leftAlone(node: Node, reason: string): void;
-  /** Counts what the transform did, for the summary line (`N <many>`, or `1 <one>`). */
-  count(one: string, many: string, n?: number): void;
+  /**
+   * Counts what the transform did, for the summary line (`N <many>`, or `1 <one>`); with `at`, the
+   * node it did it to, named in review output (JSON, SARIF, lint lines) as `<one>`.
+   */
+  count(one: string, many: string, n?: number, at?: Node): void;
 }
 
 /**
@@ -105,6 +108,14 @@ export interface EditRecord {
   end: number;
 }
 
+/** Something a file-local transform did, at a node: for review output. */
+export interface DoneRecord {
+  transform: string;
+  line: number;
+  column: number;
+  what: string;
+}
+
 export function createRewriteAPI(args: {
   file: GoFile;
   prog: Program;
@@ -115,6 +126,8 @@ export function createRewriteAPI(args: {
   counts: Map<string, { one: string; n: number }>;
   /** Every edit made to this file so far (by any transform), to detect overlaps. */
   records: EditRecord[];
+  /** What was done where (count with a node), for review output. */
+  done?: DoneRecord[];
 }): RewriteAPI {
   const { file, prog, ms, transform } = args;
   const overlap = (start: number, end: number) => {
@@ -210,13 +223,14 @@ export function createRewriteAPI(args: {
       return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
     },
     goVersion: () => moduleGoVersion(file.sf.module.root),
-    count: (one, many, n = 1) => {
+    count: (one, many, n = 1, at) => {
+      if (at) args.done?.push({ transform, line: at.startPosition.row + 1, column: at.startPosition.column + 1, what: one });
       const c = args.counts.get(many);
       if (c) c.n += n;
       else args.counts.set(many, { one, n });
     },
     leftAlone: (node, reason) => {
-      args.leftAlone.push({ file: file.sf.rel, line: lineOf(node), reason: `${transform}: ${reason}` });
+      args.leftAlone.push({ file: file.sf.rel, line: lineOf(node), transform, reason: `${transform}: ${reason}` });
     },
   };
   return api;

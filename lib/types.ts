@@ -121,6 +121,8 @@ export interface Transform {
 export interface LeftAlone {
   file: string;
   line: number;
+  /** The transform that left it (for a linked set, the reordering transforms joined by `+`). */
+  transform?: string;
   /** What was left alone and why, in words a user can act on. */
   reason: string;
   /** For a linked set: its other declarations (shown with -v, indented under the entry). */
@@ -167,8 +169,36 @@ export interface Report {
   notes?: string[];
 }
 
+/** One thing a rewrite does in a file, for review output (JSON, SARIF, lint lines, the HTML report). */
+export interface ChangeNote {
+  /** 1-based, in the file as it was read. */
+  line: number;
+  column: number;
+  /** `signature`: a declaration's parameters reordered; `call`: a call's arguments; `rewrite`: a file-local transform's change. */
+  kind: 'signature' | 'call' | 'rewrite';
+  transform: string;
+  /** In words, e.g. `method (*Store).Put: context moved first`. */
+  detail: string;
+  /** The linked set it belongs to (SetSummary.id); absent for file-local rewrites. */
+  set?: string;
+}
+
+/** A linked set that changed: its declarations and every file its edits touch. */
+export interface SetSummary {
+  /** `file:line` of its first declaration (stable across runs). */
+  id: string;
+  transform: string;
+  /** Its first declaration, described, e.g. `func Fetch`. */
+  what: string;
+  members: { file: string; line: number; what: string }[];
+  /** Relative paths of the files it edits, sorted: a patch that holds some of them must hold all. */
+  files: string[];
+}
+
 export interface FileChange {
   file: SourceFile;
+  /** What changed in it, sorted by place. */
+  notes?: ChangeNote[];
   /** The bytes as read. */
   before: Buffer;
   /** The new text, and how to encode it back. */
@@ -179,4 +209,6 @@ export interface FileChange {
 export interface RunResult {
   changes: FileChange[];
   report: Report;
+  /** The linked sets that changed, sorted by id. */
+  sets?: SetSummary[];
 }

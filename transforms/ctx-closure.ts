@@ -712,7 +712,7 @@ class FileRewrite {
     const ins: Insertion[] = [];
     for (const { lit, caps } of plan.values()) {
       const info = infos.get(lit.node.id)! as { sites: Site[] };
-      this.api.count('func literal given its context', 'func literals given their context');
+      this.api.count('func literal given its context', 'func literals given their context', 1, lit.node);
       ins.push(insertFront(this.api.text, lit.node.childForFieldName('parameters')!, caps.map((v) => `${v.name} ${this.typeText}`)));
       for (const site of info.sites) ins.push(insertFront(this.api.text, site.args, caps.map((v) => v.name)));
     }
