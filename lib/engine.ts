@@ -42,7 +42,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   const { prog, readable } = await readFacts(ws, opts, report, unreadable);
   parsed = () => prog.parseCount;
   const aliases = contextAliases(prog, readable);
-  parseContextFiles(prog, readable, aliases, rewriters);
+  parseContextFiles(prog, readable, aliases, reorderers, rewriters);
   phase('read+context packages');
 
   // What the transforms want to move, and every name that leads to it.

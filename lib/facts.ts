@@ -9,7 +9,7 @@
 // and an unsure file is parsed as if it mentioned everything.
 
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 1;
+export const FACTS_VERSION = 2;
 
 /** A top-level declaration. */
 export interface DeclFacts {
@@ -48,6 +48,16 @@ export interface FileFacts {
   words: string[];
   /** `//go:linkname local target` and `//export name` directives at the start of a line: [local, target?]. */
   linknames: [string, string?][];
+  /**
+   * Identifiers that end an element other than the first of a parenthesized list (`(a T, b pkg.U)`
+   * gives U; calls and conversions count too), sorted, once each: a parameter list whose context is
+   * not first has the context type's name here.
+   */
+  later: string[];
+  /** The file has a `func` below its top-level declarations' starts: a func literal (or a func type). */
+  funcLits: boolean;
+  /** Names of types declared inside functions (`type X = context.Context` in a body), sorted, once each. */
+  localTypes: string[];
   /**
    * Set when the lexer met something it cannot be sure of (an unterminated literal, unbalanced
    * brackets, a character Go does not have): such a file is parsed whatever its facts say, and its
@@ -223,7 +233,7 @@ const CLOSE = new Set([')', ']', '}']);
 
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
-  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [] };
+  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, localTypes: [] };
   const side = { generated: false, linknames: [] as [string, string?][], words: new Set<string>() };
   try {
     const toks = lex(bytes.toString('utf8'), side);
@@ -243,6 +253,7 @@ export function factsOf(bytes: Buffer): FileFacts {
     });
     if (stack.length) throw new Unsure(`unclosed ${stack[stack.length - 1]}`);
     topLevel(toks, close, facts);
+    inner(toks, close, facts);
   } catch (e) {
     if (!(e instanceof Unsure)) throw e;
     facts.unsure = e.message;
@@ -251,6 +262,50 @@ export function factsOf(bytes: Buffer): FileFacts {
   facts.linknames = side.linknames;
   facts.words = [...side.words].sort();
   return facts;
+}
+
+/** What the facts say below the top level: later list elements, func literals, local types. */
+function inner(toks: Tok[], close: Int32Array, facts: FileFacts): void {
+  const later = new Set<string>();
+  const local = new Set<string>();
+  const isOp = (j: number, t: string) => toks[j].k === OP && toks[j].t === t;
+  let depth = 0;
+  for (let j = 0; j < toks.length; j++) {
+    const tk = toks[j];
+    if (tk.k === OP) {
+      if (OPEN[tk.t]) depth++;
+      else if (CLOSE.has(tk.t)) depth--;
+      if (tk.t !== '(') continue;
+      // Each element after a comma at this list's own level: its last token, when an identifier.
+      const stop = close[j];
+      for (let a = j + 1; a < stop; a = toks[a].k === OP && OPEN[toks[a].t] ? close[a] + 1 : a + 1) {
+        if (!isOp(a, ',')) continue;
+        let b = a + 1;
+        let last = -1;
+        while (b < stop && !isOp(b, ',')) {
+          last = b;
+          b = toks[b].k === OP && OPEN[toks[b].t] ? close[b] + 1 : b + 1;
+        }
+        if (last >= 0 && toks[last].k === ID && !KEYWORDS.has(toks[last].t)) later.add(toks[last].t);
+      }
+      continue;
+    }
+    if (tk.k !== ID) continue;
+    if (tk.t === 'func' && (depth > 0 || (j > 0 && !isOp(j - 1, ';')))) facts.funcLits = true;
+    if (tk.t === 'type' && depth > 0 && j + 1 < toks.length) {
+      if (toks[j + 1].k === ID) local.add(toks[j + 1].t);
+      else if (isOp(j + 1, '(')) {
+        // A group: the name starting each spec.
+        const stop = close[j + 1];
+        for (let a = j + 2; a < stop; a++) {
+          if (toks[a].k === ID && (a === j + 2 || isOp(a - 1, ';'))) local.add(toks[a].t);
+          if (toks[a].k === OP && OPEN[toks[a].t]) a = close[a];
+        }
+      }
+    }
+  }
+  facts.later = [...later].sort();
+  facts.localTypes = [...local].sort();
 }
 
 /** Reads the top-level declarations of a balanced token stream. */

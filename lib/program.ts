@@ -431,14 +431,20 @@ export class Program {
   private indexFile(gf: GoFile, ord: number): void {
     const { pf, pkg } = gf;
     gf.pkgName = pkg.name;
-    // Each `type` keyword is looked up in the tree (cheaper than walking every node).
-    for (const m of pf.text.matchAll(/\btype\b/g)) {
-      let n: Node | null = pf.root.descendantForIndex(m.index!, m.index! + 4);
-      while (n && n.type !== 'type_declaration' && n.type !== 'source_file') n = n.parent;
-      if (n?.type !== 'type_declaration' || n.parent?.type === 'source_file') continue;
-      for (const spec of n.namedChildren) {
-        const nm = spec.childForFieldName('name');
-        if (nm) gf.localTypes.add(nm.text);
+    // Types declared inside functions: from the facts (the lexer's, checked against the tree by
+    // test/facts.test.ts), else each `type` keyword is looked up in the tree.
+    const facts = this.facts.get(gf.sf.abs);
+    if (facts && facts.unsure === undefined) {
+      for (const name of facts.localTypes) gf.localTypes.add(name);
+    } else {
+      for (const m of pf.text.matchAll(/\btype\b/g)) {
+        let n: Node | null = pf.root.descendantForIndex(m.index!, m.index! + 4);
+        while (n && n.type !== 'type_declaration' && n.type !== 'source_file') n = n.parent;
+        if (n?.type !== 'type_declaration' || n.parent?.type === 'source_file') continue;
+        for (const spec of n.namedChildren) {
+          const nm = spec.childForFieldName('name');
+          if (nm) gf.localTypes.add(nm.text);
+        }
       }
     }
     for (const top of pf.root.namedChildren) {

@@ -31,7 +31,9 @@ export function importsContext(facts: FileFacts): boolean {
 
 /** Whether a file-local transform looks at a file: its `mentions` matches an identifier or an import path. */
 export function mentionsFor(t: Transform, facts: FileFacts): boolean {
-  return !t.mentions || facts.unsure !== undefined || facts.words.some((w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
+  if (facts.unsure !== undefined) return true;
+  if (t.funcLiteralsOnly && !facts.funcLits) return false;
+  return !t.mentions || facts.words.some((w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
 }
 
 /**
@@ -75,11 +77,19 @@ export function contextAliases(prog: Program, readable: Readable[]): Set<string>
   return aliases;
 }
 
-/** Parses the files that can declare a context parameter, and those the file-local transforms look at. */
-export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, rewriters: Transform[]): void {
+/** Parses the files that can declare a context parameter a transform moves, and those the file-local transforms look at. */
+export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[]): void {
   // A file declaring a context parameter imports context, is in package context, or uses an alias.
-  for (const { sf, facts } of readable) {
-    if (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) prog.fileOf(sf);
+  // When every transform moves only contexts that are not first, a file declares one only if the
+  // context type's name (or a local type's) ends a later element of one of its lists.
+  const notFirst = reorderers.every((t) => t.contextsNotFirst);
+  const spells = new Set(['Context', ...aliases]);
+  const laterContext = (facts: FileFacts) => facts.unsure !== undefined || facts.later.some((w) => spells.has(w) || facts.localTypes.includes(w));
+  if (reorderers.length) {
+    for (const { sf, facts } of readable) {
+      if (!(importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases))) continue;
+      if (!notFirst || laterContext(facts)) prog.fileOf(sf);
+    }
   }
   for (const t of rewriters) for (const { sf, facts } of readable) if (sf.target && mentionsFor(t, facts)) prog.fileOf(sf);
 }

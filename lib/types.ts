@@ -109,12 +109,19 @@ export interface Transform {
   default?: boolean;
   reorder?(sig: SignatureView, opts: TransformOptions): number[] | null;
   /**
+   * `reorder` changes only lists whose context is not first (it returns null for the others): a
+   * file whose lists all hold their contexts first, or none, is not parsed to find what it changes.
+   */
+  contextsNotFirst?: boolean;
+  /**
    * File-local rewrites (ctx-closure): called once for every hand-written file under the named
    * paths that `mentions` (after the linked-set permutations are planned). `mentions` is tested
    * against each identifier in the file's code and each import path, not against comments or
    * strings: only such files are parsed for the transform. Without it, every file is.
    */
   mentions?: RegExp;
+  /** `rewriteFile` changes only func literals: a file without one is not parsed for it. */
+  funcLiteralsOnly?: boolean;
   rewriteFile?(api: import('./rewrite.js').RewriteAPI, opts: TransformOptions): void;
 }
 

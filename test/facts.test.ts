@@ -1,6 +1,7 @@
 // The lexer's facts agree with the tree: same package clause, imports, top-level declarations
 // (kinds, names, receivers, aliases), generated marker; every identifier of the tree is among the
-// words. Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
+// words; every later parameter's type name is among `later`, the local types are `localTypes`,
+// and a file with a func literal has `funcLits`. Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,19 @@ async function goFiles(dir: string): Promise<string[]> {
 const ID_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'package_identifier', 'label_name']);
 
 /** What the tree says, in the facts' terms; null when the file does not parse. */
-function fromTree(abs: string, bytes: Buffer): { pkg: string | null; imports: string[]; decls: string[]; ids: Set<string>; generated: boolean } | null {
+interface TreeFacts {
+  pkg: string | null;
+  imports: string[];
+  decls: string[];
+  ids: Set<string>;
+  generated: boolean;
+  /** Type names of parameters after the first (plain or qualified): the facts' `later` must hold them. */
+  laterTypes: Set<string>;
+  funcLits: boolean;
+  localTypes: Set<string>;
+}
+
+function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
   const pf = parseSource({ abs, rel: abs } as SourceFile, bytes);
   if (pf.error) return null;
   let pkg: string | null = null;
@@ -60,13 +73,28 @@ function fromTree(abs: string, bytes: Buffer): { pkg: string | null; imports: st
     }
   }
   const ids = new Set<string>();
+  const laterTypes = new Set<string>();
+  const localTypes = new Set<string>();
+  let funcLits = false;
   const stack: Node[] = [pf.root];
   while (stack.length) {
     const n = stack.pop()!;
     if (ID_TYPES.has(n.type)) ids.add(n.text);
+    if (n.type === 'func_literal') funcLits = true;
+    if (n.type === 'parameter_list') {
+      let k = 0;
+      for (const d of n.namedChildren) {
+        if (d.type !== 'parameter_declaration' && d.type !== 'variadic_parameter_declaration') continue;
+        const names = Math.max(1, d.childrenForFieldName('name').length);
+        const ty = d.childForFieldName('type');
+        if (k + names > 1 && ty && (ty.type === 'type_identifier' || ty.type === 'qualified_type')) laterTypes.add(ty.type === 'qualified_type' ? ty.childForFieldName('name')!.text : ty.text);
+        k += names;
+      }
+    }
+    if ((n.type === 'type_spec' || n.type === 'type_alias') && n.parent?.parent?.type !== 'source_file' && n.parent?.type !== 'source_file') localTypes.add(n.childForFieldName('name')!.text);
     if (n.type !== 'comment') for (const c of n.children) stack.push(c);
   }
-  return { pkg, imports, decls, ids, generated: pf.generated };
+  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, localTypes };
 }
 
 async function agree(t: import('ava').ExecutionContext, files: string[]): Promise<void> {
@@ -85,6 +113,10 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
     const words = new Set(facts.words);
     const missing = [...tree.ids].filter((id) => !words.has(id));
     t.deepEqual(missing, [], `${abs}: identifiers missing from the words`);
+    const later = new Set(facts.later);
+    t.deepEqual([...tree.laterTypes].filter((w) => !later.has(w)), [], `${abs}: types of later parameters missing from later`);
+    if (tree.funcLits) t.true(facts.funcLits, `${abs}: a func literal the facts do not see`);
+    t.deepEqual(facts.localTypes, [...tree.localTypes].sort(), `${abs}: local types`);
     checked++;
   }
   t.true(checked > 0);

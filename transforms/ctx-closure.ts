@@ -26,6 +26,7 @@ export const ctxClosure: Transform = {
   // such as NewContext), or names the variable `ctx`/`…Ctx`. A file that captures a context under
   // another name and mentions none of these is not looked at.
   mentions: /[Cc]ontext|[Cc]tx|CTX/,
+  funcLiteralsOnly: true,
   rewriteFile(api: RewriteAPI): void {
     new FileRewrite(api).run();
   },
@@ -195,6 +196,15 @@ function lineOf(n: Node): number {
   return n.startPosition.row + 1;
 }
 
+/** The node types special() handles (a walk hands every other named node's children on in the same scope). */
+const SPECIAL = new Set([
+  'function_declaration', 'method_declaration', 'func_literal', 'block', 'if_statement', 'for_statement',
+  'expression_switch_statement', 'type_switch_statement', 'select_statement', 'short_var_declaration',
+  'var_declaration', 'const_declaration', 'type_declaration', 'assignment_statement', 'inc_statement',
+  'dec_statement', 'unary_expression', 'identifier', 'parameter_declaration', 'variadic_parameter_declaration',
+  'comment', 'field_identifier', 'type_identifier', 'package_identifier', 'label_name',
+]);
+
 /** Scopes and references of one file. */
 class Walker {
   seq = 0;
@@ -259,21 +269,29 @@ class Walker {
 
   /**
    * Walks n in scope s, in source order. Nodes that only pass their scope on to their children (most
-   * expressions) are visited with an explicit stack rather than by recursion, so a deep expression
+   * expressions) are visited with a tree cursor rather than by recursion, so a deep expression
    * (a generated 8,000-term string concatenation) does not overflow the call stack; the order in
    * which declarations and references are seen is the same as a recursive walk's.
    */
   walk(root: Node, s: Scope): void {
-    const stack: Node[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (this.special(n, s)) continue;
-      const cs = n.namedChildren;
-      for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+    if (this.special(root, s)) return;
+    // A tree cursor, not namedChildren: most nodes are expressions that only pass the scope on, and
+    // a cursor reads their types without building a node object for each.
+    const c = root.walk();
+    if (!c.gotoFirstChild()) return;
+    let depth = 1;
+    for (;;) {
+      if (c.nodeIsNamed && (!SPECIAL.has(c.nodeType) || !this.special(c.currentNode, s)) && c.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!c.gotoNextSibling()) {
+        if (--depth === 0 || !c.gotoParent()) return;
+      }
     }
   }
 
-  /** Handles n when its type needs more than a walk of its children in the same scope; false otherwise. */
+  /** Handles n when its type needs more than a walk of its children in the same scope; false otherwise. A type handled here is in SPECIAL too. */
   private special(n: Node, s: Scope): boolean {
     switch (n.type) {
       case 'function_declaration':

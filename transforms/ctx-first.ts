@@ -9,6 +9,7 @@ export const ctxFirst: Transform = {
   name: 'ctx-first',
   description: 'move context.Context parameters to the front and update everything linked',
   default: true,
+  contextsNotFirst: true,
   reorder(sig: SignatureView, opts: TransformOptions): number[] | null {
     const ps = sig.params;
     const allowed = new Set(opts.allowTypesBefore.map((t) => t.replace(/\s+/g, '')));
