@@ -9,6 +9,8 @@ import type { Plan } from './plan.js';
 import { paramsOf } from './program.js';
 import type { GoFile, Program } from './program.js';
 import { createRewriteAPI, OverlapError } from './rewrite.js';
+import { freshName, identifiersIn, topDeclOf } from './temps.js';
+import type { TempPlan } from './temps.js';
 import type { DoneRecord, EditRecord } from './rewrite.js';
 import { syntaxErrorOf } from './source.js';
 import type { Node } from './source.js';
@@ -55,6 +57,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   const dropped = new Set<Plan>();
   const touches = (plan: Plan, hit: (f: GoFile) => boolean) =>
     plan.members.some((m) => hit(m.file)) || (refsBySet.get(plan.root) ?? []).some((r) => hit(r.file));
+  const counts0 = new Map<string, { one: string; n: number }>();
   let outcome = applyEdits(plans, failed);
   for (let attempt = 0; attempt < 8; attempt++) {
     const hit = plans.filter((p) => !dropped.has(p) && touches(p, (f) => failed.has(f)));
@@ -70,11 +73,12 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   report.signaturesMoved = outcome.signatures;
   report.setsMoved = plans.length - dropped.size;
   report.callSitesUpdated = outcome.calls;
+  if (outcome.temps) counts0.set('calls given temporaries to keep their evaluation order', { one: 'call given temporaries to keep its evaluation order', n: outcome.temps });
   report.leftAlone.push(...outcome.leftAlone);
   const changes = outcome.changes;
   report.generated.push(...outcome.generated);
   if (outcome.generatedUnmoved.length) (report.generatedMisplaced ??= []).push(...outcome.generatedUnmoved);
-  const counts = outcome.counts;
+  const counts = new Map([...counts0, ...outcome.counts]);
   const sets: SetSummary[] = plans
     .filter((p) => !dropped.has(p))
     .map((p) => {
@@ -117,8 +121,11 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       list: Node;
       items: Node[];
       perm: number[];
+      /** The call keeps its evaluation order with temporaries (names given per file, below). */
+      temps?: TempPlan;
+      names?: string[];
     }
-    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
+    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, temps: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
     const edits = new Map<GoFile, Edit[]>();
     const notes = new Map<GoFile, ChangeNote[]>();
     const note = (f: GoFile, n: Node, kind: ChangeNote['kind'], transform: string, detail: string, set?: string) => {
@@ -148,9 +155,11 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         const fixed = n.length > 0 && n[n.length - 1].variadic ? n.length - 1 : n.length;
         for (let k = 0; k < fixed; k++) perm[ref.offset + k] = ref.offset + plan.order[k];
         if (perm.every((v, i) => v === i)) continue;
-        addEdit(ref.file, { list: ref.args, items: args, perm });
+        const temps = plan.temps.get(ref);
+        addEdit(ref.file, { list: ref.args, items: args, perm, temps });
         out.calls++;
-        note(ref.file, ref.call, 'call', reorderName, `call of ${set.what}: arguments reordered`, set.id);
+        if (temps) out.temps++;
+        note(ref.file, ref.call, 'call', reorderName, `call of ${set.what}: arguments reordered${temps ? ', some bound to temporaries first to keep their order' : ''}`, set.id);
       }
     }
     const editors = new Map<GoFile, { ms: MagicString; records: EditRecord[]; done: DoneRecord[] }>();
@@ -162,10 +171,19 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     for (const [f, es] of edits) {
       if (failed.has(f)) continue;
       const { ms, records } = editorOf(f);
+      // Temporaries get names that no identifier of their top-level declaration has, in the order of the file.
+      const takenIn = new Map<number, Set<string>>();
+      for (const e of es.filter((x) => x.temps).sort((a, b) => a.list.startIndex - b.list.startIndex)) {
+        const top = topDeclOf(e.temps!.stmt);
+        let taken = takenIn.get(top.id);
+        if (!taken) takenIn.set(top.id, (taken = identifiersIn(top)));
+        e.names = e.temps!.hints.map((h) => freshName(h, taken));
+      }
       es.sort((a, b) => b.list.startIndex - a.list.startIndex || a.list.endIndex - b.list.endIndex);
       try {
         for (const e of es) {
-          permuteList(ms, f.pf.text, e.list, e.items, e.perm);
+          if (e.temps) bindTemps(ms, e.items, e.perm, e.temps, e.names!);
+          else permuteList(ms, f.pf.text, e.list, e.items, e.perm);
           for (const it of e.items) records.push({ transform: reorderName, start: it.startIndex, end: it.endIndex });
         }
       } catch (err) {
@@ -209,4 +227,26 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     return out;
   }
   return { changes, counts, sets };
+}
+
+/**
+ * A call's arguments permuted with some bound to temporaries first: the bound arguments' text (with
+ * any edits inside it) moves to a `names := args` statement right before the call's statement, in
+ * its original order, and their places in the call take the names; the others move as in permuteList.
+ */
+function bindTemps(ms: MagicString, items: Node[], perm: number[], tp: TempPlan, names: string[]): void {
+  const at = tp.stmt.startIndex;
+  const nameOf = new Map(tp.bound.map((k, j) => [k, names[j]]));
+  ms.appendLeft(at, `${names.join(', ')} := `);
+  tp.bound.forEach((k, j) => {
+    ms.move(items[k].startIndex, items[k].endIndex, at);
+    if (j < tp.bound.length - 1) ms.appendLeft(items[k].endIndex, ', ');
+  });
+  ms.appendRight(at, `\n${tp.indent}`);
+  for (let i = 0; i < perm.length; i++) {
+    const k = perm[i];
+    const name = nameOf.get(k);
+    if (name !== undefined) ms.appendRight(items[i].endIndex, name);
+    else if (k !== i) ms.move(items[k].startIndex, items[k].endIndex, items[i].endIndex);
+  }
 }

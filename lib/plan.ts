@@ -11,6 +11,8 @@ import type { GoFile, Program } from './program.js';
 import { escapeRe } from './select.js';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
+import { hasEffects, planTemps } from './temps.js';
+import type { TempPlan } from './temps.js';
 import type { Report, TransformOptions, Workspace } from './types.js';
 
 /** What a transform wants for one slot: the new order of its parameters. */
@@ -25,6 +27,8 @@ export interface Plan {
   members: Slot[];
   /** Per member: its parameter items (declarations, groups as written) and their new order. */
   moves: { items: Node[]; perm: number[] }[];
+  /** Calls whose arguments keep their order by temporaries bound before their statement. */
+  temps: Map<Ref, TempPlan>;
 }
 
 export interface PlanInput {
@@ -70,6 +74,8 @@ export function planSets(input: PlanInput): Planned {
     else refsBySet.set(r, [ref]);
   }
   const blocked = new Map<string, Why[]>();
+  /** Statements (file:offset) that get temporaries for a call of a set already planned. */
+  const tempStatements = new Set<string>();
   const block = (root: string, why: Why) => {
     const l = blocked.get(root);
     if (l) l.push(why);
@@ -191,10 +197,34 @@ export function planSets(input: PlanInput): Planned {
       }
     }
     const why = [...members.flatMap((m) => linker.pins.get(m.id) ?? []), ...(blocked.get(root) ?? [])];
-    // Arguments: every reference must be permutable without changing evaluation order.
+    // Arguments: every reference must be permutable without changing evaluation order, or keep it
+    // with temporaries (one call per statement: two would each see the other's effects).
+    const temps = new Map<Ref, TempPlan>();
+    const claims: { key: string; ref: Ref }[] = [];
     for (const ref of refsBySet.get(root) ?? []) {
-      const problem = checkCall(ref.args, ref.offset, first.order, paramsOf(linker.slots.get(ref.slot)!.params));
-      if (problem) why.push({ file: ref.file.sf.rel, line: lineOf(ref.call), reason: problem });
+      const slot = linker.slots.get(ref.slot)!;
+      const ps = paramsOf(slot.params);
+      const problem = checkCall(ref.args, ref.offset, first.order, ps);
+      if (!problem) continue;
+      const at = { file: ref.file.sf.rel, line: lineOf(ref.call) };
+      if (problem.kind === 'count') {
+        why.push({ ...at, reason: problem.message });
+        continue;
+      }
+      const as = ref.args.namedChildren.filter((c) => c.type !== 'comment');
+      const names = ps.map((p) => ({ name: p.name, isContext: !p.variadic && prog.isContextType(p.typeNode, slot.file, slot.tparams) }));
+      const tp = planTemps(ref.call, as, ref.offset, first.order, names, ref.file.pf.text);
+      if (typeof tp === 'string') {
+        why.push({ ...at, reason: `${problem.message}, and it cannot be kept with temporaries: ${tp}` });
+        continue;
+      }
+      const key = `${ref.file.sf.abs}:${tp.stmt.startIndex}`;
+      if (tempStatements.has(key) || claims.some((c) => c.key === key)) {
+        why.push({ ...at, reason: `${problem.message}, and another call in the same statement needs temporaries too` });
+        continue;
+      }
+      claims.push({ key, ref });
+      temps.set(ref, tp);
     }
     if (why.length) {
       leftAlone(root, members, why);
@@ -216,7 +246,8 @@ export function planSets(input: PlanInput): Planned {
       leftAlone(root, members, clash);
       continue;
     }
-    plans.push({ root, order: first.order, members, moves: moves as Plan['moves'] });
+    for (const c of claims) tempStatements.add(c.key);
+    plans.push({ root, order: first.order, members, moves: moves as Plan['moves'], temps });
   }
   return { plans, refsBySet, leftAlone };
 }
@@ -323,37 +354,25 @@ function itemOrder(ps: ReturnType<typeof paramsOf>, items: Node[], order: number
 }
 
 /**
- * Whether a call's arguments can be permuted: the argument count fits the signature, and no two
- * arguments that trade places both have effects (calls, receives) whose order would change.
+ * Whether a call's arguments can be permuted: the argument count fits the signature (`count`), and
+ * no two arguments that trade places both have effects (calls, receives) whose order would change
+ * (`order`: temporaries may keep it).
  */
-function checkCall(args: Node, offset: number, order: number[], ps: ReturnType<typeof paramsOf>): string | null {
+function checkCall(args: Node, offset: number, order: number[], ps: ReturnType<typeof paramsOf>): { kind: 'count' | 'order'; message: string } | null {
   const as = args.namedChildren.filter((c) => c.type !== 'comment');
   const variadic = ps.length > 0 && ps[ps.length - 1].variadic;
   const fixed = variadic ? ps.length - 1 : ps.length;
   const n = as.length - offset;
-  if (variadic ? n < fixed : n !== fixed) return 'the call passes a multi-value expression or an unexpected number of arguments';
+  if (variadic ? n < fixed : n !== fixed) return { kind: 'count', message: 'the call passes a multi-value expression or an unexpected number of arguments' };
   const effects = as.map(hasEffects);
   for (let i = 0; i < fixed; i++) {
     for (let j = i + 1; j < fixed; j++) {
       // Old positions order[i] and order[j] end at new positions i < j: they swapped if order[i] > order[j].
       if (order[i] > order[j] && effects[offset + order[i]] && effects[offset + order[j]]) {
-        return `moving ${as[offset + order[i]].text} before ${as[offset + order[j]].text} would change the order in which they are evaluated`;
+        return { kind: 'order', message: `moving ${as[offset + order[i]].text} before ${as[offset + order[j]].text} would change the order in which they are evaluated` };
       }
     }
   }
   return null;
-}
-
-/** Whether evaluating n may call a function or receive (not inside func literals). Iterative: deep expressions are fine. */
-function hasEffects(root: Node): boolean {
-  const stack = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'func_literal') continue;
-    if (n.type === 'call_expression') return true;
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return true;
-    stack.push(...n.namedChildren);
-  }
-  return false;
 }
 

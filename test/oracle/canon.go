@@ -21,10 +21,70 @@ type canoner struct {
 	tf   *token.File
 	src  []byte
 	memo map[ast.Node]string
+	// temps: locals that only hold a value for the next statement (goshift's temporaries, which keep
+	// evaluation order): each stands for the expression it was bound to.
+	temps map[types.Object]ast.Expr
 }
 
-func newCanoner(info *types.Info, tf *token.File, src []byte) *canoner {
-	return &canoner{info: info, tf: tf, src: src, memo: map[ast.Node]string{}}
+func newCanoner(info *types.Info, tf *token.File, src []byte, file *ast.File) *canoner {
+	return &canoner{info: info, tf: tf, src: src, memo: map[ast.Node]string{}, temps: findTemps(info, file)}
+}
+
+// findTemps finds `a, b := e1, e2` statements whose every variable is used exactly once, in the next
+// statement of the same block.
+func findTemps(info *types.Info, file *ast.File) map[types.Object]ast.Expr {
+	uses := map[types.Object]int{}
+	for id, obj := range info.Uses {
+		if file.Pos() <= id.Pos() && id.Pos() < file.End() {
+			uses[obj]++
+		}
+	}
+	out := map[types.Object]ast.Expr{}
+	visit := func(list []ast.Stmt) {
+		for i := 0; i+1 < len(list); i++ {
+			as, ok := list[i].(*ast.AssignStmt)
+			if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+				continue
+			}
+			next := list[i+1]
+			found := map[types.Object]ast.Expr{}
+			for j, l := range as.Lhs {
+				id, ok := l.(*ast.Ident)
+				obj := info.Defs[id]
+				if !ok || obj == nil || uses[obj] != 1 {
+					found = nil
+					break
+				}
+				used := false
+				ast.Inspect(next, func(n ast.Node) bool {
+					if x, ok := n.(*ast.Ident); ok && info.Uses[x] == obj {
+						used = true
+					}
+					return !used
+				})
+				if !used {
+					found = nil
+					break
+				}
+				found[obj] = as.Rhs[j]
+			}
+			for o, e := range found {
+				out[o] = e
+			}
+		}
+	}
+	ast.Inspect(file, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.BlockStmt:
+			visit(x.List)
+		case *ast.CaseClause:
+			visit(x.Body)
+		case *ast.CommClause:
+			visit(x.Body)
+		}
+		return true
+	})
+	return out
 }
 
 // isContext reports whether t is context.Context (through aliases, e.g. golang.org/x/net/context).
@@ -79,6 +139,9 @@ func (c *canoner) canon(n ast.Node) string {
 	switch x := n.(type) {
 	case *ast.Ident:
 		s = x.Name
+		if e, ok := c.temps[c.info.Uses[x]]; ok {
+			s = c.canon(e)
+		}
 	case *ast.BasicLit:
 		s = x.Value
 	case *ast.CallExpr:

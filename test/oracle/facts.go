@@ -230,7 +230,7 @@ func (c *collected) collectPkg(t *tree, cp *checkedPkg) {
 	c.pkgs++
 	for fi, f := range cp.files {
 		tf := t.fset.File(f.Pos())
-		w := &walker{c: c, cp: cp, info: cp.info, cn: newCanoner(cp.info, tf, cp.srcs[fi]), rel: cp.rels[fi], typeDef: map[*ast.InterfaceType]bool{}}
+		w := &walker{c: c, cp: cp, info: cp.info, cn: newCanoner(cp.info, tf, cp.srcs[fi], f), rel: cp.rels[fi], typeDef: map[*ast.InterfaceType]bool{}}
 		dks := declKeys(f)
 		for di, d := range f.Decls {
 			w.decl = dks[di]
