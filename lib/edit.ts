@@ -237,6 +237,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
 function bindTemps(ms: MagicString, items: Node[], perm: number[], tp: TempPlan, names: string[]): void {
   const at = tp.stmt.startIndex;
   const nameOf = new Map(tp.bound.map((k, j) => [k, names[j]]));
+  for (const [a, b] of tp.dedent) if (b > a) ms.remove(a, b);
   ms.appendLeft(at, `${names.join(', ')} := `);
   tp.bound.forEach((k, j) => {
     ms.move(items[k].startIndex, items[k].endIndex, at);

@@ -353,6 +353,13 @@ function itemOrder(ps: ReturnType<typeof paramsOf>, items: Node[], order: number
   return out;
 }
 
+/** An expression's text for a message: its first line, at most 40 characters. */
+function shortText(n: Node): string {
+  const t = n.text;
+  const first = t.split('\n')[0];
+  return first.length > 40 ? `${first.slice(0, 39)}…` : first === t ? t : `${first}…`;
+}
+
 /**
  * Whether a call's arguments can be permuted: the argument count fits the signature (`count`), and
  * no two arguments that trade places both have effects (calls, receives) whose order would change
@@ -369,7 +376,7 @@ function checkCall(args: Node, offset: number, order: number[], ps: ReturnType<t
     for (let j = i + 1; j < fixed; j++) {
       // Old positions order[i] and order[j] end at new positions i < j: they swapped if order[i] > order[j].
       if (order[i] > order[j] && effects[offset + order[i]] && effects[offset + order[j]]) {
-        return { kind: 'order', message: `moving ${as[offset + order[i]].text} before ${as[offset + order[j]].text} would change the order in which they are evaluated` };
+        return { kind: 'order', message: `moving ${shortText(as[offset + order[i]])} before ${shortText(as[offset + order[j]])} would change the order in which they are evaluated` };
       }
     }
   }

@@ -23,6 +23,12 @@ export interface TempPlan {
   hints: string[];
   /** The whitespace before the statement on its line. */
   indent: string;
+  /**
+   * Indentation to remove ([start, end) of the original text): the continuation lines of a bound
+   * argument that began on a line of its own, deeper than the statement, so that it stays gofmt-clean
+   * where it goes.
+   */
+  dedent: [number, number][];
 }
 
 /** Statements a binding may go before: simple statements of a block or a case. */
@@ -110,13 +116,29 @@ export function planTemps(call: Node, as: Node[], offset: number, order: number[
   const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
   const indent = text.slice(lineStart, stmt.startIndex);
   if (!/^[ \t]*$/.test(indent)) return 'the statement does not start its line';
+  const dedent: [number, number][] = [];
+  const lineOfStmt = stmt.startPosition.row;
+  for (const k of bound) {
+    const a = as[k];
+    if (a.startPosition.row === a.endPosition.row || a.startPosition.row === lineOfStmt) continue;
+    const ls = text.lastIndexOf('\n', a.startIndex - 1) + 1;
+    const own = text.slice(ls, a.startIndex);
+    if (!/^[ \t]*$/.test(own) || !own.startsWith(indent)) return 'a bound argument spans lines in a way goshift does not re-indent';
+    const d = own.length - indent.length;
+    if (a.descendantsOfType('raw_string_literal').some((r) => r.startPosition.row !== r.endPosition.row)) return 'a bound argument holds a multi-line raw string, which re-indenting would change';
+    for (let i = text.indexOf('\n', a.startIndex); i >= 0 && i < a.endIndex; i = text.indexOf('\n', i + 1)) {
+      const from = i + 1;
+      if (text.slice(from, from + d) === own.slice(indent.length)) dedent.push([from, from + d]);
+      else if (!/^[ \t]*(\r?\n|$)/.test(text.slice(from, from + d + 2))) return 'a bound argument spans lines in a way goshift does not re-indent';
+    }
+  }
   const hints = bound.map((k) => {
     if (k < offset) return 'recv';
     const p = params[k - offset];
     if (p?.name && p.name !== '_') return p.name;
     return p?.isContext ? 'ctx' : 'arg';
   });
-  return { stmt, bound, hints, indent };
+  return { stmt, bound, hints, indent, dedent };
 }
 
 /** A name for a temporary: the hint, else the hint with 2, 3, … — never one in `taken`, which it joins. */
