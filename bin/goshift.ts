@@ -94,7 +94,8 @@ async function main(argv: string[]): Promise<number> {
     .option('list', { alias: 'l', type: 'boolean', description: 'print the paths of the files that would change' })
     .option('check', { type: 'boolean', description: 'exit 1 when anything would change (or did, with -w)' })
     .option('allow-types-before', { type: 'string', description: 'types a context may follow, e.g. *testing.T (repeatable or comma-separated)' })
-    .option('api', { type: 'string', choices: ['change', 'keep'], default: 'change', description: 'exported API of a library: change it like everything else, or keep it (sets other modules can call or implement are left alone and reported)' })
+    .option('api', { type: 'string', choices: ['change', 'keep', 'compat'], default: 'change', description: 'exported API of a library: change it like everything else, keep it (sets other modules can call or implement are left alone and reported), or compat: move exported functions and methods under a new name and keep the old one as a deprecated //go:fix inline wrapper' })
+    .option('compat-suffix', { type: 'string', default: 'Context', description: 'with --api compat: what the new names end in (FetchContext)' })
     .option('strict', { type: 'boolean', description: 'with --check and --api keep: contexts left out of place as exported API fail the check too' })
     .option('gopath', { type: 'string', description: 'GOPATH for code in no module (default: $GOPATH, else $HOME/go)' })
     .option('jobs', { alias: 'j', type: 'number', description: 'worker threads reading files (default: the available cores); the result is the same for any number' })
@@ -128,7 +129,9 @@ async function main(argv: string[]): Promise<number> {
   const verbose = Boolean(args.verbose);
   const chosen = pickTransforms(listOption(args.transform));
   const allowTypesBefore = listOption(args['allow-types-before']) ?? [];
-  const api = args.api as 'change' | 'keep';
+  const api = args.api as 'change' | 'keep' | 'compat';
+  const compatSuffix = String(args['compat-suffix']);
+  if (!/^[\p{L}\p{Nd}_]+$/u.test(compatSuffix)) throw new UsageError('--compat-suffix needs letters, digits or _');
   const strict = Boolean(args.strict);
   const paths = args._.map(String);
 
@@ -210,7 +213,7 @@ async function main(argv: string[]): Promise<number> {
 
   let result;
   try {
-    result = await runWorkspace(ws, chosen, { allowTypesBefore, api, jobs, cacheDir });
+    result = await runWorkspace(ws, chosen, { allowTypesBefore, api, compatSuffix, jobs, cacheDir });
   } catch (e) {
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));
     throw e;

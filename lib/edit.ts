@@ -73,6 +73,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   report.signaturesMoved = outcome.signatures;
   report.setsMoved = plans.length - dropped.size;
   report.callSitesUpdated = outcome.calls;
+  if (outcome.wrappers) counts0.set('old signatures kept as deprecated wrappers', { one: 'old signature kept as a deprecated wrapper', n: outcome.wrappers });
   if (outcome.temps) counts0.set('calls given temporaries to keep their evaluation order', { one: 'call given temporaries to keep its evaluation order', n: outcome.temps });
   report.leftAlone.push(...outcome.leftAlone);
   const changes = outcome.changes;
@@ -125,8 +126,15 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       temps?: TempPlan;
       names?: string[];
     }
-    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, temps: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
+    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, temps: 0, wrappers: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
     const edits = new Map<GoFile, Edit[]>();
+    /** Plain text edits (--api compat: renames, wrappers), made after the lists are permuted. */
+    const texts = new Map<GoFile, { start: number; end: number; text: string }[]>();
+    const addText = (f: GoFile, start: number, end: number, text: string) => {
+      const l = texts.get(f) ?? [];
+      l.push({ start, end, text });
+      texts.set(f, l);
+    };
     const notes = new Map<GoFile, ChangeNote[]>();
     const note = (f: GoFile, n: Node, kind: ChangeNote['kind'], transform: string, detail: string, set?: string) => {
       const l = notes.get(f) ?? [];
@@ -140,13 +148,23 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     };
     for (const plan of live) {
       const set = setIds.get(plan)!;
+      const cp = plan.compat;
+      if (cp) {
+        for (const cm of cp.members) {
+          addText(cm.slot.file, cm.nameNode.startIndex, cm.nameNode.endIndex, cp.newName);
+          if (cm.docWord) addText(cm.slot.file, cm.docWordStart, cm.docWordStart + cp.oldName.length, cp.newName);
+          addText(cm.slot.file, cm.slot.node.endIndex, cm.slot.node.endIndex, cm.wrapper);
+          out.wrappers++;
+        }
+        for (const [ref, n] of cp.refNames) addText(ref.file, n.startIndex, n.endIndex, cp.newName);
+      }
       plan.members.forEach((m, i) => {
         const mv = plan.moves[i];
         addEdit(m.file, { list: m.params, ...mv });
         out.signatures++;
         // Pointed at the parameter that moves to the front, else the first that moves.
         const k = mv.perm[0] !== 0 ? mv.perm[0] : mv.perm.findIndex((v, j) => v !== j);
-        note(m.file, mv.items[k] ?? m.params, 'signature', reorderName, `${describe(m)}: parameters reordered`, set.id);
+        note(m.file, mv.items[k] ?? m.params, 'signature', reorderName, `${describe(m)}: parameters reordered${cp ? `, renamed ${cp.newName}; ${cp.oldName} kept as a deprecated wrapper` : ''}`, set.id);
       });
       for (const ref of refsBySet.get(plan.root) ?? []) {
         const args = ref.args.namedChildren.filter((c) => c.type !== 'comment');
@@ -168,8 +186,9 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       if (!e) editors.set(f, (e = { ms: new MagicString(f.pf.text), records: [], done: [] }));
       return e;
     };
-    for (const [f, es] of edits) {
+    for (const f of new Set([...edits.keys(), ...texts.keys()])) {
       if (failed.has(f)) continue;
+      const es = edits.get(f) ?? [];
       const { ms, records } = editorOf(f);
       // Temporaries get names that no identifier of their top-level declaration has, in the order of the file.
       const takenIn = new Map<number, Set<string>>();
@@ -185,6 +204,11 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
           if (e.temps) bindTemps(ms, e.items, e.perm, e.temps, e.names!);
           else permuteList(ms, f.pf.text, e.list, e.items, e.perm);
           for (const it of e.items) records.push({ transform: reorderName, start: it.startIndex, end: it.endIndex });
+        }
+        for (const t of texts.get(f) ?? []) {
+          if (t.end > t.start) ms.overwrite(t.start, t.end, t.text);
+          else ms.appendLeft(t.start, t.text);
+          records.push({ transform: reorderName, start: t.start, end: t.end });
         }
       } catch (err) {
         failed.set(f, `internal error while editing: ${(err as Error).message}; file left unchanged`);

@@ -11,6 +11,8 @@ import type { GoFile, Program } from './program.js';
 import { escapeRe } from './select.js';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
+import { planCompat } from './compat.js';
+import type { CompatPlan } from './compat.js';
 import { hasEffects, planTemps } from './temps.js';
 import type { TempPlan } from './temps.js';
 import type { Report, TransformOptions, Workspace } from './types.js';
@@ -29,6 +31,8 @@ export interface Plan {
   moves: { items: Node[]; perm: number[] }[];
   /** Calls whose arguments keep their order by temporaries bound before their statement. */
   temps: Map<Ref, TempPlan>;
+  /** --api compat: the new name, the wrappers keeping the old signature, the calls renamed. */
+  compat?: CompatPlan;
 }
 
 export interface PlanInput {
@@ -74,6 +78,11 @@ export function planSets(input: PlanInput): Planned {
     else refsBySet.set(r, [ref]);
   }
   const blocked = new Map<string, Why[]>();
+  /** Where a name is written in the workspace's code (the first file, in order), or null: a new name must be unused. */
+  const usedWhere = (name: string): string | null => {
+    for (const sf of ws.files) if (prog.facts.get(sf.abs)?.words.includes(name)) return `in ${sf.rel}`;
+    return null;
+  };
   /** Statements (file:offset) that get temporaries for a call of a set already planned. */
   const tempStatements = new Set<string>();
   const block = (root: string, why: Why) => {
@@ -196,6 +205,22 @@ export function planSets(input: PlanInput): Planned {
         continue;
       }
     }
+    // --api compat: exported functions and methods move under a new name; the old one stays.
+    let compat: CompatPlan | undefined;
+    if (opts.api === 'compat' && members.some(exportedAPI)) {
+      const cp = planCompat(members, refsBySet.get(root) ?? [], first.order, opts.compatSuffix ?? 'Context', usedWhere);
+      const m = members.find(exportedAPI)!;
+      if ('error' in cp) {
+        report.errors.push({ file: m.file.sf.rel, line: lineOf(m.node), message: cp.error });
+        continue;
+      }
+      if ('reason' in cp) {
+        report.apiKept = (report.apiKept ?? 0) + 1;
+        leftAlone(root, members, [{ file: m.file.sf.rel, line: lineOf(m.node), reason: `exported API (--api compat): ${cp.reason}` }]);
+        continue;
+      }
+      compat = cp;
+    }
     const why = [...members.flatMap((m) => linker.pins.get(m.id) ?? []), ...(blocked.get(root) ?? [])];
     // Arguments: every reference must be permutable without changing evaluation order, or keep it
     // with temporaries (one call per statement: two would each see the other's effects).
@@ -247,7 +272,7 @@ export function planSets(input: PlanInput): Planned {
       continue;
     }
     for (const c of claims) tempStatements.add(c.key);
-    plans.push({ root, order: first.order, members, moves: moves as Plan['moves'], temps });
+    plans.push({ root, order: first.order, members, moves: moves as Plan['moves'], temps, ...(compat ? { compat } : {}) });
   }
   return { plans, refsBySet, leftAlone };
 }

@@ -111,6 +111,9 @@ export function findCandidates(prog: Program, linker: Linker, reorderers: Transf
     for (const pl of f.pf.root.descendantsOfType('parameter_list')) {
       const owner = pl.parent;
       if (!owner || !SIGNATURE_OWNERS.has(owner.type) || owner.childForFieldName('parameters')?.id !== pl.id) continue;
+      // A `//go:fix inline` function keeps its signature: it exists so that `go fix` replaces its
+      // calls (--api compat writes such wrappers with the old parameter order).
+      if (fixInline(owner)) continue;
       const ps = paramsOf(pl);
       const tparams = tparamsAround(owner);
       if (!ps.some((p) => prog.isContextType(p.typeNode, f, tparams))) continue;
@@ -138,6 +141,13 @@ export function findCandidates(prog: Program, linker: Linker, reorderers: Transf
   }
   for (const n of brokenDecls.keys()) names.add(n);
   return { candidates, brokenDecls };
+}
+
+/** A declaration whose doc comment holds a `//go:fix inline` directive. */
+function fixInline(decl: Node): boolean {
+  if (decl.type !== 'function_declaration' && decl.type !== 'method_declaration') return false;
+  for (let c = decl.previousSibling; c?.type === 'comment'; c = c.previousSibling) if (/^\/\/go:fix inline\s*$/.test(c.text)) return true;
+  return false;
 }
 
 /**

@@ -87,8 +87,13 @@ export interface TransformOptions {
   /**
    * `change` (default): exported functions, methods and interfaces change like any other.
    * `keep`: a linked set with a member other modules can import is left alone, as exported API.
+   * `compat`: such a set's functions and methods move under a new name (old name + compatSuffix)
+   * and the old name stays as a deprecated `//go:fix inline` wrapper with the old signature; sets
+   * holding an interface method or func type are left alone.
    */
-  api?: 'change' | 'keep';
+  api?: 'change' | 'keep' | 'compat';
+  /** The suffix of new names under `api: 'compat'` (default `Context`). */
+  compatSuffix?: string;
   /** Worker threads computing files' facts (default: the available cores). The result never depends on it. */
   jobs?: number;
   /** Where facts are cached; null: no cache; absent: the default place (GOSHIFT_CACHE, XDG_CACHE_HOME, ~/.cache). */

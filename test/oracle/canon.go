@@ -24,10 +24,12 @@ type canoner struct {
 	// temps: locals that only hold a value for the next statement (goshift's temporaries, which keep
 	// evaluation order): each stands for the expression it was bound to.
 	temps map[types.Object]ast.Expr
+	// name: an identifier's name as BEFORE had it (--api compat renames declarations).
+	name func(*types.Info, *ast.Ident) string
 }
 
-func newCanoner(info *types.Info, tf *token.File, src []byte, file *ast.File) *canoner {
-	return &canoner{info: info, tf: tf, src: src, memo: map[ast.Node]string{}, temps: findTemps(info, file)}
+func newCanoner(info *types.Info, tf *token.File, src []byte, file *ast.File, name func(*types.Info, *ast.Ident) string) *canoner {
+	return &canoner{info: info, tf: tf, src: src, memo: map[ast.Node]string{}, temps: findTemps(info, file), name: name}
 }
 
 // findTemps finds `a, b := e1, e2` statements whose every variable is used exactly once, in the next
@@ -138,7 +140,7 @@ func (c *canoner) canon(n ast.Node) string {
 	var s string
 	switch x := n.(type) {
 	case *ast.Ident:
-		s = x.Name
+		s = c.name(c.info, x)
 		if e, ok := c.temps[c.info.Uses[x]]; ok {
 			s = c.canon(e)
 		}

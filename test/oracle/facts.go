@@ -45,10 +45,14 @@ type collected struct {
 	objKeys map[types.Object]string
 	pkgs    int
 	fset    *token.FileSet
+	// renamed: functions and methods that --api compat moved under a new name, by their old name;
+	// wrappers: the //go:fix inline declarations that keep the old name (not analysed).
+	renamed  map[types.Object]string
+	wrappers map[ast.Decl]bool
 }
 
 func newCollected(fset *token.FileSet) *collected {
-	return &collected{facts: map[string]*fact{}, named: map[string]typeSite{}, ifaces: map[string]typeSite{},
+	return &collected{renamed: map[types.Object]string{}, wrappers: map[ast.Decl]bool{}, facts: map[string]*fact{}, named: map[string]typeSite{}, ifaces: map[string]typeSite{},
 		stores: map[string]typeSite{}, asserts: map[string]typeSite{}, objKeys: map[types.Object]string{}, fset: fset}
 }
 
@@ -86,8 +90,78 @@ func recvName(e ast.Expr) string {
 	}
 }
 
+// findCompat finds --api compat's wrappers: a function or method with a //go:fix inline directive
+// whose body only calls (and returns) a function or method of its package named after it plus a
+// suffix. That one is the old declaration under its new name.
+func (c *collected) findCompat(t *tree) {
+	for _, cp := range t.order {
+		for _, f := range cp.files {
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Doc == nil || fd.Body == nil || len(fd.Body.List) != 1 {
+					continue
+				}
+				inline := false
+				for _, cm := range fd.Doc.List {
+					if strings.TrimSpace(cm.Text) == "//go:fix inline" {
+						inline = true
+					}
+				}
+				var call *ast.CallExpr
+				switch st := fd.Body.List[0].(type) {
+				case *ast.ReturnStmt:
+					if len(st.Results) == 1 {
+						call, _ = st.Results[0].(*ast.CallExpr)
+					}
+				case *ast.ExprStmt:
+					call, _ = st.X.(*ast.CallExpr)
+				}
+				if !inline || call == nil {
+					continue
+				}
+				fun := call.Fun
+				if ix, ok := fun.(*ast.IndexExpr); ok {
+					fun = ix.X
+				} else if ix, ok := fun.(*ast.IndexListExpr); ok {
+					fun = ix.X
+				}
+				var id *ast.Ident
+				switch x := fun.(type) {
+				case *ast.Ident:
+					id = x
+				case *ast.SelectorExpr:
+					id = x.Sel
+				}
+				if id == nil || id.Name == fd.Name.Name || !strings.HasPrefix(id.Name, fd.Name.Name) {
+					continue
+				}
+				obj, ok := cp.info.Uses[id].(*types.Func)
+				if !ok || obj.Pkg() != cp.info.Defs[fd.Name].Pkg() {
+					continue
+				}
+				c.renamed[obj.Origin()] = fd.Name.Name
+				c.wrappers[d] = true
+			}
+		}
+	}
+}
+
+// nameOf is an identifier's name, the old one for a declaration --api compat renamed.
+func (c *collected) nameOf(info *types.Info, id *ast.Ident) string {
+	obj := info.Defs[id]
+	if obj == nil {
+		obj = info.Uses[id]
+	}
+	if fn, ok := obj.(*types.Func); ok {
+		if old, ok := c.renamed[fn.Origin()]; ok {
+			return old
+		}
+	}
+	return id.Name
+}
+
 // declKeys gives each top-level declaration of a file a key: kind + names (+ ordinal if repeated).
-func declKeys(f *ast.File) []string {
+func (c *collected) declKeys(info *types.Info, f *ast.File) []string {
 	seen := map[string]int{}
 	var keys []string
 	for _, d := range f.Decls {
@@ -98,7 +172,7 @@ func declKeys(f *ast.File) []string {
 			if x.Recv != nil && len(x.Recv.List) > 0 {
 				k += "(" + recvName(x.Recv.List[0].Type) + ")."
 			}
-			k += x.Name.Name
+			k += c.nameOf(info, x.Name)
 		case *ast.GenDecl:
 			k = x.Tok.String()
 			for _, s := range x.Specs {
@@ -124,8 +198,11 @@ func declKeys(f *ast.File) []string {
 func (c *collected) assignObjKeys(t *tree) {
 	for _, cp := range t.order {
 		for fi, f := range cp.files {
-			dks := declKeys(f)
+			dks := c.declKeys(cp.info, f)
 			for di, d := range f.Decls {
+				if c.wrappers[d] {
+					continue
+				}
 				ord := map[string]int{}
 				ast.Inspect(d, func(n ast.Node) bool {
 					id, ok := n.(*ast.Ident)
@@ -186,13 +263,17 @@ func (c *collected) objKey(obj types.Object) string {
 		return "universe." + obj.Name()
 	}
 	path := obj.Pkg().Path()
+	name := obj.Name()
+	if old, ok := c.renamed[obj]; ok {
+		name = old
+	}
 	if fn, ok := obj.(*types.Func); ok {
 		if r, ok := recvNamed(fn); ok {
-			return path + ".(" + r + ")." + fn.Name()
+			return path + ".(" + r + ")." + name
 		}
 	}
 	if obj.Parent() == obj.Pkg().Scope() {
-		return path + "." + obj.Name()
+		return path + "." + name
 	}
 	p := c.fset.Position(obj.Pos())
 	return fmt.Sprintf("%s~%s@%d:%d", path, obj.Name(), p.Line, p.Column)
@@ -230,9 +311,12 @@ func (c *collected) collectPkg(t *tree, cp *checkedPkg) {
 	c.pkgs++
 	for fi, f := range cp.files {
 		tf := t.fset.File(f.Pos())
-		w := &walker{c: c, cp: cp, info: cp.info, cn: newCanoner(cp.info, tf, cp.srcs[fi], f), rel: cp.rels[fi], typeDef: map[*ast.InterfaceType]bool{}}
-		dks := declKeys(f)
+		w := &walker{c: c, cp: cp, info: cp.info, cn: newCanoner(cp.info, tf, cp.srcs[fi], f, c.nameOf), rel: cp.rels[fi], typeDef: map[*ast.InterfaceType]bool{}}
+		dks := c.declKeys(cp.info, f)
 		for di, d := range f.Decls {
+			if c.wrappers[d] {
+				continue
+			}
 			w.decl = dks[di]
 			w.ord = map[string]int{}
 			w.sigs = nil
@@ -599,7 +683,7 @@ func (w *walker) use(id *ast.Ident) {
 	if obj == nil || id.Name == "_" {
 		return
 	}
-	text := id.Name
+	text := w.c.nameOf(w.info, id)
 	if sel, ok := w.parent().(*ast.SelectorExpr); ok && sel.Sel == id {
 		text = w.cn.canon(sel)
 	}

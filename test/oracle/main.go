@@ -157,6 +157,8 @@ func run() int {
 		}
 		out = append(out, treeErrors(ta)...)
 		cb, ca := newCollected(tb.fset), newCollected(ta.fset)
+		cb.findCompat(tb)
+		ca.findCompat(ta)
 		cb.assignObjKeys(tb)
 		ca.assignObjKeys(ta)
 		for _, cp := range tb.order {
