@@ -350,7 +350,7 @@ test('flow with a stand-in engine: -d, -l, --check, -w, failures', (t) => {
   t.is(l.stderr, '');
 
   const args = run(['-t', 'ctx-last', '-t', 'ctx-first', '--allow-types-before', '*testing.T,testing.TB', '--allow-types-before', 'T3', '-l', '--jobs', '3', '--cache-dir', 'cache'], mod, { FAKE_ARGS: '1' });
-  t.true(args.stderr.includes(`args:1: left alone: [["ctx-first","ctx-last"],{"allowTypesBefore":["*testing.T","testing.TB","T3"],"api":"change","jobs":3,"cacheDir":${JSON.stringify(path.join(mod, 'cache'))}}]`), args.stderr);
+  t.true(args.stderr.includes(`args:1: left alone: [["ctx-first","ctx-last"],{"allowTypesBefore":["*testing.T","testing.TB","T3"],"api":"change","compatSuffix":"Context","jobs":3,"cacheDir":${JSON.stringify(path.join(mod, 'cache'))}}]`), args.stderr);
   const noCache = run(['-l', '--no-cache'], mod, { FAKE_ARGS: '1' });
   t.true(noCache.stderr.includes('"cacheDir":null'), noCache.stderr);
   const badJobs = run(['-l', '--jobs', '0'], mod);

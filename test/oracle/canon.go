@@ -32,8 +32,9 @@ func newCanoner(info *types.Info, tf *token.File, src []byte, file *ast.File, na
 	return &canoner{info: info, tf: tf, src: src, memo: map[ast.Node]string{}, temps: findTemps(info, file), name: name}
 }
 
-// findTemps finds `a, b := e1, e2` statements whose every variable is used exactly once, in the next
-// statement of the same block.
+// findTemps finds `a, b := e1, e2` statements (two or more: goshift binds at least the two arguments
+// that would trade places) whose every variable is used exactly once, as a whole argument of one
+// call in the next statement of the same block (not inside a func literal).
 func findTemps(info *types.Info, file *ast.File) map[types.Object]ast.Expr {
 	uses := map[types.Object]int{}
 	for id, obj := range info.Uses {
@@ -45,10 +46,13 @@ func findTemps(info *types.Info, file *ast.File) map[types.Object]ast.Expr {
 	visit := func(list []ast.Stmt) {
 		for i := 0; i+1 < len(list); i++ {
 			as, ok := list[i].(*ast.AssignStmt)
-			if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+			if !ok || as.Tok != token.DEFINE || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
 				continue
 			}
 			next := list[i+1]
+			// Each variable is passed, as a whole argument, to one call of the next statement, outside
+			// any func literal: what goshift writes.
+			var host *ast.CallExpr
 			found := map[types.Object]ast.Expr{}
 			for j, l := range as.Lhs {
 				id, ok := l.(*ast.Ident)
@@ -57,17 +61,28 @@ func findTemps(info *types.Info, file *ast.File) map[types.Object]ast.Expr {
 					found = nil
 					break
 				}
-				used := false
+				var at *ast.CallExpr
 				ast.Inspect(next, func(n ast.Node) bool {
-					if x, ok := n.(*ast.Ident); ok && info.Uses[x] == obj {
-						used = true
+					if at != nil {
+						return false
 					}
-					return !used
+					if _, lit := n.(*ast.FuncLit); lit {
+						return false
+					}
+					if call, ok := n.(*ast.CallExpr); ok {
+						for _, a := range call.Args {
+							if x, ok := a.(*ast.Ident); ok && info.Uses[x] == obj {
+								at = call
+							}
+						}
+					}
+					return true
 				})
-				if !used {
+				if at == nil || (host != nil && at != host) {
 					found = nil
 					break
 				}
+				host = at
 				found[obj] = as.Rhs[j]
 			}
 			for o, e := range found {

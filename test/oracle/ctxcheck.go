@@ -24,7 +24,8 @@ package main
 // contexts or of an allowed type (-allow-types-before, compared with the type as written with
 // package names, spaces dropped). A variadic parameter is never misplaced. Reported at the line of
 // the declaration the list belongs to: the `func` keyword of a declaration, a literal or a func
-// type; the name of an interface method.
+// type; the name of an interface method. A function or method with a `//go:fix inline` directive
+// is not checked: it keeps an old signature on purpose (--api compat's wrappers), for go fix.
 //
 // captured: a func literal the code runs itself — the called function of a call (`func(){…}()`,
 // `go func(){…}()`, `defer func(){…}()`), or bound by `f := func…` / `var f [T] = func…` inside a
@@ -219,6 +220,10 @@ func (c *ctxChecker) file(fset *token.FileSet, cp *checkedPkg, f *ast.File, rel 
 		stack = append(stack, n)
 		switch x := n.(type) {
 		case *ast.FuncDecl:
+			if fixInline(x) {
+				owners[x.Type] = sigOwner{"inline", "", x.Pos()}
+				break
+			}
 			k := "func"
 			name := x.Name.Name
 			if x.Recv != nil {
@@ -241,6 +246,9 @@ func (c *ctxChecker) file(fset *token.FileSet, cp *checkedPkg, f *ast.File, rel 
 				break
 			}
 			o, ok := owners[x]
+			if ok && o.kind == "inline" {
+				break
+			}
 			if !ok {
 				o = sigOwner{"functype", "func type", x.Func}
 				if !x.Func.IsValid() {
@@ -431,6 +439,19 @@ func onlyAssigned(id *ast.Ident, parent map[ast.Node]ast.Node) bool {
 	}
 	for _, l := range as.Lhs {
 		if l == id {
+			return true
+		}
+	}
+	return false
+}
+
+// fixInline: a declaration whose doc comment holds a //go:fix inline directive.
+func fixInline(d *ast.FuncDecl) bool {
+	if d.Doc == nil {
+		return false
+	}
+	for _, c := range d.Doc.List {
+		if strings.TrimSpace(c.Text) == "//go:fix inline" {
 			return true
 		}
 	}
