@@ -107,6 +107,12 @@ export interface Transform {
   hidden?: boolean;
   /** In the default set when no -t is given. */
   default?: boolean;
+  /**
+   * What is wrong at a place the transform changes, as a linter says it: the message of its lint
+   * lines and SARIF results (at each declaration it reorders, each file-local rewrite it makes),
+   * e.g. `context.Context should be the first parameter`. Without it, the change's own detail.
+   */
+  finding?: string;
   reorder?(sig: SignatureView, opts: TransformOptions): number[] | null;
   /**
    * File-local rewrites (ctx-closure): called once for every hand-written file under the named

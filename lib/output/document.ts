@@ -24,6 +24,11 @@ export interface DocFile {
   edits: DocEdit[];
   /** Its git-style unified diff, or null when it does not change. */
   diff: string | null;
+  /**
+   * How the file's bytes map to text, for a file that changes (null otherwise): `latin1` for a file
+   * that is not valid UTF-8, read one byte per character, so encode its diff as latin1 to apply it.
+   */
+  encoding: 'utf8' | 'latin1' | null;
 }
 
 export interface DocLeftAlone {
@@ -81,6 +86,8 @@ export function buildDocument(args: {
   transforms: string[];
   version: string;
   notes?: string[];
+  /** Compute each changed file's diff (default true); without, DocFile.diff is null (for printers that do not read it). */
+  diffs?: boolean;
 }): Document {
   const { ws, result, changes, errors, report } = args;
   const changed = new Map(changes.map((c) => [c.file.rel, c]));
@@ -99,7 +106,8 @@ export function buildDocument(args: {
       status: errorFiles.has(f.rel) ? 'error' : c ? 'changed' : skipped.has(f.rel) ? 'skipped' : 'unchanged',
       transforms: [...new Set(edits.map((e) => e.transform))].sort(cmp),
       edits,
-      diff: c ? unifiedDiff(c.file.rel, c.before.toString(c.encoding), c.after) : null,
+      diff: c && args.diffs !== false ? unifiedDiff(c.file.rel, c.before.toString(c.encoding), c.after) : null,
+      encoding: c ? c.encoding : null,
     });
   }
   files.sort((a, b) => cmp(a.path, b.path));
