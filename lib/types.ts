@@ -180,6 +180,12 @@ export interface ChangeNote {
   /** 1-based, in the file as it was read. */
   line: number;
   column: number;
+  /**
+   * Where the syntax the change rewrites ends (1-based; the column is the one after its last
+   * character): a signature's parameter list, a call, a rewritten func literal. Absent: at line:column.
+   */
+  endLine?: number;
+  endColumn?: number;
   /** `signature`: a declaration's parameters reordered; `call`: a call's arguments; `rewrite`: a file-local transform's change. */
   kind: 'signature' | 'call' | 'rewrite';
   transform: string;

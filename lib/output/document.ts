@@ -6,7 +6,10 @@ import type { ChangeNote, FileChange, Problem, Report, RunResult, SetSummary, Un
 
 export const DOCUMENT_VERSION = 1;
 
-export interface DocEdit extends ChangeNote {}
+export interface DocEdit extends ChangeNote {
+  endLine: number;
+  endColumn: number;
+}
 
 export interface DocFile {
   /** Relative to the directory goshift ran in, with forward slashes. */
@@ -99,7 +102,16 @@ export function buildDocument(args: {
     if (seen.has(f.rel)) continue;
     seen.add(f.rel);
     const c = changed.get(f.rel);
-    const edits = (c?.notes ?? []).map((n) => ({ ...n }));
+    const edits: DocEdit[] = (c?.notes ?? []).map((n) => ({
+      line: n.line,
+      column: n.column,
+      endLine: n.endLine ?? n.line,
+      endColumn: n.endColumn ?? n.column,
+      kind: n.kind,
+      transform: n.transform,
+      detail: n.detail,
+      ...(n.set !== undefined ? { set: n.set } : {}),
+    }));
     files.push({
       path: f.rel,
       package: f.importPath,

@@ -4,7 +4,9 @@
 import type { Document } from './document.js';
 import { diffPrinter } from './diff.js';
 import { jsonPrinter } from './json.js';
+import { lintPrinter } from './lint.js';
 import { listPrinter } from './list.js';
+import { sarifPrinter } from './sarif.js';
 
 /** Text, or bytes when the output must keep a file's own encoding (a latin1 file's diff). */
 export type Chunk = string | Buffer;
@@ -34,7 +36,7 @@ export interface Printer {
 }
 
 /** The formats of `--format`, the default first. */
-export const printers: readonly Printer[] = [diffPrinter, listPrinter, jsonPrinter];
+export const printers: readonly Printer[] = [diffPrinter, listPrinter, jsonPrinter, sarifPrinter, lintPrinter];
 
 export function printerFor(name: string): Printer | undefined {
   return printers.find((p) => p.name === name);
