@@ -167,7 +167,7 @@ export function sarifLog(doc: Document, ctx: PrintContext) {
     const set = x.set ? setById.get(x.set) : undefined;
     const files = `${artifactChanges.length} file${artifactChanges.length === 1 ? '' : 's'}`;
     const text = set
-      ? `goshift's change of the linked set of ${set.what} (${set.members.length} declaration${set.members.length === 1 ? '' : 's'} and their calls, in ${files}): apply it whole`
+      ? `goshift's change of the linked set of ${set.what} (${set.members.length === 1 ? '1 declaration and its calls' : `${set.members.length} declarations and their calls`}, in ${files}): apply it whole`
       : `goshift's change: ${x.detail}`;
     return { description: { text }, artifactChanges };
   };
