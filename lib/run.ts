@@ -2,6 +2,7 @@
 // flags). Finishing an interrupted -w, the engine run, the writes (atomic, journalled, stopped
 // between two files by a signal), the output in the chosen format, the summary, the exit code.
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { debugOn } from './debug.js';
 import { defaultCacheDir, defaultJobs } from './factstore.js';
@@ -46,6 +47,8 @@ export interface RunOptions {
   write: boolean;
   /** What goes to stdout (with write, for what was written); null: nothing (-w alone). */
   format: string | null;
+  /** Files written besides stdout, each in a format (e.g. the HTML review report), of the same document. */
+  reports?: { format: string; file: string }[];
   check: boolean;
   strict: boolean;
   quiet: boolean;
@@ -269,7 +272,12 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
     return seen.has(k) ? false : (seen.add(k), true);
   });
 
-  if (printer) {
+  const reports = (o.reports ?? []).map((r) => {
+    const p = printerFor(r.format);
+    if (!p) throw new Error(`unknown format ${JSON.stringify(r.format)} for ${r.file}; known: ${formats.join(', ')}`);
+    return { printer: p, file: path.resolve(o.cwd, r.file) };
+  });
+  if (printer || reports.length > 0) {
     // With -w, the output shows what was written: this run's files, and those it finished.
     let shown = changes;
     if (o.write) {
@@ -289,14 +297,21 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
       changes: shown,
       errors,
       report,
-      mode: o.write ? 'write' : (printer.name as Document['mode']),
+      mode: o.write ? 'write' : ((printer?.name ?? 'diff') as Document['mode']),
       transforms: o.transforms.map((t) => t.name),
       version: o.version,
       notes: ws.notes,
-      diffs: printer.needsDiffs,
+      diffs: [printer, ...reports.map((r) => r.printer)].some((p) => p?.needsDiffs),
     });
     const ctx = printContext();
-    for (const chunk of printer.print(doc, ctx)) await io.out(chunk);
+    if (printer) for (const chunk of printer.print(doc, ctx)) await io.out(chunk);
+    for (const r of reports) {
+      try {
+        await writeFile(r.file, [...r.printer.print(doc, ctx)].map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+      } catch (e) {
+        errors.push({ file: relOf(r.file), message: `cannot write the ${r.printer.name} report: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
   }
 
   // With -w, what changed is what was written (a failure or an interruption leaves some out).

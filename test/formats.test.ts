@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { changeBlocks, splitBlocks } from '../lib/output/sarif.js';
+import { optionsFromFlags, runCommand } from '../lib/run.js';
 import { cliPath, fixturesRoot, repoRoot } from './support/paths.js';
 import { cleanup, tempDir, writeTree } from './unit-tmp.js';
 
@@ -503,4 +504,29 @@ test('lint: a line per place that changes, sorted; --check --format lint fails e
   const clean = goshift(['--format', 'lint', '--check', '.'], dir);
   t.is(clean.code, 0);
   t.is(clean.stdout, '');
+});
+
+// ---------------------------------------------------------------------------------------------
+// lib/run.ts without the CLI: reports written to files besides stdout (the HTML report's way in)
+
+test('runCommand: a report in another format written to a file, from the same document', async (t) => {
+  const dir = copy(path.join(shop, 'shop'));
+  const out: string[] = [];
+  const said: string[] = [];
+  const io = { out: async (c: string | Buffer) => void out.push(c.toString()), say: (l: string) => void said.push(l) };
+  const opts = { ...optionsFromFlags({ _: ['.'], format: 'lint', cache: false }, dir), reports: [{ format: 'json', file: 'report.json' }] };
+  t.is(await runCommand(opts, io), 0);
+  t.regex(out.join(''), /^api\/api\.go:14:27: context\.Context should be the first parameter \(ctx-first\)$/m);
+  const json = fs.readFileSync(path.join(dir, 'report.json'), 'utf8');
+  const doc = JSON.parse(json) as Doc;
+  checkDoc(t, doc, 'report');
+  t.is(doc.mode, 'lint');
+  t.is(json.replace('"mode": "lint"', '"mode": "json"'), goshift(['--json', '.'], dir).stdout, 'the --json document, diffs included');
+  t.regex(said.join('\n'), /3 files changed/);
+
+  const bad = { ...opts, reports: [{ format: 'json', file: 'no/such/dir/report.json' }] };
+  out.length = 0;
+  said.length = 0;
+  t.is(await runCommand(bad, io), 2);
+  t.regex(said.join('\n'), /^no\/such\/dir\/report\.json: error: cannot write the json report: /m);
 });
