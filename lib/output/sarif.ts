@@ -11,6 +11,8 @@ import type { PrintContext, Printer } from './printer.js';
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
 const LEFT_ALONE = '/left-alone';
+/** Related locations per result: GitHub code scanning shows the first 100 (the JSON document has them all). */
+const MAX_RELATED = 100;
 
 /** One run of minimal change of a file's diff: old lines `oldStart`.. replaced by `added`. */
 export interface ChangeBlock {
@@ -213,7 +215,7 @@ export function sarifLog(doc: Document, ctx: PrintContext) {
   const results: Result[] = [];
   for (const x of found) {
     const set = x.set ? setById.get(x.set) : undefined;
-    const related = (set?.members ?? []).filter((m) => !(m.file === x.path && m.line === x.line)).map((m) => location(m.file, m.line, undefined, `linked: ${m.what}`));
+    const related = (set?.members ?? []).filter((m) => !(m.file === x.path && m.line === x.line)).slice(0, MAX_RELATED).map((m) => location(m.file, m.line, undefined, `linked: ${m.what}`));
     const f = fix(x);
     results.push({
       ruleId: x.rule,
@@ -228,7 +230,7 @@ export function sarifLog(doc: Document, ctx: PrintContext) {
   }
   for (const l of doc.leftAlone) {
     const id = leftRule(l.transform);
-    const related = l.members.map((m) => location(m.path, m.line, undefined, `linked: ${m.what}`));
+    const related = l.members.slice(0, MAX_RELATED).map((m) => location(m.path, m.line, undefined, `linked: ${m.what}`));
     results.push({
       ruleId: id,
       ruleIndex: ruleIndex.get(id)!,
