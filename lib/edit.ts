@@ -136,9 +136,19 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       texts.set(f, l);
     };
     const notes = new Map<GoFile, ChangeNote[]>();
-    const note = (f: GoFile, n: Node, kind: ChangeNote['kind'], transform: string, detail: string, set?: string) => {
+    /** A note at node n; `span` is the syntax the change rewrites (default n), whose end the note records. */
+    const note = (f: GoFile, n: Node, kind: ChangeNote['kind'], transform: string, detail: string, set?: string, span: Node = n) => {
       const l = notes.get(f) ?? [];
-      l.push({ line: n.startPosition.row + 1, column: n.startPosition.column + 1, kind, transform, detail, ...(set ? { set } : {}) });
+      l.push({
+        line: n.startPosition.row + 1,
+        column: n.startPosition.column + 1,
+        endLine: span.endPosition.row + 1,
+        endColumn: span.endPosition.column + 1,
+        kind,
+        transform,
+        detail,
+        ...(set ? { set } : {}),
+      });
       notes.set(f, l);
     };
     const addEdit = (f: GoFile, e: Edit) => {
@@ -164,7 +174,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         out.signatures++;
         // Pointed at the parameter that moves to the front, else the first that moves.
         const k = mv.perm[0] !== 0 ? mv.perm[0] : mv.perm.findIndex((v, j) => v !== j);
-        note(m.file, mv.items[k] ?? m.params, 'signature', reorderName, `${describe(m)}: parameters reordered${cp ? `, renamed ${cp.newName}; ${cp.oldName} kept as a deprecated wrapper` : ''}`, set.id);
+        note(m.file, mv.items[k] ?? m.params, 'signature', reorderName, `${describe(m)}: parameters reordered${cp ? `, renamed ${cp.newName}; ${cp.oldName} kept as a deprecated wrapper` : ''}`, set.id, m.params);
       });
       for (const ref of refsBySet.get(plan.root) ?? []) {
         const args = ref.args.namedChildren.filter((c) => c.type !== 'comment');
@@ -241,7 +251,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         failed.set(f, `internal error: the rewritten file would not parse (${bad.line}:${bad.column}: ${bad.message}); file left unchanged`);
         continue;
       }
-      const fileNotes = [...(notes.get(f) ?? []), ...done.map((d) => ({ line: d.line, column: d.column, kind: 'rewrite' as const, transform: d.transform, detail: d.what }))];
+      const fileNotes = [...(notes.get(f) ?? []), ...done.map((d) => ({ line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, kind: 'rewrite' as const, transform: d.transform, detail: d.what }))];
       fileNotes.sort((a, b) => a.line - b.line || a.column - b.column || (a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0));
       out.changes.push({ file: f.sf, notes: fileNotes, before: f.pf.bytes, after, encoding: f.pf.encoding });
       if (f.pf.generated) out.generated.push(f.sf.rel);

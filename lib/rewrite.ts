@@ -113,6 +113,9 @@ export interface DoneRecord {
   transform: string;
   line: number;
   column: number;
+  /** Where the node ends (1-based, exclusive column). */
+  endLine: number;
+  endColumn: number;
   what: string;
 }
 
@@ -224,7 +227,7 @@ export function createRewriteAPI(args: {
     },
     goVersion: () => moduleGoVersion(file.sf.module.root),
     count: (one, many, n = 1, at) => {
-      if (at) args.done?.push({ transform, line: at.startPosition.row + 1, column: at.startPosition.column + 1, what: one });
+      if (at) args.done?.push({ transform, line: at.startPosition.row + 1, column: at.startPosition.column + 1, endLine: at.endPosition.row + 1, endColumn: at.endPosition.column + 1, what: one });
       const c = args.counts.get(many);
       if (c) c.n += n;
       else args.counts.set(many, { one, n });

@@ -112,6 +112,12 @@ export interface Transform {
   hidden?: boolean;
   /** In the default set when no -t is given. */
   default?: boolean;
+  /**
+   * What is wrong at a place the transform changes, as a linter says it: the message of its lint
+   * lines and SARIF results (at each declaration it reorders, each file-local rewrite it makes),
+   * e.g. `context.Context should be the first parameter`. Without it, the change's own detail.
+   */
+  finding?: string;
   reorder?(sig: SignatureView, opts: TransformOptions): number[] | null;
   /**
    * `reorder` changes only lists whose context is not first (it returns null for the others): a
@@ -186,6 +192,12 @@ export interface ChangeNote {
   /** 1-based, in the file as it was read. */
   line: number;
   column: number;
+  /**
+   * Where the syntax the change rewrites ends (1-based; the column is the one after its last
+   * character): a signature's parameter list, a call, a rewritten func literal. Absent: at line:column.
+   */
+  endLine?: number;
+  endColumn?: number;
   /** `signature`: a declaration's parameters reordered; `call`: a call's arguments; `rewrite`: a file-local transform's change. */
   kind: 'signature' | 'call' | 'rewrite';
   transform: string;

@@ -19,6 +19,7 @@ import type { Transform } from '../lib/types.js';
 export const ctxClosure: Transform = {
   name: 'ctx-closure',
   description: 'pass closure-captured contexts to func literals explicitly, as their first parameter',
+  finding: 'func literal captures a context; pass it as a parameter',
   default: true,
   // A capturable context is a context.Context parameter or var, a context.With…/Background/TODO
   // result, an `x.Context()` result, or the result of a workspace function declared to return one

@@ -8,6 +8,7 @@ import type { SignatureView, Transform, TransformOptions } from '../lib/types.js
 export const ctxFirst: Transform = {
   name: 'ctx-first',
   description: 'move context.Context parameters to the front and update everything linked',
+  finding: 'context.Context should be the first parameter',
   default: true,
   contextsNotFirst: true,
   reorder(sig: SignatureView, opts: TransformOptions): number[] | null {

@@ -7,6 +7,7 @@ import type { SignatureView, Transform } from '../lib/types.js';
 export const ctxLast: Transform = {
   name: 'ctx-last',
   description: 'test only: move context.Context parameters to the end (the mirror of ctx-first)',
+  finding: 'context.Context should be the last parameter',
   hidden: true,
   reorder(sig: SignatureView): number[] | null {
     const ps = sig.params;

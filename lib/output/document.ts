@@ -6,7 +6,10 @@ import type { ChangeNote, FileChange, Problem, Report, RunResult, SetSummary, Un
 
 export const DOCUMENT_VERSION = 1;
 
-export interface DocEdit extends ChangeNote {}
+export interface DocEdit extends ChangeNote {
+  endLine: number;
+  endColumn: number;
+}
 
 export interface DocFile {
   /** Relative to the directory goshift ran in, with forward slashes. */
@@ -24,6 +27,11 @@ export interface DocFile {
   edits: DocEdit[];
   /** Its git-style unified diff, or null when it does not change. */
   diff: string | null;
+  /**
+   * How the file's bytes map to text, for a file that changes (null otherwise): `latin1` for a file
+   * that is not valid UTF-8, read one byte per character, so encode its diff as latin1 to apply it.
+   */
+  encoding: 'utf8' | 'latin1' | null;
 }
 
 export interface DocLeftAlone {
@@ -81,6 +89,8 @@ export function buildDocument(args: {
   transforms: string[];
   version: string;
   notes?: string[];
+  /** Compute each changed file's diff (default true); without, DocFile.diff is null (for printers that do not read it). */
+  diffs?: boolean;
 }): Document {
   const { ws, result, changes, errors, report } = args;
   const changed = new Map(changes.map((c) => [c.file.rel, c]));
@@ -92,14 +102,24 @@ export function buildDocument(args: {
     if (seen.has(f.rel)) continue;
     seen.add(f.rel);
     const c = changed.get(f.rel);
-    const edits = (c?.notes ?? []).map((n) => ({ ...n }));
+    const edits: DocEdit[] = (c?.notes ?? []).map((n) => ({
+      line: n.line,
+      column: n.column,
+      endLine: n.endLine ?? n.line,
+      endColumn: n.endColumn ?? n.column,
+      kind: n.kind,
+      transform: n.transform,
+      detail: n.detail,
+      ...(n.set !== undefined ? { set: n.set } : {}),
+    }));
     files.push({
       path: f.rel,
       package: f.importPath,
       status: errorFiles.has(f.rel) ? 'error' : c ? 'changed' : skipped.has(f.rel) ? 'skipped' : 'unchanged',
       transforms: [...new Set(edits.map((e) => e.transform))].sort(cmp),
       edits,
-      diff: c ? unifiedDiff(c.file.rel, c.before.toString(c.encoding), c.after) : null,
+      diff: c && args.diffs !== false ? unifiedDiff(c.file.rel, c.before.toString(c.encoding), c.after) : null,
+      encoding: c ? c.encoding : null,
     });
   }
   files.sort((a, b) => cmp(a.path, b.path));
