@@ -6,6 +6,8 @@ import { hideBin } from 'yargs/helpers';
 import { debugOn } from '../lib/debug.js';
 import { unifiedDiff } from '../lib/diff.js';
 import { defaultCacheDir, defaultJobs } from '../lib/factstore.js';
+import { buildDocument } from '../lib/output/document.js';
+import { sourcesOf, writeHtmlReport } from '../lib/output/html.js';
 import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
 import type { FileChange, Problem, Transform } from '../lib/types.js';
@@ -100,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
     .option('jobs', { alias: 'j', type: 'number', description: 'worker threads reading files (default: the available cores); the result is the same for any number' })
     .option('cache-dir', { type: 'string', description: 'where to cache what goshift learns of each file (default: $GOSHIFT_CACHE, else $XDG_CACHE_HOME/goshift, else ~/.cache/goshift)' })
     .option('cache', { type: 'boolean', default: true, description: 'use the cache (--no-cache: read every file afresh, write no cache)' })
+    .option('report', { type: 'string', description: 'also write an HTML review report to FILE.html (one self-contained page: totals, a table per package, every diff, what was left alone and why)' })
     .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
     .option('verbose', { alias: 'v', type: 'boolean', description: 'list every member of each linked set left alone, and each context left out of place in a generated file' })
     .parserConfiguration({ 'parse-positional-numbers': false })
@@ -131,6 +134,8 @@ async function main(argv: string[]): Promise<number> {
   const api = args.api as 'change' | 'keep';
   const strict = Boolean(args.strict);
   const paths = args._.map(String);
+  const reportFile = args.report as string | undefined;
+  if (reportFile === '') throw new UsageError('--report needs a file name');
 
   // --gopath DIR (repeatable, or a list as in GOPATH) replaces $GOPATH.
   const gopathArg = args.gopath as unknown;
@@ -255,6 +260,14 @@ async function main(argv: string[]): Promise<number> {
     const k = formatProblem(p);
     return seen.has(k) ? false : (seen.add(k), true);
   });
+  if (reportFile !== undefined) {
+    const doc = buildDocument({ ws, result, changes, errors, report, mode, transforms: chosen.map((t) => t.name), version: version(), notes: ws.notes });
+    try {
+      await writeHtmlReport(path.resolve(reportFile), doc, { source: sourcesOf(ws, changes) });
+    } catch (e) {
+      errors.push({ file: reportFile, message: e instanceof Error ? e.message.replace(path.resolve(reportFile) + ': ', '') : String(e) });
+    }
+  }
   // With -w, what changed is what was written (a failure or an interruption leaves some out).
   const full = { ...report, errors, notes: ws.notes, filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
   if (!quiet) say(formatSummary(full, { mode, verbose }));
