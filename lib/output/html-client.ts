@@ -55,6 +55,7 @@ details > summary { cursor: pointer; color: var(--muted); }
 .ex { border: 1px solid var(--line); border-radius: 4px; margin: 4px 0; overflow-x: auto; background: var(--panel); }
 .ex div { white-space: pre; tab-size: 4; padding: 0 8px 0 0; }
 .ex div.at { background: var(--flash); }
+.ex div.exh { color: var(--muted); padding: 0 8px; border-bottom: 1px solid var(--line); font-size: 11px; }
 .ex .ln, .dt .ln { display: inline-block; min-width: 4.5em; padding: 0 8px; color: var(--muted); text-align: right; user-select: none; }
 section.file { border: 1px solid var(--line); border-radius: 6px; margin: 10px 0; }
 section.file > header { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: baseline; padding: 6px 10px; background: var(--panel); border-bottom: 1px solid var(--line); border-radius: 6px 6px 0 0; position: sticky; top: 49px; z-index: 2; }

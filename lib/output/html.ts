@@ -156,7 +156,7 @@ export function renderHtml(doc: Document, opts: HtmlOptions = {}): string {
     const ls = linesOf(p);
     if (!ls || line < 1 || line > ls.length) return '';
     const from = Math.max(1, line - 2), to = Math.min(ls.length, line + 2);
-    let h = `<div class="ex" id="${id}">`;
+    let h = `<div class="ex" id="${id}"><div class="exh">${esc(p)}:${line}</div>`;
     for (let n = from; n <= to; n++) {
       const text = ls[n - 1]!.length > 400 ? ls[n - 1]!.slice(0, 400) + '…' : ls[n - 1]!;
       h += `<div${n === line ? ' class="at"' : ''}><span class="ln">${n}</span><code>${esc(text)}</code></div>`;
@@ -165,16 +165,32 @@ export function renderHtml(doc: Document, opts: HtmlOptions = {}): string {
   };
   const loc = (id: string, p: string, line: number, label = `${p}:${line}`) =>
     `<a class="loc mono" href="#${id}" data-p="${esc(p)}" data-l="${line}">${esc(label)}</a>`;
+  const known = new Set(doc.files.map((f) => f.path));
   const leftAlone = doc.leftAlone.length === 0
     ? '<p class="none">Nothing left alone.</p>'
     : '<ul class="la">' + doc.leftAlone.map((l, i) => {
-      const id = `x${i}`;
-      const members = l.members.map((m, j) => ({ ...m, id: `x${i}-${j}` }));
-      const ex = [excerpt(id, l.path, l.line), ...members.map((m) => excerpt(m.id, m.path, m.line))].filter(Boolean);
+      // Every place the entry names, each once: the entry, its members, the file:line in its reason.
+      const places: { path: string; line: number; id: string }[] = [];
+      const placeId = (p: string, line: number) => {
+        let pl = places.find((x) => x.path === p && x.line === line);
+        if (!pl) places.push((pl = { path: p, line, id: `x${i}-${places.length}` }));
+        return pl.id;
+      };
+      const head = loc(placeId(l.path, l.line), l.path, l.line);
+      const members = l.members.map((m) => `<li>${loc(placeId(m.path, m.line), m.path, m.line)} ${esc(m.what)}</li>`);
+      let reason = '';
+      let last = 0;
+      for (const m of l.reason.matchAll(/([\w.\/@+~-]+\.go):(\d+)/g)) {
+        if (!known.has(m[1]!)) continue;
+        reason += esc(l.reason.slice(last, m.index)) + loc(placeId(m[1]!, Number(m[2])), m[1]!, Number(m[2]));
+        last = m.index! + m[0].length;
+      }
+      reason += esc(l.reason.slice(last));
+      const ex = places.map((pl) => excerpt(pl.id, pl.path, pl.line)).filter(Boolean);
       const filterText = [l.path, ...l.members.map((m) => m.path), l.reason].join('\n');
-      return `<li data-f="${esc(filterText)}">${loc(id, l.path, l.line)}${l.transform ? `<span class="tag">${esc(l.transform)}</span>` : ''}` +
-        `<div class="why">${esc(l.reason)}</div>` +
-        (members.length > 0 ? '<ul class="mem">' + members.map((m) => `<li>${loc(m.id, m.path, m.line)} ${esc(m.what)}</li>`).join('') + '</ul>' : '') +
+      return `<li data-f="${esc(filterText)}">${head}${l.transform ? `<span class="tag">${esc(l.transform)}</span>` : ''}` +
+        `<div class="why">${reason}</div>` +
+        (members.length > 0 ? '<ul class="mem">' + members.join('') + '</ul>' : '') +
         (ex.length > 0 ? `<details><summary>the lines</summary>${ex.join('')}</details>` : '') +
         '</li>';
     }).join('') + '</ul>';
