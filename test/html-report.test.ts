@@ -138,6 +138,10 @@ async function open(t: { log: (...s: string[]) => void; is: (a: unknown, b: unkn
   const file = path.join(dir, 'report.html');
   const r = await run(process.execPath, [cliPath(), '-l', '--no-cache', '--report', file, ...args], { cwd });
   t.is(r.code === 0 || r.code === 1, true, describe(r));
+  return openFile(dir, file);
+}
+
+async function openFile(dir: string, file: string): Promise<Opened> {
   const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
   const consoleErrors: string[] = [];
   const requests: string[] = [];
@@ -327,6 +331,30 @@ test.serial('browser: code that looks like HTML stays text (</script>, <!--, quo
     t.true(text!.includes('return "</script><img src=x onerror=alert(1)>" + s'));
     t.true(text!.includes('Tag(ctx, `<!--<script>`)'));
     t.is(await page.locator('section.file img').count(), 0);
+    t.deepEqual(o.consoleErrors, []);
+    t.deepEqual(o.requests, ['file://' + o.file]);
+  } finally {
+    await page.close();
+  }
+});
+
+test.serial('browser: a large report carries its data gzipped; the page opens it the same way', async (t) => {
+  const { doc, source } = await documentOf(path.join(repoRoot, 'examples'), ['shop']);
+  const dir = artifactDir('gzip');
+  const file = path.join(dir, 'report.html');
+  const html = renderHtml(doc, { source, compress: true });
+  t.regex(html, /<script type="application\/json" id="goshift-data">\{"gzip":"[A-Za-z0-9+/=]+"\}<\/script>/);
+  t.false(html.includes('func (s *Server) AddItem'), 'the diffs are not in the page as text');
+  fs.writeFileSync(file, html);
+  const o = await openFile(dir, file);
+  const { page } = o;
+  try {
+    t.is(await page.getAttribute('html', 'data-ready'), '1');
+    t.is(await page.locator('section.file').count(), doc.files.filter((f) => f.status === 'changed').length);
+    await page.click('#view-inline');
+    const add = page.locator('section.file', { hasText: 'shop/api/api.go' }).locator('tr', { hasText: 'func (s *Server) AddItem(ctx context.Context, id, item string) error {' });
+    t.true(await add.first().isVisible());
+    await screenshot(t, o);
     t.deepEqual(o.consoleErrors, []);
     t.deepEqual(o.requests, ['file://' + o.file]);
   } finally {

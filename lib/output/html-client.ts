@@ -94,10 +94,9 @@ td.d .w { background: var(--del-w); border-radius: 2px; }
 export const SCRIPT = String.raw`
 (function () {
   'use strict';
-  var DATA = JSON.parse(document.getElementById('goshift-data').textContent);
-  var FILES = DATA.files;
+  if (window.performance && performance.mark) performance.mark('goshift-start');
+  var FILES = [];
   var byPath = Object.create(null);
-  FILES.forEach(function (f, i) { byPath[f.path] = i; });
   var KINDS = { s: 'signature', c: 'call', r: 'rewrite' };
 
   // ------------------------------------------------------------------ Go, coloured line by line
@@ -298,7 +297,7 @@ export const SCRIPT = String.raw`
   var mode = 'inline';
   try { mode = localStorage.getItem('goshift-view') || (window.innerWidth >= 1100 ? 'split' : 'inline'); } catch (e) { mode = window.innerWidth >= 1100 ? 'split' : 'inline'; }
   if (mode !== 'split' && mode !== 'inline') mode = 'inline';
-  var bodies = Array.prototype.slice.call(document.querySelectorAll('section.file > .body'));
+  var bodies = [];
   var rendered = 0;
 
   function fill(body) {
@@ -314,8 +313,7 @@ export const SCRIPT = String.raw`
 
   var io = 'IntersectionObserver' in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (e) { if (e.isIntersecting) fill(e.target); });
-  }, { rootMargin: '1500px 0px' }) : null;
-  bodies.forEach(function (b) { if (io) io.observe(b); else fill(b); });
+  }, { rootMargin: '800px 0px' }) : null;
 
   function setMode(m) {
     if (m === mode) return;
@@ -363,9 +361,7 @@ export const SCRIPT = String.raw`
   document.getElementById('unfold-all').addEventListener('click', function () { foldAll(false); });
 
   // ------------------------------------------------------------------ the filter
-  var items = Array.prototype.slice.call(document.querySelectorAll('[data-f]')).map(function (el) {
-    return { el: el, text: el.getAttribute('data-f').toLowerCase(), file: el.matches('section.file') };
-  });
+  var items = [];
   var input = document.getElementById('filter');
   var shown = document.getElementById('shown');
   var groups = Array.prototype.slice.call(document.querySelectorAll('[data-group]'));
@@ -390,7 +386,6 @@ export const SCRIPT = String.raw`
   document.querySelectorAll('a.pkg').forEach(function (a) {
     a.addEventListener('click', function (ev) { ev.preventDefault(); input.value = a.getAttribute('data-pkg'); applyFilter(); document.getElementById('files').scrollIntoView(); });
   });
-  applyFilter();
 
   // ------------------------------------------------------------------ links to lines
   function flash(el) { el.classList.remove('flash'); void el.offsetWidth; el.classList.add('flash'); }
@@ -448,8 +443,59 @@ export const SCRIPT = String.raw`
     d.addEventListener('toggle', function () { if (d.open) highlightExcerpts(d); });
   });
 
-  window.goshiftReport = { files: FILES.length, setMode: setMode, goToDiff: goToDiff, applyFilter: applyFilter };
-  document.documentElement.setAttribute('data-ready', '1');
-  if (window.performance && performance.mark) performance.mark('goshift-ready');
+  // ------------------------------------------------------------------ the file list, from the data
+  function plural(n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); }
+  function attr(s) { return esc(s).replace(/"/g, '&quot;'); }
+  // About 20px a line of the diff, so that the scroll bar is about right before a diff is rendered.
+  function estimate(diff) {
+    var n = 0, i = diff.indexOf('\n@@');
+    while (i >= 0) { n++; i = diff.indexOf('\n', i + 1); }
+    return Math.max(1, n) * 20;
+  }
+  function start(data) {
+    if (window.performance && performance.mark) performance.mark('goshift-data');
+    FILES = data.files;
+    FILES.forEach(function (f, i) { byPath[f.path] = i; });
+    var html = [];
+    FILES.forEach(function (f, i) {
+      var c = { s: 0, c: 0, r: 0 };
+      f.edits.forEach(function (e) { c[e[2]]++; });
+      var counts = [c.s ? plural(c.s, 'signature') : '', c.c ? plural(c.c, 'call') : '', c.r ? plural(c.r, 'rewrite') : ''].filter(Boolean).join(', ');
+      html.push('<section class="file" id="f' + i + '" data-i="' + i + '" data-f="' + attr(f.path + '\n' + f.package) + '"><header>' +
+        '<button class="fold" aria-expanded="true" title="fold or unfold this file">\u25be</button>' +
+        '<span class="path mono">' + esc(f.path) + '</span><span class="pkg mono">' + esc(f.package) + '</span>' +
+        '<span class="cnt">' + esc(counts) + '</span>' +
+        f.transforms.map(function (x) { return '<span class="tag">' + esc(x) + '</span>'; }).join('') +
+        '</header><div class="body pending" style="height:' + estimate(f.diff) + 'px"></div></section>');
+    });
+    var list = document.getElementById('file-list');
+    list.innerHTML = FILES.length ? html.join('') : '<p class="none">No file changes.</p>';
+    bodies = Array.prototype.slice.call(list.querySelectorAll('section.file > .body'));
+    bodies.forEach(function (b) { if (io) io.observe(b); else fill(b); });
+    items = Array.prototype.slice.call(document.querySelectorAll('[data-f]')).map(function (el) {
+      return { el: el, text: el.getAttribute('data-f').toLowerCase(), file: el.matches('section.file') };
+    });
+    applyFilter();
+    window.goshiftReport = { files: FILES.length, setMode: setMode, goToDiff: goToDiff, applyFilter: applyFilter, renderDiff: function (i, m) { return renderDiff(FILES[i], m || mode); } };
+    document.documentElement.setAttribute('data-ready', '1');
+    if (window.performance && performance.mark) performance.mark('goshift-ready');
+  }
+  function failed(msg) {
+    document.getElementById('file-list').innerHTML = '<p class="none">' + esc(msg) + '</p>';
+    document.documentElement.setAttribute('data-ready', 'failed');
+  }
+
+  // The data: JSON, or (for large reports) the gzipped JSON in base64, opened with DecompressionStream.
+  var holder = JSON.parse(document.getElementById('goshift-data').textContent);
+  if (typeof holder.gzip !== 'string') {
+    start(holder);
+  } else if (typeof DecompressionStream !== 'function') {
+    failed('This browser cannot open the diffs of this report: they are compressed, and it has no DecompressionStream. Open the report in a current Chrome, Firefox, Edge or Safari.');
+  } else {
+    var bin = atob(holder.gzip), bytes = new Uint8Array(bin.length);
+    for (var bi = 0; bi < bin.length; bi++) bytes[bi] = bin.charCodeAt(bi);
+    new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text()
+      .then(function (text) { start(JSON.parse(text)); }, function (e) { failed('The diffs of this report could not be read: ' + e); });
+  }
 })();
 `;

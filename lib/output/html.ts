@@ -1,14 +1,16 @@
 // The HTML review report (--report FILE.html): one self-contained page built from the Document of
 // a run. What is small and read first is plain HTML (totals, the table per package, the places
-// left alone with the lines around them, generated files, errors, one header per changed file);
-// the diffs travel as JSON in a <script type="application/json"> and the page's script renders
-// each one when it comes near the screen, so that a migration of thousands of files opens fast.
+// left alone with the lines around them, generated files, errors), painted while the rest loads.
+// The changed files travel as JSON in a <script type="application/json"> (gzipped and base64'd
+// when large); the page's script lists them and renders each diff when it comes near the screen,
+// so that a migration of thousands of files opens fast.
 // No network at view time: styles and script are inline and a Content-Security-Policy forbids
 // every fetch (only the page's own script, by its hash, may run).
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describeFsError } from '../fserr.js';
 import type { FileChange, Workspace } from '../types.js';
 import type { DocFile, Document } from './document.js';
@@ -20,6 +22,8 @@ export interface HtmlOptions {
    * report shows the lines around each place left alone. Without it, only file:line and the reason.
    */
   source?: (path: string) => string | null;
+  /** Gzip the diffs' data: default, when its JSON is over COMPRESS_ABOVE characters. */
+  compress?: boolean;
 }
 
 /** HtmlOptions.source for a run: a changed file's text as read, any other file's from disk. */
@@ -91,11 +95,14 @@ export function scriptJson(value: unknown): string {
 
 const KIND_CODE = { signature: 's', call: 'c', rewrite: 'r' } as const;
 
-/** Estimated height of a diff before it is rendered (20px a line), so that the scroll bar is about right. */
-function estimate(diff: string): number {
-  let lines = 0;
-  for (let i = diff.indexOf('\n@@'); i >= 0 && i < diff.length; i = diff.indexOf('\n', i + 1)) lines++;
-  return Math.max(1, lines) * 20;
+/** Above this much JSON the data is gzipped (and base64-encoded): a fifth of the size, parsed faster. */
+export const COMPRESS_ABOVE = 1_000_000;
+
+/** The page's data: JSON as it is, or `{"gzip": "<base64>"}` when large (or when asked). */
+function embed(data: unknown, compress: boolean | undefined): string {
+  const json = JSON.stringify(data);
+  if (compress === false || (compress === undefined && json.length <= COMPRESS_ABOVE)) return scriptJson(data);
+  return scriptJson({ gzip: gzipSync(Buffer.from(json, 'utf8'), { level: 9 }).toString('base64') });
 }
 
 const MODE_WORDS: Record<Document['mode'], string> = {
@@ -207,26 +214,12 @@ export function renderHtml(doc: Document, opts: HtmlOptions = {}): string {
     '</ul></section>';
   const notes = doc.notes.length === 0 ? '' : '<ul class="plain meta">' + doc.notes.map((n) => `<li>${esc(n)}</li>`).join('') + '</ul>';
 
-  // --- one header per changed file; the body is filled by the script
-  const fileSections = changed.length === 0 ? '<p class="none">No file changes.</p>' : changed.map((f, i) => {
-    const c = { signature: 0, call: 0, rewrite: 0 };
-    for (const e of f.edits) c[e.kind]++;
-    const counts = [
-      c.signature ? plural(c.signature, 'signature') : '',
-      c.call ? plural(c.call, 'call') : '',
-      c.rewrite ? plural(c.rewrite, 'rewrite') : '',
-    ].filter(Boolean).join(', ');
-    return `<section class="file" id="f${i}" data-i="${i}" data-f="${esc(f.path + '\n' + f.package)}"><header>` +
-      `<button class="fold" aria-expanded="true" title="fold or unfold this file">▾</button>` +
-      `<span class="path mono">${esc(f.path)}</span><span class="pkg mono">${esc(f.package)}</span>` +
-      `<span class="cnt">${esc(counts)}</span>${f.transforms.map((x) => `<span class="tag">${esc(x)}</span>`).join('')}` +
-      `</header><div class="body pending" style="height:${estimate(f.diff)}px"></div></section>`;
-  }).join('');
-
   // --- the data the script renders from: the changed files' diffs and edits, by index
   const data = {
     files: changed.map((f) => ({
       path: f.path,
+      package: f.package,
+      transforms: f.transforms,
       edits: f.edits.map((e) => [e.line, e.column, KIND_CODE[e.kind], e.transform, e.detail, e.set ?? null]),
       diff: f.diff,
     })),
@@ -266,9 +259,9 @@ export function renderHtml(doc: Document, opts: HtmlOptions = {}): string {
     `<section data-group id="left-alone"><h2>Left alone <span class="n">(${leftAloneCount})</span> <span class="n shown-n"></span></h2>${leftAlone}</section>`,
     generated,
     errors,
-    `<section data-group id="files"><h2>Files changed <span class="n">(${changed.length})</span> <span class="n shown-n"></span></h2>${fileSections}</section>`,
+    `<section data-group id="files"><h2>Files changed <span class="n">(${changed.length})</span> <span class="n shown-n"></span></h2><div id="file-list"><p class="none">Loading the diffs…</p></div></section>`,
     '</main>',
-    `<script type="application/json" id="goshift-data">${scriptJson(data)}</script>`,
+    `<script type="application/json" id="goshift-data">${embed(data, opts.compress)}</script>`,
     `<script>${SCRIPT}</script>`,
     '</body></html>',
     '',
