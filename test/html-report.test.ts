@@ -187,6 +187,7 @@ test.serial('browser: examples/shop renders with its counts, its diff, the toggl
     t.regex(cells[0]!, /^-\s+Get\(id string, ctx context\.Context\) \(Order, error\)$/);
     t.regex(cells[1]!, /^\+\s+Get\(ctx context\.Context, id string\) \(Order, error\)$/);
     t.true((await row.locator('td.cd.a .w').count()) > 0, 'the changed part of the line is marked');
+    for (const box of await Promise.all((await row.locator('td.cd').all()).map((c) => c.boundingBox()))) t.true(box!.width > 500 && box!.height < 30, JSON.stringify(box));
     t.true((await page.locator('section.file .k', { hasText: 'func' }).count()) > 0, 'Go keywords are coloured');
     await screenshot(t, o, 'split.png');
 
@@ -201,6 +202,11 @@ test.serial('browser: examples/shop renders with its counts, its diff, the toggl
     t.is(await add.locator('td.cd').count(), 1);
     t.regex((await del.locator('td.cd').textContent())!, /^-/);
     t.regex((await add.locator('td.cd').textContent())!, /^\+/);
+    // Laid out as a table: the code takes most of the width, the line numbers sit in one row.
+    const tableBox = (await inl.boundingBox())!;
+    const codeBox = (await add.locator('td.cd').boundingBox())!;
+    t.true(codeBox.width > tableBox.width * 0.7, `code cell ${codeBox.width}px of ${tableBox.width}px`);
+    t.true(codeBox.height < 30, `one line is one row (${codeBox.height}px)`);
 
     // The filter: by path, by package; the table per package follows.
     const all = doc.files.filter((f) => f.status === 'changed').map((f) => f.path);

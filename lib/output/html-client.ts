@@ -56,7 +56,7 @@ details > summary { cursor: pointer; color: var(--muted); }
 .ex div { white-space: pre; tab-size: 4; padding: 0 8px 0 0; }
 .ex div.at { background: var(--flash); }
 .ex div.exh { color: var(--muted); padding: 0 8px; border-bottom: 1px solid var(--line); font-size: 11px; }
-.ex .ln, .dt .ln { display: inline-block; min-width: 4.5em; padding: 0 8px; color: var(--muted); text-align: right; user-select: none; }
+.ex .ln { display: inline-block; min-width: 4.5em; padding: 0 8px; color: var(--muted); text-align: right; user-select: none; }
 section.file { border: 1px solid var(--line); border-radius: 6px; margin: 10px 0; }
 section.file > header { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: baseline; padding: 6px 10px; background: var(--panel); border-bottom: 1px solid var(--line); border-radius: 6px 6px 0 0; position: sticky; top: 49px; z-index: 2; }
 section.file > header .path { font-weight: 600; }
@@ -69,7 +69,7 @@ section.file.folded > header { border-bottom: none; }
 .body.pending { background: repeating-linear-gradient(var(--bg) 0 20px, var(--panel) 20px 40px); }
 table.dt { border-collapse: collapse; width: 100%; table-layout: fixed; }
 table.dt td { padding: 0; vertical-align: top; line-height: 20px; }
-table.dt td.ln { width: 4.5em; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
+table.dt td.ln { width: 4.5em; padding: 0 8px; color: var(--muted); text-align: right; user-select: none; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
 table.dt td.cd { white-space: pre-wrap; overflow-wrap: anywhere; tab-size: 4; padding-left: 4px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
 table.dt.split td.cd { border-right: 1px solid var(--line); }
 table.dt .sg { display: inline-block; width: 1.2em; color: var(--muted); user-select: none; }
