@@ -57,7 +57,7 @@ details > summary { cursor: pointer; color: var(--muted); }
 .ex div.at { background: var(--flash); }
 .ex div.exh { color: var(--muted); padding: 0 8px; border-bottom: 1px solid var(--line); font-size: 11px; }
 .ex .ln { display: inline-block; min-width: 4.5em; padding: 0 8px; color: var(--muted); text-align: right; user-select: none; }
-section.file { border: 1px solid var(--line); border-radius: 6px; margin: 10px 0; }
+section.file { border: 1px solid var(--line); border-radius: 6px; margin: 10px 0; content-visibility: auto; contain-intrinsic-size: auto 400px; }
 section.file > header { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: baseline; padding: 6px 10px; background: var(--panel); border-bottom: 1px solid var(--line); border-radius: 6px 6px 0 0; position: sticky; top: 49px; z-index: 2; }
 section.file > header .path { font-weight: 600; }
 section.file > header .pkg { color: var(--muted); }
@@ -184,12 +184,16 @@ export const SCRIPT = String.raw`
     return html;
   }
 
+  var WORD = /[\p{L}\p{N}_]/u;
   // The changed middle of two lines: [start, endInOld, endInNew] after their common prefix and suffix.
   function middle(o, n) {
     var p = 0, lim = Math.min(o.length, n.length);
     while (p < lim && o[p] === n[p]) p++;
     var so = o.length, sn = n.length;
     while (so > p && sn > p && o[so - 1] === n[sn - 1]) { so--; sn--; }
+    // Whole words: ctx -> c|tx would mark half an identifier.
+    while (p > 0 && WORD.test(o[p - 1]) && (WORD.test(o[p] || '') || WORD.test(n[p] || ''))) p--;
+    while (so < o.length && sn < n.length && WORD.test(o[so]) && (WORD.test(o[so - 1] || '') || WORD.test(n[sn - 1] || ''))) { so++; sn++; }
     return [p, so, sn];
   }
 
@@ -393,6 +397,21 @@ export const SCRIPT = String.raw`
     if (sec.hidden) { input.value = ''; applyFilter(); }
     sec.classList.remove('folded');
   }
+  // Files above a target render (and change height) once it is in view: keep it there for a moment,
+  // until the reader scrolls.
+  var settle = 0;
+  function stopSettling() { clearTimeout(settle); settle = 0; }
+  ['wheel', 'keydown', 'touchstart', 'mousedown'].forEach(function (t) { window.addEventListener(t, stopSettling, { passive: true }); });
+  function keepInView(el) {
+    var n = 0;
+    stopSettling();
+    function again() {
+      var r = el.getBoundingClientRect();
+      if (Math.abs(r.top + r.height / 2 - window.innerHeight / 2) > 40) el.scrollIntoView({ block: 'center' });
+      settle = ++n < 8 ? setTimeout(again, 60) : 0;
+    }
+    settle = setTimeout(again, 30);
+  }
   // Scrolls to line 'line' (of the file as read) in the diff of 'path'; false when the diff does not show it.
   function goToDiff(path, line) {
     var i = byPath[path];
@@ -410,6 +429,7 @@ export const SCRIPT = String.raw`
     var row = body.querySelector('tr[data-o="' + line + '"]');
     if (!row) return false;
     row.scrollIntoView({ block: 'center' });
+    keepInView(row);
     document.querySelectorAll('tr.at').forEach(function (r) { r.classList.remove('at'); });
     row.classList.add('at');
     flash(row);
