@@ -153,10 +153,10 @@ async function openFile(dir: string, file: string): Promise<Opened> {
   return { page, file, dir, consoleErrors, requests };
 }
 
-async function screenshot(t: { log: (...s: string[]) => void }, o: Opened, name = 'report.png'): Promise<void> {
+async function screenshot(t: { log: (...s: string[]) => void }, o: Opened, name = 'report.png', fullPage = true): Promise<void> {
   const shot = path.join(o.dir, name);
-  await o.page.evaluate(() => window.scrollTo(0, 0));
-  await o.page.screenshot({ path: shot, fullPage: true });
+  if (fullPage) await o.page.evaluate(() => window.scrollTo(0, 0));
+  await o.page.screenshot({ path: shot, fullPage });
   t.log(`screenshot: ${shot}`);
 }
 
@@ -361,6 +361,50 @@ test.serial('browser: a large report carries its data gzipped; the page opens it
     const add = page.locator('section.file', { hasText: 'shop/api/api.go' }).locator('tr', { hasText: 'func (s *Server) AddItem(ctx context.Context, id, item string) error {' });
     t.true(await add.first().isVisible());
     await screenshot(t, o);
+    t.deepEqual(o.consoleErrors, []);
+    t.deepEqual(o.requests, ['file://' + o.file]);
+  } finally {
+    await page.close();
+  }
+});
+
+test.serial('browser: 900 files: diffs are rendered lazily, and a jump to a line far down lands and stays on it', async (t) => {
+  const { doc, source } = await documentOf(path.join(repoRoot, 'examples'), ['shop']);
+  const changed = doc.files.filter((f) => f.status === 'changed');
+  for (let k = 1; k < 300; k++) {
+    for (const f of changed) {
+      const p = `copy${String(k).padStart(3, '0')}/${f.path}`;
+      doc.files.push({ ...f, path: p, package: `${f.package}/copy${k}`, diff: f.diff!.split(`/${f.path}`).join(`/${p}`) });
+    }
+  }
+  doc.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const dir = artifactDir('many');
+  const file = path.join(dir, 'report.html');
+  fs.writeFileSync(file, renderHtml(doc, { source }));
+  const o = await openFile(dir, file);
+  const { page } = o;
+  try {
+    t.is(await page.locator('section.file').count(), 900);
+    // The files come after the table of 600 packages: none is rendered until they are scrolled to.
+    t.is(await page.getAttribute('html', 'data-rendered'), null);
+    await page.evaluate(() => document.getElementById('files')!.scrollIntoView());
+    await page.waitForSelector('html[data-rendered]', { state: 'attached' });
+    await page.waitForTimeout(300);
+    const rendered = Number(await page.getAttribute('html', 'data-rendered'));
+    t.true(rendered > 0 && rendered < 100, `${rendered} of 900 diffs rendered at first`);
+    const target = 'copy250/shop/store/store.go';
+    t.true(await page.evaluate((p) => (window as unknown as { goshiftReport: { goToDiff(p: string, l: number): boolean } }).goshiftReport.goToDiff(p, 34), target));
+    await page.waitForTimeout(800);
+    const at = await page.evaluate(() => {
+      const row = document.querySelector('tr.at')!;
+      const r = row.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, file: row.closest('section')!.querySelector('.path')!.textContent, text: row.textContent };
+    });
+    t.is(at.file, target);
+    t.regex(at.text!, /func \(m \*Mem\) Get\(id string, ctx context\.Context\)/);
+    t.true(at.top > 0 && at.bottom < 900, `row at ${at.top}..${at.bottom}, viewport 900`);
+    t.true(Number(await page.getAttribute('html', 'data-rendered')) < 200, 'the files in between were not rendered');
+    await screenshot(t, o, 'jump.png', false);
     t.deepEqual(o.consoleErrors, []);
     t.deepEqual(o.requests, ['file://' + o.file]);
   } finally {
