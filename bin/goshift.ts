@@ -26,6 +26,7 @@ cli(async (io) => {
     .option('jobs', { alias: 'j', type: 'number', description: 'worker threads reading files (default: the available cores); the result is the same for any number' })
     .option('cache-dir', { type: 'string', description: 'where to cache what goshift learns of each file (default: $GOSHIFT_CACHE, else $XDG_CACHE_HOME/goshift, else ~/.cache/goshift)' })
     .option('cache', { type: 'boolean', default: true, description: 'use the cache (--no-cache: read every file afresh, write no cache)' })
+    .option('report', { type: 'string', description: 'also write an HTML review report to FILE.html (one self-contained page: totals, a table per package, every diff, what was left alone and why)' })
     .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
     .option('verbose', { alias: 'v', type: 'boolean', description: 'list every member of each linked set left alone, and each context left out of place in a generated file' })
     .parserConfiguration({ 'parse-positional-numbers': false })

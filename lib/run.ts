@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { debugOn } from './debug.js';
 import { defaultCacheDir, defaultJobs } from './factstore.js';
+import { sourcesOf, writeHtmlReport } from './output/html.js';
 import { buildDocument } from './output/document.js';
 import type { Document } from './output/document.js';
 import type { Chunk, PrintContext, Printer } from './output/printer.js';
@@ -49,6 +50,8 @@ export interface RunOptions {
   format: string | null;
   /** Files written besides stdout, each in a format (e.g. the HTML review report), of the same document. */
   reports?: { format: string; file: string }[];
+  /** --report FILE.html: the HTML review report, written atomically. */
+  htmlReport?: string;
   check: boolean;
   strict: boolean;
   quiet: boolean;
@@ -123,6 +126,8 @@ export function optionsFromFlags(flags: Record<string, unknown>, cwd: string): R
   if (jobsArg !== undefined && !(Number.isInteger(jobsArg) && jobsArg >= 1)) throw new UsageError('--jobs needs a whole number of at least 1');
   const cacheDirArg = flags['cache-dir'] as string | undefined;
   if (cacheDirArg === '') throw new UsageError('--cache-dir needs a directory');
+  const htmlReport = flags.report as string | undefined;
+  if (htmlReport === '') throw new UsageError('--report needs a file name');
   const compatSuffix = flags['compat-suffix'] === undefined ? 'Context' : String(flags['compat-suffix']);
   if (!/^[\p{L}\p{Nd}_]+$/u.test(compatSuffix)) throw new UsageError('--compat-suffix needs letters, digits or _');
   return {
@@ -139,6 +144,7 @@ export function optionsFromFlags(flags: Record<string, unknown>, cwd: string): R
     allowTypesBefore: listOption(flags['allow-types-before']) ?? [],
     api: (flags.api as 'change' | 'keep' | 'compat' | undefined) ?? 'change',
     compatSuffix,
+    ...(htmlReport !== undefined ? { htmlReport } : {}),
     jobs: jobsArg ?? defaultJobs(),
     cacheDir: flags.cache === false ? null : cacheDirArg !== undefined ? path.resolve(cwd, cacheDirArg) : defaultCacheDir(),
     version: version(),
@@ -282,7 +288,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
     if (!p) throw new Error(`unknown format ${JSON.stringify(r.format)} for ${r.file}; known: ${formats.join(', ')}`);
     return { printer: p, file: path.resolve(o.cwd, r.file) };
   });
-  if (printer || reports.length > 0) {
+  if (printer || reports.length > 0 || o.htmlReport !== undefined) {
     // With -w, the output shows what was written: this run's files, and those it finished.
     let shown = changes;
     if (o.write) {
@@ -306,10 +312,18 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
       transforms: o.transforms.map((t) => t.name),
       version: o.version,
       notes: ws.notes,
-      diffs: [printer, ...reports.map((r) => r.printer)].some((p) => p?.needsDiffs),
+      diffs: o.htmlReport !== undefined || [printer, ...reports.map((r) => r.printer)].some((p) => p?.needsDiffs),
     });
     const ctx = printContext();
     if (printer) for (const chunk of printer.print(doc, ctx)) await io.out(chunk);
+    if (o.htmlReport !== undefined) {
+      const file = path.resolve(o.cwd, o.htmlReport);
+      try {
+        await writeHtmlReport(file, doc, { source: sourcesOf(ws, shown) });
+      } catch (e) {
+        errors.push({ file: o.htmlReport, message: e instanceof Error ? e.message.replace(file + ': ', '') : String(e) });
+      }
+    }
     for (const r of reports) {
       try {
         await writeFile(r.file, [...r.printer.print(doc, ctx)].map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
