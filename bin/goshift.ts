@@ -5,10 +5,13 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { debugOn } from '../lib/debug.js';
 import { unifiedDiff } from '../lib/diff.js';
+import { buildDocument } from '../lib/output/document.js';
+import { formatSplitSummary, writeSplit } from '../lib/output/split.js';
 import { defaultCacheDir, defaultJobs } from '../lib/factstore.js';
 import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
 import type { FileChange, Problem, Transform } from '../lib/types.js';
+import { formatVerify, verify, verifyExitCode } from '../lib/verify.js';
 import { discover } from '../lib/workspace.js';
 import { findPendingRuns, removeJournal, saveJournal, writeAtomic } from '../lib/write.js';
 import { defaultTransforms, transforms as allTransforms } from '../transforms/index.js';
@@ -100,6 +103,10 @@ async function main(argv: string[]): Promise<number> {
     .option('jobs', { alias: 'j', type: 'number', description: 'worker threads reading files (default: the available cores); the result is the same for any number' })
     .option('cache-dir', { type: 'string', description: 'where to cache what goshift learns of each file (default: $GOSHIFT_CACHE, else $XDG_CACHE_HOME/goshift, else ~/.cache/goshift)' })
     .option('cache', { type: 'boolean', default: true, description: 'use the cache (--no-cache: read every file afresh, write no cache)' })
+    .option('split-by', { type: 'string', choices: ['package'], description: 'instead of one diff, write one patch per Go package into --out-dir, with an index (packages a linked set joins share a patch)' })
+    .option('out-dir', { type: 'string', description: 'with --split-by: the directory for the patches and index.json / index.md' })
+    .option('verify', { type: 'boolean', description: 'after the rewrite, run go build and go vet (on the new text; the tree is not touched in a dry run) and report what the rewrite broke; exit 2 if it broke something' })
+    .option('goos', { type: 'string', description: 'with --verify: GOOS values to check, e.g. linux,windows,darwin (default: the host\'s)' })
     .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
     .option('verbose', { alias: 'v', type: 'boolean', description: 'list every member of each linked set left alone, and each context left out of place in a generated file' })
     .parserConfiguration({ 'parse-positional-numbers': false })
@@ -131,6 +138,13 @@ async function main(argv: string[]): Promise<number> {
   const api = args.api as 'change' | 'keep';
   const strict = Boolean(args.strict);
   const paths = args._.map(String);
+  const splitBy = args['split-by'] as 'package' | undefined;
+  const outDir = args['out-dir'] as string | undefined;
+  if (splitBy !== undefined && !outDir) throw new UsageError('--split-by needs --out-dir DIR');
+  if (outDir !== undefined && splitBy === undefined) throw new UsageError('--out-dir goes with --split-by package');
+  if (splitBy !== undefined && (args.write || args.list || args.diff)) throw new UsageError('--split-by writes patches instead of a diff: it cannot be used with --write, --list or --diff');
+  const goos = listOption(args.goos);
+  if (goos !== undefined && !args.verify) throw new UsageError('--goos goes with --verify');
 
   // --gopath DIR (repeatable, or a list as in GOPATH) replaces $GOPATH.
   const gopathArg = args.gopath as unknown;
@@ -223,7 +237,12 @@ async function main(argv: string[]): Promise<number> {
   const written: FileChange[] = [];
   let journal: string | null = null;
 
-  if (mode === 'diff') {
+  if (splitBy !== undefined && outDir !== undefined) {
+    const doc = buildDocument({ ws, result, changes, errors: report.errors, report, mode: 'diff', transforms: chosen.map((t) => t.name), version: version() });
+    const index = await writeSplit(doc, path.resolve(outDir), { latin1: changes.filter((c) => c.encoding === 'latin1').map((c) => c.file.rel) });
+    for (const p of index.patches) await out(path.join(outDir, p.file) + '\n');
+    if (!quiet) say(formatSplitSummary(index, outDir));
+  } else if (mode === 'diff') {
     for (const c of changes) {
       const text = unifiedDiff(c.file.rel, c.before.toString(c.encoding), c.after);
       // Encoded like the file, so the patch applies to its bytes (latin1 stays latin1).
@@ -270,10 +289,16 @@ async function main(argv: string[]): Promise<number> {
     if (journal && written.length > 0) say(`goshift: run goshift -w again to finish: the files not written are recorded in ${journal}`);
     return interrupted === 'SIGINT' ? 130 : 143;
   }
+  let verifyCode = 0;
+  if (args.verify) {
+    const v = await verify({ ws, changes: mode === 'write' ? written : changes, written: mode === 'write', goos });
+    for (const line of formatVerify(v, { quiet })) say(line);
+    verifyCode = verifyExitCode(v);
+  }
   if (journal && written.length > 0 && written.length < changes.length) {
     say(`goshift: ${changes.length - written.length} of ${changes.length} files not written; once that is fixed, run goshift -w again to write them (recorded in ${journal})`);
   }
-  if (errors.length > 0) return FAILED;
+  if (errors.length > 0 || verifyCode !== 0) return FAILED;
   if (check && changes.length + finished.length > 0) return CHANGES;
   // --api keep leaves exported API out of place on purpose; --strict still wants it fixed.
   if (check && strict && (report.apiKept ?? 0) > 0) return CHANGES;
