@@ -73,6 +73,8 @@ export interface VerifyResult {
   failedBefore: string[];
   /** Diagnostics present before and gone after. */
   fixed: number;
+  /** How many go commands ran (0: nothing changes, nothing to check). */
+  commands: number;
 }
 
 interface Target {
@@ -176,8 +178,8 @@ function targets(ws: VerifyOptions['ws'], changes: VerifyChange[]): Target[] {
   for (const root of [...new Set(roots)].sort(cmp)) {
     const mod = ws.modules.find((m) => m.root === root);
     if (mod && mod.path === '') {
-      // GOPATH mode: root is a GOPATH's src; check below the common directory of the changes.
-      const dirs = changes.filter((c) => c.file.module.root === root).map((c) => c.file.dir);
+      // GOPATH mode: root is a GOPATH's src; check below the common directory of the files in scope.
+      const dirs = ws.files.filter((f) => f.module.root === root).map((f) => f.dir);
       if (dirs.length === 0) continue;
       let common = dirs[0];
       for (const d of dirs) while (common !== root && !(d + path.sep).startsWith(common + path.sep)) common = path.dirname(common);
@@ -193,7 +195,7 @@ function targets(ws: VerifyOptions['ws'], changes: VerifyChange[]): Target[] {
 /** Runs the check. Never throws for what go reports; a missing toolchain is a result, not an exception. */
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
-  const res: VerifyResult = { goVersion: null, goos: [], dirs: [], broken: [], alsoNew: [], failedBefore: [], fixed: 0 };
+  const res: VerifyResult = { goVersion: null, goos: [], dirs: [], broken: [], alsoNew: [], failedBefore: [], fixed: 0, commands: 0 };
   const ver = await runGo(['version'], opts.ws.cwd, env);
   if (ver.spawnError) {
     res.noToolchain = ver.spawnError.code === 'ENOENT' ? 'no Go toolchain: `go` is not on PATH' : `cannot run go: ${ver.spawnError.message}`;
@@ -233,7 +235,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   // A module under a go.work that does not use it: go refuses to build it there; check it alone.
   for (const t of tgs) {
     if (t.env.GO111MODULE === 'off') continue;
-    const l = await runGo(['list', '-m'], t.dir, { ...env, ...t.env });
+    const l = await runGo(['list', '-f', '{{.ImportPath}}', ...t.patterns], t.dir, { ...env, ...t.env });
     if (l.code !== 0 && /go\.work/.test(l.text)) t.env.GOWORK = 'off';
   }
 
@@ -294,6 +296,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
             const args = [sub, ...(useOverlay ? [`-overlay=${overlay}`] : []), ...t.patterns];
             opts.onCommand?.(`${cmd} ${t.patterns.join(' ')} in ${relOf(t.dir) || '.'} (GOOS=${g}, ${side} the rewrite)`);
             const r = await runGo(args, t.dir, cenv);
+            res.commands++;
             if (r.spawnError) {
               res.noToolchain = `cannot run go: ${r.spawnError.message}`;
               return res;
@@ -385,6 +388,7 @@ export function formatVerify(r: VerifyResult, opts: { quiet?: boolean } = {}): s
   if (r.noToolchain) return [`goshift: --verify: ${r.noToolchain}; cannot check that the code still builds`];
   if (r.error) return [`goshift: --verify: ${r.error}`];
   const out: string[] = [];
+  if (r.commands === 0) return opts.quiet ? [] : ['goshift: --verify: nothing changes, so nothing to check'];
   const where = `GOOS=${r.goos.join(',')}; in ${r.dirs.length === 1 ? r.dirs[0] : `${r.dirs.length} modules: ${r.dirs.join(', ')}`}`;
   if (r.broken.length > 0) {
     out.push(`goshift: --verify: the rewrite breaks the build: ${r.broken.length} new problem${r.broken.length === 1 ? '' : 's'} from go build / go vet (${where}); lines are those of the rewritten files:`);
