@@ -8,6 +8,7 @@
 // unsaved editor buffers), from a temporary directory removed afterwards. So a go.work, local
 // replaces and nested modules are seen exactly as they are, and nothing is copied.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, realpath, rm, writeFile, mkdir } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -241,6 +242,15 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
 
   // The overlay: the version of each changed file that is not on disk.
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'goshift-verify-'));
+  // Interrupted while go runs: remove the temporary directory, then die of the signal as usual.
+  const onSignal = (sig: NodeJS.Signals) => {
+    rmSync(tmp, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const replace: Record<string, string> = {};
     const rename = new Map<string, string>();
@@ -362,6 +372,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     res.alsoNew.sort(order);
     return res;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await rm(tmp, { recursive: true, force: true });
   }
 }
