@@ -6,7 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { debugOn } from '../lib/debug.js';
 import { unifiedDiff } from '../lib/diff.js';
 import { buildDocument } from '../lib/output/document.js';
-import { formatSplitSummary, writeSplit } from '../lib/output/split.js';
+import { formatSplitSummary, gitPrefixOf, writeSplit } from '../lib/output/split.js';
 import { defaultCacheDir, defaultJobs } from '../lib/factstore.js';
 import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
@@ -239,7 +239,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (splitBy !== undefined && outDir !== undefined) {
     const doc = buildDocument({ ws, result, changes, errors: report.errors, report, mode: 'diff', transforms: chosen.map((t) => t.name), version: version() });
-    const index = await writeSplit(doc, path.resolve(outDir), { latin1: changes.filter((c) => c.encoding === 'latin1').map((c) => c.file.rel) });
+    const index = await writeSplit(doc, path.resolve(outDir), { latin1: changes.filter((c) => c.encoding === 'latin1').map((c) => c.file.rel), gitPrefix: gitPrefixOf(ws.cwd) });
     for (const p of index.patches) await out(path.join(outDir, p.file) + '\n');
     if (!quiet) say(formatSplitSummary(index, outDir));
   } else if (mode === 'diff') {

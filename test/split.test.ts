@@ -262,3 +262,30 @@ test('split: nothing to change: no patches, an empty index', async (t) => {
     await removeTree(tmp);
   }
 });
+
+test('split: run in a subdirectory of a git work tree, the index says to apply from the top with --directory, and that works', async (t) => {
+  const tmp = await makeTempDir('goshift-split-git-');
+  try {
+    const top = path.join(tmp, 'repo');
+    const sub = path.join(top, 'sub', 'shop');
+    await copyTree(path.join(repoRoot, 'examples/shop'), sub);
+    const written = path.join(tmp, 'written');
+    await copyTree(path.join(repoRoot, 'examples/shop'), written);
+    t.is((await goshift(['-q', '-w', '.'], written)).code, 0);
+    const init = await run('git', ['init', '-q', top], { cwd: tmp, env: gitEnv(top) });
+    t.is(init.code, 0, describe(init));
+    const out = path.join(tmp, 'out');
+    const s = await run(process.execPath, [cliPath(), '--split-by', 'package', '--out-dir', out, '.'], { cwd: sub, env: { ...gitEnv(top), GOSHIFT_DEBUG: '' } });
+    t.is(s.code, 0, describe(s));
+    const index = JSON.parse(await fs.readFile(path.join(out, 'index.json'), 'utf8')) as SplitIndex;
+    t.is(index.gitPrefix, 'sub/shop/');
+    t.regex(await fs.readFile(path.join(out, 'index.md'), 'utf8'), /^git apply --directory=sub\/shop\/ example\.com_shop_api\+example\.com_shop_store\.patch$/m);
+    for (const p of index.patches) {
+      const ap = await run('git', ['apply', '--directory=sub/shop/', path.join(out, p.file)], { cwd: top, env: gitEnv(top) });
+      t.is(ap.code, 0, describe(ap));
+    }
+    t.deepEqual(await compareTrees(written, sub, (rel) => rel === 'go.sum'), []);
+  } finally {
+    await removeTree(tmp);
+  }
+});

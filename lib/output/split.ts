@@ -3,6 +3,7 @@
 // together go into one patch (union-find over the sets' files), and the index says which set
 // made them go together. Patches touch disjoint files, so each applies alone on a clean tree and
 // any order of applying them all gives the tree `-w` gives.
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Document } from './document.js';
@@ -43,6 +44,12 @@ export interface SplitIndex {
   tool: { name: 'goshift'; version: string };
   transforms: string[];
   splitBy: 'package';
+  /**
+   * Where goshift ran, relative to the top of its git work tree, with a trailing slash ('' at the
+   * top or outside git): git apply reads patch paths from the top, so from there a patch applies
+   * with `git apply --directory=<gitPrefix>`.
+   */
+  gitPrefix: string;
   /** How to use the patches. */
   apply: string;
   patches: SplitPatch[];
@@ -70,7 +77,7 @@ function joinList(xs: string[]): string {
 }
 
 /** The patches of a run, without writing anything: pure, and stable for a given document. */
-export function planSplit(doc: Document): SplitIndex {
+export function planSplit(doc: Document, opts: { gitPrefix?: string } = {}): SplitIndex {
   const changed = doc.files.filter((f) => f.status === 'changed' && f.diff !== null);
   // A package is a directory (two modules of separate builds may share an import path).
   const pkgOf = new Map<string, string>(); // file -> dir
@@ -145,15 +152,20 @@ export function planSplit(doc: Document): SplitIndex {
     p.file = name + '.patch';
   }
   patches.sort((a, b) => cmp(a.file, b.file));
+  let gitPrefix = (opts.gitPrefix ?? '').replace(/\\/g, '/');
+  if (gitPrefix !== '' && !gitPrefix.endsWith('/')) gitPrefix += '/';
   return {
     version: SPLIT_INDEX_VERSION,
     tool: { ...doc.tool },
     transforms: [...doc.transforms],
     splitBy: 'package',
+    gitPrefix,
     apply:
-      'Paths in the patches are relative to the directory goshift ran in. From there, `git apply <patch>` ' +
-      'applies one patch on its own, or all of them in any order; each patch holds whole linked sets, ' +
-      'so the code builds after any one of them.',
+      'Paths in the patches are relative to the directory goshift ran in. ' +
+      (gitPrefix === ''
+        ? 'From there, `git apply <patch>` applies one patch on its own'
+        : `It is ${gitPrefix} in its git work tree, and git apply reads paths from the top: from the top, \`git apply --directory=${gitPrefix} <patch>\` (or from ${gitPrefix}, \`patch -p1 < <patch>\`) applies one patch on its own`) +
+      ', or all of them in any order; each patch holds whole linked sets, so the code builds after any one of them.',
     patches,
   };
 }
@@ -166,7 +178,7 @@ export function formatSplitIndexMarkdown(index: SplitIndex): string {
   out.push(`Made by goshift ${index.tool.version} (${index.transforms.join(', ')}): ${n} patch${n === 1 ? '' : 'es'}, ` +
     `${index.patches.reduce((s, p) => s + p.files.length, 0)} files.`, '');
   out.push(index.apply, '');
-  if (n > 0) out.push('```', `git apply ${index.patches[0].file}`, '```', '');
+  if (n > 0) out.push('```', `git apply ${index.gitPrefix === '' ? '' : `--directory=${index.gitPrefix} `}${index.patches[0].file}`, '```', '');
   out.push('| patch | packages | files |', '| --- | --- | --- |');
   for (const p of index.patches) {
     out.push(`| ${p.file} | ${p.packages.map((k) => '`' + k.importPath + '`').join('<br>')} | ${p.files.map((f) => '`' + f + '`').join('<br>')} |`);
@@ -191,7 +203,18 @@ export function formatSplitIndexMarkdown(index: SplitIndex): string {
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
+/** The directory's place in its git work tree (`git rev-parse --show-prefix`), '' at the top, outside git or without git. */
+export function gitPrefixOf(dir: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
 export interface WriteSplitOptions {
+  /** See SplitIndex.gitPrefix. */
+  gitPrefix?: string;
   /** Files read and written as latin1 (not valid UTF-8): their diffs are encoded so, to apply to their bytes. */
   latin1?: Iterable<string>;
 }
@@ -202,7 +225,7 @@ export interface WriteSplitOptions {
  * Returns the index.
  */
 export async function writeSplit(doc: Document, outDir: string, opts: WriteSplitOptions = {}): Promise<SplitIndex> {
-  const index = planSplit(doc);
+  const index = planSplit(doc, { gitPrefix: opts.gitPrefix });
   const latin1 = new Set(opts.latin1 ?? []);
   const diffOf = new Map(doc.files.filter((f) => f.diff !== null).map((f) => [f.path, f.diff!]));
   await mkdir(outDir, { recursive: true });
