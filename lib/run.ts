@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { debugOn } from './debug.js';
 import { defaultCacheDir, defaultJobs } from './factstore.js';
 import { sourcesOf, writeHtmlReport } from './output/html.js';
+import { formatSplitSummary, gitPrefixOf, writeSplit } from './output/split.js';
+import { formatVerify, verify, verifyExitCode } from './verify.js';
 import { buildDocument } from './output/document.js';
 import type { Document } from './output/document.js';
 import type { Chunk, PrintContext, Printer } from './output/printer.js';
@@ -52,6 +54,10 @@ export interface RunOptions {
   reports?: { format: string; file: string }[];
   /** --report FILE.html: the HTML review report, written atomically. */
   htmlReport?: string;
+  /** --split-by package --out-dir DIR: one patch per package (stdout lists them) instead of a format. */
+  splitDir?: string;
+  /** --verify: go build and go vet before and after, for these GOOS values (empty: the host's). */
+  verify?: { goos?: string[] };
   check: boolean;
   strict: boolean;
   quiet: boolean;
@@ -126,6 +132,13 @@ export function optionsFromFlags(flags: Record<string, unknown>, cwd: string): R
   if (jobsArg !== undefined && !(Number.isInteger(jobsArg) && jobsArg >= 1)) throw new UsageError('--jobs needs a whole number of at least 1');
   const cacheDirArg = flags['cache-dir'] as string | undefined;
   if (cacheDirArg === '') throw new UsageError('--cache-dir needs a directory');
+  const splitBy = flags['split-by'] as 'package' | undefined;
+  const outDir = flags['out-dir'] as string | undefined;
+  if (splitBy !== undefined && !outDir) throw new UsageError('--split-by needs --out-dir DIR');
+  if (outDir !== undefined && splitBy === undefined) throw new UsageError('--out-dir goes with --split-by package');
+  if (splitBy !== undefined && (write || chosen.length > 0)) throw new UsageError('--split-by writes patches instead of a diff: it cannot be used with --write or an output format');
+  const goos = listOption(flags.goos);
+  if (goos !== undefined && !flags.verify) throw new UsageError('--goos goes with --verify');
   const htmlReport = flags.report as string | undefined;
   if (htmlReport === '') throw new UsageError('--report needs a file name');
   const compatSuffix = flags['compat-suffix'] === undefined ? 'Context' : String(flags['compat-suffix']);
@@ -136,7 +149,7 @@ export function optionsFromFlags(flags: Record<string, unknown>, cwd: string): R
     gopath,
     transforms: pickTransforms(listOption(flags.transform)),
     write,
-    format: chosen[0] ?? (write ? null : 'diff'),
+    format: chosen[0] ?? (write || flags['split-by'] !== undefined ? null : 'diff'),
     check: Boolean(flags.check),
     strict: Boolean(flags.strict),
     quiet: Boolean(flags.quiet),
@@ -145,6 +158,8 @@ export function optionsFromFlags(flags: Record<string, unknown>, cwd: string): R
     api: (flags.api as 'change' | 'keep' | 'compat' | undefined) ?? 'change',
     compatSuffix,
     ...(htmlReport !== undefined ? { htmlReport } : {}),
+    ...(splitBy !== undefined && outDir ? { splitDir: outDir } : {}),
+    ...(flags.verify ? { verify: goos ? { goos } : {} } : {}),
     jobs: jobsArg ?? defaultJobs(),
     cacheDir: flags.cache === false ? null : cacheDirArg !== undefined ? path.resolve(cwd, cacheDirArg) : defaultCacheDir(),
     version: version(),
@@ -288,6 +303,12 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
     if (!p) throw new Error(`unknown format ${JSON.stringify(r.format)} for ${r.file}; known: ${formats.join(', ')}`);
     return { printer: p, file: path.resolve(o.cwd, r.file) };
   });
+  if (o.splitDir !== undefined) {
+    const doc = buildDocument({ ws, result, changes, errors: report.errors, report, mode: 'diff', transforms: o.transforms.map((t) => t.name), version: o.version });
+    const index = await writeSplit(doc, path.resolve(o.cwd, o.splitDir), { latin1: changes.filter((c) => c.encoding === 'latin1').map((c) => c.file.rel), gitPrefix: gitPrefixOf(ws.cwd) });
+    for (const p of index.patches) await io.out(path.join(o.splitDir, p.file) + '\n');
+    if (!o.quiet) say(formatSplitSummary(index, o.splitDir));
+  }
   if (printer || reports.length > 0 || o.htmlReport !== undefined) {
     // With -w, the output shows what was written: this run's files, and those it finished.
     let shown = changes;
@@ -351,7 +372,13 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   if (journal && written.length > 0 && written.length < changes.length) {
     say(`goshift: ${changes.length - written.length} of ${changes.length} files not written; once that is fixed, run goshift -w again to write them (recorded in ${journal})`);
   }
-  if (errors.length > 0) return FAILED;
+  let verifyCode = 0;
+  if (o.verify) {
+    const v = await verify({ ws, changes: o.write ? written : changes, written: o.write, goos: o.verify.goos });
+    for (const line of formatVerify(v, { quiet: o.quiet })) say(line);
+    verifyCode = verifyExitCode(v);
+  }
+  if (errors.length > 0 || verifyCode !== 0) return FAILED;
   if (o.check && changes.length + finished.length > 0) return CHANGES;
   // --api keep leaves exported API out of place on purpose; --strict still wants it fixed.
   if (o.check && o.strict && (report.apiKept ?? 0) > 0) return CHANGES;
