@@ -8,10 +8,11 @@ import { unifiedDiff } from '../lib/diff.js';
 import { defaultCacheDir, defaultJobs } from '../lib/factstore.js';
 import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
-import type { FileChange, Problem, Transform } from '../lib/types.js';
+import type { FileChange, Problem } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { findPendingRuns, removeJournal, saveJournal, writeAtomic } from '../lib/write.js';
-import { defaultTransforms, transforms as allTransforms } from '../transforms/index.js';
+import { resolveTransforms, TransformLoadError } from '../lib/plugins.js';
+import { transforms as allTransforms } from '../transforms/index.js';
 
 /** Exit codes. */
 const OK = 0;
@@ -67,27 +68,13 @@ async function out(data: string | Buffer): Promise<void> {
   });
 }
 
-function pickTransforms(names: string[] | undefined): Transform[] {
-  if (names === undefined) return defaultTransforms();
-  if (names.length === 0) throw new UsageError('-t/--transform needs a name');
-  const known = allTransforms.filter((t) => !t.hidden).map((t) => t.name);
-  const unknown = names.filter((n) => !allTransforms.some((t) => t.name === n));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `unknown transform${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known: ${known.join(', ')}`,
-    );
-  }
-  // In the order transforms run, each once.
-  return allTransforms.filter((t) => names.includes(t.name));
-}
-
 async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('goshift')
     .usage('$0 [flags] [path ...]\n\nRewrite Go code across a module: by default, move context.Context parameters first\n' +
       'and update every linked declaration, interface, method value and call site.\n' +
       'Paths: directories (recursive), .go files, or patterns ./... and dir/... (default: .)')
-    .option('transform', { alias: 't', type: 'string', description: 'transform to run (repeatable or comma-separated); default: the default set' })
+    .option('transform', { alias: 't', type: 'string', description: 'transform to run: a name, or the path of your own transform module (./my.js); repeatable or comma-separated; default: the default set' })
     .option('list-transforms', { type: 'boolean', description: 'list the transforms and exit' })
     .option('diff', { alias: 'd', type: 'boolean', description: 'print unified diffs of the changes (default mode)' })
     .option('write', { alias: 'w', type: 'boolean', description: 'rewrite the files in place' })
@@ -126,7 +113,9 @@ async function main(argv: string[]): Promise<number> {
   const check = Boolean(args.check);
   const quiet = Boolean(args.quiet);
   const verbose = Boolean(args.verbose);
-  const chosen = pickTransforms(listOption(args.transform));
+  const chosen = await resolveTransforms(listOption(args.transform)).catch((e) => {
+    throw e instanceof TransformLoadError ? new UsageError(e.message) : e;
+  });
   const allowTypesBefore = listOption(args['allow-types-before']) ?? [];
   const api = args.api as 'change' | 'keep';
   const strict = Boolean(args.strict);
