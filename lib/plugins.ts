@@ -44,17 +44,19 @@ export function validateTransform(value: unknown, file: string): Transform {
 
   const copy: Transform = { ...(t as unknown as Transform) };
   const reorder = copy.reorder;
-  if (reorder) copy.reorder = (sig: SignatureView, opts: TransformOptions) => checkedOrder(reorder.call(t, sig, opts), sig, file);
-  const rewriteFile = copy.rewriteFile;
-  if (rewriteFile) {
-    copy.rewriteFile = (api, opts) => {
+  if (reorder) {
+    copy.reorder = (sig: SignatureView, opts: TransformOptions) => {
+      let order: unknown;
       try {
-        rewriteFile.call(t, api, opts);
+        order = reorder.call(t, sig, opts);
       } catch (e) {
-        throw new TransformLoadError(`${file}: rewriteFile threw on ${api.rel}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new TransformLoadError(`${file}: reorder threw for ${sig.what} (${sig.file}:${sig.line}): ${e instanceof Error ? e.message : String(e)}`);
       }
+      return checkedOrder(order, sig, file);
     };
   }
+  // A rewriteFile that throws is reported by the engine on the Go file, with the transform's name;
+  // that file and the linked sets with edits in it are left unchanged.
   return copy;
 }
 

@@ -75,6 +75,8 @@ test('what a user reorder returns is checked on each call', (t) => {
   t.throws(() => withOrder([1, 0]).reorder!(sig, opts), { message: /exactly once/ });
   t.throws(() => withOrder('10').reorder!(sig, opts), { message: /^my\.js: reorder returned string for func F/ });
   t.throws(() => withOrder([2, 1, 0]).reorder!(sig, opts), { message: /the variadic parameter must stay last/ });
+  const throwing = validateTransform({ name: 'a', description: 'd', reorder: () => { throw new Error('oops'); } }, 'my.js');
+  t.throws(() => throwing.reorder!(sig, opts), { message: 'my.js: reorder threw for func F (x.go:3): oops' });
 });
 
 test('modules: missing, no export, not loadable, a name taken; built-in names and paths mix', async (t) => {
@@ -139,4 +141,31 @@ test('goshift/testing reports a fixture the transform does not satisfy, by step'
   t.regex(r.summary, /^fixture .*logger-after-ctx: \d+ problem\(s\) in step 4, step 7$/);
   t.regex(r.problems[0], /^step 4: goshift -w output differs from expected\//);
   await t.throwsAsync(assertFixture(exampleFixture, { transform: 'ctx-first', go: false }), { message: /step 4: goshift -w output differs/ });
+});
+
+test('CLI: a file-local transform (mentions + rewriteFile) from a module edits through the RewriteAPI and counts', async (t) => {
+  const dir = await tempFiles(t, {
+    'sprint.mjs': [
+      '// fmt.Sprintf("%v", x) becomes fmt.Sprint(x).',
+      'export default {',
+      "  name: 'sprint', description: 'fmt.Sprintf(\"%v\", x) to fmt.Sprint(x)',",
+      '  mentions: /^Sprintf$/,',
+      '  rewriteFile(api) {',
+      "    for (const call of api.root.descendantsOfType('call_expression')) {",
+      "      const fn = call.childForFieldName('function');",
+      "      const args = call.childForFieldName('arguments')?.namedChildren ?? [];",
+      "      if (fn?.text !== 'fmt.Sprintf' || args.length !== 2 || args[0].text !== '\"%v\"') continue;",
+      "      api.replace(fn.startIndex, args[1].startIndex, 'fmt.Sprint(');",
+      "      api.count('Sprintf simplified', 'Sprintf calls simplified', 1, call);",
+      '    }',
+      '  },',
+      '};',
+    ].join('\n'),
+    'go.mod': 'module example.com/m\n\ngo 1.22\n',
+    'm.go': 'package m\n\nimport "fmt"\n\nfunc F(n int) string { return fmt.Sprintf("%v", n) + fmt.Sprintf("%d", n) }\n',
+  });
+  const w = await cli(['-t', './sprint.mjs', '-w', '.'], dir);
+  t.is(w.code, 0, w.stderr);
+  t.is(await fs.readFile(path.join(dir, 'm.go'), 'utf8'), 'package m\n\nimport "fmt"\n\nfunc F(n int) string { return fmt.Sprint(n) + fmt.Sprintf("%d", n) }\n');
+  t.regex(w.stderr, /1 Sprintf simplified/);
 });
