@@ -77,7 +77,7 @@ test('run() (self-reference) with a user module and a Transform object mixed wit
   t.true(missing.errors.length > 0 && missing.totals.errors === missing.errors.length, 'a bad path is an error in the document, as the CLI reports it');
 });
 
-test('the .d.ts files type a TypeScript consumer of goshift and goshift/testing (tsc --noEmit)', async (t) => {
+test('the .d.ts files type a TypeScript consumer of goshift and goshift/testing, and the example transform\'s JSDoc (tsc --noEmit)', async (t) => {
   for (const f of ['api', 'testing', 'types', 'plugins', 'output/document']) {
     await t.notThrowsAsync(fs.access(path.join(repoRoot, 'dist', 'lib', `${f}.d.ts`)), `dist/lib/${f}.d.ts is emitted`);
   }
@@ -102,10 +102,17 @@ test('the .d.ts files type a TypeScript consumer of goshift and goshift/testing 
     'export { paths, n, r };',
   ].join('\n');
   await fs.writeFile(path.join(dir, 'consumer.ts'), good);
+  // The example transform, plain JS, checked against the public types through its JSDoc.
+  await fs.copyFile(path.join(repoRoot, 'examples', 'transforms', 'logger-after-ctx.js'), path.join(dir, 'logger-after-ctx.js'));
+  await fs.writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], allowJs: true, checkJs: true },
+    include: ['*.ts', '*.js'],
+  }));
   const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   const ok = await runCmd(process.execPath, [tsc, '-p', '.'], { cwd: dir, env: process.env, timeoutMs: 120_000 });
   t.is(ok.code, 0, describe(ok));
   // The types are real, not any: wrong uses fail.
+  await fs.rm(path.join(dir, 'logger-after-ctx.js'));
   await fs.writeFile(path.join(dir, 'consumer.ts'), [
     "import { run } from 'goshift';",
     "const doc = await run('.');",

@@ -30,7 +30,7 @@ export default {
     let ctx = -1;
     ps.forEach((p, i) => { if (p.isContext && !p.variadic) ctx = i; });
     if (ctx < 0) return null;
-    const isLogger = (i) => !ps[i].variadic && LOGGER.test(ps[i].typeText);
+    const isLogger = (/** @type {number} */ i) => !ps[i].variadic && LOGGER.test(ps[i].typeText);
     const all = ps.map((_, i) => i);
     const order = [
       ...all.filter((i) => i <= ctx && !isLogger(i)),
