@@ -5,7 +5,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { isTransformPath, loadTransform, resolveTransforms, validateTransform } from '../lib/plugins.js';
+import { composedOrder } from '../lib/select.js';
 import type { SignatureView } from '../lib/types.js';
+import { ctxFirst } from '../transforms/ctx-first.js';
 import { cliPath, goEnv, repoRoot } from './support/paths.js';
 import { run } from './support/run.js';
 import { compareTrees, copyTree, explainDifferences, makeTempDir, removeTree } from './support/tree.js';
@@ -168,4 +170,17 @@ test('CLI: a file-local transform (mentions + rewriteFile) from a module edits t
   t.is(w.code, 0, w.stderr);
   t.is(await fs.readFile(path.join(dir, 'm.go'), 'utf8'), 'package m\n\nimport "fmt"\n\nfunc F(n int) string { return fmt.Sprint(n) + fmt.Sprintf("%d", n) }\n');
   t.regex(w.stderr, /1 Sprintf simplified/);
+});
+
+test('reorderers compose: each sees the signature as the ones before left it', async (t) => {
+  const logger = await loadTransform(example);
+  const p = (typeText: string, isContext = false) => ({ name: 'x', typeText, isContext, variadic: false });
+  // func F(a int, log *slog.Logger, ctx context.Context): ctx-first gives (ctx, a, log), then the logger moves: (ctx, log, a).
+  const sig: SignatureView = { params: [p('int'), p('*slog.Logger'), p('context.Context', true)], file: 'a.go', line: 1, what: 'func F' };
+  const opts = { allowTypesBefore: [] };
+  t.deepEqual(composedOrder(sig, [ctxFirst, logger], opts), [2, 1, 0]);
+  t.deepEqual(composedOrder(sig, [ctxFirst], opts), [2, 0, 1]);
+  t.deepEqual(composedOrder(sig, [logger], opts), [0, 2, 1]);
+  const done: SignatureView = { ...sig, params: [p('context.Context', true), p('*slog.Logger'), p('int')] };
+  t.is(composedOrder(done, [ctxFirst, logger], opts), null);
 });
