@@ -10,7 +10,7 @@ cli(async (io) => {
     .usage('$0 [flags] [path ...]\n\nRewrite Go code across a module: by default, move context.Context parameters first\n' +
       'and update every linked declaration, interface, method value and call site.\n' +
       'Paths: directories (recursive), .go files, or patterns ./... and dir/... (default: .)')
-    .option('transform', { alias: 't', type: 'string', description: 'transform to run (repeatable or comma-separated); default: the default set' })
+    .option('transform', { alias: 't', type: 'string', description: 'transform to run: a name, or the path of your own transform module (./my.js); repeatable or comma-separated; default: the default set' })
     .option('list-transforms', { type: 'boolean', description: 'list the transforms and exit' })
     .option('format', { type: 'string', description: `what to print on stdout: ${formats.join(', ')} (default: diff; with -w: nothing, or the format for what was written)` })
     .option('diff', { alias: 'd', type: 'boolean', description: 'print unified diffs of the changes (default; --format diff)' })
@@ -44,5 +44,5 @@ cli(async (io) => {
     })
     .parseAsync();
   if (args['list-transforms']) return listTransforms(io);
-  return runCommand(optionsFromFlags(args, process.cwd()), io);
+  return runCommand(await optionsFromFlags(args, process.cwd()), io);
 });

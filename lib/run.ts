@@ -9,6 +9,7 @@ import { defaultCacheDir, defaultJobs } from './factstore.js';
 import { sourcesOf, writeHtmlReport } from './output/html.js';
 import { formatSplitSummary, gitPrefixOf, writeSplit } from './output/split.js';
 import { formatVerify, verify, verifyExitCode } from './verify.js';
+import { resolveTransforms, TransformLoadError } from './plugins.js';
 import { buildDocument } from './output/document.js';
 import type { Document } from './output/document.js';
 import type { Chunk, PrintContext, Printer } from './output/printer.js';
@@ -88,25 +89,20 @@ function listOption(v: unknown): string[] | undefined {
   return raw.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
 }
 
-function pickTransforms(names: string[] | undefined): Transform[] {
-  if (names === undefined) return defaultTransforms();
-  if (names.length === 0) throw new UsageError('-t/--transform needs a name');
-  const known = allTransforms.filter((t) => !t.hidden).map((t) => t.name);
-  const unknown = names.filter((n) => !allTransforms.some((t) => t.name === n));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `unknown transform${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known: ${known.join(', ')}`,
-    );
+/** The transforms -t names (built-in names, paths of user modules), or the default set. */
+async function pickTransforms(specs: string[] | undefined, cwd: string): Promise<Transform[]> {
+  try {
+    return await resolveTransforms(specs, cwd);
+  } catch (e) {
+    throw e instanceof TransformLoadError ? new UsageError(e.message) : e;
   }
-  // In the order transforms run, each once.
-  return allTransforms.filter((t) => names.includes(t.name));
 }
 
 /**
  * The options of a run from the parsed flags (yargs' names: `write`, `allow-types-before`, `_` for
  * the paths, ...). Throws UsageError for flags that do not go together or bad values.
  */
-export function optionsFromFlags(flags: Record<string, unknown>, cwd: string): RunOptions {
+export async function optionsFromFlags(flags: Record<string, unknown>, cwd: string): Promise<RunOptions> {
   // -d, -l and -w are the modes of old: one at a time.
   const modes = (['diff', 'write', 'list'] as const).filter((m) => flags[m]);
   if (modes.length > 1) throw new UsageError(`choose one mode: ${modes.map((m) => '--' + m).join(' and ')} cannot be used together`);
@@ -147,7 +143,7 @@ export function optionsFromFlags(flags: Record<string, unknown>, cwd: string): R
     paths: ((flags._ as unknown[] | undefined) ?? []).map(String),
     cwd,
     gopath,
-    transforms: pickTransforms(listOption(flags.transform)),
+    transforms: await pickTransforms(listOption(flags.transform), cwd),
     write,
     format: chosen[0] ?? (write || flags['split-by'] !== undefined ? null : 'diff'),
     check: Boolean(flags.check),

@@ -119,15 +119,11 @@ export function findCandidates(prog: Program, linker: Linker, reorderers: Transf
       if (!ps.some((p) => prog.isContextType(p.typeNode, f, tparams))) continue;
       const id = linker.slotOf({ params: pl, result: owner.childForFieldName('result'), file: f, tparams });
       if (candidates.has(id)) continue;
-      const view = viewOf(prog, linker.slots.get(id)!);
-      for (const t of reorderers) {
-        const order = t.reorder!(view, opts);
-        if (order) {
-          candidates.set(id, { slot: id, order });
-          const name = referenceName(linker.slots.get(id)!);
-          if (name) names.add(name);
-          break;
-        }
+      const order = composedOrder(viewOf(prog, linker.slots.get(id)!), reorderers, opts);
+      if (order) {
+        candidates.set(id, { slot: id, order });
+        const name = referenceName(linker.slots.get(id)!);
+        if (name) names.add(name);
       }
     }
   }
@@ -235,6 +231,24 @@ function referenceName(sl: Slot): string | null {
     }
   }
   return null;
+}
+
+/**
+ * The reorderers one after the other, each asked about the signature as the ones before it left
+ * it (so `-t ctx-first,./logger-after-ctx.js` is one run, and a second run finds nothing to do);
+ * null when the composed order changes nothing.
+ */
+export function composedOrder(view: SignatureView, reorderers: Transform[], opts: TransformOptions): number[] | null {
+  let order: number[] | null = null;
+  let cur = view;
+  for (const t of reorderers) {
+    const o = t.reorder!(cur, opts);
+    if (!o) continue;
+    const base: number[] = order ?? cur.params.map((_, i) => i);
+    order = o.map((i) => base[i]);
+    cur = { ...cur, params: o.map((i) => cur.params[i]) };
+  }
+  return order && order.some((v, i) => v !== i) ? order : null;
 }
 
 /**

@@ -514,7 +514,7 @@ test('runCommand: a report in another format written to a file, from the same do
   const out: string[] = [];
   const said: string[] = [];
   const io = { out: async (c: string | Buffer) => void out.push(c.toString()), say: (l: string) => void said.push(l) };
-  const opts = { ...optionsFromFlags({ _: ['.'], format: 'lint', cache: false }, dir), reports: [{ format: 'json', file: 'report.json' }] };
+  const opts = { ...(await optionsFromFlags({ _: ['.'], format: 'lint', cache: false }, dir)), reports: [{ format: 'json', file: 'report.json' }] };
   t.is(await runCommand(opts, io), 0);
   t.regex(out.join(''), /^api\/api\.go:14:27: context\.Context should be the first parameter \(ctx-first\)$/m);
   const json = fs.readFileSync(path.join(dir, 'report.json'), 'utf8');

@@ -1,0 +1,3 @@
+module example.com/logger-after-ctx
+
+go 1.22

@@ -1,0 +1,105 @@
+// goshift from JavaScript: `import { run } from 'goshift'`. A dry run over paths that returns the
+// same document as `goshift --json` (lib/output/document.ts); it never writes a file.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultCacheDir, defaultJobs } from './factstore.js';
+import { buildDocument, type Document } from './output/document.js';
+import { runWorkspace } from './parts.js';
+import { resolveTransforms, validateTransform } from './plugins.js';
+import { formatProblem } from './report.js';
+import type { Problem, Transform } from './types.js';
+import { discover } from './workspace.js';
+import { findPendingRuns } from './write.js';
+
+export type { Document, DocEdit, DocFile, DocLeftAlone } from './output/document.js';
+export type { ChangeNote, ParamView, Problem, SetSummary, SignatureView, Transform, TransformOptions, Unmoved } from './types.js';
+export type { RewriteAPI } from './rewrite.js';
+export type { Node } from './source.js';
+export { isTransformPath, loadTransform, resolveTransforms, TransformLoadError, validateTransform } from './plugins.js';
+
+export interface RunOptions {
+  /** The directory paths are relative to, and file paths in the document are relative to (default: process.cwd()). */
+  cwd?: string;
+  /**
+   * The transforms: built-in names, paths of transform modules (relative to cwd) and Transform
+   * objects, mixed (default: the default set, as goshift without -t).
+   */
+  transforms?: Array<string | Transform>;
+  /** As --allow-types-before, e.g. ['*testing.T']. */
+  allowTypesBefore?: string[];
+  /** As --api (default 'change'). */
+  api?: 'change' | 'keep';
+  /** As --gopath (default: $GOPATH, else $HOME/go). */
+  gopath?: string;
+  /** As --jobs (default: the available cores). */
+  jobs?: number;
+  /** As --cache-dir; null: no cache (as --no-cache); absent: the default place. */
+  cacheDir?: string | null;
+}
+
+/** goshift's version (from its package.json). */
+export function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function transformsOf(list: Array<string | Transform> | undefined, cwd: string): Promise<Transform[]> {
+  if (list === undefined) return resolveTransforms(undefined, cwd);
+  const specs = list.filter((t): t is string => typeof t === 'string');
+  const objects = list.flatMap((t, i) => (typeof t === 'string' ? [] : [validateTransform(t, `options.transforms[${i}]`)]));
+  const chosen = specs.length ? await resolveTransforms(specs, cwd) : [];
+  for (const t of objects) {
+    if (chosen.some((c) => c.name === t.name)) throw new Error(`two transforms are named ${JSON.stringify(t.name)}`);
+    chosen.push(t);
+  }
+  if (chosen.length === 0) throw new Error('no transform to run: options.transforms is empty');
+  return chosen;
+}
+
+/**
+ * Runs goshift over paths (directories, .go files, ./... patterns; default ['.']) as a dry run and
+ * returns its document: every file with its status, edits and diff, the linked sets changed, what
+ * was left alone and why, errors and totals — what `goshift --json` prints. Nothing is written.
+ * Problems with the paths or files are in `errors` (the CLI would exit 2); a bad option or
+ * transform module throws.
+ */
+export async function run(paths: string[] = ['.'], options: RunOptions = {}): Promise<Document> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const chosen = await transformsOf(options.transforms, cwd);
+  if (options.jobs !== undefined && !(Number.isInteger(options.jobs) && options.jobs >= 1)) throw new Error('options.jobs must be a whole number of at least 1');
+  const ws = await discover(paths.length ? paths : ['.'], { cwd, gopath: options.gopath });
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir === null ? null : path.resolve(cwd, options.cacheDir);
+  const result = await runWorkspace(ws, chosen, {
+    allowTypesBefore: options.allowTypesBefore ?? [],
+    api: options.api ?? 'change',
+    jobs: options.jobs ?? defaultJobs(),
+    cacheDir,
+  });
+  // A -w run cut short elsewhere leaves files that only its journal can finish: reported as the CLI does.
+  const pending: Problem[] = [];
+  const relOf = (abs: string) => path.relative(ws.cwd, abs).split(path.sep).join('/') || '.';
+  for (const p of await findPendingRuns(ws.files.map((f) => f.abs))) {
+    for (const { entry } of p.old) pending.push({ file: relOf(entry.abs), message: `not written yet by an interrupted goshift -w (started ${p.journal.started}) that wrote its linked changes elsewhere: run goshift -w to finish it` });
+  }
+  const changes = result.changes.filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before));
+  const seen = new Set<string>();
+  const errors = [...result.report.errors, ...ws.errors, ...pending].filter((p) => {
+    const k = formatProblem(p);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  return buildDocument({
+    ws,
+    result,
+    changes,
+    errors,
+    report: { ...result.report, errors },
+    mode: 'json',
+    transforms: chosen.map((t) => t.name),
+    version: version(),
+    notes: ws.notes,
+  });
+}
