@@ -3,11 +3,17 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { ConfigError, FORMATS, loadConfig, mergeConfig, printConfig } from '../lib/config.js';
+import type { Config, Format } from '../lib/config.js';
 import { debugOn } from '../lib/debug.js';
 import { unifiedDiff } from '../lib/diff.js';
 import { defaultCacheDir, defaultJobs } from '../lib/factstore.js';
 import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
+import { applySince, changedSince, SinceError } from '../lib/since.js';
+import type { ChangedLines } from '../lib/since.js';
+import { COLOR_MODES, colorDiff, progressBar, useColor } from '../lib/terminal.js';
+import type { ColorMode } from '../lib/terminal.js';
 import type { FileChange, Problem, Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { findPendingRuns, removeJournal, saveJournal, writeAtomic } from '../lib/write.js';
@@ -94,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
     .option('list', { alias: 'l', type: 'boolean', description: 'print the paths of the files that would change' })
     .option('check', { type: 'boolean', description: 'exit 1 when anything would change (or did, with -w)' })
     .option('allow-types-before', { type: 'string', description: 'types a context may follow, e.g. *testing.T (repeatable or comma-separated)' })
-    .option('api', { type: 'string', choices: ['change', 'keep'], default: 'change', description: 'exported API of a library: change it like everything else, or keep it (sets other modules can call or implement are left alone and reported)' })
+    .option('api', { type: 'string', choices: ['change', 'keep'], description: 'exported API of a library: change it like everything else, or keep it (sets other modules can call or implement are left alone and reported)' })
     .option('strict', { type: 'boolean', description: 'with --check and --api keep: contexts left out of place as exported API fail the check too' })
     .option('gopath', { type: 'string', description: 'GOPATH for code in no module (default: $GOPATH, else $HOME/go)' })
     .option('jobs', { alias: 'j', type: 'number', description: 'worker threads reading files (default: the available cores); the result is the same for any number' })
@@ -102,6 +108,11 @@ async function main(argv: string[]): Promise<number> {
     .option('cache', { type: 'boolean', default: true, description: 'use the cache (--no-cache: read every file afresh, write no cache)' })
     .option('quiet', { alias: 'q', type: 'boolean', description: 'no summary on stderr (errors are still reported)' })
     .option('verbose', { alias: 'v', type: 'boolean', description: 'list every member of each linked set left alone, and each context left out of place in a generated file' })
+    .option('config', { type: 'string', description: `read this config file instead of the nearest ${'.goshift.yaml'} above the first path (--no-config: read none)` })
+    .option('print-config', { type: 'boolean', description: 'print the configuration in force (config file merged with the flags) as YAML and exit' })
+    .option('exclude', { type: 'string', description: 'leave out files matching this pattern (.gitignore syntax, relative to the current directory; repeatable): read as callers, never edited' })
+    .option('since', { type: 'string', description: 'only changes on lines changed since this git revision count (new and untracked files whole), with what their linked sets need' })
+    .option('color', { type: 'string', description: 'colour the diff: auto (default: on a terminal, honouring NO_COLOR and FORCE_COLOR), always, never' })
     .parserConfiguration({ 'parse-positional-numbers': false })
     .strictOptions()
     .version(version())
@@ -122,15 +133,49 @@ async function main(argv: string[]): Promise<number> {
 
   const modes = (['diff', 'write', 'list'] as const).filter((m) => args[m]);
   if (modes.length > 1) throw new UsageError(`choose one mode: ${modes.map((m) => '--' + m).join(' and ')} cannot be used together`);
-  const mode = modes[0] ?? 'diff';
   const check = Boolean(args.check);
   const quiet = Boolean(args.quiet);
   const verbose = Boolean(args.verbose);
-  const chosen = pickTransforms(listOption(args.transform));
-  const allowTypesBefore = listOption(args['allow-types-before']) ?? [];
-  const api = args.api as 'change' | 'keep';
-  const strict = Boolean(args.strict);
   const paths = args._.map(String);
+
+  // .goshift.yaml (or --config FILE, or none with --no-config), under the flags given.
+  const colorArg = args.color as unknown;
+  const color: ColorMode = colorArg === undefined ? 'auto' : colorArg === false ? 'never' : colorArg === '' || colorArg === true ? 'always' : (colorArg as ColorMode);
+  if (!COLOR_MODES.includes(color)) throw new UsageError(`--color: ${JSON.stringify(colorArg)}: choose ${COLOR_MODES.join(', ')}`);
+  const configArg = args.config as unknown;
+  const flags: Config = {
+    transforms: listOption(args.transform),
+    allowTypesBefore: listOption(args['allow-types-before']),
+    api: args.api as Config['api'],
+    strict: args.strict as boolean | undefined,
+    format: modes[0] === 'diff' || modes[0] === 'list' ? modes[0] : undefined,
+    exclude: args.exclude === undefined ? undefined : [{ base: process.cwd(), patterns: ([] as unknown[]).concat(args.exclude).map(String).filter((p) => p !== '') }],
+  };
+  let loaded;
+  try {
+    loaded = loadConfig({ cwd: process.cwd(), paths, file: typeof configArg === 'string' ? configArg : undefined, none: configArg === false, knownTransforms: allTransforms.map((t) => t.name) });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const p of e.problems) say(p);
+    return FAILED;
+  }
+  const cfg = mergeConfig(loaded.config, flags);
+  if (args['print-config']) {
+    await out(printConfig(cfg, { file: loaded.file, cwd: process.cwd(), defaults: { transforms: defaultTransforms().map((t) => t.name), format: 'diff' } }));
+    return OK;
+  }
+  if (!quiet) for (const w of loaded.warnings) say(`goshift: warning: ${w}`);
+  // The config file's format (diff, list) when no mode flag is given; the other formats belong to the printers.
+  const formatMode = (f: Format | undefined): 'diff' | 'list' => {
+    if (f === undefined || f === 'diff' || f === 'list') return f ?? 'diff';
+    throw new UsageError(`format ${f} (from ${loaded.file}): not one this goshift prints; known: ${FORMATS.join(', ')}`);
+  };
+  const mode = modes[0] ?? formatMode(cfg.format);
+  const chosen = pickTransforms(cfg.transforms);
+  const allowTypesBefore = cfg.allowTypesBefore ?? [];
+  const api = cfg.api ?? 'change';
+  const strict = Boolean(cfg.strict);
+  const sinceRev = args.since as string | undefined;
 
   // --gopath DIR (repeatable, or a list as in GOPATH) replaces $GOPATH.
   const gopathArg = args.gopath as unknown;
@@ -142,7 +187,19 @@ async function main(argv: string[]): Promise<number> {
   const cacheDirArg = args['cache-dir'] as string | undefined;
   if (cacheDirArg === '') throw new UsageError('--cache-dir needs a directory');
   const cacheDir = args.cache === false ? null : cacheDirArg !== undefined ? path.resolve(cacheDirArg) : defaultCacheDir();
-  const ws = await discover(paths, { cwd: process.cwd(), gopath });
+  const ws = await discover(paths, { cwd: process.cwd(), gopath, exclude: cfg.exclude });
+  // --since: the changed lines first, so that a wrong revision fails before a long run.
+  let changed: ChangedLines | null = null;
+  if (sinceRev !== undefined) {
+    const roots = [...new Set(ws.files.filter((f) => f.target).map((f) => f.module.root))];
+    try {
+      changed = await changedSince(sinceRev, roots.length ? roots : [ws.cwd], (abs) => path.relative(ws.cwd, abs) || '.');
+    } catch (e) {
+      if (!(e instanceof SinceError)) throw e;
+      say(`goshift: ${e.message}`);
+      return FAILED;
+    }
+  }
 
   const failures: Problem[] = [];
   let interrupted: NodeJS.Signals | null = null;
@@ -209,23 +266,28 @@ async function main(argv: string[]): Promise<number> {
   }
 
   let result;
+  const progress = progressBar({ stream: process.stderr, files: ws.files.length, quiet });
   try {
-    result = await runWorkspace(ws, chosen, { allowTypesBefore, api, jobs, cacheDir });
+    result = await runWorkspace(ws, chosen, { allowTypesBefore, api, jobs, cacheDir, progress: progress?.onProgress });
   } catch (e) {
+    progress?.stop();
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));
     throw e;
   }
-  const { report } = result;
-  const changes = result.changes
+  progress?.stop();
+  let report = result.report;
+  let changes = result.changes
     .filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before))
     .sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
+  if (changed) ({ changes, report } = applySince(changed, { changes, sets: result.sets, report }, ws.cwd));
+  const colored = mode === 'diff' && useColor(color, process.stdout);
 
   const written: FileChange[] = [];
   let journal: string | null = null;
 
   if (mode === 'diff') {
     for (const c of changes) {
-      const text = unifiedDiff(c.file.rel, c.before.toString(c.encoding), c.after);
+      const text = colorDiff(unifiedDiff(c.file.rel, c.before.toString(c.encoding), c.after), colored);
       // Encoded like the file, so the patch applies to its bytes (latin1 stays latin1).
       await out(Buffer.from(text, c.encoding));
     }
@@ -256,7 +318,7 @@ async function main(argv: string[]): Promise<number> {
     return seen.has(k) ? false : (seen.add(k), true);
   });
   // With -w, what changed is what was written (a failure or an interruption leaves some out).
-  const full = { ...report, errors, notes: ws.notes, filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
+  const full = { ...report, errors, notes: [...(ws.notes ?? []), ...(report.notes ?? [])], filesChanged: mode === 'write' ? written.length + finished.length : report.filesChanged };
   if (!quiet) say(formatSummary(full, { mode, verbose }));
   else for (const p of sortProblems(errors)) say(formatProblem(p));
 
