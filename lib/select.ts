@@ -84,7 +84,7 @@ export function parseContextFiles(prog: Program, readable: Readable[], aliases: 
   // A file declaring a context parameter imports context, is in package context, or uses an alias.
   const want = readable.filter(({ sf, facts }) => importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases));
   for (const t of rewriters) want.push(...readable.filter(({ sf, facts }) => sf.target && mentionsFor(t, facts)));
-  parseAll(prog, want, progress);
+  parseAll(prog, [...new Set(want)], progress);
 }
 
 /** Parses files (those parsed already cost nothing), telling `progress` how many of them are done. */

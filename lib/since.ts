@@ -80,7 +80,7 @@ export async function changedSince(rev: string, dirs: string[], rel: (abs: strin
       await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
     } catch (e) {
       if (e instanceof SinceError) throw e;
-      throw new SinceError(`--since ${rev}: no such revision in the git repository ${rel(top)}`);
+      throw new SinceError(`--since ${rev}: no such revision in the git repository ${top}`);
     }
     let diff: string;
     let untracked: string;
