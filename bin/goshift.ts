@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConfigError, FORMATS, loadConfig, mergeConfig, printConfig } from '../lib/config.js';
-import type { Config, Format } from '../lib/config.js';
+import { ConfigError, excludeFlag, FORMATS, printConfig, resolveConfig } from '../lib/config.js';
+import type { Format } from '../lib/config.js';
 import { debugOn } from '../lib/debug.js';
 import { unifiedDiff } from '../lib/diff.js';
 import { defaultCacheDir, defaultJobs } from '../lib/factstore.js';
@@ -12,8 +12,7 @@ import { runWorkspace } from '../lib/parts.js';
 import { formatProblem, formatSummary, sortProblems } from '../lib/report.js';
 import { applySince, changedSince, SinceError } from '../lib/since.js';
 import type { ChangedLines } from '../lib/since.js';
-import { COLOR_MODES, colorDiff, progressBar, useColor } from '../lib/terminal.js';
-import type { ColorMode } from '../lib/terminal.js';
+import { COLOR_MODES, colorDiff, colorMode, progressBar, useColor } from '../lib/terminal.js';
 import type { FileChange, Problem, Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { findPendingRuns, removeJournal, saveJournal, writeAtomic } from '../lib/write.js';
@@ -139,27 +138,30 @@ async function main(argv: string[]): Promise<number> {
   const paths = args._.map(String);
 
   // .goshift.yaml (or --config FILE, or none with --no-config), under the flags given.
-  const colorArg = args.color as unknown;
-  const color: ColorMode = colorArg === undefined ? 'auto' : colorArg === false ? 'never' : colorArg === '' || colorArg === true ? 'always' : (colorArg as ColorMode);
-  if (!COLOR_MODES.includes(color)) throw new UsageError(`--color: ${JSON.stringify(colorArg)}: choose ${COLOR_MODES.join(', ')}`);
-  const configArg = args.config as unknown;
-  const flags: Config = {
-    transforms: listOption(args.transform),
-    allowTypesBefore: listOption(args['allow-types-before']),
-    api: args.api as Config['api'],
-    strict: args.strict as boolean | undefined,
-    format: modes[0] === 'diff' || modes[0] === 'list' ? modes[0] : undefined,
-    exclude: args.exclude === undefined ? undefined : [{ base: process.cwd(), patterns: ([] as unknown[]).concat(args.exclude).map(String).filter((p) => p !== '') }],
-  };
+  const color = colorMode(args.color);
+  if (color === null) throw new UsageError(`--color: ${JSON.stringify(args.color)}: choose ${COLOR_MODES.join(', ')}`);
   let loaded;
   try {
-    loaded = loadConfig({ cwd: process.cwd(), paths, file: typeof configArg === 'string' ? configArg : undefined, none: configArg === false, knownTransforms: allTransforms.map((t) => t.name) });
+    loaded = resolveConfig({
+      cwd: process.cwd(),
+      paths,
+      configArg: args.config,
+      knownTransforms: allTransforms.map((t) => t.name),
+      flags: {
+        transforms: listOption(args.transform),
+        allowTypesBefore: listOption(args['allow-types-before']),
+        api: args.api as 'change' | 'keep' | undefined,
+        strict: args.strict as boolean | undefined,
+        format: modes[0] === 'diff' || modes[0] === 'list' ? modes[0] : undefined,
+        exclude: excludeFlag(args.exclude, process.cwd()),
+      },
+    });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const p of e.problems) say(p);
     return FAILED;
   }
-  const cfg = mergeConfig(loaded.config, flags);
+  const cfg = loaded.config;
   if (args['print-config']) {
     await out(printConfig(cfg, { file: loaded.file, cwd: process.cwd(), defaults: { transforms: defaultTransforms().map((t) => t.name), format: 'diff' } }));
     return OK;

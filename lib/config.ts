@@ -291,6 +291,21 @@ export function mergeConfig(file: Config, flags: Config): Config {
   return out;
 }
 
+/** --exclude's values (repeated or not) as rules relative to the current directory; undefined when not given. */
+export function excludeFlag(v: unknown, cwd: string): ExcludeRules[] | undefined {
+  if (v === undefined) return undefined;
+  return [{ base: cwd, patterns: ([] as unknown[]).concat(v).map(String).filter((p) => p !== '') }];
+}
+
+/**
+ * The configuration of a run: its config file (found, named by --config — `configArg` a string —
+ * or none with --no-config — `configArg` false) merged under the flags. Throws ConfigError.
+ */
+export function resolveConfig(o: { cwd: string; paths: string[]; configArg: unknown; flags: Config; knownTransforms: string[] }): Loaded {
+  const loaded = loadConfig({ cwd: o.cwd, paths: o.paths, file: typeof o.configArg === 'string' ? o.configArg : undefined, none: o.configArg === false, knownTransforms: o.knownTransforms });
+  return { ...loaded, config: mergeConfig(loaded.config, o.flags) };
+}
+
 /**
  * The merged configuration as a config file (`goshift --print-config`): every key with its value
  * in force, defaults included. Patterns are written relative to the directory of the file when

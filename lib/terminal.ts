@@ -8,6 +8,14 @@ import type { ProgressEvent } from './types.js';
 export const COLOR_MODES = ['auto', 'always', 'never'] as const;
 export type ColorMode = (typeof COLOR_MODES)[number];
 
+/** --color's value: absent `auto`, `--no-color` `never`, `--color` alone `always`; null when it is none of the modes. */
+export function colorMode(v: unknown): ColorMode | null {
+  if (v === undefined) return 'auto';
+  if (v === false) return 'never';
+  if (v === '' || v === true) return 'always';
+  return (COLOR_MODES as readonly unknown[]).includes(v) ? (v as ColorMode) : null;
+}
+
 /**
  * Whether to colour what goes to `stream`. `always` and `never` decide. `auto`: FORCE_COLOR set
  * colours (unless it is `0` or `false`, which does not), as in Node itself and most tools, even

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runWorkspace } from '../lib/parts.js';
-import { colorDiff, progressBar, useColor } from '../lib/terminal.js';
+import { colorDiff, colorMode, progressBar, useColor } from '../lib/terminal.js';
 import type { ProgressEvent } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { defaultTransforms } from '../transforms/index.js';
@@ -57,6 +57,14 @@ test('useColor: always and never decide; auto: FORCE_COLOR, then NO_COLOR, then 
   t.true(useColor('auto', pipe, { FORCE_COLOR: '3', NO_COLOR: '1' }), 'FORCE_COLOR wins over NO_COLOR, as in Node');
   t.false(useColor('auto', tty, { FORCE_COLOR: '0' }));
   t.false(useColor('auto', tty, { FORCE_COLOR: 'false' }));
+});
+
+test('colorMode: --color values; absent is auto, --no-color never, a bare --color always', (t) => {
+  t.is(colorMode(undefined), 'auto');
+  t.is(colorMode(false), 'never');
+  t.is(colorMode(''), 'always');
+  for (const m of ['auto', 'always', 'never'] as const) t.is(colorMode(m), m);
+  t.is(colorMode('sometimes'), null);
 });
 
 test('colorDiff: headers bold, hunks cyan, removed red, added green; a removed "-- x" line is not a header; CR stays outside', (t) => {
