@@ -111,7 +111,9 @@ export function progressBar(o: {
     clearOnComplete: true,
     hideCursor: false,
     gracefulExit: false,
-    linewrap: false,
+    // Left as it is: cli-progress then cuts the line to the terminal's width and never switches the
+    // terminal's line wrapping off (which a run killed by Ctrl-C would leave off).
+    linewrap: true,
   }, cliProgress.Presets.shades_classic);
   let started = false;
   let stopped = false;

@@ -164,6 +164,9 @@ test('progressBar: draws each stage with its count and erases itself when stoppe
   for (const s of ['goshift: reading  ', '0/1000 files', 'goshift: scanning ', '500/1000 files', 'goshift: parsing  ', '10/40 files', 'goshift: linking  ', '3/40 files', 'goshift: planning and editing ...']) {
     t.true(out.includes(s), s);
   }
+  // The terminal's modes are left alone (a run killed by Ctrl-C must not leave the cursor hidden or wrapping off).
+  t.false(out.includes(`${ESC}?7l`));
+  t.false(out.includes(`${ESC}?25l`));
   // Erased at the end: the last thing written clears the line.
   t.true(out.endsWith(`${ESC}2K`), JSON.stringify(out.slice(-20)));
 });
