@@ -40,13 +40,15 @@ export interface ExcludeRules {
 /**
  * Whether a file (absolute path, as found) matches one of the rules: its path relative to a rule's
  * base matches a pattern as a .gitignore in that directory would (`legacy/` any directory named
- * legacy, `/gen` only the base's, `*_mock.go` at any depth, `internal/old/**` below that directory,
- * `!x.go` takes a file back). A file outside a rule's base never matches it. Null: no rules.
+ * legacy, `/gen` only the base's — `./gen` too —, `*_mock.go` at any depth, `internal/old/**` below
+ * that directory, `!x.go` takes a file back). A file outside a rule's base never matches it. Null: no rules.
  */
 export function excluder(rules: ExcludeRules[] | undefined): ((abs: string) => boolean) | null {
   const live = (rules ?? []).filter((r) => r.patterns.length > 0);
   if (live.length === 0) return null;
-  const matchers = live.map((r) => ({ base: path.resolve(r.base), ig: ignore({ ignorecase: false }).add(r.patterns) }));
+  // `./gen/` as a shell user writes it is `/gen/`: anchored at the base.
+  const anchor = (p: string) => p.replace(/^(!?)\.\/+/, '$1/');
+  const matchers = live.map((r) => ({ base: path.resolve(r.base), ig: ignore({ ignorecase: false }).add(r.patterns.map(anchor)) }));
   return (abs: string) =>
     matchers.some(({ base, ig }) => {
       const rel = path.relative(base, abs);

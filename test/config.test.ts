@@ -205,6 +205,14 @@ test('excluder: .gitignore patterns relative to their base; nothing outside it',
   const no = ['/r/x/top.go', '/r/keep_mock.go', '/r/internal/a.go', '/r/legacy.go', '/other/legacy/a.go', '/r'];
   for (const f of yes) t.true(ex(f), f);
   for (const f of no) t.false(ex(f), f);
+  const dot = excluder([{ base: '/r', patterns: ['./gen/'] }])!;
+  t.true(dot('/r/gen/a.go'));
+  t.false(dot('/r/x/gen/a.go'));
+  // As in git, a file of an excluded directory cannot be taken back; one of `dir/**` can.
+  t.true(excluder([{ base: '/r', patterns: ['gen/', '!gen/keep.go'] }])!('/r/gen/keep.go'));
+  const back = excluder([{ base: '/r', patterns: ['./gen/**', '!./gen/keep.go'] }])!;
+  t.false(back('/r/gen/keep.go'));
+  t.true(back('/r/gen/x/a.go'));
   t.is(excluder([]), null);
   t.is(excluder([{ base: '/r', patterns: [] }]), null);
 });
