@@ -245,6 +245,11 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       if (failed.has(f)) continue;
       const after = ms.toString();
       if (after === f.pf.text) continue;
+      if (f.sf.excluded) {
+        // The plan leaves every set touching an excluded file alone; this is a guard, not a path.
+        failed.set(f, 'internal error: an excluded file would be edited; file left unchanged');
+        continue;
+      }
       // Every output is parsed again: one that does not parse is an internal error, never a write.
       const bad = syntaxErrorOf(after);
       if (bad) {

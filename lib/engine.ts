@@ -42,7 +42,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   const { prog, readable } = await readFacts(ws, opts, report, unreadable);
   parsed = () => prog.parseCount;
   const aliases = contextAliases(prog, readable);
-  parseContextFiles(prog, readable, aliases, reorderers, rewriters);
+  parseContextFiles(prog, readable, aliases, reorderers, rewriters, opts.progress);
   phase('read+context packages');
 
   // What the transforms want to move, and every name that leads to it.
@@ -54,8 +54,9 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   phase('names fixpoint');
 
   // Link, plan, edit.
-  linkRelevant(prog, linker, readable, candidates, names, aliases);
+  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress);
   phase('link+walk');
+  opts.progress?.({ stage: 'edit', done: 0, total: 1 });
   const namesRe = names.size || aliases.size ? wordsRe([...names, ...aliases]) : null;
   const { plans, refsBySet, leftAlone } = planSets({ ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform: reorderers.map((t) => t.name).join('+') });
   phase('sets');

@@ -33,6 +33,8 @@ export interface FactsOptions {
    * sending them the bytes costs more than it saves; the misses are then computed inline.
    */
   minPoolBytes?: number;
+  /** Called as files get their facts (from the cache or computed), with how many have them so far. */
+  onProgress?: (done: number) => void;
 }
 
 export interface FactsStats {
@@ -431,6 +433,7 @@ export async function factsFor(
     stats.computed += b.idx.length;
     stats.cacheErrors += r.failed;
     written += r.bytes;
+    opts.onProgress?.(stats.hits + stats.computed);
   };
   const minPool = opts.minPoolBytes ?? envNumber(process.env.GOSHIFT_FACTS_MIN_POOL) ?? DEFAULT_MIN_POOL_BYTES;
   let total = 0;
@@ -457,6 +460,7 @@ export async function factsFor(
         if (f) {
           facts[i] = f;
           stats.hits++;
+          opts.onProgress?.(stats.hits + stats.computed);
           continue;
         }
       }

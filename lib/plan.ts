@@ -222,6 +222,9 @@ export function planSets(input: PlanInput): Planned {
       compat = cp;
     }
     const why = [...members.flatMap((m) => linker.pins.get(m.id) ?? []), ...(blocked.get(root) ?? [])];
+    // Excluded files (--exclude) are never edited: a set declared or called in one stays whole.
+    for (const m of members) if (m.file.sf.excluded) why.push({ file: m.file.sf.rel, line: lineOfSlot(m), reason: `${describe(m)} is in an excluded file, which goshift does not edit` });
+    for (const ref of refsBySet.get(root) ?? []) if (ref.file.sf.excluded) why.push({ file: ref.file.sf.rel, line: lineOf(ref.call), reason: 'called in an excluded file, which goshift does not edit' });
     // Arguments: every reference must be permutable without changing evaluation order, or keep it
     // with temporaries (one call per statement: two would each see the other's effects).
     const temps = new Map<Ref, TempPlan>();

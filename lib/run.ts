@@ -10,6 +10,12 @@ import { sourcesOf, writeHtmlReport } from './output/html.js';
 import { formatSplitSummary, gitPrefixOf, writeSplit } from './output/split.js';
 import { formatVerify, verify, verifyExitCode } from './verify.js';
 import { resolveTransforms, TransformLoadError } from './plugins.js';
+import { ConfigError, excludeFlag, printConfig, resolveConfig } from './config.js';
+import type { ExcludeRules, Format } from './config.js';
+import { applySince, changedSince, SinceError } from './since.js';
+import type { ChangedLines } from './since.js';
+import { COLOR_MODES, colorMode, progressBar, useColor } from './terminal.js';
+import type { ColorMode } from './terminal.js';
 import { buildDocument } from './output/document.js';
 import type { Document } from './output/document.js';
 import type { Chunk, PrintContext, Printer } from './output/printer.js';
@@ -55,6 +61,16 @@ export interface RunOptions {
   reports?: { format: string; file: string }[];
   /** --report FILE.html: the HTML review report, written atomically. */
   htmlReport?: string;
+  /** --print-config: the merged configuration, printed instead of a run. */
+  printConfig?: string;
+  /** Warnings of the configuration (another path has its own .goshift.yaml). */
+  warnings?: string[];
+  /** --exclude and the config file's exclude: files read as callers, never edited. */
+  exclude?: ExcludeRules[];
+  /** --since REV: only changes on lines changed since the git revision count. */
+  since?: string;
+  /** --color. */
+  color?: ColorMode;
   /** --split-by package --out-dir DIR: one patch per package (stdout lists them) instead of a format. */
   splitDir?: string;
   /** --verify: go build and go vet before and after, for these GOOS values (empty: the host's). */
@@ -139,19 +155,47 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
   if (htmlReport === '') throw new UsageError('--report needs a file name');
   const compatSuffix = flags['compat-suffix'] === undefined ? 'Context' : String(flags['compat-suffix']);
   if (!/^[\p{L}\p{Nd}_]+$/u.test(compatSuffix)) throw new UsageError('--compat-suffix needs letters, digits or _');
+  const color = colorMode(flags.color);
+  if (color === null) throw new UsageError(`--color: ${JSON.stringify(flags.color)}: choose ${COLOR_MODES.join(', ')}`);
+  const since = flags.since as string | undefined;
+  const paths = ((flags._ as unknown[] | undefined) ?? []).map(String);
+
+  // .goshift.yaml (or --config FILE, or none with --no-config), under the flags given. Throws ConfigError.
+  const loaded = resolveConfig({
+    cwd,
+    paths,
+    configArg: flags.config,
+    knownTransforms: allTransforms.map((t) => t.name),
+    flags: {
+      transforms: listOption(flags.transform),
+      allowTypesBefore: listOption(flags['allow-types-before']),
+      api: flags.api as 'change' | 'keep' | 'compat' | undefined,
+      strict: flags.strict as boolean | undefined,
+      format: chosen[0] as Format | undefined,
+      exclude: excludeFlag(flags.exclude, cwd),
+    },
+  });
+  const cfg = loaded.config;
+  const format = chosen[0] ?? (write || splitBy !== undefined ? null : (cfg.format ?? 'diff'));
+  if (format !== null && !printerFor(format)) throw new UsageError(`format ${format} (from ${loaded.file}): not one this goshift prints; known: ${formats.join(', ')}`);
   return {
-    paths: ((flags._ as unknown[] | undefined) ?? []).map(String),
+    ...(flags['print-config'] ? { printConfig: printConfig(cfg, { file: loaded.file, cwd, defaults: { transforms: defaultTransforms().map((t) => t.name), format: 'diff' } }) } : {}),
+    ...(loaded.warnings.length ? { warnings: loaded.warnings } : {}),
+    ...(cfg.exclude?.length ? { exclude: cfg.exclude } : {}),
+    ...(since !== undefined ? { since } : {}),
+    color,
+    paths,
     cwd,
     gopath,
-    transforms: await pickTransforms(listOption(flags.transform), cwd),
+    transforms: await pickTransforms(cfg.transforms, cwd),
     write,
-    format: chosen[0] ?? (write || flags['split-by'] !== undefined ? null : 'diff'),
+    format,
     check: Boolean(flags.check),
-    strict: Boolean(flags.strict),
+    strict: Boolean(cfg.strict),
     quiet: Boolean(flags.quiet),
     verbose: Boolean(flags.verbose),
-    allowTypesBefore: listOption(flags['allow-types-before']) ?? [],
-    api: (flags.api as 'change' | 'keep' | 'compat' | undefined) ?? 'change',
+    allowTypesBefore: cfg.allowTypesBefore ?? [],
+    api: cfg.api ?? 'change',
     compatSuffix,
     ...(htmlReport !== undefined ? { htmlReport } : {}),
     ...(splitBy !== undefined && outDir ? { splitDir: outDir } : {}),
@@ -185,7 +229,24 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   };
   const printer: Printer | null = o.format === null ? null : (printerFor(o.format) ?? null);
   if (o.format !== null && !printer) throw new UsageError(`unknown format ${JSON.stringify(o.format)}; known: ${formats.join(', ')}`);
-  const ws = await discover(o.paths, { cwd: o.cwd, gopath: o.gopath });
+  if (o.printConfig !== undefined) {
+    await io.out(o.printConfig);
+    return OK;
+  }
+  if (!o.quiet) for (const w of o.warnings ?? []) say(`goshift: warning: ${w}`);
+  const ws = await discover(o.paths, { cwd: o.cwd, gopath: o.gopath, ...(o.exclude ? { exclude: o.exclude } : {}) });
+  // --since: the changed lines first, so that a wrong revision fails before a long run.
+  let changedLines: ChangedLines | null = null;
+  if (o.since !== undefined) {
+    const roots = [...new Set(ws.files.filter((f) => f.target).map((f) => f.module.root))];
+    try {
+      changedLines = await changedSince(o.since, roots.length ? roots : [ws.cwd], (abs) => path.relative(ws.cwd, abs) || '.');
+    } catch (e) {
+      if (!(e instanceof SinceError)) throw e;
+      say(`goshift: ${e.message}`);
+      return FAILED;
+    }
+  }
 
   const failures: Problem[] = [];
   let interrupted: NodeJS.Signals | null = null;
@@ -256,16 +317,24 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   }
 
   let result;
+  const progress = progressBar({ stream: process.stderr, files: ws.files.length, quiet: o.quiet });
   try {
-    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, jobs: o.jobs, cacheDir: o.cacheDir });
+    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
   } catch (e) {
+    progress?.stop();
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));
     throw e;
   }
-  const { report } = result;
-  const changes = result.changes
+  progress?.stop();
+  let report = result.report;
+  let changes = result.changes
     .filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before))
     .sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
+  if (changedLines) {
+    const since = applySince(changedLines, { changes, sets: result.sets, report }, ws.cwd);
+    ({ changes, report } = since);
+    result = { ...result, changes, report, sets: since.sets };
+  }
 
   const written: FileChange[] = [];
   let journal: string | null = null;
@@ -331,7 +400,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
       notes: ws.notes,
       diffs: o.htmlReport !== undefined || [printer, ...reports.map((r) => r.printer)].some((p) => p?.needsDiffs),
     });
-    const ctx = printContext();
+    const ctx = { ...printContext(), color: printer?.name === 'diff' && useColor(o.color ?? 'auto', process.stdout) };
     if (printer) for (const chunk of printer.print(doc, ctx)) await io.out(chunk);
     if (o.htmlReport !== undefined) {
       const file = path.resolve(o.cwd, o.htmlReport);
@@ -351,7 +420,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   }
 
   // With -w, what changed is what was written (a failure or an interruption leaves some out).
-  const full = { ...report, errors, notes: ws.notes, filesChanged: o.write ? written.length + finished.length : report.filesChanged };
+  const full = { ...report, errors, notes: [...(ws.notes ?? []), ...(report.notes ?? [])], filesChanged: o.write ? written.length + finished.length : report.filesChanged };
   if (!o.quiet) say(formatSummary(full, { mode: o.write ? 'write' : 'diff', verbose: o.verbose }));
   else for (const p of sortProblems(errors)) say(formatProblem(p));
 
@@ -409,7 +478,9 @@ export function cli(command: (io: RunIO) => Promise<number>): void {
     });
   };
   const fail = (e: unknown) => {
-    if (e instanceof UsageError) {
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) say(p);
+    } else if (e instanceof UsageError) {
       say(`goshift: ${e.message}`);
       say('Run goshift --help for usage.');
     } else {

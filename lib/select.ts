@@ -42,7 +42,9 @@ export function mentionsFor(t: Transform, facts: FileFacts): boolean {
  */
 export async function readFacts(ws: Workspace, opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[]): Promise<{ prog: Program; readable: Readable[] }> {
   const inputs: { sf: SourceFile; abs: string; bytes: Buffer }[] = [];
+  const n = ws.files.length;
   for (const sf of ws.files) {
+    opts.progress?.({ stage: 'read', done: inputs.length, total: n });
     const r = readSource(sf);
     if ('error' in r) {
       report.errors.push({ file: sf.rel, message: r.error });
@@ -51,7 +53,9 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, report: R
     }
     inputs.push({ sf, abs: sf.abs, bytes: r.bytes });
   }
-  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir });
+  const progress = opts.progress;
+  const onProgress = progress ? (done: number) => progress({ stage: 'facts', done, total: inputs.length }) : undefined;
+  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir, onProgress });
   const byAbs = new Map<string, FileFacts>();
   inputs.forEach((x, i) => byAbs.set(x.abs, facts[i]));
   const prog = new Program(ws.files, byAbs);
@@ -78,20 +82,26 @@ export function contextAliases(prog: Program, readable: Readable[]): Set<string>
 }
 
 /** Parses the files that can declare a context parameter a transform moves, and those the file-local transforms look at. */
-export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[]): void {
+export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], progress?: TransformOptions['progress']): void {
   // A file declaring a context parameter imports context, is in package context, or uses an alias.
   // When every transform moves only contexts that are not first, a file declares one only if the
   // context type's name (or a local type's) ends a later element of one of its lists.
   const notFirst = reorderers.every((t) => t.contextsNotFirst);
   const spells = new Set(['Context', ...aliases]);
   const laterContext = (facts: FileFacts) => facts.unsure !== undefined || facts.later.some((w) => spells.has(w) || facts.localTypes.includes(w));
-  if (reorderers.length) {
-    for (const { sf, facts } of readable) {
-      if (!(importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases))) continue;
-      if (!notFirst || laterContext(facts)) prog.fileOf(sf);
-    }
-  }
-  for (const t of rewriters) for (const { sf, facts } of readable) if (sf.target && mentionsFor(t, facts)) prog.fileOf(sf);
+  const want = reorderers.length
+    ? readable.filter(({ sf, facts }) => (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && (!notFirst || laterContext(facts)))
+    : [];
+  for (const t of rewriters) want.push(...readable.filter(({ sf, facts }) => sf.target && mentionsFor(t, facts)));
+  parseAll(prog, [...new Set(want)], progress);
+}
+
+/** Parses files (those parsed already cost nothing), telling `progress` how many of them are done. */
+function parseAll(prog: Program, files: Readable[], progress?: TransformOptions['progress']): void {
+  files.forEach(({ sf }, i) => {
+    progress?.({ stage: 'parse', done: i, total: files.length });
+    prog.fileOf(sf);
+  });
 }
 
 const SIGNATURE_OWNERS = new Set(['function_declaration', 'method_declaration', 'method_elem', 'function_type', 'func_literal']);
@@ -182,12 +192,12 @@ export function namesFixpoint(readable: Readable[], linker: Linker, candidates: 
  * Links the workspace: every file that mentions something relevant is parsed and walked (a
  * candidate's file whatever it mentions); files parsed only for their declarations are declared.
  */
-export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>): void {
+export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, progress?: TransformOptions['progress']): void {
   const relevantWords = new Set([...names, ...aliases]);
   // A context parameter alone links nothing: what flows into a candidate names it (or a name leading
   // to it), and a file declaring a candidate is walked whatever it mentions.
   const relevant = (facts: FileFacts) => says(facts, relevantWords);
-  for (const { sf, facts } of readable) if (relevant(facts)) prog.fileOf(sf);
+  parseAll(prog, readable.filter(({ facts }) => relevant(facts)), progress);
   linker.valueNames = (n) => names.has(n);
   linker.relevantWord = (w) => relevantWords.has(w) || w === 'context' || w === 'Context';
   linker.declarePending();
@@ -199,7 +209,11 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   // A file holding a candidate is walked whatever it mentions: in package context itself a func literal
   // takes an unqualified Context, and its calls are in that file only.
   const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
-  for (const f of [...prog.parsed]) if (candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!)) linker.walkFile(f, declRelevant);
+  const walk = [...prog.parsed].filter((f) => candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!));
+  walk.forEach((f, i) => {
+    progress?.({ stage: 'link', done: i, total: walk.length });
+    linker.walkFile(f, declRelevant);
+  });
   // Files parsed while resolving types are declared (twins, pins) but need no walk: they mention
   // neither a context nor a candidate name.
   linker.declarePending();

@@ -25,6 +25,12 @@ export interface SourceFile {
   isTest: boolean;
   /** Under one of the paths the user named: changes may start here. Other files are only updated as callers. */
   target: boolean;
+  /**
+   * Matched by an exclusion pattern (--exclude, `exclude` in .goshift.yaml): read and linked like
+   * any file, so that what it calls or implements is known, but never edited: a linked set with a
+   * declaration or a call in it is left alone. Never a target.
+   */
+  excluded?: boolean;
 }
 
 /** A problem tied to a place; line and column are 1-based. */
@@ -98,6 +104,19 @@ export interface TransformOptions {
   jobs?: number;
   /** Where facts are cached; null: no cache; absent: the default place (GOSHIFT_CACHE, XDG_CACHE_HOME, ~/.cache). */
   cacheDir?: string | null;
+  /** Told how the run advances, stage by stage (a progress bar); never changes a result. Not plain data: stays on this thread. */
+  progress?: (e: ProgressEvent) => void;
+}
+
+/**
+ * How far a run is: `read` files loaded, `facts` files whose facts are known (cached or lexed),
+ * `parse` files parsed of those to parse at this point, `link` parsed files walked, `edit` the
+ * linked sets planned and the files edited (no count: done 0 of total 1).
+ */
+export interface ProgressEvent {
+  stage: 'read' | 'facts' | 'parse' | 'link' | 'edit';
+  done: number;
+  total: number;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { GoModule, Problem, SourceFile, Workspace } from './types.js';
  * well under a second.
  */
 export async function discover(paths: string[], opts: DiscoverOptions): Promise<Workspace> {
-  return new Discovery(path.resolve(opts.cwd), gopathRoots(opts)).run(paths.length > 0 ? paths : ['.']);
+  return new Discovery(path.resolve(opts.cwd), gopathRoots(opts), excluder(opts.exclude)).run(paths.length > 0 ? paths : ['.']);
 }
 
 export interface DiscoverOptions {
@@ -26,6 +26,35 @@ export interface DiscoverOptions {
   gopath?: string;
   /** The environment GOPATH and HOME are read from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Files to exclude (--exclude, `exclude` in .goshift.yaml): see SourceFile.excluded. */
+  exclude?: ExcludeRules[];
+}
+
+/** Exclusion patterns, with .gitignore's syntax and meaning, relative to `base`. */
+export interface ExcludeRules {
+  /** Absolute directory: the config file's for its `exclude`, the current directory for --exclude. */
+  base: string;
+  patterns: string[];
+}
+
+/**
+ * Whether a file (absolute path, as found) matches one of the rules: its path relative to a rule's
+ * base matches a pattern as a .gitignore in that directory would (`legacy/` any directory named
+ * legacy, `/gen` only the base's — `./gen` too —, `*_mock.go` at any depth, `internal/old/**` below
+ * that directory, `!x.go` takes a file back). A file outside a rule's base never matches it. Null: no rules.
+ */
+export function excluder(rules: ExcludeRules[] | undefined): ((abs: string) => boolean) | null {
+  const live = (rules ?? []).filter((r) => r.patterns.length > 0);
+  if (live.length === 0) return null;
+  // `./gen/` as a shell user writes it is `/gen/`: anchored at the base.
+  const anchor = (p: string) => p.replace(/^(!?)\.\/+/, '$1/');
+  const matchers = live.map((r) => ({ base: path.resolve(r.base), ig: ignore({ ignorecase: false }).add(r.patterns.map(anchor)) }));
+  return (abs: string) =>
+    matchers.some(({ base, ig }) => {
+      const rel = path.relative(base, abs);
+      if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return false;
+      return ig.ignores(toPosix(rel));
+    });
 }
 
 /** The GOPATH entries (absolute) for a run: --gopath, else $GOPATH, else $HOME/go. */
@@ -292,7 +321,7 @@ class Discovery {
   /** Real paths of directories with their own go.mod met inside a module's walk. */
   private readonly nested = new Set<string>();
 
-  constructor(private cwd: string, private gopaths: string[] = []) {}
+  constructor(private cwd: string, private gopaths: string[] = [], private excluded: ((abs: string) => boolean) | null = null) {}
 
   private find(k: string): string {
     let r = k;
@@ -399,11 +428,17 @@ class Discovery {
     const parts = [...groups.values()].filter((g) => !dropped.has(g[0])).map((g) => g.map((m) => m.mod.root));
 
     const out: SourceFile[] = [];
+    let nExcluded = 0;
     for (const f of this.files.values()) {
       if (dropped.has(f.mod)) continue;
       const dir = path.dirname(f.abs);
       const relDir = toPosix(path.relative(f.mod.mod.root, dir));
       const base = path.basename(f.abs);
+      if (this.excluded?.(f.abs)) {
+        nExcluded++;
+        out.push({ abs: f.abs, rel: this.rel(f.abs), dir, importPath: importPathOf(f.mod.mod.path, relDir), module: f.mod.mod, isTest: base.endsWith('_test.go'), target: false, excluded: true });
+        continue;
+      }
       out.push({
         abs: f.abs,
         rel: this.rel(f.abs),
@@ -423,6 +458,9 @@ class Discovery {
     }
     // Only those under the paths named: a module brought in by a replace may hold others nobody asked about.
     const nested = [...this.nested].filter((d) => !this.modules.has(d) && specs.some((sp) => sp.kind === 'dir' && within(d, sp.real))).map((d) => this.rel(d)).sort(cmp);
+    if (nExcluded > 0) {
+      this.notes.push(`${nExcluded} file${nExcluded === 1 ? '' : 's'} excluded: read as callers, never edited (a linked set declared or called in one is left alone)`);
+    }
     if (nested.length) {
       const shown = nested.slice(0, 5).join(', ') + (nested.length > 5 ? `, and ${nested.length - 5} more` : '');
       this.notes.push(`${nested.length} nested module${nested.length === 1 ? '' : 's'} left out (${shown}): each has its own go.mod; name its directory, or list it in a go.work, to include it`);

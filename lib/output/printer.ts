@@ -22,6 +22,8 @@ export interface TransformInfo {
 export interface PrintContext {
   /** Every transform goshift knows (not only those that ran): rule texts, finding messages. */
   transforms: readonly TransformInfo[];
+  /** Colour the output for a terminal (--color; only the diff printer colours). */
+  color?: boolean;
 }
 
 export interface Printer {
