@@ -96,13 +96,13 @@ test('parseConfig: wrong types and values, each at its line, all of them at once
   ].join('\n'));
   t.deepEqual(p, [
     '.goshift.yaml:1: transforms: expected a transform name or a list of them, found the number 3',
-    '.goshift.yaml:2: api: expected "change" or "keep", found "maybe"',
+    '.goshift.yaml:2: api: expected "change", "keep" or "compat", found "maybe"',
     '.goshift.yaml:3: strict: expected true or false, found "yes"',
     '.goshift.yaml:6: exclude: expected a pattern or a list of patterns, found a list',
     '.goshift.yaml:7: format: expected "diff", "list", "json", "sarif" or "lint", found "html"',
     '.goshift.yaml:8: allow-types-before: expected a type or a list of types, found a map',
   ]);
-  t.deepEqual(problems('api:\n'), ['.goshift.yaml:1: api: expected "change" or "keep", found nothing']);
+  t.deepEqual(problems('api:\n'), ['.goshift.yaml:1: api: expected "change", "keep" or "compat", found nothing']);
   t.deepEqual(problems('transforms: []\n'), ['.goshift.yaml:1: transforms: an empty list; leave the key out for the default set']);
   t.deepEqual(problems('exclude: ""\n'), ['.goshift.yaml:1: exclude: empty value']);
 });
