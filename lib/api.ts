@@ -28,7 +28,9 @@ export interface RunOptions {
   /** As --allow-types-before, e.g. ['*testing.T']. */
   allowTypesBefore?: string[];
   /** As --api (default 'change'). */
-  api?: 'change' | 'keep';
+  api?: 'change' | 'keep' | 'compat';
+  /** As --compat-suffix (default 'Context'). */
+  compatSuffix?: string;
   /** As --gopath (default: $GOPATH, else $HOME/go). */
   gopath?: string;
   /** As --jobs (default: the available cores). */
@@ -76,6 +78,7 @@ export async function run(paths: string[] = ['.'], options: RunOptions = {}): Pr
   const result = await runWorkspace(ws, chosen, {
     allowTypesBefore: options.allowTypesBefore ?? [],
     api: options.api ?? 'change',
+    ...(options.compatSuffix !== undefined ? { compatSuffix: options.compatSuffix } : {}),
     jobs: options.jobs ?? defaultJobs(),
     cacheDir,
   });

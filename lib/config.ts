@@ -14,7 +14,7 @@ export type { ExcludeRules };
 export const CONFIG_NAME = '.goshift.yaml';
 
 /** The output formats the CLI knows (`--format`); the config file's `format` takes the same values. */
-export const FORMATS = ['diff', 'list', 'json', 'sarif', 'lint'] as const;
+export const FORMATS = ['diff', 'list', 'json', 'sarif', 'lint', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** What a config file (or the command line) says; absent: not said. */

@@ -2,11 +2,10 @@
 // flags). Finishing an interrupted -w, the engine run, the writes (atomic, journalled, stopped
 // between two files by a signal), the output in the chosen format, the summary, the exit code.
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { debugOn } from './debug.js';
 import { defaultCacheDir, defaultJobs } from './factstore.js';
-import { sourcesOf, writeHtmlReport } from './output/html.js';
+import { sourcesOf, writeReportFile } from './output/html.js';
 import { formatSplitSummary, gitPrefixOf, writeSplit } from './output/split.js';
 import { formatVerify, verify, verifyExitCode } from './verify.js';
 import { resolveTransforms, TransformLoadError } from './plugins.js';
@@ -59,8 +58,6 @@ export interface RunOptions {
   format: string | null;
   /** Files written besides stdout, each in a format (e.g. the HTML review report), of the same document. */
   reports?: { format: string; file: string }[];
-  /** --report FILE.html: the HTML review report, written atomically. */
-  htmlReport?: string;
   /** --print-config: the merged configuration, printed instead of a run. */
   printConfig?: string;
   /** Warnings of the configuration (another path has its own .goshift.yaml). */
@@ -197,7 +194,7 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
     allowTypesBefore: cfg.allowTypesBefore ?? [],
     api: cfg.api ?? 'change',
     compatSuffix,
-    ...(htmlReport !== undefined ? { htmlReport } : {}),
+    ...(htmlReport !== undefined ? { reports: [{ format: 'html', file: htmlReport }] } : {}),
     ...(splitBy !== undefined && outDir ? { splitDir: outDir } : {}),
     ...(flags.verify ? { verify: goos ? { goos } : {} } : {}),
     jobs: jobsArg ?? defaultJobs(),
@@ -374,7 +371,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
     for (const p of index.patches) await io.out(path.join(o.splitDir, p.file) + '\n');
     if (!o.quiet) say(formatSplitSummary(index, o.splitDir));
   }
-  if (printer || reports.length > 0 || o.htmlReport !== undefined) {
+  if (printer || reports.length > 0) {
     // With -w, the output shows what was written: this run's files, and those it finished.
     let shown = changes;
     if (o.write) {
@@ -398,23 +395,16 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
       transforms: o.transforms.map((t) => t.name),
       version: o.version,
       notes: ws.notes,
-      diffs: o.htmlReport !== undefined || [printer, ...reports.map((r) => r.printer)].some((p) => p?.needsDiffs),
+      diffs: [printer, ...reports.map((r) => r.printer)].some((p) => p?.needsDiffs),
     });
-    const ctx = { ...printContext(), color: printer?.name === 'diff' && useColor(o.color ?? 'auto', process.stdout) };
+    const ctx = { ...printContext(), color: printer?.name === 'diff' && useColor(o.color ?? 'auto', process.stdout), source: sourcesOf(ws, shown) };
     if (printer) for (const chunk of printer.print(doc, ctx)) await io.out(chunk);
-    if (o.htmlReport !== undefined) {
-      const file = path.resolve(o.cwd, o.htmlReport);
-      try {
-        await writeHtmlReport(file, doc, { source: sourcesOf(ws, shown) });
-      } catch (e) {
-        errors.push({ file: o.htmlReport, message: e instanceof Error ? e.message.replace(file + ': ', '') : String(e) });
-      }
-    }
+    // Reports (--report FILE.html) are written whole or not at all.
     for (const r of reports) {
       try {
-        await writeFile(r.file, [...r.printer.print(doc, ctx)].map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+        await writeReportFile(r.file, r.printer.print(doc, ctx));
       } catch (e) {
-        errors.push({ file: relOf(r.file), message: `cannot write the ${r.printer.name} report: ${e instanceof Error ? e.message : String(e)}` });
+        errors.push({ file: relOf(r.file), message: (e instanceof Error ? e.message.replace(r.file + ': ', '') : String(e)).replace('cannot write the report', `cannot write the ${r.printer.name} report`) });
       }
     }
   }

@@ -91,7 +91,7 @@ test('parseConfig: wrong types and values, each at its line, all of them at once
     'exclude:',
     '  - ok/',
     '  - [nested]',
-    'format: html',
+    'format: xml',
     'allow-types-before: {a: 1}',
   ].join('\n'));
   t.deepEqual(p, [
@@ -99,7 +99,7 @@ test('parseConfig: wrong types and values, each at its line, all of them at once
     '.goshift.yaml:2: api: expected "change", "keep" or "compat", found "maybe"',
     '.goshift.yaml:3: strict: expected true or false, found "yes"',
     '.goshift.yaml:6: exclude: expected a pattern or a list of patterns, found a list',
-    '.goshift.yaml:7: format: expected "diff", "list", "json", "sarif" or "lint", found "html"',
+    '.goshift.yaml:7: format: expected "diff", "list", "json", "sarif", "lint" or "html", found "xml"',
     '.goshift.yaml:8: allow-types-before: expected a type or a list of types, found a map',
   ]);
   t.deepEqual(problems('api:\n'), ['.goshift.yaml:1: api: expected "change", "keep" or "compat", found nothing']);

@@ -101,10 +101,15 @@ test('CLI: --report writes the page next to the usual output; a report it cannot
   const r = await run(process.execPath, [cliPath(), '-l', '--no-cache', '--report', file, 'shop'], { cwd: path.join(repoRoot, 'examples') });
   t.is(r.code, 0, describe(r));
   t.is(r.stdout, 'shop/api/api.go\nshop/api/api_test.go\nshop/store/store.go\n', 'stdout still carries the list');
-  t.regex(fs.readFileSync(file, 'utf8'), /<h1>goshift review report<\/h1>/);
+  const page = fs.readFileSync(file, 'utf8');
+  t.regex(page, /<h1>goshift review report<\/h1>/);
+  // The page is a printer like the others: --format html prints it (same document, but a dry run's mode word).
+  const printed = await run(process.execPath, [cliPath(), '--format', 'html', '--no-cache', 'shop'], { cwd: path.join(repoRoot, 'examples') });
+  t.is(printed.code, 0, describe(printed));
+  t.is(printed.stdout.replace('dry run (html)', 'dry run (list)'), page, '--format html prints what --report writes');
   const bad = await run(process.execPath, [cliPath(), '-l', '--no-cache', '--report', path.join(dir, 'missing', 'r.html'), 'shop'], { cwd: path.join(repoRoot, 'examples') });
   t.is(bad.code, 2, describe(bad));
-  t.regex(bad.stderr, /missing\/r\.html: error: cannot write the report: no such file or directory/);
+  t.regex(bad.stderr, /missing\/r\.html: error: cannot write the html report: no such file or directory/);
   const empty = await run(process.execPath, [cliPath(), '--report', '', 'shop'], { cwd: path.join(repoRoot, 'examples') });
   t.is(empty.code, 2);
   t.regex(empty.stderr, /--report needs a file name/);

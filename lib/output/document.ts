@@ -46,7 +46,7 @@ export interface Document {
   version: number;
   tool: { name: 'goshift'; version: string };
   /** What the run did with the changes: `write` wrote them; the others are dry runs. */
-  mode: 'diff' | 'write' | 'list' | 'json' | 'sarif' | 'lint';
+  mode: 'diff' | 'write' | 'list' | 'json' | 'sarif' | 'lint' | 'html';
   transforms: string[];
   files: DocFile[];
   leftAlone: DocLeftAlone[];

@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { describeFsError } from '../fserr.js';
 import type { FileChange, Workspace } from '../types.js';
 import type { DocFile, Document } from './document.js';
+import type { Printer } from './printer.js';
 import { SCRIPT, STYLE } from './html-client.js';
 
 export interface HtmlOptions {
@@ -111,6 +112,7 @@ const MODE_WORDS: Record<Document['mode'], string> = {
   json: 'dry run (json): nothing written',
   sarif: 'dry run (sarif): nothing written',
   lint: 'dry run (lint): nothing written',
+  html: 'dry run (html): nothing written',
   write: 'files written (-w)',
 };
 
@@ -270,17 +272,23 @@ export function renderHtml(doc: Document, opts: HtmlOptions = {}): string {
 }
 
 /**
- * Writes the report to `file` atomically: a temporary file in the same directory, synced, then
- * renamed over it, so that a reader never sees half a report.
+ * Writes the report to `file` atomically (writeReportFile): a reader never sees half a report.
  */
 export async function writeHtmlReport(file: string, doc: Document, opts: HtmlOptions = {}): Promise<void> {
-  const html = renderHtml(doc, opts);
+  await writeReportFile(file, [renderHtml(doc, opts)]);
+}
+
+/**
+ * Writes a report (any format's chunks) to `file` atomically: a temporary file in the same
+ * directory, synced, then renamed over it. Throws `file: cannot write the report: why`.
+ */
+export async function writeReportFile(file: string, chunks: Iterable<string | Buffer>): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.goshift-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let fh: fsp.FileHandle | undefined;
   try {
     fh = await fsp.open(tmp, 'wx', 0o666);
-    await fh.writeFile(html, 'utf8');
+    for (const c of chunks) await fh.write(typeof c === 'string' ? Buffer.from(c, 'utf8') : c);
     await fh.sync();
     await fh.close();
     fh = undefined;
@@ -291,3 +299,13 @@ export async function writeHtmlReport(file: string, doc: Document, opts: HtmlOpt
     throw new Error(`${file}: cannot write the report: ${describeFsError(e)}`);
   }
 }
+
+/** --format html, and --report FILE.html: the review report as one page. */
+export const htmlPrinter: Printer = {
+  name: 'html',
+  description: 'one self-contained HTML review report (--report FILE.html writes it to a file)',
+  needsDiffs: true,
+  *print(doc, ctx) {
+    yield renderHtml(doc, ctx.source ? { source: ctx.source } : {});
+  },
+};

@@ -3,6 +3,7 @@
 // (lib/run.ts), so that a new format is one module here and one line in `printers` below.
 import type { Document } from './document.js';
 import { diffPrinter } from './diff.js';
+import { htmlPrinter } from './html.js';
 import { jsonPrinter } from './json.js';
 import { lintPrinter } from './lint.js';
 import { listPrinter } from './list.js';
@@ -24,6 +25,8 @@ export interface PrintContext {
   transforms: readonly TransformInfo[];
   /** Colour the output for a terminal (--color; only the diff printer colours). */
   color?: boolean;
+  /** The text of a file as goshift read it, by its path in the document (the HTML report shows lines around places left alone). */
+  source?: (path: string) => string | null;
 }
 
 export interface Printer {
@@ -38,7 +41,7 @@ export interface Printer {
 }
 
 /** The formats of `--format`, the default first. */
-export const printers: readonly Printer[] = [diffPrinter, listPrinter, jsonPrinter, sarifPrinter, lintPrinter];
+export const printers: readonly Printer[] = [diffPrinter, listPrinter, jsonPrinter, sarifPrinter, lintPrinter, htmlPrinter];
 
 export function printerFor(name: string): Printer | undefined {
   return printers.find((p) => p.name === name);
