@@ -1,15 +1,17 @@
 // goshift from JavaScript: `import { run } from 'goshift'`. A dry run over paths that returns the
 // same document as `goshift --json` (lib/output/document.ts); it never writes a file.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultCacheDir, defaultJobs } from './factstore.js';
 import { buildDocument, type Document } from './output/document.js';
 import { runWorkspace } from './parts.js';
 import { resolveTransforms, validateTransform } from './plugins.js';
-import { formatProblem } from './report.js';
+import { uniqueProblems } from './report.js';
 import type { Problem, Transform } from './types.js';
 import { discover } from './workspace.js';
-import { findPendingRuns } from './write.js';
+import { findPendingRuns, notWrittenYet } from './write.js';
+import { version } from './run.js';
+
+export { version };
 
 export type { Document, DocEdit, DocFile, DocLeftAlone } from './output/document.js';
 export type { ChangeNote, ParamView, Problem, SetSummary, SignatureView, Transform, TransformOptions, Unmoved } from './types.js';
@@ -37,16 +39,6 @@ export interface RunOptions {
   jobs?: number;
   /** As --cache-dir; null: no cache (as --no-cache); absent: the default place. */
   cacheDir?: string | null;
-}
-
-/** goshift's version (from its package.json). */
-export function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 async function transformsOf(list: Array<string | Transform> | undefined, cwd: string): Promise<Transform[]> {
@@ -86,14 +78,10 @@ export async function run(paths: string[] = ['.'], options: RunOptions = {}): Pr
   const pending: Problem[] = [];
   const relOf = (abs: string) => path.relative(ws.cwd, abs).split(path.sep).join('/') || '.';
   for (const p of await findPendingRuns(ws.files.map((f) => f.abs))) {
-    for (const { entry } of p.old) pending.push({ file: relOf(entry.abs), message: `not written yet by an interrupted goshift -w (started ${p.journal.started}) that wrote its linked changes elsewhere: run goshift -w to finish it` });
+    for (const { entry } of p.old) pending.push({ file: relOf(entry.abs), message: notWrittenYet(p.journal.started) });
   }
   const changes = result.changes.filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before));
-  const seen = new Set<string>();
-  const errors = [...result.report.errors, ...ws.errors, ...pending].filter((p) => {
-    const k = formatProblem(p);
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
+  const errors = uniqueProblems([...result.report.errors, ...ws.errors, ...pending]);
   return buildDocument({
     ws,
     result,

@@ -17,6 +17,7 @@
 // Interface methods and func types have one signature for everyone: such sets are left alone.
 import type { Ref, Slot } from './link.js';
 import { paramsOf } from './program.js';
+import { unparen } from './source.js';
 import type { Node } from './source.js';
 
 /** What one member of a compat set becomes. */
@@ -41,9 +42,9 @@ export interface CompatPlan {
 
 /** The identifier a call names its callee by (`F`, `pkg.F`, `x.M`, `(*T).M`, `F[int]`), or null. */
 export function calleeName(call: Node): Node | null {
-  let fn = call.childForFieldName('function');
-  while (fn && fn.type === 'parenthesized_expression' && fn.namedChildren.length === 1) fn = fn.namedChildren[0];
-  if (!fn) return null;
+  const f = call.childForFieldName('function');
+  if (!f) return null;
+  const fn = unparen(f);
   if (fn.type === 'identifier') return fn;
   if (fn.type === 'selector_expression') return fn.childForFieldName('field');
   return null;

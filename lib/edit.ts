@@ -4,7 +4,7 @@
 import MagicString from 'magic-string';
 import { permuteList } from './edits.js';
 import type { Linker, Ref, Slot, Why } from './link.js';
-import { describe, lineOfSlot } from './plan.js';
+import { byPlace, describe, placeOf } from './plan.js';
 import type { Plan } from './plan.js';
 import { paramsOf } from './program.js';
 import type { GoFile, Program } from './program.js';
@@ -40,13 +40,11 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   // is every linked set with an edit in it, everywhere: the edits are made again without them.
   const reorderName = reorderers.map((t) => t.name).join('+');
   // Each set named by its first declaration (a hand-written, non-literal one when there is one).
-  const at = (m: Plan['members'][number]) => ({ file: m.file.sf.rel, line: lineOfSlot(m), what: describe(m) });
-  const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
   const setIds = new Map<Plan, { id: string; what: string; members: { file: string; line: number; what: string }[] }>();
   const usedIds = new Set<string>();
   for (const p of plans) {
-    const members = p.members.map(at).sort(byPlace);
-    const heads = p.members.filter((m) => m.kind !== 'literal' && !m.file.pf.generated).map(at).sort(byPlace);
+    const members = p.members.map(placeOf).sort(byPlace);
+    const heads = p.members.filter((m) => m.kind !== 'literal' && !m.file.pf.generated).map(placeOf).sort(byPlace);
     const head = heads[0] ?? members[0];
     let id = `${head.file}:${head.line}`;
     for (let k = 2; usedIds.has(id); k++) id = `${head.file}:${head.line}#${k}`;

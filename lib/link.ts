@@ -5,7 +5,7 @@
 // method expression call) is recorded against its slot. What cannot be determined pins or
 // poisons a set: it is then left entirely alone.
 import type { Node } from './source.js';
-import { lineOf } from './source.js';
+import { lineOf, unparen } from './source.js';
 import type { DeclFacts } from './facts.js';
 import type { FuncDecl, GoFile, GType, Package, Program, Sig, Source, VarDecl } from './program.js';
 import { BUILTIN_FUNCS, paramsOf, sigOfDecl, tparamsAround, unknown } from './program.js';
@@ -953,10 +953,9 @@ export class Linker {
   }
 
   private callShape(n: Node, s: Scope, file: GoFile): CallShape {
-    let fn = n.childForFieldName('function')!;
+    const fn = unparen(n.childForFieldName('function')!);
     const argsNode = n.childForFieldName('arguments')!;
     const args = argsNode.namedChildren.filter((c) => c.type !== 'comment');
-    while (fn.type === 'parenthesized_expression' && fn.namedChildren.length === 1) fn = fn.namedChildren[0];
     const builtin = fn.type === 'identifier' && BUILTIN_FUNCS.has(fn.text) && !s.lookup(fn.text) && !file.pkg.funcs.has(fn.text) && !file.pkg.vars.has(fn.text) ? fn.text : null;
     return { fn, argsNode, args, builtin };
   }
@@ -1265,8 +1264,7 @@ export class Linker {
         }
       }
       case 'call_expression': {
-        let fn = n.childForFieldName('function')!;
-        while (fn.type === 'parenthesized_expression' && fn.namedChildren.length === 1) fn = fn.namedChildren[0];
+        const fn = unparen(n.childForFieldName('function')!);
         const args = n.childForFieldName('arguments')!.namedChildren.filter((c) => c.type !== 'comment');
         if (fn.type === 'identifier' && BUILTIN_FUNCS.has(fn.text) && !s.lookup(fn.text) && !file.pkg.funcs.has(fn.text)) {
           switch (fn.text) {

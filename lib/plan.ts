@@ -157,12 +157,10 @@ export function planSets(input: PlanInput): Planned {
       seen.add(k);
       return true;
     });
-    const at = (m: Slot) => ({ file: m.file.sf.rel, line: lineOfSlot(m), what: describe(m) });
-    const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
-    const listed = members.map(at).sort(byPlace);
+    const listed = members.map(placeOf).sort(byPlace);
     const literalsOnly = members.every((m) => m.kind === 'literal' || m.file.pf.generated);
     const heads = members.filter((m) => !m.file.pf.generated && (literalsOnly || m.kind !== 'literal'));
-    const head = [...heads.filter((m) => m.file.sf.target), ...heads, ...members].map(at).sort(byPlace)[0];
+    const head = [...heads.filter((m) => m.file.sf.target), ...heads, ...members].map(placeOf).sort(byPlace)[0];
     const others = members.length - 1;
     const calls = (refsBySet.get(root) ?? []).length;
     const tally = [others ? `${others} linked declaration${others === 1 ? '' : 's'}` : '', calls ? `${calls} call${calls === 1 ? '' : 's'}` : ''].filter(Boolean);
@@ -313,6 +311,16 @@ function exportedAPI(m: Slot): boolean {
 }
 
 /** Where a member is reported: a func type at its own `func` (its holder — a declaration, a field — may span lines). */
+/** Where a member is, and what it is, for reports. */
+export function placeOf(m: Slot): { file: string; line: number; what: string } {
+  return { file: m.file.sf.rel, line: lineOfSlot(m), what: describe(m) };
+}
+
+/** Orders places by file, then line. */
+export function byPlace(a: { file: string; line: number }, b: { file: string; line: number }): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
+}
+
 export function lineOfSlot(m: Slot): number {
   return lineOf(m.kind === 'functype' ? (m.params.parent ?? m.node) : m.node);
 }

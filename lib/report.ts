@@ -27,6 +27,15 @@ export function formatLeftAlone(l: LeftAlone, verbose = false): string {
   return out.join('\n');
 }
 
+/** Each problem once (as its line would print), in the order first met. */
+export function uniqueProblems(ps: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return ps.filter((p) => {
+    const k = formatProblem(p);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
 export function sortProblems(ps: readonly Problem[]): Problem[] {
   return [...ps].sort(
     (a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.message, b.message),

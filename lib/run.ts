@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { debugOn } from './debug.js';
 import { defaultCacheDir, defaultJobs } from './factstore.js';
-import { sourcesOf, writeReportFile } from './output/html.js';
+import { sourcesOf } from './output/html.js';
 import { formatSplitSummary, gitPrefixOf, writeSplit } from './output/split.js';
 import { formatVerify, verify, verifyExitCode } from './verify.js';
 import { resolveTransforms, TransformLoadError } from './plugins.js';
@@ -20,10 +20,10 @@ import type { Document } from './output/document.js';
 import type { Chunk, PrintContext, Printer } from './output/printer.js';
 import { printerFor, printers } from './output/printer.js';
 import { runWorkspace } from './parts.js';
-import { formatProblem, formatSummary, sortProblems } from './report.js';
+import { formatProblem, formatSummary, sortProblems, uniqueProblems } from './report.js';
 import type { FileChange, Problem, Transform } from './types.js';
 import { discover } from './workspace.js';
-import { findPendingRuns, removeJournal, saveJournal, writeAtomic } from './write.js';
+import { findPendingRuns, notWrittenYet, removeJournal, saveJournal, writeAtomic, writeReport } from './write.js';
 import { defaultTransforms, transforms as allTransforms } from '../transforms/index.js';
 
 /** Exit codes. */
@@ -285,7 +285,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   for (const run of await findPendingRuns(ws.files.map((f) => f.abs))) {
     const since = `an interrupted goshift -w (started ${run.journal.started})`;
     if (!o.write) {
-      for (const { entry } of run.old) failures.push({ file: relOf(entry.abs), message: `not written yet by ${since} that wrote its linked changes elsewhere: run goshift -w to finish it` });
+      for (const { entry } of run.old) failures.push({ file: relOf(entry.abs), message: notWrittenYet(run.journal.started) });
       continue;
     }
     let all = true;
@@ -354,11 +354,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   }
 
   // Every problem once: the engine may already carry the workspace's errors.
-  const seen = new Set<string>();
-  const errors = [...report.errors, ...ws.errors, ...failures].filter((p) => {
-    const k = formatProblem(p);
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
+  const errors = uniqueProblems([...report.errors, ...ws.errors, ...failures]);
 
   const reports = (o.reports ?? []).map((r) => {
     const p = printerFor(r.format);
@@ -402,7 +398,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
     // Reports (--report FILE.html) are written whole or not at all.
     for (const r of reports) {
       try {
-        await writeReportFile(r.file, r.printer.print(doc, ctx));
+        await writeReport(r.file, Buffer.concat([...r.printer.print(doc, ctx)].map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
       } catch (e) {
         errors.push({ file: relOf(r.file), message: (e instanceof Error ? e.message.replace(r.file + ': ', '') : String(e)).replace('cannot write the report', `cannot write the ${r.printer.name} report`) });
       }

@@ -99,6 +99,12 @@ function isGenerated(text: string, root: Node): boolean {
   return generatedRe.test(head.replace(/\r\n/g, '\n'));
 }
 
+/** The expression inside any parentheses around it: `((f))` → `f`. */
+export function unparen(n: Node): Node {
+  while (n.type === 'parenthesized_expression' && n.namedChildren.length === 1) n = n.namedChildren[0];
+  return n;
+}
+
 /** 1-based line of an index. */
 export function lineOf(n: Node): number {
   return n.startPosition.row + 1;

@@ -11,6 +11,7 @@
 // receives in lexical left-to-right order): nothing with an effect is evaluated before the call in
 // the statement, the call is not in the right operand of && or ||, not in an if/for/switch/select
 // header, not in a labelled statement or at package level, and its function has no goto.
+import { unparen } from './source.js';
 import type { Node } from './source.js';
 
 /** How one call keeps its order. */
@@ -51,11 +52,6 @@ export function hasEffects(root: Node): boolean {
     stack.push(...n.namedChildren);
   }
   return false;
-}
-
-function unparen(n: Node): Node {
-  while (n.type === 'parenthesized_expression' && n.namedChildren.length === 1) n = n.namedChildren[0];
-  return n;
 }
 
 /**

@@ -24,14 +24,14 @@ class TempFileError extends Error {
 }
 
 /**
- * Writes data to a new temporary file tmp (mode 0600, never an existing file), syncs it, lets
- * `prepare` set it up (mode, owner, last checks), and renames it over dest. On any failure tmp is
- * removed and the error thrown: TempFileError when tmp could not be created.
+ * Writes data to a new temporary file tmp (`mode`, default 0600, never an existing file), syncs it,
+ * lets `prepare` set it up (mode, owner, last checks), and renames it over dest. On any failure tmp
+ * is removed and the error thrown: TempFileError when tmp could not be created.
  */
-async function replaceVia(tmp: string, data: Buffer, dest: string, prepare?: () => Promise<void>): Promise<void> {
+async function replaceVia(tmp: string, data: Buffer, dest: string, prepare?: () => Promise<void>, mode = 0o600): Promise<void> {
   let fh: fsp.FileHandle | undefined;
   try {
-    fh = await fsp.open(tmp, 'wx', 0o600);
+    fh = await fsp.open(tmp, 'wx', mode);
   } catch (e) {
     throw new TempFileError(e);
   }
@@ -46,6 +46,20 @@ async function replaceVia(tmp: string, data: Buffer, dest: string, prepare?: () 
     if (fh) await fh.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * Writes a file goshift makes (a report) whole or not at all: a temporary file beside it, synced,
+ * renamed over it; created with mode 0666 less the umask, like any new file. Throws
+ * `file: cannot write the report: why`.
+ */
+export async function writeReport(file: string, data: Buffer): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.goshift-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await replaceVia(tmp, data, file, undefined, 0o666);
+  } catch (e) {
+    throw new Error(`${file}: cannot write the report: ${describeFsError(e instanceof TempFileError ? e.fsError : e)}`);
   }
 }
 
@@ -195,6 +209,11 @@ export async function removeJournal(file: string): Promise<void> {
  * file still old: the run stopped before its first write, or the tree was restored) are removed
  * on the way: there is nothing to finish. Unreadable or foreign journals are skipped.
  */
+/** Why a file an interrupted -w run (started at `started`) planned is not new yet, for a run that does not finish it. */
+export function notWrittenYet(started: string): string {
+  return `not written yet by an interrupted goshift -w (started ${started}) that wrote its linked changes elsewhere: run goshift -w to finish it`;
+}
+
 export async function findPendingRuns(files: Iterable<string>): Promise<PendingRun[]> {
   let dir: string;
   try {

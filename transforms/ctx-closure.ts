@@ -1,5 +1,6 @@
 import type { GType } from '../lib/program.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
+import { unparen } from '../lib/source.js';
 import type { Node } from '../lib/source.js';
 import type { Transform } from '../lib/types.js';
 
@@ -149,11 +150,6 @@ function lookup(name: string, at: Snap): Var | undefined {
     if (v && v.seq < at.seq) return v;
   }
   return undefined;
-}
-
-function unparen(n: Node): Node {
-  while (n.type === 'parenthesized_expression' && n.namedChildren.length === 1) n = n.namedChildren[0];
-  return n;
 }
 
 function items(list: Node): Node[] {

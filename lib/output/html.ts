@@ -6,12 +6,11 @@
 // so that a migration of thousands of files opens fast.
 // No network at view time: styles and script are inline and a Content-Security-Policy forbids
 // every fetch (only the page's own script, by its hash, may run).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describeFsError } from '../fserr.js';
+import { writeReport } from '../write.js';
 import type { FileChange, Workspace } from '../types.js';
 import type { DocFile, Document } from './document.js';
 import type { Printer } from './printer.js';
@@ -271,33 +270,9 @@ export function renderHtml(doc: Document, opts: HtmlOptions = {}): string {
   return out.join('\n');
 }
 
-/**
- * Writes the report to `file` atomically (writeReportFile): a reader never sees half a report.
- */
+/** Writes the report to `file` atomically (writeReport): a reader never sees half a report. */
 export async function writeHtmlReport(file: string, doc: Document, opts: HtmlOptions = {}): Promise<void> {
-  await writeReportFile(file, [renderHtml(doc, opts)]);
-}
-
-/**
- * Writes a report (any format's chunks) to `file` atomically: a temporary file in the same
- * directory, synced, then renamed over it. Throws `file: cannot write the report: why`.
- */
-export async function writeReportFile(file: string, chunks: Iterable<string | Buffer>): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.goshift-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  let fh: fsp.FileHandle | undefined;
-  try {
-    fh = await fsp.open(tmp, 'wx', 0o666);
-    for (const c of chunks) await fh.write(typeof c === 'string' ? Buffer.from(c, 'utf8') : c);
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await fsp.rename(tmp, file);
-  } catch (e) {
-    if (fh) await fh.close().catch(() => undefined);
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw new Error(`${file}: cannot write the report: ${describeFsError(e)}`);
-  }
+  await writeReport(file, Buffer.from(renderHtml(doc, opts), 'utf8'));
 }
 
 /** --format html, and --report FILE.html: the review report as one page. */
