@@ -7,19 +7,11 @@ import { unifiedDiff } from '../lib/diff.js';
 import { formatProblem, formatSummary } from '../lib/report.js';
 import type { Report } from '../lib/types.js';
 import { writeAtomic } from '../lib/write.js';
-import { cleanup, isRoot, tempDir, writeTree } from './unit-tmp.js';
+import { isRoot, tempDirs, writeTree } from './unit-tmp.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/goshift.js');
 
-const dirs: string[] = [];
-function tmp(prefix = 'cli'): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
-test.after.always(() => {
-  for (const d of dirs) cleanup(d);
-});
+const tmp = tempDirs(test, 'cli');
 
 function goshift(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(process.execPath, [bin, ...args], {

@@ -9,20 +9,12 @@ import type { Config } from '../lib/config.js';
 import { discover, excluder } from '../lib/workspace.js';
 import { goEnv } from './support/paths.js';
 import { run } from './support/run.js';
-import { cleanup, tempDir, writeTree } from './unit-tmp.js';
+import { tempDirs, writeTree } from './unit-tmp.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/goshift.js');
 const KNOWN = ['ctx-first', 'ctx-closure', 'ctx-last'];
 
-const dirs: string[] = [];
-function tmp(prefix = 'cfg'): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
-test.after.always(() => {
-  for (const d of dirs) cleanup(d);
-});
+const tmp = tempDirs(test, 'cfg');
 
 function goshift(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...process.env, GOSHIFT_DEBUG: '', ...env }, encoding: 'utf8', timeout: 60_000 });

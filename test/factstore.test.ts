@@ -8,17 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { FACTS_VERSION, factsOf, type FileFacts } from '../lib/facts.js';
 import { defaultCacheDir, defaultJobs, factsFor, trim, type FactsOptions } from '../lib/factstore.js';
 import { fixturesRoot } from './support/paths.js';
-import { cleanup, isRoot, tempDir } from './unit-tmp.js';
+import { isRoot, tempDirs } from './unit-tmp.js';
 
-const dirs: string[] = [];
-function tmp(prefix = 'facts'): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
-test.after.always(() => {
-  for (const d of dirs) cleanup(d);
-});
+const tmp = tempDirs(test, 'facts');
 
 const storeJs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../lib/factstore.js');
 

@@ -13,20 +13,12 @@ import addFormatsModule from 'ajv-formats';
 import { changeBlocks, splitBlocks } from '../lib/output/sarif.js';
 import { optionsFromFlags, runCommand } from '../lib/run.js';
 import { cliPath, fixturesRoot, repoRoot } from './support/paths.js';
-import { cleanup, tempDir, writeTree } from './unit-tmp.js';
+import { tempDirs, writeTree } from './unit-tmp.js';
 
 // ajv-formats is CommonJS: its function is the default export's default.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
 
-const dirs: string[] = [];
-function tmp(prefix = 'fmt'): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
-test.after.always(() => {
-  for (const d of dirs) cleanup(d);
-});
+const tmp = tempDirs(test, 'fmt');
 
 interface Ran {
   code: number | null;

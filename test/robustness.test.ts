@@ -17,20 +17,11 @@ import { runTransforms } from '../lib/engine.js';
 import type { Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { ctxFirst } from '../transforms/ctx-first.js';
-import { cleanup, isRoot, tempDir, writeTree } from './unit-tmp.js';
+import { isRoot, tempDirs, writeTree } from './unit-tmp.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/goshift.js');
 
-const dirs: string[] = [];
-function tmp(prefix: string): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
-test.after.always(() => {
-  if (process.env.GOSHIFT_KEEP_TMP) return;
-  for (const d of dirs) cleanup(d);
-});
+const tmp = tempDirs(test, 'tmp');
 
 // ---------------------------------------------------------------------------------------------
 // The module

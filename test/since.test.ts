@@ -8,19 +8,11 @@ import { changedSince, lineChanged, parseDiff, selectSince, SinceError, unquoteG
 import type { FileChange, SetSummary, SourceFile } from '../lib/types.js';
 import { goEnv } from './support/paths.js';
 import { run } from './support/run.js';
-import { cleanup, tempDir, writeTree } from './unit-tmp.js';
+import { tempDirs, writeTree } from './unit-tmp.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/goshift.js');
 
-const dirs: string[] = [];
-function tmp(prefix = 'since'): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
-test.after.always(() => {
-  for (const d of dirs) cleanup(d);
-});
+const tmp = tempDirs(test, 'since');
 
 /** git in a temp repository: no user or system config, no repository above the temp dir. */
 function gitEnv(dir: string): NodeJS.ProcessEnv {

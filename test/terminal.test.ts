@@ -10,21 +10,13 @@ import { colorDiff, colorMode, progressBar, useColor } from '../lib/terminal.js'
 import type { ProgressEvent } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { defaultTransforms } from '../transforms/index.js';
-import { cleanup, tempDir, writeTree } from './unit-tmp.js';
+import { tempDirs, writeTree } from './unit-tmp.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/goshift.js');
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
 const ESC = '\u001b[';
 
-const dirs: string[] = [];
-function tmp(prefix = 'term'): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
-test.after.always(() => {
-  for (const d of dirs) cleanup(d);
-});
+const tmp = tempDirs(test, 'term');
 
 /** The environment of a child with no colour variables of the caller's. */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

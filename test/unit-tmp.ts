@@ -33,3 +33,20 @@ export function writeTree(root: string, files: Record<string, string | Buffer>):
 }
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * A test file's temp dirs: the returned function makes a fresh one (named after `prefix`, or the
+ * file's default) and every one is removed when the file's tests are done (kept with GOSHIFT_KEEP_TMP).
+ */
+export function tempDirs(test: { after: { always: (fn: () => void) => unknown } }, defaultPrefix: string): (prefix?: string) => string {
+  const dirs: string[] = [];
+  test.after.always(() => {
+    if (process.env.GOSHIFT_KEEP_TMP) return;
+    for (const d of dirs) cleanup(d);
+  });
+  return (prefix = defaultPrefix) => {
+    const d = tempDir(prefix);
+    dirs.push(d);
+    return d;
+  };
+}

@@ -4,17 +4,9 @@ import * as path from 'node:path';
 import { discover, gopathRoots, importPathsIn, parseModulePath, parseReplaces, parseWorkUses, rebaseGitignore } from '../lib/workspace.js';
 import { mergeReports, splitWorkspace } from '../lib/parts.js';
 import type { Workspace } from '../lib/types.js';
-import { cleanup, isRoot, tempDir, writeTree } from './unit-tmp.js';
+import { cleanup, isRoot, tempDir, tempDirs, writeTree } from './unit-tmp.js';
 
-const dirs: string[] = [];
-function tmp(prefix = 'ws'): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
-test.after.always(() => {
-  for (const d of dirs) cleanup(d);
-});
+const tmp = tempDirs(test, 'ws');
 
 const rels = (ws: Workspace) => ws.files.map((f) => f.rel);
 const targets = (ws: Workspace) => ws.files.filter((f) => f.target).map((f) => f.rel);
