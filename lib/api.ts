@@ -2,14 +2,10 @@
 // same document as `goshift --json` (lib/output/document.ts); it never writes a file.
 import path from 'node:path';
 import { defaultCacheDir, defaultJobs } from './factstore.js';
-import { buildDocument, type Document } from './output/document.js';
-import { runWorkspace } from './parts.js';
+import type { Document } from './output/document.js';
 import { resolveTransforms, validateTransform } from './plugins.js';
-import { uniqueProblems } from './report.js';
-import type { Problem, Transform } from './types.js';
-import { discover } from './workspace.js';
-import { findPendingRuns, notWrittenYet } from './write.js';
-import { version } from './run.js';
+import type { Transform } from './types.js';
+import { runCommand, version } from './run.js';
 
 export { version };
 
@@ -65,32 +61,31 @@ export async function run(paths: string[] = ['.'], options: RunOptions = {}): Pr
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const chosen = await transformsOf(options.transforms, cwd);
   if (options.jobs !== undefined && !(Number.isInteger(options.jobs) && options.jobs >= 1)) throw new Error('options.jobs must be a whole number of at least 1');
-  const ws = await discover(paths.length ? paths : ['.'], { cwd, gopath: options.gopath });
-  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir === null ? null : path.resolve(cwd, options.cacheDir);
-  const result = await runWorkspace(ws, chosen, {
-    allowTypesBefore: options.allowTypesBefore ?? [],
-    api: options.api ?? 'change',
-    ...(options.compatSuffix !== undefined ? { compatSuffix: options.compatSuffix } : {}),
-    jobs: options.jobs ?? defaultJobs(),
-    cacheDir,
-  });
-  // A -w run cut short elsewhere leaves files that only its journal can finish: reported as the CLI does.
-  const pending: Problem[] = [];
-  const relOf = (abs: string) => path.relative(ws.cwd, abs).split(path.sep).join('/') || '.';
-  for (const p of await findPendingRuns(ws.files.map((f) => f.abs))) {
-    for (const { entry } of p.old) pending.push({ file: relOf(entry.abs), message: notWrittenYet(p.journal.started) });
-  }
-  const changes = result.changes.filter((c) => !Buffer.from(c.after, c.encoding).equals(c.before));
-  const errors = uniqueProblems([...result.report.errors, ...ws.errors, ...pending]);
-  return buildDocument({
-    ws,
-    result,
-    changes,
-    errors,
-    report: { ...result.report, errors },
-    mode: 'json',
-    transforms: chosen.map((t) => t.name),
-    version: version(),
-    notes: ws.notes,
-  });
+  // The CLI's own run with --json, its stdout kept: one path from paths to document, whatever calls it.
+  const out: string[] = [];
+  await runCommand(
+    {
+      paths: paths.length ? paths : ['.'],
+      cwd,
+      ...(options.gopath !== undefined ? { gopath: options.gopath } : {}),
+      transforms: chosen,
+      write: false,
+      format: 'json',
+      check: false,
+      strict: false,
+      quiet: true,
+      verbose: false,
+      allowTypesBefore: options.allowTypesBefore ?? [],
+      api: options.api ?? 'change',
+      compatSuffix: options.compatSuffix ?? 'Context',
+      jobs: options.jobs ?? defaultJobs(),
+      cacheDir: options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir === null ? null : path.resolve(cwd, options.cacheDir),
+      version: version(),
+    },
+    {
+      out: async (chunk) => void out.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8')),
+      say: () => undefined,
+    },
+  );
+  return JSON.parse(out.join('')) as Document;
 }
