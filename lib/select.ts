@@ -201,15 +201,18 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   linker.valueNames = (n) => names.has(n);
   linker.relevantWord = (w) => relevantWords.has(w) || w === 'context' || w === 'Context';
   linker.declarePending();
-  linker.linkInterfaces([...prog.parsed]);
-  // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or
-  // spells the context type: a literal or func type with a context parameter must see its own calls.
-  const declRe = wordsRe([...names, ...aliases, 'context', 'Context']);
-  const declRelevant = (t: string) => declRe.test(t);
   // A file holding a candidate is walked whatever it mentions: in package context itself a func literal
   // takes an unqualified Context, and its calls are in that file only.
   const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
   const walk = [...prog.parsed].filter((f) => candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!));
+  // Implementations are linked among the same files: a type or interface that can share a method
+  // with a candidate names it, its receiver or the interface declaring it (a name leading to it), so
+  // files parsed for other reasons (a file-local transform's, a type looked up) add nothing to link.
+  linker.linkInterfaces(walk);
+  // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or
+  // spells the context type: a literal or func type with a context parameter must see its own calls.
+  const declRe = wordsRe([...names, ...aliases, 'context', 'Context']);
+  const declRelevant = (t: string) => declRe.test(t);
   walk.forEach((f, i) => {
     progress?.({ stage: 'link', done: i, total: walk.length });
     linker.walkFile(f, declRelevant);
