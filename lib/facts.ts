@@ -9,7 +9,7 @@
 // and an unsure file is parsed as if it mentioned everything.
 
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 2;
+export const FACTS_VERSION = 3;
 
 /** A top-level declaration. */
 export interface DeclFacts {
@@ -56,6 +56,13 @@ export interface FileFacts {
   later: string[];
   /** The file has a `func` below its top-level declarations' starts: a func literal (or a func type). */
   funcLits: boolean;
+  /**
+   * The file may have a func literal that its own code runs or binds to a name: one called where it
+   * is written (a `}` then `(`, through closing parentheses: `go func(){…}()`, `(func(){…})()`), or
+   * one in the values of an assignment, `:=` or `var` (`f := func…`, `a, f = x, func…`). Literals
+   * only passed, returned or stored in composite literals leave it false.
+   */
+  runLits: boolean;
   /** Names of types declared inside functions (`type X = context.Context` in a body), sorted, once each. */
   localTypes: string[];
   /**
@@ -233,7 +240,7 @@ const CLOSE = new Set([')', ']', '}']);
 
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
-  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, localTypes: [] };
+  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, localTypes: [] };
   const side = { generated: false, linknames: [] as [string, string?][], words: new Set<string>() };
   try {
     const toks = lex(bytes.toString('utf8'), side);
@@ -269,6 +276,7 @@ function inner(toks: Tok[], close: Int32Array, facts: FileFacts): void {
   const later = new Set<string>();
   const local = new Set<string>();
   const isOp = (j: number, t: string) => toks[j].k === OP && toks[j].t === t;
+  let openOf: Int32Array | undefined;
   let depth = 0;
   for (let j = 0; j < toks.length; j++) {
     const tk = toks[j];
@@ -291,7 +299,10 @@ function inner(toks: Tok[], close: Int32Array, facts: FileFacts): void {
       continue;
     }
     if (tk.k !== ID) continue;
-    if (tk.t === 'func' && (depth > 0 || (j > 0 && !isOp(j - 1, ';')))) facts.funcLits = true;
+    if (tk.t === 'func' && (depth > 0 || (j > 0 && !isOp(j - 1, ';')))) {
+      facts.funcLits = true;
+      if (!facts.runLits && j > 0 && (isOp(j - 1, '=') || isOp(j - 1, ':=') || (isOp(j - 1, ',') && inAssignment(toks, (openOf ??= opens(close)), j - 1)))) facts.runLits = true;
+    }
     if (tk.t === 'type' && depth > 0 && j + 1 < toks.length) {
       if (toks[j + 1].k === ID) local.add(toks[j + 1].t);
       else if (isOp(j + 1, '(')) {
@@ -306,6 +317,40 @@ function inner(toks: Tok[], close: Int32Array, facts: FileFacts): void {
   }
   facts.later = [...later].sort();
   facts.localTypes = [...local].sort();
+  // A literal called where it is written: its body's `}`, any closing parentheses, then `(`.
+  for (let j = 0; j + 1 < toks.length && !facts.runLits; j++) {
+    if (!isOp(j, '}')) continue;
+    let k = j + 1;
+    while (k < toks.length && isOp(k, ')')) k++;
+    if (k < toks.length && isOp(k, '(')) facts.runLits = true;
+  }
+}
+
+/** For each closing bracket's index, where it opened. */
+function opens(close: Int32Array): Int32Array {
+  const o = new Int32Array(close.length).fill(-1);
+  close.forEach((c, a) => {
+    if (c >= 0) o[c] = a;
+  });
+  return o;
+}
+
+/**
+ * Whether the comma at `comma` separates values of an assignment, `:=` or `var` spec: an `=` or `:=`
+ * comes before it at the same bracket depth, in the same statement.
+ */
+function inAssignment(toks: Tok[], openOf: Int32Array, comma: number): boolean {
+  for (let k = comma - 1; k >= 0; k--) {
+    const tk = toks[k];
+    if (tk.k !== OP) continue;
+    if (CLOSE.has(tk.t)) {
+      k = openOf[k]; // a bracketed part before the comma, skipped whole
+      continue;
+    }
+    if (OPEN[tk.t] || tk.t === ';') return false;
+    if (tk.t === '=' || tk.t === ':=') return true;
+  }
+  return false;
 }
 
 /** Reads the top-level declarations of a balanced token stream. */

@@ -33,6 +33,7 @@ export function importsContext(facts: FileFacts): boolean {
 export function mentionsFor(t: Transform, facts: FileFacts): boolean {
   if (facts.unsure !== undefined) return true;
   if (t.funcLiteralsOnly && !facts.funcLits) return false;
+  if (t.runLiteralsOnly && !facts.runLits) return false;
   return !t.mentions || facts.words.some((w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
 }
 

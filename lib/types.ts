@@ -152,6 +152,12 @@ export interface Transform {
   mentions?: RegExp;
   /** `rewriteFile` changes only func literals: a file without one is not parsed for it. */
   funcLiteralsOnly?: boolean;
+  /**
+   * `rewriteFile` changes (and reports) only func literals the code runs where they are written or
+   * binds to a name (called on the spot, started by go or defer, assigned, `:=`, `var`): a file
+   * whose literals are all passed, returned or stored is not parsed for it.
+   */
+  runLiteralsOnly?: boolean;
   rewriteFile?(api: import('./rewrite.js').RewriteAPI, opts: TransformOptions): void;
 }
 

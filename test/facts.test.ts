@@ -1,7 +1,8 @@
 // The lexer's facts agree with the tree: same package clause, imports, top-level declarations
 // (kinds, names, receivers, aliases), generated marker; every identifier of the tree is among the
 // words; every later parameter's type name is among `later`, the local types are `localTypes`,
-// and a file with a func literal has `funcLits`. Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
+// a file with a func literal has `funcLits`, and one with a literal called where it is written or
+// bound by an assignment, `:=` or `var` has `runLits`. Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,8 @@ interface TreeFacts {
   /** Type names of parameters after the first (plain or qualified): the facts' `later` must hold them. */
   laterTypes: Set<string>;
   funcLits: boolean;
+  /** A func literal called where it is written or among the values of an assignment, `:=` or `var` (ctx-closure's run literals). */
+  runLits: boolean;
   localTypes: Set<string>;
 }
 
@@ -76,11 +79,20 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
   const laterTypes = new Set<string>();
   const localTypes = new Set<string>();
   let funcLits = false;
+  let runLits = false;
   const stack: Node[] = [pf.root];
   while (stack.length) {
     const n = stack.pop()!;
     if (ID_TYPES.has(n.type)) ids.add(n.text);
-    if (n.type === 'func_literal') funcLits = true;
+    if (n.type === 'func_literal') {
+      funcLits = true;
+      let e: Node = n;
+      while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+      const p = e.parent;
+      if (p?.type === 'call_expression' && p.childForFieldName('function')?.id === e.id) runLits = true;
+      if (p?.type === 'expression_list' && ['assignment_statement', 'short_var_declaration', 'var_spec'].includes(p.parent?.type ?? '')) runLits = true;
+      if (p?.type === 'var_spec') runLits = true;
+    }
     if (n.type === 'parameter_list') {
       let k = 0;
       for (const d of n.namedChildren) {
@@ -94,7 +106,7 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
     if ((n.type === 'type_spec' || n.type === 'type_alias') && n.parent?.parent?.type !== 'source_file' && n.parent?.type !== 'source_file') localTypes.add(n.childForFieldName('name')!.text);
     if (n.type !== 'comment') for (const c of n.children) stack.push(c);
   }
-  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, localTypes };
+  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, localTypes };
 }
 
 async function agree(t: import('ava').ExecutionContext, files: string[]): Promise<void> {
@@ -116,6 +128,7 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
     const later = new Set(facts.later);
     t.deepEqual([...tree.laterTypes].filter((w) => !later.has(w)), [], `${abs}: types of later parameters missing from later`);
     if (tree.funcLits) t.true(facts.funcLits, `${abs}: a func literal the facts do not see`);
+    if (tree.runLits) t.true(facts.runLits, `${abs}: a literal called or bound that the facts do not see`);
     t.deepEqual(facts.localTypes, [...tree.localTypes].sort(), `${abs}: local types`);
     checked++;
   }

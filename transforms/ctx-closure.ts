@@ -29,6 +29,7 @@ export const ctxClosure: Transform = {
   // another name and mentions none of these is not looked at.
   mentions: /[Cc]ontext|[Cc]tx|CTX/,
   funcLiteralsOnly: true,
+  runLiteralsOnly: true,
   rewriteFile(api: RewriteAPI): void {
     new FileRewrite(api).run();
   },
