@@ -127,7 +127,13 @@ export function findCandidates(prog: Program, linker: Linker, reorderers: Transf
       if (fixInline(owner)) continue;
       const ps = paramsOf(pl);
       const tparams = tparamsAround(owner);
-      if (!ps.some((p) => prog.isContextType(p.typeNode, f, tparams))) continue;
+      // Only a name spelling the context type (or an alias, a local type or a type parameter, which
+      // may stand for it) is resolved: a parameter of another named type cannot be a context.
+      const mayBe = (tn: Node | null) => {
+        const name = tn?.type === 'qualified_type' ? tn.childForFieldName('name')?.text : tn?.type === 'type_identifier' ? tn.text : undefined;
+        return name !== undefined && (spellsContext.has(name) || (tn!.type === 'type_identifier' && (f.localTypes.has(name) || !!tparams?.has(name))));
+      };
+      if (!ps.some((p) => mayBe(p.typeNode) && prog.isContextType(p.typeNode, f, tparams))) continue;
       const id = linker.slotOf({ params: pl, result: owner.childForFieldName('result'), file: f, tparams });
       if (candidates.has(id)) continue;
       const order = composedOrder(viewOf(prog, linker.slots.get(id)!), reorderers, opts);
