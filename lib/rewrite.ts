@@ -29,7 +29,7 @@ export interface RewriteAPI {
   importOf(name: string): { path: string; ours: boolean } | null;
   /**
    * How this file writes the context type's package qualifier: `context` (or its alias) for
-   * `context.Context`, '' for a dot import or inside package context itself, or null when the
+   * `context.Context` (the standard import's name when the file also imports golang.org/x/net/context), '' for a dot import or inside package context itself, or null when the
    * file does not import context.
    */
   contextQualifier(): string | null;
@@ -165,6 +165,8 @@ export function createRewriteAPI(args: {
       return ip === undefined ? null : { path: ip, ours: prog.isOurs(ip) };
     },
     contextQualifier: () => {
+      // The standard import first: it outlives golang.org/x/net/context's (ctx-legacy drops that one where a file has both).
+      for (const [name, ip] of file.imports) if (ip === 'context') return name;
       for (const [name, ip] of file.imports) if (CONTEXT_PATHS.has(ip)) return name;
       if (file.dotImports.some((ip) => CONTEXT_PATHS.has(ip))) return '';
       // Package context itself (not its external _test package) names the type Context.
