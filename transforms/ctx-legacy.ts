@@ -102,7 +102,9 @@ class Legacy {
     const missing = uses.filter((u) => !STD_NAMES.has(u.sel));
     if (missing.length) {
       const names = [...new Set(missing.map((u) => `${x.name}.${u.sel}`))];
-      api.leftAlone(missing[0].node, `uses ${names.join(', ')}, which the standard context package does not have (or ${x.name} names something else there); ${XNET} left as it is`);
+      const other = this.otherUse(x.name);
+      const also = other ? ` (or ${x.name} there is not the import: it also names something else, line ${other.startPosition.row + 1})` : '';
+      api.leftAlone(missing[0].node, `uses ${names.join(', ')}, which the standard context package does not have${also}; ${XNET} left as it is`);
       return;
     }
     if (stds.length === 0) {
