@@ -33,6 +33,11 @@ export interface RewriteAPI {
    * file does not import context.
    */
   contextQualifier(): string | null;
+  /**
+   * The file's text with every edit made so far: the engine's (parameter and argument lists moved,
+   * --api compat's renames and wrappers) and those of the transforms that ran on it before this one.
+   */
+  current(): string;
   /** Inserts text at an original offset (after anything already inserted there). */
   insert(pos: number, text: string): void;
   /** Replaces an original range. */
@@ -173,6 +178,7 @@ export function createRewriteAPI(args: {
       if (CONTEXT_PATHS.has(file.pkg.importPath) && !file.pkgName.endsWith('_test')) return '';
       return addedImports.get('context') ?? null;
     },
+    current: () => ms.toString(),
     insert: (pos, text) => {
       overlap(pos, pos);
       args.records.push({ transform, start: pos, end: pos });

@@ -96,3 +96,15 @@ test('a dot import keeps its dot, a blank import goes, an explicit context name 
   t.is(read('a/blank.go'), 'package a\n\nimport (\n\t"fmt"\n)\n\nvar _ = fmt.Sprint\n');
   t.is(read('a/named.go'), 'package a\n\nimport "context"\n\nvar _ context.Context\n');
 });
+
+test('with --api compat, a wrapper that copies the old x/net-typed parameters keeps the x/net import', (t) => {
+  const d = module({
+    'p/p.go': 'package p\n\nimport (\n\t"context"\n\n\txctx "golang.org/x/net/context"\n)\n\n// Fetch fetches.\nfunc Fetch(id string, ctx xctx.Context) string { return id }\n\nvar _ context.Context\n',
+  });
+  const r = spawnSync(process.execPath, [bin, '--no-cache', '--api', 'compat', '-w', '.'], { cwd: d, encoding: 'utf8', timeout: 20_000 });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stderr, /p\/p\.go:6: left alone: ctx-legacy: the file imports "context" too, but text another change adds to it \(an --api compat wrapper\) names xctx/);
+  const text = spawnSync('cat', [path.join(d, 'p/p.go')], { encoding: 'utf8' }).stdout;
+  t.true(text.includes('\txctx "golang.org/x/net/context"\n'), text);
+  t.true(text.includes('func Fetch(id string, ctx xctx.Context) string {'), text);
+});
