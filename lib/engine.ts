@@ -1,6 +1,7 @@
 // The engine: runs the pipeline — workspace → facts → (what to parse) → link → plan → edit →
 // output — over a workspace. Transforms decide what changes (one permutation per linked set, or a
 // file-local rewrite); the stages find the linked sets and apply the changes, all or nothing.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { debugOn } from './debug.js';
 import { editFiles } from './edit.js';
@@ -8,7 +9,10 @@ import { permuteList } from './edits.js';
 import { Linker } from './link.js';
 import { planSets } from './plan.js';
 import { contextAliases, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, readFacts, wordsRe } from './select.js';
-import type { Report, RunResult, Transform, TransformOptions, Workspace } from './types.js';
+import { factsOf } from './facts.js';
+import type { FileFacts } from './facts.js';
+import type { Program } from './program.js';
+import type { FileChange, Report, RunResult, RunView, Transform, TransformOptions, Workspace } from './types.js';
 
 /**
  * Runs transforms over a workspace and returns the new text of every file that changes,
@@ -63,11 +67,66 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   const { changes, counts, sets } = editFiles({ prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone });
   phase('edits');
 
+  const after = transforms.filter((t) => t.afterRun);
+  if (after.length) {
+    const view = runView(ws, prog, changes, unreadable);
+    const notes = after.flatMap((t) => t.afterRun!(view));
+    if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
+  }
+
   report.filesChanged = changes.length;
   report.counts = [...counts].map(([many, c]) => ({ many, one: c.one, n: c.n }));
   report.filesParsed = prog.parseCount;
   report.errors.push(...prog.errors.filter((e) => !report.errors.some((x) => x.file === e.file && x.message === e.message)));
   return { changes, report, sets };
+}
+
+/** The workspace as the run leaves it (Transform.afterRun): imports by module, before and after, from facts. */
+function runView(ws: Workspace, prog: Program, changes: FileChange[], unreadable: { abs: string }[]): RunView {
+  const changed = new Map(changes.map((c) => [c.file.abs, c]));
+  const bad = new Set(unreadable.map((u) => u.abs));
+  const importsOf = (facts: FileFacts | undefined) => (facts ? facts.imports.map((i) => i.path) : null);
+  // The module of a file goshift skips: the deepest module root above it.
+  const moduleOf = (abs: string) => ws.modules.filter((m) => abs.startsWith(m.root + path.sep)).sort((a, b) => b.root.length - a.root.length)[0];
+  const cache = new Map<string, { before: Set<string>; after: Set<string> } | null>();
+  return {
+    modules: ws.modules,
+    imports(m) {
+      if (cache.has(m.root)) return cache.get(m.root)!;
+      let r: { before: Set<string>; after: Set<string> } | null = { before: new Set(), after: new Set() };
+      const add = (before: string[] | null, after: string[] | null) => {
+        if (!r || !before || !after) return (r = null);
+        for (const p of before) r.before.add(p);
+        for (const p of after) r.after.add(p);
+      };
+      for (const sf of ws.files) {
+        if (sf.module.root !== m.root) continue;
+        if (bad.has(sf.abs)) add(null, null);
+        const before = importsOf(prog.facts.get(sf.abs));
+        const c = changed.get(sf.abs);
+        add(before, c ? importsOf(factsOf(Buffer.from(c.after, c.encoding))) : before);
+      }
+      for (const abs of ws.skippedGo ?? []) {
+        if (moduleOf(abs)?.root !== m.root) continue;
+        let facts: FileFacts | undefined;
+        try {
+          facts = factsOf(readFileSync(abs));
+        } catch {
+          facts = undefined;
+        }
+        add(importsOf(facts), importsOf(facts));
+      }
+      cache.set(m.root, r);
+      return r;
+    },
+    goMod(m) {
+      try {
+        return readFileSync(path.join(m.root, 'go.mod'), 'utf8');
+      } catch {
+        return null;
+      }
+    },
+  };
 }
 
 export { permuteList };

@@ -16,7 +16,7 @@ export function isTransformPath(spec: string): boolean {
   return /^\.\.?[\\/]/.test(spec) || path.isAbsolute(spec) || /\.[cm]?js$/.test(spec);
 }
 
-const KNOWN_KEYS = new Set(['name', 'description', 'hidden', 'default', 'reorder', 'mentions', 'rewriteFile']);
+const KNOWN_KEYS = new Set(['name', 'description', 'hidden', 'default', 'reorder', 'mentions', 'rewriteFile', 'afterRun']);
 
 /**
  * Checks that a value is a Transform; returns it (a copy whose `reorder` checks what it returns)
@@ -37,6 +37,7 @@ export function validateTransform(value: unknown, file: string): Transform {
   for (const k of ['hidden', 'default'] as const) if (t[k] !== undefined && typeof t[k] !== 'boolean') bad(`"${k}" must be true or false`);
   if (t.reorder !== undefined && typeof t.reorder !== 'function') bad('"reorder" must be a function (sig, opts) => number[] | null');
   if (t.rewriteFile !== undefined && typeof t.rewriteFile !== 'function') bad('"rewriteFile" must be a function (api, opts) => void');
+  if (t.afterRun !== undefined && typeof t.afterRun !== 'function') bad('"afterRun" must be a function (run) => string[]');
   if (t.mentions !== undefined && !(t.mentions instanceof RegExp)) bad('"mentions" must be a RegExp');
   if (t.mentions !== undefined && t.rewriteFile === undefined) bad('"mentions" is only used with "rewriteFile"');
   if (t.reorder === undefined && t.rewriteFile === undefined) bad('the transform does nothing: give it "reorder" or "rewriteFile"');
@@ -53,6 +54,19 @@ export function validateTransform(value: unknown, file: string): Transform {
         throw new TransformLoadError(`${file}: reorder threw for ${sig.what} (${sig.file}:${sig.line}): ${e instanceof Error ? e.message : String(e)}`);
       }
       return checkedOrder(order, sig, file);
+    };
+  }
+  const afterRun = copy.afterRun;
+  if (afterRun) {
+    copy.afterRun = (run) => {
+      let lines: unknown;
+      try {
+        lines = afterRun.call(t, run);
+      } catch (e) {
+        throw new TransformLoadError(`${file}: afterRun threw: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string')) throw new TransformLoadError(`${file}: afterRun returned ${Array.isArray(lines) ? 'an array holding something other than strings' : typeof lines}: expected an array of strings (lines for the summary)`);
+      return lines as string[];
     };
   }
   // A rewriteFile that throws is reported by the engine on the Go file, with the transform's name;

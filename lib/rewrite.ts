@@ -29,10 +29,15 @@ export interface RewriteAPI {
   importOf(name: string): { path: string; ours: boolean } | null;
   /**
    * How this file writes the context type's package qualifier: `context` (or its alias) for
-   * `context.Context`, '' for a dot import or inside package context itself, or null when the
+   * `context.Context` (the standard import's name when the file also imports golang.org/x/net/context), '' for a dot import or inside package context itself, or null when the
    * file does not import context.
    */
   contextQualifier(): string | null;
+  /**
+   * The file's text with every edit made so far: the engine's (parameter and argument lists moved,
+   * --api compat's renames and wrappers) and those of the transforms that ran on it before this one.
+   */
+  current(): string;
   /** Inserts text at an original offset (after anything already inserted there). */
   insert(pos: number, text: string): void;
   /** Replaces an original range. */
@@ -165,12 +170,15 @@ export function createRewriteAPI(args: {
       return ip === undefined ? null : { path: ip, ours: prog.isOurs(ip) };
     },
     contextQualifier: () => {
+      // The standard import first: it outlives golang.org/x/net/context's (ctx-legacy drops that one where a file has both).
+      for (const [name, ip] of file.imports) if (ip === 'context') return name;
       for (const [name, ip] of file.imports) if (CONTEXT_PATHS.has(ip)) return name;
       if (file.dotImports.some((ip) => CONTEXT_PATHS.has(ip))) return '';
       // Package context itself (not its external _test package) names the type Context.
       if (CONTEXT_PATHS.has(file.pkg.importPath) && !file.pkgName.endsWith('_test')) return '';
       return addedImports.get('context') ?? null;
     },
+    current: () => ms.toString(),
     insert: (pos, text) => {
       overlap(pos, pos);
       args.records.push({ transform, start: pos, end: pos });

@@ -159,6 +159,26 @@ export interface Transform {
    */
   runLiteralsOnly?: boolean;
   rewriteFile?(api: import('./rewrite.js').RewriteAPI, opts: TransformOptions): void;
+  /**
+   * Called once when every file's edits are known (by all transforms): lines for the summary after
+   * the counts (Report.notes), about the workspace as the run leaves it, e.g. a requirement of a
+   * go.mod that no import needs any more.
+   */
+  afterRun?(run: RunView): string[];
+}
+
+/** The workspace as a run leaves it, for Transform.afterRun. */
+export interface RunView {
+  /** The modules of the workspace. */
+  modules: GoModule[];
+  /**
+   * The import paths of the module's Go files before and after the run (the new text of the files
+   * that change); the files goshift reads but never edits (testdata/, `_x`, ignored directories)
+   * count too. Null when a file of the module could not be read: it may import anything.
+   */
+  imports(module: GoModule): { before: Set<string>; after: Set<string> } | null;
+  /** The text of the module's go.mod, or null when it has none (GOPATH mode) or it cannot be read. */
+  goMod(module: GoModule): string | null;
 }
 
 export interface LeftAlone {

@@ -30,6 +30,7 @@ test('--list-transforms lists the visible transforms only', (t) => {
   const r = goshift(['--list-transforms']);
   t.is(r.code, 0);
   t.regex(r.stdout, /^ctx-first +move context\.Context parameters to the front/m);
+  t.regex(r.stdout, /^ctx-legacy +import "context" instead of golang\.org\/x\/net\/context/m);
   t.notRegex(r.stdout, /ctx-last/);
   t.is(r.stderr, '');
 });

@@ -399,6 +399,8 @@ test('sarif: examples/shop, rules, fixes of whole linked sets, Microsoft\'s SARI
     ['ctx-closure/left-alone', 'note'],
     ['ctx-first', 'warning'],
     ['ctx-first/left-alone', 'note'],
+    ['ctx-legacy', 'warning'],
+    ['ctx-legacy/left-alone', 'note'],
   ]);
   const res = run.results.map((x: any) => ({
     rule: x.ruleId,

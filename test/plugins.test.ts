@@ -81,6 +81,15 @@ test('what a user reorder returns is checked on each call', (t) => {
   t.throws(() => throwing.reorder!(sig, opts), { message: 'my.js: reorder threw for func F (x.go:3): oops' });
 });
 
+test('afterRun is checked: a function, returning lines', (t) => {
+  const base = { name: 'a', description: 'd', rewriteFile: () => undefined };
+  t.throws(() => validateTransform({ ...base, afterRun: 1 }, 'my.js'), { message: 'my.js: "afterRun" must be a function (run) => string[]' });
+  const run = { modules: [], imports: () => null, goMod: () => null };
+  t.deepEqual(validateTransform({ ...base, afterRun: () => ['one line'] }, 'my.js').afterRun!(run), ['one line']);
+  t.throws(() => validateTransform({ ...base, afterRun: () => 'x' }, 'my.js').afterRun!(run), { message: /^my\.js: afterRun returned string: expected an array of strings/ });
+  t.throws(() => validateTransform({ ...base, afterRun: () => { throw new Error('oops'); } }, 'my.js').afterRun!(run), { message: 'my.js: afterRun threw: oops' });
+});
+
 test('modules: missing, no export, not loadable, a name taken; built-in names and paths mix', async (t) => {
   const dir = await tempFiles(t, {
     'none.js': 'export const x = 1;\n',
@@ -93,7 +102,7 @@ test('modules: missing, no export, not loadable, a name taken; built-in names an
   await t.throwsAsync(loadTransform('./broken.js', dir), { message: /^\.\/broken\.js: cannot load: / });
   t.is((await loadTransform('./named.mjs', dir)).name, 'named');
   await t.throwsAsync(resolveTransforms(['./clash.js'], dir), { message: /^\.\/clash\.js: its name "ctx-first" is taken by a built-in transform$/ });
-  await t.throwsAsync(resolveTransforms(['nope'], dir), { message: /unknown transform "nope"; known: ctx-first, ctx-closure \(or a path to your own/ });
+  await t.throwsAsync(resolveTransforms(['nope'], dir), { message: /unknown transform "nope"; known: ctx-first, ctx-closure, ctx-legacy \(or a path to your own/ });
   const mixed = await resolveTransforms(['./named.mjs', 'ctx-first'], dir);
   t.deepEqual(mixed.map((x) => x.name), ['ctx-first', 'named'], 'built-ins first, then modules in the order given');
 });

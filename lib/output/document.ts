@@ -156,6 +156,7 @@ export function buildDocument(args: {
       leftAlone: leftAlone.length,
       errors: sortedErrors.length,
     },
-    notes: [...(args.notes ?? [])],
+    // How the files were found (the workspace's notes), then what the transforms say of the whole run.
+    notes: [...new Set([...(args.notes ?? []), ...(report.notes ?? [])])],
   };
 }

@@ -157,6 +157,10 @@ func (c *collected) nameOf(info *types.Info, id *ast.Ident) string {
 			return old
 		}
 	}
+	if pn, ok := obj.(*types.PkgName); ok && (pn.Imported().Path() == "context" || pn.Imported().Path() == xnetContext) {
+		// Whatever its import name: ctx-legacy merges an x/net import into the file's context import.
+		return "context"
+	}
 	return id.Name
 }
 
@@ -247,6 +251,8 @@ func recvNamed(fn *types.Func) (string, bool) {
 	return "", false
 }
 
+const xnetContext = "golang.org/x/net/context"
+
 func (c *collected) objKey(obj types.Object) string {
 	switch o := obj.(type) {
 	case *types.Func:
@@ -254,7 +260,15 @@ func (c *collected) objKey(obj types.Object) string {
 	case *types.Var:
 		obj = o.Origin()
 	case *types.PkgName:
+		if o.Imported().Path() == xnetContext {
+			return "package context"
+		}
 		return "package " + o.Imported().Path()
+	}
+	if obj.Pkg() != nil && obj.Pkg().Path() == xnetContext && obj.Parent() == obj.Pkg().Scope() {
+		// Since Go 1.9 golang.org/x/net/context's names are aliases of (or forward to) the standard
+		// package's: ctx-legacy rewrites one into the other.
+		return "context." + obj.Name()
 	}
 	if k, ok := c.objKeys[obj]; ok {
 		return k

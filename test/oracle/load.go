@@ -106,13 +106,19 @@ func within(root, p string) bool {
 	return p == root || strings.HasPrefix(p, root+string(filepath.Separator))
 }
 
-func loadGraph(o loadOptions) (*graph, error) {
+// listEnv is the environment go list runs in.
+func listEnv(o loadOptions) []string {
 	env := append(os.Environ(), o.env...)
 	env = append(env, "GOOS="+o.goos)
 	if os.Getenv("CGO_ENABLED") == "" {
 		// cgo files cannot be type-checked from source without running cgo: use the pure Go variants.
 		env = append(env, "CGO_ENABLED=0")
 	}
+	return env
+}
+
+func loadGraph(o loadOptions) (*graph, error) {
+	env := listEnv(o)
 	args := []string{"-deps", "-test"}
 	if o.tags != "" {
 		args = append(args, "-tags", o.tags)
@@ -247,6 +253,20 @@ func checkTree(name, root string, o loadOptions, g *graph) (*tree, error) {
 	t := &tree{name: name, root: root, fset: token.NewFileSet(), pkgs: map[string]*checkedPkg{}}
 	gc := importer.ForCompiler(t.fset, "gc", func(path string) (io.ReadCloser, error) {
 		f, ok := g.exports[path]
+		if !ok && root != o.after {
+			// A package only this tree imports (ctx-legacy drops golang.org/x/net/context from
+			// AFTER): its export data as go list gives it in this tree.
+			if ex, err := goList(filepath.Join(root, o.dir), listEnv(o), "-export", "-deps", path); err == nil {
+				for _, p := range ex {
+					if p.Export != "" {
+						if _, have := g.exports[p.ImportPath]; !have {
+							g.exports[p.ImportPath] = p.Export
+						}
+					}
+				}
+			}
+			f, ok = g.exports[path]
+		}
 		if !ok {
 			return nil, fmt.Errorf("no export data for %q", path)
 		}
