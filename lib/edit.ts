@@ -94,7 +94,8 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   function dryRun(t: Transform, f: GoFile): Unmoved[] {
     const records: EditRecord[] = [];
     const left: LeftAlone[] = [];
-    const api = createRewriteAPI({ file: f, prog, ms: new MagicString(f.pf.text), transform: t.name, leftAlone: left, counts: new Map(), records });
+    const done: DoneRecord[] = [];
+    const api = createRewriteAPI({ file: f, prog, ms: new MagicString(f.pf.text), transform: t.name, leftAlone: left, counts: new Map(), records, done });
     try {
       t.rewriteFile!(api, opts);
     } catch {
@@ -111,7 +112,10 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         break;
       }
     }
-    for (const l of left) if (!found.has(l.line)) found.set(l.line, { file: l.file, line: l.line, what: 'func literal', why: l.reason });
+    // What another file-local transform would do (an import it would rewrite, a call it would change) is named as it says it.
+    for (const d of done) if (!found.has(d.line)) found.set(d.line, { file: f.sf.rel, line: d.line, what: `${t.name}:`, why: `would change this (${d.what}); goshift does not edit generated files` });
+    const what = t.funcLiteralsOnly || t.runLiteralsOnly ? 'func literal' : `${t.name}:`;
+    for (const l of left) if (!found.has(l.line)) found.set(l.line, { file: l.file, line: l.line, what, why: l.reason });
     return [...found.values()];
   }
 
