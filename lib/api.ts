@@ -33,6 +33,10 @@ export interface RunOptions {
   api?: 'change' | 'keep' | 'compat';
   /** As --compat-suffix (default 'Context'). */
   compatSuffix?: string;
+  /** As --detach (ctx-inherit). */
+  detach?: boolean;
+  /** As --test-context (ctx-inherit). */
+  testContext?: boolean;
   /** As --gopath (default: $GOPATH, else $HOME/go). */
   gopath?: string;
   /** As --jobs (default: the available cores). */
@@ -71,6 +75,8 @@ export async function run(paths: string[] = ['.'], options: RunOptions = {}): Pr
     allowTypesBefore: options.allowTypesBefore ?? [],
     api: options.api ?? 'change',
     ...(options.compatSuffix !== undefined ? { compatSuffix: options.compatSuffix } : {}),
+    ...(options.detach ? { detach: true } : {}),
+    ...(options.testContext ? { testContext: true } : {}),
     jobs: options.jobs ?? defaultJobs(),
     cacheDir,
   });

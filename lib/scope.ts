@@ -181,10 +181,15 @@ export class Walker {
     return at ? lookup(id.text, at) : undefined;
   }
 
+  /** Identifiers whose text is one of the names to track, with the scope where each stands (resolved or not). */
+  readonly tracked: { id: Node; at: Snap }[] = [];
+
   constructor(
     private readonly api: RewriteAPI,
     /** Local names of the file's context imports. */
     readonly ctxNames: Set<string>,
+    /** Names whose every occurrence is recorded in `tracked` (e.g. the context import's, to find `context.Background()`). */
+    private readonly track?: Set<string>,
   ) {}
 
   snap(s: Scope): Snap {
@@ -209,6 +214,7 @@ export class Walker {
 
   private ref(id: Node, s: Scope): Var | undefined {
     const at = this.snap(s);
+    if (this.track?.has(id.text)) this.tracked.push({ id, at });
     const v = lookup(id.text, at);
     if (v) {
       v.refs.push(id);
@@ -578,4 +584,21 @@ export class Walker {
         return cannot;
     }
   }
+}
+
+/** The go directive `version` (e.g. `1.22`, `1.21.3`) says go 1.<minor> or later. */
+export function goAtLeast(version: string | null, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  return !!m && (Number(m[1]) > 1 || Number(m[2]) >= minor);
+}
+
+/** The rows (0-based) of the file that end in a comment after code: gofmt aligns those of neighbouring rows. */
+export function trailingCommentRows(api: RewriteAPI): Set<number> {
+  const out = new Set<number>();
+  const text = api.text;
+  for (const c of api.root.descendantsOfType('comment')) {
+    const lineStart = text.lastIndexOf('\n', c.startIndex - 1) + 1;
+    if (text.slice(lineStart, c.startIndex).trim() !== '') out.add(c.startPosition.row);
+  }
+  return out;
 }

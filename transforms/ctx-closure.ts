@@ -1,5 +1,5 @@
 import type { RewriteAPI } from '../lib/rewrite.js';
-import { callOf, contains, contextImportNames, enclosingLiterals, FUNC_NODES_LIST, innermostFunc, items, lookup, runsOnTheSpot, Walker } from '../lib/scope.js';
+import { callOf, contains, contextImportNames, enclosingLiterals, FUNC_NODES_LIST, goAtLeast, innermostFunc, items, lookup, runsOnTheSpot, trailingCommentRows, Walker } from '../lib/scope.js';
 import type { Lit, Scope, Snap, Var } from '../lib/scope.js';
 import { lineOf, unparen } from '../lib/source.js';
 import type { Node } from '../lib/source.js';
@@ -351,7 +351,7 @@ class FileRewrite {
     }
     // gofmt aligns trailing comments of neighbouring lines: a longer line would move them.
     const rows = [params, ...info.sites.map((s) => s.args)].map((n) => n.startPosition.row);
-    const trailing = this.trailingCommentRows();
+    const trailing = (this.trailingRows ??= trailingCommentRows(this.api));
     const row = rows.find((r) => trailing.has(r) && (trailing.has(r - 1) || trailing.has(r + 1)));
     if (row !== undefined) return `line ${row + 1} has a trailing comment aligned with those of the lines next to it: the longer line would need gofmt to realign them`;
     return null;
@@ -471,12 +471,12 @@ class FileRewrite {
     return false;
   }
 
+  private trailingRows?: Set<number>;
   private perIter?: boolean;
   /** The module's go.mod says go 1.22 or later: a 3-clause for loop's variables are per iteration. */
   private perIterationLoopVars(): boolean {
     if (this.perIter !== undefined) return this.perIter;
-    const m = /^(\d+)\.(\d+)/.exec(this.api.goVersion() ?? '');
-    return (this.perIter = !!m && (Number(m[1]) > 1 || Number(m[2]) >= 22));
+    return (this.perIter = goAtLeast(this.api.goVersion(), 22));
   }
 
   /** The names the file's imports bind (explicit aliases and last path elements). */
@@ -490,17 +490,6 @@ class FileRewrite {
     return out;
   }
 
-  private trailingRows?: Set<number>;
-  private trailingCommentRows(): Set<number> {
-    if (this.trailingRows) return this.trailingRows;
-    const out = new Set<number>();
-    const text = this.api.text;
-    for (const c of this.api.root.descendantsOfType('comment')) {
-      const lineStart = text.lastIndexOf('\n', c.startIndex - 1) + 1;
-      if (text.slice(lineStart, c.startIndex).trim() !== '') out.add(c.startPosition.row);
-    }
-    return (this.trailingRows = out);
-  }
 }
 
 interface Insertion {
