@@ -324,7 +324,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   let result;
   const progress = progressBar({ stream: process.stderr, files: ws.files.length, quiet: o.quiet });
   try {
-    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, detach: o.detach, testContext: o.testContext, jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
+    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, ...(o.detach ? { detach: true } : {}), ...(o.testContext ? { testContext: true } : {}), jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
   } catch (e) {
     progress?.stop();
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));

@@ -39,6 +39,8 @@ test('--list-transforms lists the visible transforms only', (t) => {
   t.is(r.code, 0);
   t.regex(r.stdout, /^ctx-first +move context\.Context parameters to the front/m);
   t.notRegex(r.stdout, /ctx-last/);
+  // ctx-inherit changes behaviour: listed, and says it runs only on request.
+  t.regex(r.stdout, /^ctx-inherit +on request only \(changes behaviour\)/m);
   t.is(r.stderr, '');
 });
 
@@ -47,6 +49,8 @@ test('--help and --version exit 0', (t) => {
   t.is(h.code, 0);
   t.regex(h.stdout, /goshift \[flags\] \[path \.\.\.\]/);
   t.regex(h.stdout, /--allow-types-before/);
+  t.regex(h.stdout, /--detach/);
+  t.regex(h.stdout, /--test-context/);
   const v = goshift(['--version']);
   t.is(v.code, 0);
   t.regex(v.stdout, /^\d+\.\d+\.\d+/);
