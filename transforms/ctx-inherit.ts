@@ -223,8 +223,112 @@ class Inherit {
     }
     const why = this.stable(chosen, uses);
     if (why) return why;
+    for (const u of uses) {
+      const out = this.outlives(u, expr);
+      if (out) return out;
+    }
     return this.aligned(call) ?? { text: expr, detached: false };
   }
+
+  /**
+   * Why what is made from the context at argument `arg` may outlive the call the context in scope
+   * belongs to, or null. Followed: the contexts derived from it (`context.With…(arg, …)`, nested),
+   * and the call that finally takes it. Stored in a field, a package variable or a composite literal,
+   * a derived context passed to a goroutine or returned, its cancel function stored or returned: the
+   * code meant it to live on (a background worker's context), and a context that ends with the call
+   * would stop it.
+   */
+  private outlives(arg: Node, expr: string): string | null {
+    let cur = arg;
+    let derived = false;
+    for (;;) {
+      const owner = cur.parent?.type === 'argument_list' ? cur.parent.parent : null;
+      if (!owner) {
+        if (!derived) return null;
+        break;
+      }
+      if (!this.isWith(owner) || items(cur.parent!)[0]?.id !== cur.id) {
+        if (!derived) cur = owner;
+        break;
+      }
+      cur = owner;
+      derived = true;
+    }
+    const what = derived ? `the context derived from it (${cur.text.length > 50 ? 'line ' + lineOf(cur) : cur.text})` : `the result of ${cur.text.length > 50 ? 'the call on line ' + lineOf(cur) : cur.text}`;
+    let e = cur;
+    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+    const p = e.parent;
+    if (p?.type === 'expression_list' && p.parent?.type === 'return_statement') {
+      return derived ? `is where ${what} is returned: it may outlive the call ${expr} belongs to` : null;
+    }
+    if (p?.type === 'keyed_element' || p?.type === 'literal_element' || p?.type === 'literal_value') return `is where ${what} is stored in a composite literal (line ${lineOf(p)}): it may outlive the call ${expr} belongs to`;
+    if (p?.type !== 'expression_list') return null;
+    const owner = p.parent!;
+    const idx = items(p).findIndex((x) => x.id === e.id);
+    let targets: Node[] = [];
+    if (owner.type === 'assignment_statement' || owner.type === 'short_var_declaration') {
+      const left = items(owner.childForFieldName('left')!);
+      targets = items(p).length === left.length ? [left[idx]] : left;
+    } else if (owner.type === 'var_spec') {
+      const left = owner.childrenForFieldName('name');
+      targets = items(p).length === left.length ? [left[idx]] : left;
+    } else return null;
+    for (const t of targets) {
+      const id = unparen(t);
+      if (id.type !== 'identifier') return `is where ${what} is stored in ${t.text.length > 40 ? 'a field or element' : t.text}: it may outlive the call ${expr} belongs to`;
+      if (id.text === '_') continue;
+      const v = this.w.declOf.get(id.id) ?? this.w.varOfRef(id);
+      if (!v || !v.scope.parent) return `is where ${what} is stored in the package-level ${id.text}: it may outlive the call ${expr} belongs to`;
+    }
+    if (!derived) return null;
+    // The derived context and its cancel function, bound to locals: where do they go?
+    const [ctxId, cancelId] = targets.map(unparen);
+    const local = ctxId ? this.w.declOf.get(ctxId.id) ?? this.w.varOfRef(ctxId) : undefined;
+    const cancel = cancelId ? this.w.declOf.get(cancelId.id) ?? this.w.varOfRef(cancelId) : undefined;
+    for (const r of local?.refs ?? []) {
+      const path = this.path(r, innermostFunc(local!.node)!);
+      if (path.go) return `is where ${what} is bound to ${local!.name}, which a goroutine gets (go statement on line ${lineOf(path.go)}): the goroutine may outlive the call ${expr} belongs to`;
+      if (path.late) return `is where ${what} is bound to ${local!.name}, which a func literal that may run later uses (line ${lineOf(path.late)})`;
+      const why = this.escapes(r);
+      if (why) return `is where ${what} is bound to ${local!.name}, which is ${why}: it may outlive the call ${expr} belongs to`;
+    }
+    for (const r of cancel?.refs ?? []) {
+      const why = this.escapes(r);
+      if (why) return `is where ${what} is made, whose cancel function ${cancel!.name} is ${why}: the context is meant to live on after the call ${expr} belongs to`;
+    }
+    return null;
+  }
+
+  /** `q.With…(…)`: a context function of this file's context import that derives a context from its first argument. */
+  private isWith(call: Node): boolean {
+    const fn = unparen(call.childForFieldName('function')!);
+    if (fn.type !== 'selector_expression') return false;
+    const operand = fn.childForFieldName('operand')!;
+    const field = fn.childForFieldName('field')?.text ?? '';
+    return operand.type === 'identifier' && this.names.has(operand.text) && !this.w.varOfRef(operand) && CONTEXT_FUNCS.has(field) && field !== 'Background' && field !== 'TODO';
+  }
+
+  /** How a reference leaves the function (`returned on line N`, `stored in s.f on line N`), or null. */
+  private escapes(r: Node): string | null {
+    let e = r;
+    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+    const p = e.parent;
+    if (p?.type === 'keyed_element' || p?.type === 'literal_element' || p?.type === 'literal_value') return `stored in a composite literal on line ${lineOf(p)}`;
+    if (p?.type !== 'expression_list') return null;
+    const owner = p.parent!;
+    if (owner.type === 'return_statement') return `returned on line ${lineOf(owner)}`;
+    if (owner.type !== 'assignment_statement' || owner.childForFieldName('right')?.id !== p.id) return null;
+    const left = items(owner.childForFieldName('left')!);
+    const idx = items(p).findIndex((x) => x.id === e.id);
+    const t = left.length === items(p).length ? left[idx] : undefined;
+    if (!t) return null;
+    const id = unparen(t);
+    if (id.type !== 'identifier') return `stored in ${t.text.length > 40 ? 'a field or element' : t.text} on line ${lineOf(owner)}`;
+    const v = this.w.varOfRef(id);
+    if (!v || !v.scope.parent) return `stored in the package-level ${id.text} on line ${lineOf(owner)}`;
+    return null;
+  }
+
 
   /** The candidate a variable is, or null. */
   private candidate(v: Var): Cand | null {
