@@ -39,6 +39,10 @@ const ONE_DETACHED = 'context.Background()/TODO() call in a goroutine or deferre
 const MANY_DETACHED = 'context.Background()/TODO() calls in goroutines or deferred calls replaced by context.WithoutCancel of the context in scope (--detach)';
 /** context functions that return a context derived from their first argument and a function that cancels it. */
 const WITH_CANCEL = new Set(['WithCancel', 'WithCancelCause', 'WithTimeout', 'WithTimeoutCause', 'WithDeadline', 'WithDeadlineCause']);
+/** Builtins: none takes a context to carry its cancellation (append stores it). */
+const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover']);
+/** Standard packages whose functions take a context only as a value to print or inspect. */
+const NO_CONTEXT_PKGS = new Set(['fmt', 'log', 'reflect', 'errors']);
 const ENTRY_TEST = /^(?:Test|Benchmark|Fuzz|Example)(?![a-z])/;
 
 /** A context the code could pass: a context variable, an HTTP handler's request (`r.Context()`), a test's t (`t.Context()`). */
@@ -63,6 +67,13 @@ interface Site {
 function isStd(t: GType, pkg: string, name: string): boolean {
   if (t.k === 'foreign') return t.what === `${pkg}.${name}`;
   return t.k === 'named' && t.pkg.importPath === pkg && t.name === name;
+}
+
+/** The names and values of a `:=` or a var spec. */
+function sides(st: Node): { left: Node[]; right: Node[] } {
+  const spec = st.type === 'var_spec';
+  const rl = spec ? st.childForFieldName('value') : st.childForFieldName('right');
+  return { left: spec ? st.childrenForFieldName('name') : items(st.childForFieldName('left')!), right: rl ? items(rl) : [] };
 }
 
 class Inherit {
@@ -126,7 +137,7 @@ class Inherit {
   /** The call passed as an argument, or bound to a local only ever passed on as one; null for any other use. */
   private siteOf(call: Node, at: Snap): Site | null {
     const p = call.parent;
-    if (p?.type === 'argument_list') return { call, at, local: null };
+    if (p?.type === 'argument_list') return this.takesContext(call) ? { call, at, local: null } : null;
     if (p?.type !== 'expression_list') return null;
     const owner = p.parent;
     let left: Node[];
@@ -139,8 +150,33 @@ class Inherit {
     if (left.length !== 1 || items(p).length !== 1) return null;
     const v = this.w.declOf.get(left[0].id);
     if (!v || v.writes.length || v.addr.length || !v.refs.length) return null;
-    if (!v.refs.every((r) => r.parent?.type === 'argument_list')) return null;
+    if (!v.refs.every((r) => r.parent?.type === 'argument_list' && this.takesContext(r))) return null;
     return { call, at, local: v };
+  }
+
+  /**
+   * Whether the call that takes argument `arg` may want a context there: not when the parameter is
+   * known to be something else (a workspace function's `any`, a builtin's, fmt.Println's), where
+   * the context is a value printed or stored rather than one that carries cancellation.
+   */
+  private takesContext(arg: Node): boolean {
+    const list = arg.parent!;
+    const call = list.parent!;
+    const i = items(list).findIndex((x) => x.id === arg.id);
+    const fn = unparen(call.childForFieldName('function')!);
+    const wants = (t: GType | undefined) => !t || t.k === 'context' || t.k === 'unknown';
+    if (fn.type === 'identifier') {
+      if (this.w.varOfRef(fn)) return true;
+      if (BUILTINS.has(fn.text) && !this.api.packageDeclares(fn.text)) return false;
+      return wants(this.api.funcParam(fn.text, i));
+    }
+    if (fn.type !== 'selector_expression') return true;
+    const operand = fn.childForFieldName('operand')!;
+    if (operand.type !== 'identifier' || this.w.varOfRef(operand)) return true;
+    const imp = this.api.importOf(operand.text);
+    if (!imp) return true;
+    if (NO_CONTEXT_PKGS.has(imp.path)) return false;
+    return !imp.ours || wants(this.api.funcParam(fn.childForFieldName('field')!.text, i, operand.text));
   }
 
   /** What replaces the call (`ctx`, `r.Context()`, `context.WithoutCancel(ctx)`), why not (reported), or null (nothing to do, not worth a word). */
@@ -400,9 +436,7 @@ class Inherit {
     let e = v.init;
     if (!e && v.stmt) {
       // `c, cancel := context.WithCancel(p)`: the first name of a two-value call.
-      const left = v.stmt.type === 'var_spec' ? v.stmt.childrenForFieldName('name') : items(v.stmt.childForFieldName('left')!);
-      const rl = v.stmt.type === 'var_spec' ? v.stmt.childForFieldName('value') : v.stmt.childForFieldName('right');
-      const right = rl ? items(rl) : [];
+      const { left, right } = sides(v.stmt);
       if (left[0]?.id === v.node.id && right.length === 1) e = right[0];
     }
     if (!e) return { unknown: `a declaration of ${v.name} without its value` };
@@ -486,9 +520,7 @@ class Inherit {
   private cancelOf(v: Var): Var | string | null {
     const st = v.stmt;
     if (!st || (st.type !== 'short_var_declaration' && st.type !== 'var_spec')) return null;
-    const left = st.type === 'var_spec' ? st.childrenForFieldName('name') : items(st.childForFieldName('left')!);
-    const rl = st.type === 'var_spec' ? st.childForFieldName('value') : st.childForFieldName('right');
-    const right = rl ? items(rl) : [];
+    const { left, right } = sides(st);
     if (left.length !== 2 || left[0].id !== v.node.id || right.length !== 1) return null;
     const fn = right[0].type === 'call_expression' ? unparen(right[0].childForFieldName('function')!) : null;
     if (fn?.type !== 'selector_expression' || !WITH_CANCEL.has(fn.childForFieldName('field')?.text ?? '')) return null;
