@@ -8,6 +8,7 @@ import { formatProblem, formatSummary } from '../lib/report.js';
 import type { Report } from '../lib/types.js';
 import { writeAtomic } from '../lib/write.js';
 import { cleanup, isRoot, tempDir, writeTree } from './unit-tmp.js';
+import { defaultTransforms, findTransform } from '../transforms/index.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/goshift.js');
 
@@ -42,6 +43,14 @@ test('--list-transforms lists the visible transforms only', (t) => {
   // ctx-inherit changes behaviour: listed, and says it runs only on request.
   t.regex(r.stdout, /^ctx-inherit +on request only \(changes behaviour\)/m);
   t.is(r.stderr, '');
+});
+
+test('ctx-inherit changes behaviour: never in the default set', (t) => {
+  const r = goshift(['--print-config', '--no-config']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^transforms:\n  - ctx-first\n  - ctx-closure\n[a-z]/m);
+  for (const tr of defaultTransforms()) t.falsy(tr.changesBehaviour, tr.name);
+  t.true(findTransform('ctx-inherit')?.changesBehaviour);
 });
 
 test('--help and --version exit 0', (t) => {
