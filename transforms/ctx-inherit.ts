@@ -572,6 +572,9 @@ class Inherit {
     for (const { id, at } of this.w.tracked) {
       if (id.text !== q || lookup(q, at)) continue;
       if (replaced.some((c) => contains(c, id))) continue;
+      // The key of a struct literal's element names a field, not the package.
+      const el = id.parent;
+      if (el?.type === 'literal_element' && el.parent?.type === 'keyed_element' && el.parent.namedChildren[0]?.id === el.id) continue;
       n++;
     }
     for (const p of this.api.root.descendantsOfType('package_identifier')) {
