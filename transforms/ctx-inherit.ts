@@ -184,7 +184,7 @@ class Inherit {
     const { call, at } = site;
     const cands: Cand[] = [];
     const hidden: Cand[] = [];
-    const unsure: string[] = [];
+    const unsure: { D: Node; why: string }[] = [];
     for (let s: Scope | null = at.scope; s && s.parent; s = s.parent) {
       for (const v of s.vars.values()) {
         if (v.seq >= at.seq) continue;
@@ -192,7 +192,7 @@ class Inherit {
         if (!c) {
           if (v.unsure || (v.maybe && this.w.contextSign(v))) {
             const D = innermostFunc(v.node);
-            if (D && !this.isEntry(D)) unsure.push(`${v.name} (line ${lineOf(v.node)}) may be a context but goshift cannot tell (${v.unsure ?? v.maybe})`);
+            if (D && !this.isEntry(D)) unsure.push({ D, why: `${v.name} (line ${lineOf(v.node)}) may be a context but goshift cannot tell (${v.unsure ?? v.maybe})` });
           }
           continue;
         }
@@ -201,7 +201,7 @@ class Inherit {
           const o = this.rootOf(v);
           if ('fresh' in o) continue;
           if ('unknown' in o) {
-            unsure.push(`${v.name} (line ${lineOf(v.node)}) is a context from ${o.unknown}, which goshift does not know to belong to this call`);
+            unsure.push({ D: c.D, why: `${v.name} (line ${lineOf(v.node)}) is a context from ${o.unknown}, which goshift does not know to belong to this call` });
             continue;
           }
         }
@@ -209,12 +209,12 @@ class Inherit {
         else hidden.push(c);
       }
     }
-    if (unsure.length) return `has a context in scope goshift is unsure of: ${unsure[0]}`;
     // Inside a func literal that runs at another time (t.Run's, a callback), its own contexts are the ones in scope.
     const boundary = this.lateLiteral(call);
-    if (boundary && [...cands, ...hidden].some((c) => contains(boundary, c.D))) {
-      for (const list of [cands, hidden]) list.splice(0, list.length, ...list.filter((c) => contains(boundary, c.D)));
+    if (boundary && [...cands, ...hidden, ...unsure].some((c) => contains(boundary, c.D))) {
+      for (const list of [cands, hidden, unsure] as { D: Node }[][]) list.splice(0, list.length, ...list.filter((c) => contains(boundary, c.D)));
     }
+    if (unsure.length) return `has a context in scope goshift is unsure of: ${unsure[0].why}`;
     const all = [...cands, ...hidden];
     // The most derived context: every other candidate is one it derives from.
     const chosen = cands.find((c) => all.every((o) => o === c || this.ancestors(c.v).has(o.v)));
