@@ -29,6 +29,10 @@ export interface RunOptions {
   api?: 'change' | 'keep' | 'compat';
   /** As --compat-suffix (default 'Context'). */
   compatSuffix?: string;
+  /** As --detach (ctx-inherit). */
+  detach?: boolean;
+  /** As --test-context (ctx-inherit). */
+  testContext?: boolean;
   /** As --gopath (default: $GOPATH, else $HOME/go). */
   gopath?: string;
   /** As --jobs (default: the available cores). */
@@ -78,6 +82,8 @@ export async function run(paths: string[] = ['.'], options: RunOptions = {}): Pr
       allowTypesBefore: options.allowTypesBefore ?? [],
       api: options.api ?? 'change',
       compatSuffix: options.compatSuffix ?? 'Context',
+      detach: Boolean(options.detach),
+      testContext: Boolean(options.testContext),
       jobs: options.jobs ?? defaultJobs(),
       cacheDir: options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir === null ? null : path.resolve(cwd, options.cacheDir),
       version: version(),

@@ -24,6 +24,10 @@ export interface Config {
   allowTypesBefore?: string[];
   api?: 'change' | 'keep' | 'compat';
   strict?: boolean;
+  /** ctx-inherit: WithoutCancel for goroutines and deferred calls. */
+  detach?: boolean;
+  /** ctx-inherit: t.Context() in tests. */
+  testContext?: boolean;
   exclude?: ExcludeRules[];
   format?: Format;
 }
@@ -41,6 +45,8 @@ const KEYS = {
   'allow-types-before': 'a type or a list of types',
   api: '"change", "keep" or "compat"',
   strict: 'true or false',
+  detach: 'true or false',
+  'test-context': 'true or false',
   exclude: 'a pattern or a list of patterns',
   format: FORMATS.map((f) => `"${f}"`).join(', ').replace(/, ([^,]*)$/, ' or $1'),
 } as const;
@@ -248,6 +254,14 @@ export function parseConfig(text: string, o: { file: string; name: string; known
         if (isScalar(v) && typeof v.value === 'boolean') config.strict = v.value;
         else at(lineOf(v ?? k), `strict: expected ${KEYS.strict}, found ${kindOf(v)}`);
         break;
+      case 'detach':
+        if (isScalar(v) && typeof v.value === 'boolean') config.detach = v.value;
+        else at(lineOf(v ?? k), `detach: expected ${KEYS.detach}, found ${kindOf(v)}`);
+        break;
+      case 'test-context':
+        if (isScalar(v) && typeof v.value === 'boolean') config.testContext = v.value;
+        else at(lineOf(v ?? k), `test-context: expected ${KEYS['test-context']}, found ${kindOf(v)}`);
+        break;
       case 'format':
         if (isScalar(v) && typeof v.value === 'string' && (FORMATS as readonly string[]).includes(v.value)) config.format = v.value as Format;
         else at(lineOf(v ?? k), `format: expected ${KEYS.format}, found ${kindOf(v)}`);
@@ -282,7 +296,7 @@ function kindOf(n: YamlNode | null | undefined): string {
  */
 export function mergeConfig(file: Config, flags: Config): Config {
   const out: Config = { ...file };
-  for (const k of ['transforms', 'allowTypesBefore', 'api', 'strict', 'format'] as const) {
+  for (const k of ['transforms', 'allowTypesBefore', 'api', 'strict', 'detach', 'testContext', 'format'] as const) {
     if (flags[k] !== undefined) (out as Record<string, unknown>)[k] = flags[k];
   }
   const ex = [...(file.exclude ?? []), ...(flags.exclude ?? [])].filter((r) => r.patterns.length > 0);
@@ -330,6 +344,8 @@ export function printConfig(c: Config, o: { file: string | null; cwd: string; de
       'allow-types-before': c.allowTypesBefore ?? [],
       api: c.api ?? 'change',
       strict: c.strict ?? false,
+      detach: c.detach ?? false,
+      'test-context': c.testContext ?? false,
       exclude: patterns,
       format: c.format ?? o.defaults.format,
     },

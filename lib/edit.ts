@@ -231,7 +231,8 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         if (!f.sf.target || failed.has(f)) continue;
         if (!mentionsFor(t, prog.facts.get(f.sf.abs)!)) continue;
         if (f.pf.generated) {
-          out.generatedUnmoved.push(...dryRun(t, f));
+          // What a behaviour-changing transform (ctx-inherit) would do there is no context out of place.
+          if (!t.changesBehaviour) out.generatedUnmoved.push(...dryRun(t, f));
           continue;
         }
         const { ms, records, done } = editorOf(f);

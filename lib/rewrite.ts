@@ -186,8 +186,15 @@ export function createRewriteAPI(args: {
     },
     replace: (start, end, text) => {
       overlap(start, end);
+      // Inside an item another transform moved (a permuted argument), magic-string's overwrite would
+      // also blank the chunks that follow the item in its new place: the old text is removed and the
+      // new one put in front of it instead, so that it travels with the item.
+      const moved = end > start && args.records.some((r) => r.transform !== transform && r.start <= start && end <= r.end);
       args.records.push({ transform, start, end });
-      ms.overwrite(start, end, text);
+      if (moved) {
+        ms.remove(start, end);
+        ms.prependRight(start, text);
+      } else ms.overwrite(start, end, text);
     },
     addImport: (path, alias) => {
       for (const [name, ip] of file.imports) if (ip === path) return name;

@@ -80,6 +80,10 @@ export interface RunOptions {
   api: 'change' | 'keep' | 'compat';
   /** With api compat: what new names end in. */
   compatSuffix: string;
+  /** --detach (ctx-inherit). */
+  detach: boolean;
+  /** --test-context (ctx-inherit). */
+  testContext: boolean;
   jobs: number;
   cacheDir: string | null;
   /** goshift's version, for documents that name their tool. */
@@ -168,6 +172,8 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
       allowTypesBefore: listOption(flags['allow-types-before']),
       api: flags.api as 'change' | 'keep' | 'compat' | undefined,
       strict: flags.strict as boolean | undefined,
+      detach: flags.detach as boolean | undefined,
+      testContext: flags['test-context'] as boolean | undefined,
       format: chosen[0] as Format | undefined,
       exclude: excludeFlag(flags.exclude, cwd),
     },
@@ -194,6 +200,8 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
     allowTypesBefore: cfg.allowTypesBefore ?? [],
     api: cfg.api ?? 'change',
     compatSuffix,
+    detach: Boolean(cfg.detach),
+    testContext: Boolean(cfg.testContext),
     ...(htmlReport !== undefined ? { reports: [{ format: 'html', file: htmlReport }] } : {}),
     ...(splitBy !== undefined && outDir ? { splitDir: outDir } : {}),
     ...(flags.verify ? { verify: goos ? { goos } : {} } : {}),
@@ -316,7 +324,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   let result;
   const progress = progressBar({ stream: process.stderr, files: ws.files.length, quiet: o.quiet });
   try {
-    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
+    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, ...(o.detach ? { detach: true } : {}), ...(o.testContext ? { testContext: true } : {}), jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
   } catch (e) {
     progress?.stop();
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));

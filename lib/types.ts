@@ -100,6 +100,13 @@ export interface TransformOptions {
   api?: 'change' | 'keep' | 'compat';
   /** The suffix of new names under `api: 'compat'` (default `Context`). */
   compatSuffix?: string;
+  /**
+   * ctx-inherit: a context.Background()/TODO() in a goroutine or deferred call gets
+   * context.WithoutCancel(ctx) (go 1.21 or later) instead of being left alone.
+   */
+  detach?: boolean;
+  /** ctx-inherit: in tests (TestX, BenchmarkX, FuzzX and their t.Run literals), offer t.Context() (go 1.24 or later). */
+  testContext?: boolean;
   /** Worker threads computing files' facts (default: the available cores). The result never depends on it. */
   jobs?: number;
   /** Where facts are cached; null: no cache; absent: the default place (GOSHIFT_CACHE, XDG_CACHE_HOME, ~/.cache). */
@@ -131,6 +138,11 @@ export interface Transform {
   hidden?: boolean;
   /** In the default set when no -t is given. */
   default?: boolean;
+  /**
+   * It changes run-time behaviour on purpose (ctx-inherit: cancellation starts to reach callees): never
+   * in the default set, and the fixture oracle does not hold its call arguments to their old bindings.
+   */
+  changesBehaviour?: boolean;
   /**
    * What is wrong at a place the transform changes, as a linter says it: the message of its lint
    * lines and SARIF results (at each declaration it reorders, each file-local rewrite it makes),

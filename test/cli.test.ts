@@ -8,6 +8,7 @@ import { formatProblem, formatSummary } from '../lib/report.js';
 import type { Report } from '../lib/types.js';
 import { writeAtomic } from '../lib/write.js';
 import { isRoot, tempDirs, writeTree } from './unit-tmp.js';
+import { defaultTransforms, findTransform } from '../transforms/index.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/goshift.js');
 
@@ -32,7 +33,17 @@ test('--list-transforms lists the visible transforms only', (t) => {
   t.regex(r.stdout, /^ctx-first +move context\.Context parameters to the front/m);
   t.regex(r.stdout, /^ctx-legacy +import "context" instead of golang\.org\/x\/net\/context/m);
   t.notRegex(r.stdout, /ctx-last/);
+  // ctx-inherit changes behaviour: listed, and says it runs only on request.
+  t.regex(r.stdout, /^ctx-inherit +on request only \(changes behaviour\)/m);
   t.is(r.stderr, '');
+});
+
+test('ctx-inherit changes behaviour: never in the default set', (t) => {
+  const r = goshift(['--print-config', '--no-config']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^transforms:\n  - ctx-first\n  - ctx-closure\n[a-z]/m);
+  for (const tr of defaultTransforms()) t.falsy(tr.changesBehaviour, tr.name);
+  t.true(findTransform('ctx-inherit')?.changesBehaviour);
 });
 
 test('--help and --version exit 0', (t) => {
@@ -40,6 +51,8 @@ test('--help and --version exit 0', (t) => {
   t.is(h.code, 0);
   t.regex(h.stdout, /goshift \[flags\] \[path \.\.\.\]/);
   t.regex(h.stdout, /--allow-types-before/);
+  t.regex(h.stdout, /--detach/);
+  t.regex(h.stdout, /--test-context/);
   const v = goshift(['--version']);
   t.is(v.code, 0);
   t.regex(v.stdout, /^\d+\.\d+\.\d+/);

@@ -69,7 +69,7 @@ test('parseConfig: an empty file or one with only comments says nothing', (t) =>
 
 test('parseConfig: an unknown key is named with its line, and a near one suggested', (t) => {
   t.deepEqual(problems('api: keep\n\ntransfroms: [ctx-first]\n'), [
-    '.goshift.yaml:3: unknown key "transfroms" (did you mean "transforms"?); known keys: transforms, allow-types-before, api, strict, exclude, format',
+    '.goshift.yaml:3: unknown key "transfroms" (did you mean "transforms"?); known keys: transforms, allow-types-before, api, strict, detach, test-context, exclude, format',
   ]);
   t.regex(problems('colour: always\n')[0], /^\.goshift\.yaml:1: unknown key "colour"; known keys: /);
   t.regex(problems('allow_types_before: x\n')[0], /^\.goshift\.yaml:1: unknown key "allow_types_before" \(did you mean "allow-types-before"\?\)/);
@@ -169,6 +169,8 @@ test('printConfig: every key with its value in force, readable back as the same 
     '  - "*testing.T"',
     'api: keep',
     'strict: false',
+    'detach: false',
+    'test-context: false',
     'exclude:',
     '  - gen/',
     '  - "*_mock.go"',
@@ -178,7 +180,7 @@ test('printConfig: every key with its value in force, readable back as the same 
     '',
   ].join('\n'));
   const back = parseConfig(text, { file: '/r/.goshift.yaml', name: 'x', knownTransforms: KNOWN });
-  t.deepEqual(back, { transforms: ['ctx-first', 'ctx-closure'], allowTypesBefore: ['*testing.T'], api: 'keep', strict: false, exclude: [{ base: '/r', patterns: ['gen/', '*_mock.go', 'svc/**/old/', 'svc/top.go'] }], format: 'diff' });
+  t.deepEqual(back, { transforms: ['ctx-first', 'ctx-closure'], allowTypesBefore: ['*testing.T'], api: 'keep', strict: false, detach: false, testContext: false, exclude: [{ base: '/r', patterns: ['gen/', '*_mock.go', 'svc/**/old/', 'svc/top.go'] }], format: 'diff' });
   // The rebased patterns match what the originals matched.
   const orig = excluder(c.exclude)!;
   const rebased = excluder(back.exclude)!;
@@ -348,7 +350,7 @@ test('CLI: a bad config file exits 2 naming the key and line, before anything ru
   const r = goshift(['-l'], root);
   t.is(r.code, 2);
   t.is(r.stdout, '');
-  t.is(r.stderr, '.goshift.yaml:2: unknown key "transfroms" (did you mean "transforms"?); known keys: transforms, allow-types-before, api, strict, exclude, format\n');
+  t.is(r.stderr, '.goshift.yaml:2: unknown key "transfroms" (did you mean "transforms"?); known keys: transforms, allow-types-before, api, strict, detach, test-context, exclude, format\n');
   const sub = goshift(['-l', '.'], path.join(root, 'store'));
   t.regex(sub.stderr, /^\.\.\/\.goshift\.yaml:2: unknown key "transfroms"/);
   // --no-config runs without it; --config names another.
@@ -372,6 +374,8 @@ test('CLI: --print-config shows the file merged with the flags, and exits', (t) 
     '  - "*testing.T"',
     'api: change',
     'strict: false',
+    'detach: false',
+    'test-context: false',
     'exclude:',
     '  - legacy/',
     '  - app/',
@@ -379,6 +383,17 @@ test('CLI: --print-config shows the file merged with the flags, and exits', (t) 
     '',
   ].join('\n'));
   t.is(r.stderr, '');
+});
+
+test('CLI: ctx-inherit\'s --detach and --test-context come from the flags or the file\'s detach and test-context', (t) => {
+  const root = tmp();
+  writeTree(root, { ...MOD, '.goshift.yaml': 'transforms: ctx-inherit\ntest-context: true\n' });
+  const r = goshift(['--print-config', '--detach'], root);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^transforms:\n  - ctx-inherit\n/m);
+  t.regex(r.stdout, /^detach: true\ntest-context: true\n/m);
+  t.deepEqual(parseConfig('detach: true\ntest-context: false\n', { file: '/r/.goshift.yaml', name: 'x', knownTransforms: KNOWN }), { detach: true, testContext: false });
+  t.throws(() => parseConfig('detach: yes please\n', { file: '/r/.goshift.yaml', name: 'x', knownTransforms: KNOWN }), { message: 'x:1: detach: expected true or false, found "yes please"' });
 });
 
 test('CLI: the config file\'s transforms, api and format steer the run; flags win', (t) => {

@@ -1,11 +1,12 @@
 import type { Transform } from '../lib/types.js';
 import { ctxClosure } from './ctx-closure.js';
 import { ctxFirst } from './ctx-first.js';
+import { ctxInherit } from './ctx-inherit.js';
 import { ctxLast } from './ctx-last.js';
 import { ctxLegacy } from './ctx-legacy.js';
 
 /** Every transform goshift knows, in the order they run. */
-export const transforms: Transform[] = [ctxFirst, ctxClosure, ctxLegacy, ctxLast];
+export const transforms: Transform[] = [ctxFirst, ctxClosure, ctxInherit, ctxLegacy, ctxLast];
 
 export function findTransform(name: string): Transform | undefined {
   return transforms.find((t) => t.name === name);
