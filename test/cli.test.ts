@@ -41,7 +41,7 @@ test('--list-transforms lists the visible transforms only', (t) => {
 test('ctx-inherit changes behaviour: never in the default set', (t) => {
   const r = goshift(['--print-config', '--no-config']);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /^transforms:\n  - ctx-first\n  - ctx-closure\n[a-z]/m);
+  t.regex(r.stdout, /^transforms:\n  - ctx-first\n  - ctx-closure\n  - ctx-legacy\n[a-z]/m);
   for (const tr of defaultTransforms()) t.falsy(tr.changesBehaviour, tr.name);
   t.true(findTransform('ctx-inherit')?.changesBehaviour);
 });
