@@ -27,7 +27,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     errors: [...ws.errors],
     generated: [],
   };
-  const reorderers = transforms.filter((t) => t.reorder);
+  const reorderers = transforms.filter((t) => t.reorder || t.change);
   const rewriters = transforms.filter((t) => t.rewriteFile);
   const t0 = Date.now();
   const timing = debugOn('GOSHIFT_DEBUG_TIMING');
@@ -54,7 +54,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   phase('names fixpoint');
 
   // Link, plan, edit.
-  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress);
+  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.changeNames));
   phase('link+walk');
   opts.progress?.({ stage: 'edit', done: 0, total: 1 });
   const namesRe = names.size || aliases.size ? wordsRe([...names, ...aliases]) : null;

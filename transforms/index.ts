@@ -1,10 +1,11 @@
 import type { Transform } from '../lib/types.js';
 import { ctxClosure } from './ctx-closure.js';
 import { ctxFirst } from './ctx-first.js';
+import { ctxInsertTest } from './ctx-insert-test.js';
 import { ctxLast } from './ctx-last.js';
 
 /** Every transform goshift knows, in the order they run. */
-export const transforms: Transform[] = [ctxFirst, ctxClosure, ctxLast];
+export const transforms: Transform[] = [ctxFirst, ctxClosure, ctxLast, ctxInsertTest];
 
 export function findTransform(name: string): Transform | undefined {
   return transforms.find((t) => t.name === name);

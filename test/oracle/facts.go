@@ -688,17 +688,31 @@ func (w *walker) use(id *ast.Ident) {
 		text = w.cn.canon(sel)
 	}
 	item := w.c.objKey(obj)
-	if contextObject(obj) {
+	if contextTODO(obj) {
+		item = "~?" + item
+	} else if contextObject(obj) {
 		item = "~" + item
 	}
 	k := w.rel + "|" + w.decl + "|use|" + text
 	w.c.add(&fact{key: k, rel: "resolution of " + text, pos: w.pos(id), multiset: true, items: []string{item}})
 }
 
-// contextObject: a context-typed variable, the context package, or a name of the type
-// context.Context — what a rewrite may add uses of (an inserted `ctx context.Context` parameter).
+// contextTODO: context.TODO, which ctx-plumb replaces with the context it threads: a rewrite may
+// add or remove uses of it.
+func contextTODO(obj types.Object) bool {
+	f, ok := obj.(*types.Func)
+	return ok && f.Pkg() != nil && (f.Pkg().Path() == "context" || f.Pkg().Path() == "golang.org/x/net/context") && f.Name() == "TODO"
+}
+
+// contextObject: a context-typed variable, the context package, a name of the type
+// context.Context, or a function or method taking nothing and returning just a context
+// (context.Background, (*http.Request).Context, (*testing.T).Context) — what a rewrite may add uses
+// of (an inserted `ctx context.Context` parameter, and the argument its calls pass).
 func contextObject(obj types.Object) bool {
 	switch o := obj.(type) {
+	case *types.Func:
+		sig, ok := o.Type().(*types.Signature)
+		return ok && sig.Params().Len() == 0 && sig.Results().Len() == 1 && isContext(sig.Results().At(0).Type())
 	case *types.Var:
 		return isContext(o.Type())
 	case *types.TypeName:
