@@ -53,7 +53,7 @@ test('a transform of the wrong shape is refused with file: reason', (t) => {
     [{ description: 'd', reorder() { return null; } }, /^my\.js: "name" must be a non-empty string$/],
     [{ name: 'a b', description: 'd', reorder() { return null; } }, /^my\.js: "name" "a b" must be letters/],
     [{ name: 'a' , reorder() { return null; } }, /^my\.js: "description" must be a non-empty string$/],
-    [{ name: 'a', description: 'd' }, /^my\.js: the transform does nothing: give it "reorder" or "rewriteFile"$/],
+    [{ name: 'a', description: 'd' }, /^my\.js: the transform does nothing: give it "reorder", "change" or "rewriteFile"$/],
     [{ name: 'a', description: 'd', reorder: 3 }, /^my\.js: "reorder" must be a function/],
     [{ name: 'a', description: 'd', reoder() { return null; } }, /^my\.js: unknown property "reoder"; a transform has name, description/],
     [{ name: 'a', description: 'd', mentions: 'ctx', rewriteFile() {} }, /^my\.js: "mentions" must be a RegExp$/],
