@@ -33,10 +33,12 @@ export interface EditInput {
   /** Errors, counts, left-alone entries and generated files are added to it. */
   report: Report;
   leftAlone: (root: string, members: Slot[], why: Why[]) => void;
+  /** Text edits of no linked set (ctx-plumb: a context.TODO() in a function that has a context). */
+  direct?: Map<GoFile, { start: number; end: number; text: string }[]>;
 }
 
 export function editFiles(input: EditInput): { changes: FileChange[]; counts: Map<string, { one: string; n: number }>; sets: SetSummary[] } {
-  const { prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone } = input;
+  const { prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone, direct } = input;
   // 6. Edits, innermost lists first so that moved text carries its own edits. A file whose edits
   // fail (an internal error, or two transforms' edits overlapping) is left unchanged — and then so
   // is every linked set with an edit in it, everywhere: the edits are made again without them.
@@ -160,6 +162,10 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       if (l) l.push(e);
       else edits.set(f, [e]);
     };
+    for (const [f, ts] of direct ?? []) for (const t of ts) {
+      addText(f, t.start, t.end, t.text);
+      note(f, f.pf.root.descendantForIndex(t.start, t.end), 'rewrite', reorderName, `replaced by ${t.text}, the context in scope`);
+    }
     for (const plan of live) {
       const set = setIds.get(plan)!;
       const cp = plan.compat;

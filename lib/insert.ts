@@ -17,6 +17,7 @@ import type { GoFile, Program } from './program.js';
 import { lineOf, unparen } from './source.js';
 import type { Node } from './source.js';
 import { hasEffects, identifiersIn, topDeclOf } from './temps.js';
+import { moduleGoVersion } from './rewrite.js';
 import type { InsertArg, InsertedParam } from './types.js';
 
 /** Text to insert before an item (new order) of a list; before === items.length: after the last. */
@@ -120,8 +121,23 @@ export function requalify(text: string, path: string, q: string): string {
   return text.replace(new RegExp(`\\b${base}\\.`, 'g'), q ? `${q}.` : '');
 }
 
-/** The context in scope at a node: its name and, when another set inserts it, that set's root; or why there is none. */
-export function contextInScope(prog: Program, linker: Linker, at: Node, file: GoFile, inserted: Map<string, ContextInsert>): { name: string; root?: string } | string {
+/** Where a call finds its context: a name, an expression for an entry point, or the declaration that would have to get one. */
+export type ContextSource =
+  | { name: string; root?: string }
+  | { expr: string; import?: string }
+  | { decl: Node }
+  | string;
+
+/**
+ * The context in scope at a node: a context parameter of the function around it (declared, or
+ * inserted by another set: `inserted`, then its root), else, with `entries`, the context of an entry
+ * point (entryContext). A func literal sees its function's context; a literal run by `go` is a
+ * goroutine root: past it only declared contexts count, and with `entries` it is an entry itself.
+ * Without a context: with `entries`, the declaration around the call (that would have to get one),
+ * else why there is none.
+ */
+export function contextInScope(prog: Program, linker: Linker, at: Node, file: GoFile, inserted: Map<string, ContextInsert>, entries = false): ContextSource {
+  let crossedGo = false;
   for (let n: Node | null = at.parent; n; n = n.parent) {
     if (!FUNC_NODES.has(n.type)) continue;
     const pl = n.childForFieldName('parameters');
@@ -131,7 +147,7 @@ export function contextInScope(prog: Program, linker: Linker, at: Node, file: Go
     const own = ins?.names.get(id);
     let name: string | undefined;
     let root: string | undefined;
-    if (ins && own) {
+    if (ins && own && !crossedGo) {
       name = own;
       root = ins.root;
     } else {
@@ -139,30 +155,84 @@ export function contextInScope(prog: Program, linker: Linker, at: Node, file: Go
       name = p?.name ?? undefined;
     }
     if (name) {
-      // Redeclared between the function's start and the call: only a derived context (`ctx, cancel :=
-      // context.WithTimeout(ctx, …)`) is as good.
-      const body = n.childForFieldName('body');
-      for (const d of body ? declaredIn(body, name) : []) {
-        if (d.startIndex > at.startIndex) continue;
-        const blk = d.parent;
-        if (blk && !(blk.startIndex <= at.startIndex && at.endIndex <= blk.endIndex) && d.type !== 'parameter_declaration') continue;
-        if (d.type === 'parameter_declaration' || d.type === 'variadic_parameter_declaration') {
-          const lit = d.parent?.parent;
-          if (lit && lit.startIndex <= at.startIndex && at.endIndex <= lit.endIndex) return `${name} is redeclared by a func literal around the call`;
-          continue;
-        }
-        const right = d.childForFieldName('right');
-        const call = right?.namedChildren[0] ? unparen(right.namedChildren[0]) : null;
-        const fn = call?.type === 'call_expression' ? call.childForFieldName('function')?.text ?? '' : '';
-        if (d.type === 'short_var_declaration' && /^\w+\.With\w*$/.test(fn)) continue;
-        return `${name} is redeclared at line ${lineOf(d)} before the call, and goshift cannot tell it is a context`;
-      }
-      return { name, root };
+      const bad = redeclared(n, name, at);
+      return bad ?? { name, root };
+    }
+    if (entries) {
+      const e = entryContext(prog, n, file);
+      if (e) return e;
+      if (n.type !== 'func_literal') return { decl: n };
     }
     // A literal sees its function's context; a declaration ends the search.
     if (n.type !== 'func_literal') break;
+    if (goRoot(n)) crossedGo = true;
   }
   return 'no context is in scope at the call';
+}
+
+/** Redeclared between the function's start and the call: only a derived context (`ctx, cancel := context.WithTimeout(ctx, …)`) is as good. */
+function redeclared(fn: Node, name: string, at: Node): string | null {
+  const body = fn.childForFieldName('body');
+  for (const d of body ? declaredIn(body, name) : []) {
+    if (d.startIndex > at.startIndex) continue;
+    const blk = d.parent;
+    if (d.type === 'parameter_declaration' || d.type === 'variadic_parameter_declaration') {
+      const lit = d.parent?.parent;
+      if (lit && lit.startIndex <= at.startIndex && at.endIndex <= lit.endIndex) return `${name} is redeclared by a func literal around the call`;
+      continue;
+    }
+    if (blk && !(blk.startIndex <= at.startIndex && at.endIndex <= blk.endIndex)) continue;
+    const right = d.childForFieldName('right');
+    const call = right?.namedChildren[0] ? unparen(right.namedChildren[0]) : null;
+    const fn2 = call?.type === 'call_expression' ? call.childForFieldName('function')?.text ?? '' : '';
+    if (d.type === 'short_var_declaration' && /^\w+\.With\w*$/.test(fn2)) continue;
+    return `${name} is redeclared at line ${lineOf(d)} before the call, and goshift cannot tell it is a context`;
+  }
+  return null;
+}
+
+/** A func literal run by a go statement where it is written: a goroutine root. */
+export function goRoot(lit: Node): boolean {
+  const call = lit.parent;
+  return call?.type === 'call_expression' && unparen(call.childForFieldName('function')!).id === lit.id && call.parent?.type === 'go_statement';
+}
+
+/** A pointer to an imported type (`*http.Request` for path net/http, name Request): the parameter's name. */
+function paramOfType(prog: Program, fn: Node, file: GoFile, path: string, names: string[]): string | null {
+  const pl = fn.childForFieldName('parameters');
+  for (const p of pl ? paramsOf(pl) : []) {
+    const t = p.typeNode;
+    if (!p.name || p.name === '_' || t?.type !== 'pointer_type') continue;
+    const q = t.namedChildren[0];
+    if (q?.type !== 'qualified_type') continue;
+    const pkg = q.childForFieldName('package')?.text ?? '';
+    if (file.imports.get(pkg) === path && names.includes(q.childForFieldName('name')?.text ?? '')) return p.name;
+  }
+  return null;
+}
+
+/**
+ * The context an entry point has: an HTTP handler's `r.Context()`, a test's, benchmark's or fuzz
+ * target's `t.Context()` (Go 1.24 and later, else context.Background()), context.Background() in
+ * main, init and a goroutine root (a literal run by go). Null for other functions.
+ */
+export function entryContext(prog: Program, fn: Node, file: GoFile): { expr: string; import?: string } | null {
+  const bg = { expr: 'context.Background()', import: 'context' };
+  const r = paramOfType(prog, fn, file, 'net/http', ['Request']);
+  if (r) return { expr: `${r}.Context()` };
+  const name = fn.type === 'func_literal' ? '' : fn.childForFieldName('name')?.text ?? '';
+  if (file.sf.isTest && (fn.type === 'func_literal' || (fn.type === 'function_declaration' && /^(Test|Benchmark|Fuzz)/.test(name)))) {
+    const t = paramOfType(prog, fn, file, 'testing', ['T', 'B', 'F']);
+    if (t) return goAtLeast(moduleGoVersion(file.sf.module.root), 1, 24) ? { expr: `${t}.Context()` } : bg;
+  }
+  if (fn.type === 'function_declaration' && ((name === 'main' && file.pkgName === 'main') || name === 'init')) return bg;
+  if (fn.type === 'func_literal' && goRoot(fn)) return bg;
+  return null;
+}
+
+function goAtLeast(v: string | null, major: number, minor: number): boolean {
+  const m = v ? /^(\d+)\.(\d+)/.exec(v) : null;
+  return !!m && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));
 }
 
 /** Whether an argument expression can be placed anywhere among the others without changing the order of effects. */
@@ -180,6 +250,8 @@ export interface InsertInput {
   insert: InsertedParam[];
   /** Every set that inserts a context parameter, by root. */
   inserted: Map<string, ContextInsert>;
+  /** Why a declaration that would have to pass a context gets none (ctx-plumb), for the report. */
+  blockedDecl?: (decl: Node) => string | undefined;
 }
 
 /** The insertions of one set, or why it is left alone. */
@@ -264,12 +336,14 @@ function argFor(a: InsertArg, ref: Ref, input: InsertInput, plan: InsertPlan, ne
     return { text, pure: pureArg(e.expr, e.pure) };
   };
   if ('expr' in a) return expr(a);
-  const c = contextInScope(input.prog, input.linker, ref.call, ref.file, input.inserted);
-  if (typeof c !== 'string') {
+  const c = contextInScope(input.prog, input.linker, ref.call, ref.file, input.inserted, !!a.entries);
+  if (typeof c !== 'string' && 'name' in c) {
     if (c.root && c.root !== input.root) plan.needs.add(c.root);
     return { text: c.name, pure: true };
   }
+  if (typeof c !== 'string' && 'expr' in c) return expr({ ...c, pure: true });
   if (a.otherwise) return expr(a.otherwise);
+  if (typeof c !== 'string') return input.blockedDecl?.(c.decl) ?? 'no context is in scope at the call, and the function around it gets none';
   return c;
 }
 

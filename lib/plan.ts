@@ -14,7 +14,7 @@ import { lineOf } from './source.js';
 import { planCompat } from './compat.js';
 import type { CompatPlan } from './compat.js';
 import { hasEffects, planTemps } from './temps.js';
-import { isContextInsert, memberParamName, planInsert } from './insert.js';
+import { contextInScope, isContextInsert, memberParamName, planInsert } from './insert.js';
 import type { ContextInsert, InsertPlan } from './insert.js';
 import type { TempPlan } from './temps.js';
 import type { InsertedParam, Report, TransformOptions, Workspace } from './types.js';
@@ -57,6 +57,10 @@ export interface PlanInput {
   report: Report;
   /** The reordering transforms' names joined by `+`, for left-alone entries. */
   transform: string;
+  /** Sets a transform leaves alone, with why (ctx-plumb: those holding func values). */
+  blockedSets?: Map<string, Why[]>;
+  /** Per set: calls its parameter replaces (ctx-plumb: context.TODO()). */
+  seeds?: Map<string, { file: GoFile; node: Node }[]>;
 }
 
 export interface Planned {
@@ -67,7 +71,7 @@ export interface Planned {
 }
 
 export function planSets(input: PlanInput): Planned {
-  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform } = input;
+  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform, blockedSets, seeds } = input;
   const roots = new Map<string, string[]>();
   for (const id of candidates.keys()) {
     const r = linker.find(id);
@@ -96,6 +100,7 @@ export function planSets(input: PlanInput): Planned {
     if (l) l.push(why);
     else blocked.set(root, [why]);
   };
+  for (const [root, ws2] of blockedSets ?? []) for (const w of ws2) block(root, w);
   if (debugOn('GOSHIFT_DEBUG_UNRESOLVED')) for (const u of linker.unresolved) process.stderr.write(`unresolved: ${u.why.file}:${u.why.line}: ${u.why.reason}\n`);
   linker.poisonUnresolved(new Set(roots.keys()), block);
   for (const u of linker.unresolved) {
@@ -313,6 +318,13 @@ export function planSets(input: PlanInput): Planned {
         continue;
       }
       insert = ip;
+      for (const sd of seeds?.get(root) ?? []) {
+        const c = contextInScope(prog, linker, sd.node, sd.file, inserted);
+        if (typeof c === 'string' || !('name' in c) || (c.root !== undefined && c.root !== root)) continue;
+        const l = ip.replace.get(sd.file) ?? [];
+        l.push({ start: sd.node.startIndex, end: sd.node.endIndex, text: c.name });
+        ip.replace.set(sd.file, l);
+      }
     }
     for (const c of claims) tempStatements.add(c.key);
     plans.push({ root, order: first.order, members, moves: moves as Plan['moves'], temps, ...(compat ? { compat } : {}), ...(insert ? { insert } : {}) });

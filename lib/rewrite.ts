@@ -88,7 +88,7 @@ const STD_CONTEXT_METHODS = new Set([
 ]);
 
 const goVersions = new Map<string, string | null>();
-function moduleGoVersion(root: string): string | null {
+export function moduleGoVersion(root: string): string | null {
   let v = goVersions.get(root);
   if (v !== undefined) return v;
   v = null;

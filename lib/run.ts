@@ -80,6 +80,8 @@ export interface RunOptions {
   api: 'change' | 'keep' | 'compat';
   /** With api compat: what new names end in. */
   compatSuffix: string;
+  /** --func: functions a spreading transform (ctx-plumb) starts from. */
+  funcs?: string[];
   jobs: number;
   cacheDir: string | null;
   /** goshift's version, for documents that name their tool. */
@@ -152,6 +154,8 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
   if (htmlReport === '') throw new UsageError('--report needs a file name');
   const compatSuffix = flags['compat-suffix'] === undefined ? 'Context' : String(flags['compat-suffix']);
   if (!/^[\p{L}\p{Nd}_]+$/u.test(compatSuffix)) throw new UsageError('--compat-suffix needs letters, digits or _');
+  const funcs = listOption(flags.func);
+  if (funcs?.some((f) => !/^[\w./-]*\w\.[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(f))) throw new UsageError('--func needs pkg.Name or pkg.Type.Method');
   const color = colorMode(flags.color);
   if (color === null) throw new UsageError(`--color: ${JSON.stringify(flags.color)}: choose ${COLOR_MODES.join(', ')}`);
   const since = flags.since as string | undefined;
@@ -194,6 +198,7 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
     allowTypesBefore: cfg.allowTypesBefore ?? [],
     api: cfg.api ?? 'change',
     compatSuffix,
+    ...(funcs ? { funcs } : {}),
     ...(htmlReport !== undefined ? { reports: [{ format: 'html', file: htmlReport }] } : {}),
     ...(splitBy !== undefined && outDir ? { splitDir: outDir } : {}),
     ...(flags.verify ? { verify: goos ? { goos } : {} } : {}),
@@ -316,7 +321,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   let result;
   const progress = progressBar({ stream: process.stderr, files: ws.files.length, quiet: o.quiet });
   try {
-    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
+    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, ...(o.funcs ? { funcs: o.funcs } : {}), jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
   } catch (e) {
     progress?.stop();
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));

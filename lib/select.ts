@@ -89,6 +89,11 @@ export function parseContextFiles(prog: Program, readable: Readable[], aliases: 
   const notFirst = reorderers.every((t) => t.contextsNotFirst || t.changeNames);
   const spells = new Set(['Context', ...aliases]);
   const laterContext = (facts: FileFacts) => facts.unsure !== undefined || facts.later.some((w) => spells.has(w) || facts.localTypes.includes(w));
+  if (reorderers.some((t) => t.plumb)) {
+    // A change that spreads up the call graph may reach any function.
+    parseAll(prog, readable, progress);
+    return;
+  }
   const want = reorderers.length
     ? readable.filter(({ sf, facts }) => (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && (!notFirst || laterContext(facts)))
     : [];

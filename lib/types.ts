@@ -93,12 +93,13 @@ export interface SignatureView {
  * What a call passes for an inserted parameter: an expression (written with its package's usual
  * name, e.g. `context.Background()`, the package given by `import`), or the context in scope at the
  * call (a context parameter of the enclosing function, or the one being inserted into it), else
- * `otherwise`. `pure` says evaluating `expr` has no effect (so its place among the other arguments
+ * with `entries` the context of an entry point (an HTTP handler's `r.Context()`, a test's
+ * `t.Context()`, context.Background() in main, init and goroutine roots), else `otherwise`. `pure` says evaluating `expr` has no effect (so its place among the other arguments
  * cannot change the order of effects); an identifier is pure anyway.
  */
 export type InsertArg =
   | { expr: string; import?: string; pure?: boolean }
-  | { inScope: 'context'; otherwise?: { expr: string; import?: string; pure?: boolean } };
+  | { inScope: 'context'; entries?: boolean; otherwise?: { expr: string; import?: string; pure?: boolean } };
 
 /** A parameter a signature change adds. */
 export interface InsertedParam {
@@ -131,6 +132,8 @@ export interface TransformOptions {
    * holding an interface method or func type are left alone.
    */
   api?: 'change' | 'keep' | 'compat';
+  /** Functions a spreading transform (ctx-plumb) starts from, as `pkg.Name` or `pkg.Type.Method` (--func). */
+  funcs?: string[];
   /** The suffix of new names under `api: 'compat'` (default `Context`). */
   compatSuffix?: string;
   /** Worker threads computing files' facts (default: the available cores). The result never depends on it. */
@@ -180,6 +183,17 @@ export interface Transform {
   change?(sig: SignatureView, opts: TransformOptions): SignatureChange | null;
   /** Which declarations `change` is asked about, by name (only files naming a match are parsed for it). */
   changeNames?: RegExp;
+  /**
+   * A parameter spread up the call graph (ctx-plumb): the functions that call one of `seedCalls`
+   * (and those named by --func) get `param`; so does, in turn, every function around a call of one
+   * that has no context to pass (the engine's fixpoint over the call references), until each call
+   * finds a context in scope or at an entry point. The seed calls are then replaced by the parameter.
+   */
+  plumb?: {
+    param: InsertedParam;
+    /** Package-level functions whose calls seed and are replaced, e.g. `{ import: 'context', name: 'TODO' }`. */
+    seedCalls: { import: string; name: string }[];
+  };
   /**
    * `reorder` changes only lists whose context is not first (it returns null for the others): a
    * file whose lists all hold their contexts first, or none, is not parsed to find what it changes.
