@@ -158,7 +158,8 @@ export function contextInScope(prog: Program, linker: Linker, at: Node, file: Go
       const bad = redeclared(n, name, at);
       return bad ?? { name, root };
     }
-    if (entries) {
+    // Past a goroutine root only a declared context counts; without one the goroutine gets context.Background().
+    if (entries && !crossedGo && !(n.type === 'func_literal' && goRoot(n))) {
       const e = entryContext(prog, n, file);
       if (e) return e;
       if (n.type !== 'func_literal') return { decl: n };
@@ -167,6 +168,7 @@ export function contextInScope(prog: Program, linker: Linker, at: Node, file: Go
     if (n.type !== 'func_literal') break;
     if (goRoot(n)) crossedGo = true;
   }
+  if (entries && crossedGo) return { expr: 'context.Background()', import: 'context' };
   return 'no context is in scope at the call';
 }
 

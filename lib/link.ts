@@ -156,6 +156,8 @@ export class Linker {
    * names leading to them): twins of other declarations are not looked at. Absent: all are.
    */
   relevantWord?: (w: string) => boolean;
+  /** Link every interface method with its implementations, whatever its parameters (changes that insert parameters reach any signature). */
+  everyMethod = false;
 
   constructor(readonly prog: Program) {}
 
@@ -459,7 +461,7 @@ export class Linker {
         const ishape = shape(im.sig);
         // Only methods that have or may have a context parameter, or a func type in their
         // signature (a callback, a returned func), can hold a candidate.
-        if (!/[CT]/.test(ishape) && !/\bfunc\b/.test(im.sig.params.text + (im.sig.result?.text ?? ''))) continue;
+        if (!this.everyMethod && !/[CT]/.test(ishape) && !/\bfunc\b/.test(im.sig.params.text + (im.sig.result?.text ?? ''))) continue;
         const iid = this.slotOf(im.sig);
         // Interfaces that contain all of I's methods can be assigned to I.
         for (const J of ifaceByMethod.get(mname) ?? []) {

@@ -229,6 +229,7 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   const relevant = all ? () => true : (facts: FileFacts) => says(facts, relevantWords);
   parseAll(prog, readable.filter(({ facts }) => relevant(facts)), progress);
   linker.valueNames = all ? () => true : (n) => names.has(n);
+  linker.everyMethod = all;
   linker.relevantWord = all ? () => true : (w) => relevantWords.has(w) || w === 'context' || w === 'Context';
   linker.declarePending();
   linker.linkInterfaces([...prog.parsed]);

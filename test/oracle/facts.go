@@ -615,6 +615,9 @@ func (w *walker) call(x *ast.CallExpr) {
 	if !ok {
 		return
 	}
+	if producesContext(info, x) {
+		return // nothing to bind; a rewrite may add or replace such calls (an inserted argument, a plumbed context.TODO())
+	}
 	params := sig.Params()
 	np := params.Len()
 	pid := func(j int) string {
@@ -688,13 +691,28 @@ func (w *walker) use(id *ast.Ident) {
 		text = w.cn.canon(sel)
 	}
 	item := w.c.objKey(obj)
-	if contextTODO(obj) {
+	if sel, ok := w.parent().(*ast.SelectorExpr); ok && sel.X == id && contextObject(w.info.Uses[sel.Sel]) {
+		item = "~" + item // the receiver of an added r.Context(), t.Context()
+	} else if contextTODO(obj) {
 		item = "~?" + item
 	} else if contextObject(obj) {
 		item = "~" + item
 	}
 	k := w.rel + "|" + w.decl + "|use|" + text
 	w.c.add(&fact{key: k, rel: "resolution of " + text, pos: w.pos(id), multiset: true, items: []string{item}})
+}
+
+// producesContext: a call of a function or method that takes nothing and returns just a context
+// (context.Background(), context.TODO(), r.Context(), t.Context()).
+func producesContext(info *types.Info, x *ast.CallExpr) bool {
+	var id *ast.Ident
+	switch f := ast.Unparen(x.Fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	}
+	return id != nil && len(x.Args) == 0 && contextObject(info.Uses[id])
 }
 
 // contextTODO: context.TODO, which ctx-plumb replaces with the context it threads: a rewrite may
