@@ -14,7 +14,7 @@ import { version } from './run.js';
 export { version };
 
 export type { Document, DocEdit, DocFile, DocLeftAlone } from './output/document.js';
-export type { ChangeNote, ParamView, Problem, SetSummary, SignatureView, Transform, TransformOptions, Unmoved } from './types.js';
+export type { ChangeNote, InsertArg, InsertedParam, ParamView, Problem, SetSummary, SignatureChange, SignatureView, Transform, TransformOptions, Unmoved } from './types.js';
 export type { RewriteAPI } from './rewrite.js';
 export type { Node } from './source.js';
 export { isTransformPath, loadTransform, resolveTransforms, TransformLoadError, validateTransform } from './plugins.js';

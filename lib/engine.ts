@@ -63,7 +63,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   if (plumb) report.errors.push(...plumb.errors);
   opts.progress?.({ stage: 'edit', done: 0, total: 1 });
   const namesRe = names.size || aliases.size ? wordsRe([...names, ...aliases]) : null;
-  const { plans, refsBySet, leftAlone } = planSets({ ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform: reorderers.map((t) => t.name).join('+'), blockedSets: plumb?.blocked, seeds: plumb?.seeds });
+  const { plans, refsBySet, leftAlone } = planSets({ ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform: reorderers.map((t) => t.name).join('+'), blockedSets: plumb?.blocked, seeds: plumb?.seeds, causes: plumb?.causes });
   phase('sets');
   const { changes, counts, sets } = editFiles({ prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone, direct: plumb?.direct });
   phase('edits');

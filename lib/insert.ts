@@ -216,7 +216,7 @@ function paramOfType(prog: Program, fn: Node, file: GoFile, path: string, names:
 /**
  * The context an entry point has: an HTTP handler's `r.Context()`, a test's, benchmark's or fuzz
  * target's `t.Context()` (Go 1.24 and later, else context.Background()), context.Background() in
- * main, init and a goroutine root (a literal run by go). Null for other functions.
+ * main, init, examples, TestMain and a goroutine root (a literal run by go). Null for other functions.
  */
 export function entryContext(prog: Program, fn: Node, file: GoFile): { expr: string; import?: string } | null {
   const bg = { expr: 'context.Background()', import: 'context' };
@@ -228,6 +228,8 @@ export function entryContext(prog: Program, fn: Node, file: GoFile): { expr: str
     if (t) return goAtLeast(moduleGoVersion(file.sf.module.root), 1, 24) ? { expr: `${t}.Context()` } : bg;
   }
   if (fn.type === 'function_declaration' && ((name === 'main' && file.pkgName === 'main') || name === 'init')) return bg;
+  // Examples and TestMain are run by the test binary with a signature of its own.
+  if (fn.type === 'function_declaration' && file.sf.isTest && (/^Example/.test(name) || name === 'TestMain' || /^(Test|Benchmark|Fuzz)[^a-z]/.test(name))) return bg;
   if (fn.type === 'func_literal' && goRoot(fn)) return bg;
   return null;
 }

@@ -187,7 +187,10 @@ export class Linker {
   union(a: string, b: string): void {
     const ra = this.find(a);
     const rb = this.find(b);
-    if (ra !== rb) this.parent.set(ra, rb);
+    if (ra !== rb) {
+      this.parent.set(ra, rb);
+      this.memberIndex = undefined;
+    }
   }
   pin(id: string, why: Why): void {
     const l = this.pins.get(id);
@@ -232,7 +235,10 @@ export class Linker {
           }
         }
       }
-      this.slots.set(id, { id, kind, params: sig.params, file: sig.file, tparams: sig.tparams, name, node });
+      const sl: Slot = { id, kind, params: sig.params, file: sig.file, tparams: sig.tparams, name, node };
+      this.slots.set(id, sl);
+      // A slot made after the members were indexed (a declaration first seen by a later stage) is a set of its own.
+      if (this.memberIndex && this.find(id) === id) this.memberIndex.set(id, [sl]);
     }
     return id;
   }

@@ -61,6 +61,8 @@ export interface PlanInput {
   blockedSets?: Map<string, Why[]>;
   /** Per set: calls its parameter replaces (ctx-plumb: context.TODO()). */
   seeds?: Map<string, { file: GoFile; node: Node }[]>;
+  /** Per set that changes only for others (ctx-plumb: a caller of a set that needs a context): those sets. */
+  causes?: Map<string, Set<string>>;
 }
 
 export interface Planned {
@@ -71,7 +73,7 @@ export interface Planned {
 }
 
 export function planSets(input: PlanInput): Planned {
-  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform, blockedSets, seeds } = input;
+  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform, blockedSets, seeds, causes } = input;
   const roots = new Map<string, string[]>();
   for (const id of candidates.keys()) {
     const r = linker.find(id);
@@ -336,12 +338,16 @@ export function planSets(input: PlanInput): Planned {
     for (let i = plans.length - 1; i >= 0; i--) {
       const p = plans[i];
       const gone = [...(p.insert?.needs ?? [])].filter((r) => !live.has(r));
-      if (!gone.length) continue;
+      // A set that gets a parameter only for others' sake (ctx-plumb: they call nothing else that needs it) goes with them.
+      const cs = causes?.get(p.root);
+      const useless = !gone.length && cs && ![...cs].some((r) => live.has(r)) ? [...cs] : [];
+      if (!gone.length && !useless.length) continue;
       plans.splice(i, 1);
       changed = true;
-      const other = linker.members(gone[0]);
+      const other = linker.members(gone[0] ?? useless[0]);
       const o = other.map(placeOf).sort(byPlace)[0];
-      leftAlone(p.root, p.members, [{ file: o?.file ?? '', line: o?.line ?? 1, reason: `its calls would pass the context ${o?.what ?? 'another function'} gets, which is left alone` }]);
+      const what = o?.what ?? 'another function';
+      leftAlone(p.root, p.members, [{ file: o?.file ?? '', line: o?.line ?? 1, reason: gone.length ? `its calls would pass the context ${what} gets, which is left alone` : `it would get a context only to pass it to ${what}, which is left alone` }]);
     }
   }
   return { plans, refsBySet, leftAlone };

@@ -24,6 +24,8 @@ export interface PlumbResult {
   seeds: Map<string, { file: GoFile; node: Node }[]>;
   /** Seed calls in functions that have a context already: replaced by it, no signature changes. */
   direct: Map<GoFile, { start: number; end: number; text: string }[]>;
+  /** Per set that is no seed: the sets whose calls in it made it get the parameter (it changes only for them). */
+  causes: Map<string, Set<string>>;
   errors: Problem[];
 }
 
@@ -32,7 +34,7 @@ const DECLS = new Set(['function_declaration', 'method_declaration']);
 /** Adds the candidates of a spreading transform; returns what the plan and edit stages need of it. */
 export function plumbCandidates(prog: Program, linker: Linker, t: Transform, opts: TransformOptions, candidates: Map<string, Candidate>): PlumbResult {
   const spec = t.plumb!;
-  const out: PlumbResult = { blocked: new Map(), seeds: new Map(), direct: new Map(), errors: [] };
+  const out: PlumbResult = { blocked: new Map(), seeds: new Map(), direct: new Map(), causes: new Map(), errors: [] };
   const refsByRoot = new Map<string, Ref[]>();
   for (const ref of linker.refs) {
     const r = linker.find(ref.slot);
@@ -44,7 +46,14 @@ export function plumbCandidates(prog: Program, linker: Linker, t: Transform, opt
   // The sets that get the parameter, with their members' names for contextInScope (any name: only membership counts here).
   const inSet = new Map<string, ContextInsert>();
   const queue: string[] = [];
-  const add = (root: string) => {
+  const seedRoots = new Set<string>();
+  const add = (root: string, cause?: string) => {
+    if (cause === undefined) seedRoots.add(root);
+    else if (cause !== root) {
+      const c = out.causes.get(root) ?? new Set<string>();
+      c.add(cause);
+      out.causes.set(root, c);
+    }
     if (inSet.has(root)) return;
     const names = new Map<string, string | null>();
     for (const m of linker.members(root)) names.set(m.id, spec.param.name);
@@ -129,9 +138,10 @@ export function plumbCandidates(prog: Program, linker: Linker, t: Transform, opt
     for (const ref of refsByRoot.get(root) ?? []) {
       const src = contextInScope(prog, linker, ref.call, ref.file, inSet, true);
       if (typeof src === 'string' || !('decl' in src)) continue;
-      add(linker.find(slotOfDecl(src.decl, ref.file)));
+      add(linker.find(slotOfDecl(src.decl, ref.file)), root);
     }
   }
+  for (const r of seedRoots) out.causes.delete(r);
   for (const root of inSet.keys()) {
     for (const m of linker.members(root)) {
       if (candidates.has(m.id)) continue;

@@ -39,6 +39,8 @@ test('--list-transforms lists the visible transforms only', (t) => {
   t.is(r.code, 0);
   t.regex(r.stdout, /^ctx-first +move context\.Context parameters to the front/m);
   t.notRegex(r.stdout, /ctx-last/);
+  t.regex(r.stdout, /^ctx-plumb +thread a real context/m);
+  t.notRegex(r.stdout, /ctx-insert-test/);
   t.is(r.stderr, '');
 });
 

@@ -162,6 +162,8 @@ func (c *canoner) canon(n ast.Node) string {
 			s = c.canon(e)
 		} else if v, ok := c.info.Uses[x].(*types.Var); ok && isContext(v.Type()) {
 			s = "⟨ctx⟩" // a context variable: ctx-plumb puts one where context.TODO() was
+		} else if v, ok := c.info.Defs[x].(*types.Var); ok && isContext(v.Type()) {
+			s = "⟨ctx⟩" // declared here, or (after ctx-closure gave the literal that name) assigned
 		}
 	case *ast.BasicLit:
 		s = x.Value
