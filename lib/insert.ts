@@ -138,10 +138,15 @@ export type ContextSource =
  */
 export function contextInScope(prog: Program, linker: Linker, at: Node, file: GoFile, inserted: Map<string, ContextInsert>, entries = false): ContextSource {
   let crossedGo = false;
+  let from = at;
   for (let n: Node | null = at.parent; n; n = n.parent) {
     if (!FUNC_NODES.has(n.type)) continue;
     const pl = n.childForFieldName('parameters');
     if (!pl) continue;
+    // A context variable declared before, in a block around the call, is the nearest.
+    const local = localContext(prog, file, from, n);
+    from = n;
+    if (local) return { name: local };
     const id = linker.slotOf({ params: pl, result: n.childForFieldName('result'), file, tparams: tparamsAround(n) });
     const ins = inserted.get(linker.find(id));
     const own = ins?.names.get(id);
@@ -170,6 +175,46 @@ export function contextInScope(prog: Program, linker: Linker, at: Node, file: Go
   }
   if (entries && crossedGo) return { expr: 'context.Background()', import: 'context' };
   return 'no context is in scope at the call';
+}
+
+const CONTEXT_MAKERS = new Set(['Background', 'TODO', 'WithCancel', 'WithCancelCause', 'WithDeadline', 'WithDeadlineCause', 'WithTimeout', 'WithTimeoutCause', 'WithValue', 'WithoutCancel']);
+
+/**
+ * The nearest variable declared between a function's start and a node (in the blocks around the
+ * node, before it) that is surely a context: `var c context.Context`, or the first name of
+ * `c := context.WithTimeout(…)` (or Background, TODO, WithCancel, WithValue, …). A closer
+ * declaration of the same name that is no such context hides it.
+ */
+function localContext(prog: Program, file: GoFile, from: Node, fn: Node): string | null {
+  const quals = new Set([...file.imports].filter(([, ip]) => ip === 'context' || ip === 'golang.org/x/net/context').map(([n]) => n));
+  const hidden = new Set<string>();
+  for (let child = from, p = from.parent; p && child.id !== fn.id; child = p, p = p.parent) {
+    if (p.type !== 'block' && p.type !== 'statement_list' && p.type !== 'expression_case' && p.type !== 'default_case' && p.type !== 'communication_case' && p.type !== 'type_case') continue;
+    const stmts = p.namedChildren.filter((c) => c.endIndex <= child.startIndex).reverse();
+    for (const st of stmts) {
+      const found: { name: string; ctx: boolean }[] = [];
+      if (st.type === 'short_var_declaration') {
+        const left = st.childForFieldName('left');
+        const names = left ? (left.type === 'expression_list' ? left.namedChildren : [left]) : [];
+        const rights = st.childForFieldName('right')?.namedChildren ?? [];
+        const call = rights.length === 1 ? unparen(rights[0]) : null;
+        const fnx = call?.type === 'call_expression' ? unparen(call.childForFieldName('function')!) : null;
+        const isMaker = fnx?.type === 'selector_expression' && quals.has(fnx.childForFieldName('operand')?.text ?? '') && CONTEXT_MAKERS.has(fnx.childForFieldName('field')?.text ?? '');
+        names.forEach((x, i) => found.push({ name: x.text, ctx: isMaker && i === 0 }));
+      } else if (st.type === 'var_declaration') {
+        for (const spec of st.namedChildren.filter((c) => c.type === 'var_spec')) {
+          const ctx = prog.isContextType(spec.childForFieldName('type'), file, tparamsAround(spec));
+          for (const x of spec.childrenForFieldName('name')) found.push({ name: x.text, ctx });
+        }
+      }
+      for (const f of found) {
+        if (f.name === '_' || hidden.has(f.name)) continue;
+        if (f.ctx) return f.name;
+        hidden.add(f.name);
+      }
+    }
+  }
+  return null;
 }
 
 /** Redeclared between the function's start and the call: only a derived context (`ctx, cancel := context.WithTimeout(ctx, …)`) is as good. */
