@@ -691,10 +691,10 @@ func (w *walker) use(id *ast.Ident) {
 		text = w.cn.canon(sel)
 	}
 	item := w.c.objKey(obj)
-	if sel, ok := w.parent().(*ast.SelectorExpr); ok && sel.X == id && contextObject(w.info.Uses[sel.Sel]) {
-		item = "~" + item // the receiver of an added r.Context(), t.Context()
-	} else if contextTODO(obj) {
+	if contextTODO(obj) {
 		item = "~?" + item
+	} else if sel, ok := w.parent().(*ast.SelectorExpr); ok && sel.X == id && contextObject(w.info.Uses[sel.Sel]) {
+		item = "~" + item // the receiver of an added r.Context(), t.Context()
 	} else if contextObject(obj) {
 		item = "~" + item
 	}
@@ -715,9 +715,12 @@ func producesContext(info *types.Info, x *ast.CallExpr) bool {
 	return id != nil && len(x.Args) == 0 && contextObject(info.Uses[id])
 }
 
-// contextTODO: context.TODO, which ctx-plumb replaces with the context it threads: a rewrite may
-// add or remove uses of it.
+// contextTODO: context.TODO, which ctx-plumb replaces with the context it threads, and the context
+// package (`context.TODO()` may have been its only use there): a rewrite may add or remove uses of them.
 func contextTODO(obj types.Object) bool {
+	if p, ok := obj.(*types.PkgName); ok {
+		return p.Imported().Path() == "context" || p.Imported().Path() == "golang.org/x/net/context"
+	}
 	f, ok := obj.(*types.Func)
 	return ok && f.Pkg() != nil && (f.Pkg().Path() == "context" || f.Pkg().Path() == "golang.org/x/net/context") && f.Name() == "TODO"
 }
