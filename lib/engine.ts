@@ -55,7 +55,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   phase('names fixpoint');
 
   // Link, plan, edit.
-  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.changeNames || t.plumb));
+  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.change || t.plumb));
   phase('link+walk');
   // A spreading transform (ctx-plumb) adds its sets once everything is linked.
   const plumber = reorderers.find((t) => t.plumb);
