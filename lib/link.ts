@@ -46,6 +46,8 @@ interface Unresolved {
   /** The only argument is a call, which may return several values. */
   spreadCall: boolean;
   why: Why;
+  /** The import path of the package where it is written: an unexported name reaches only that package's declarations. */
+  importPath?: string;
 }
 
 type Lazy = () => GType;
@@ -896,7 +898,7 @@ export class Linker {
     if (!name || !this.valueNames?.(name)) return;
     const t = this.typeOf(n, s, file);
     if (t.k !== 'unknown') return;
-    this.unresolved.push({ name, selector: true, argc: -1, spreadCall: false, why: this.why(file, n, `this use of ${name} may refer to it, but goshift cannot tell which ${name} it is: ${t.why}`) });
+    this.unresolved.push({ name, selector: true, argc: -1, spreadCall: false, importPath: file.sf.importPath, why: this.why(file, n, `this use of ${name} may refer to it, but goshift cannot tell which ${name} it is: ${t.why}`) });
   }
 
   private composite(n: Node, t: GType, s: Scope, file: GoFile): void {
@@ -1022,7 +1024,7 @@ export class Linker {
     }
     // Unknown target.
     const name = target.type === 'selector_expression' ? target.childForFieldName('field')!.text : target.type === 'identifier' ? target.text : null;
-    this.unresolved.push({ name, selector: target.type === 'selector_expression', argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
+    this.unresolved.push({ name, selector: target.type === 'selector_expression', importPath: file.sf.importPath, argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
     for (const a of args) this.flow(argExpr(a), unknown('argument of an unresolved call'), s, file);
   }
 
@@ -1539,7 +1541,10 @@ export class Linker {
       const cands = u.selector
         ? [...(byName.get(u.name ?? '') ?? []), ...(fieldSlots.get(u.name ?? '') ?? [])]
         : [...(byName.get(u.name ?? '') ?? []).filter((x) => x.kind === 'functype'), ...values];
-      for (const sl of cands) if (fits(sl, u)) poison(this.find(sl.id), u.why);
+      // An unexported name written in one package never selects another package's method or field.
+      const local = !!u.name && u.selector && !/^\p{Lu}/u.test(u.name) && u.importPath !== undefined;
+      const elsewhere = (sl: Slot) => local && (sl.kind === 'method' || sl.kind === 'imethod' || sl.kind === 'func') && sl.file.sf.importPath !== u.importPath;
+      for (const sl of cands) if (fits(sl, u) && !elsewhere(sl)) poison(this.find(sl.id), u.why);
     }
   }
 
