@@ -1126,14 +1126,20 @@ export class Linker {
     const vu = vt.k === 'named' ? this.prog.underlying(vt) : vt;
     if (vt.k === 'named' && vu.k !== 'func') {
       // A value of our named type going to a foreign or interface place may satisfy an interface we cannot see.
-      if (dest.k === 'foreign' && !isStd(dest.what)) this.pinMethods(vt, this.why(file, at, `${vt.name} is used as ${dest.what}, an interface declared outside the workspace: moving the method would make ${vt.name} stop implementing it`));
+      // A standard interface has no context out of place, so a reorder cannot break it; a change that
+      // inserts parameters can (a Write that takes a context is no io.Writer, a String no Stringer).
+      if (dest.k === 'foreign' && (!isStd(dest.what) || this.everyMethod)) this.pinMethods(vt, this.why(file, at, `${vt.name} is used as ${dest.what}, ${isStd(dest.what) ? 'standard-library code that may use it as an interface (io.Writer, fmt.Stringer, …)' : 'an interface declared outside the workspace'}: changing the method would make ${vt.name} stop implementing it`));
       const du = this.prog.underlying(dest);
+      // Inserting: a value that becomes an `any` or `error` may be asserted to any interface anywhere.
+      if (this.everyMethod && (du.k === 'basic' || (du.k === 'iface' && !this.prog.ifaceSet(dest)?.methods.size))) {
+        this.pinMethods(vt, this.why(file, at, `${vt.name} becomes an interface value here (${du.k === 'basic' ? du.name : 'an empty interface'}): code that receives it may use it as another interface, which changing a method would break`));
+      }
       // Used as one of our interfaces that embeds another module's: the methods it does not show may be
       // that interface's, which goshift cannot see (the ones it shows are linked by name).
       if (du.k === 'iface') {
         const set = this.prog.ifaceSet(dest);
         const hidden = set?.open;
-        if (hidden && !(hidden.k === 'foreign' && isStd(hidden.what))) {
+        if (hidden && (this.everyMethod || !(hidden.k === 'foreign' && isStd(hidden.what)))) {
           const what = hidden.k === 'foreign' ? hidden.what : 'a type goshift cannot determine';
           this.pinMethods(vt, this.why(file, at, `${vt.name} is used as an interface that embeds ${what}, declared outside the workspace: moving a method it may require would make ${vt.name} stop implementing it`), new Set(set!.methods.keys()));
         }
