@@ -1128,11 +1128,12 @@ export class Linker {
       // A value of our named type going to a foreign or interface place may satisfy an interface we cannot see.
       // A standard interface has no context out of place, so a reorder cannot break it; a change that
       // inserts parameters can (a Write that takes a context is no io.Writer, a String no Stringer).
-      if (dest.k === 'foreign' && (!isStd(dest.what) || this.everyMethod)) this.pinMethods(vt, this.why(file, at, `${vt.name} is used as ${dest.what}, ${isStd(dest.what) ? 'standard-library code that may use it as an interface (io.Writer, fmt.Stringer, …)' : 'an interface declared outside the workspace'}: changing the method would make ${vt.name} stop implementing it`));
+      if (dest.k === 'foreign' && !isStd(dest.what)) this.pinMethods(vt, this.why(file, at, `${vt.name} is used as ${dest.what}, an interface declared outside the workspace: moving the method would make ${vt.name} stop implementing it`));
+      else if (dest.k === 'foreign' && this.everyMethod) this.pinStdMethods(vt, this.why(file, at, `${vt.name} goes to ${dest.what}, standard-library code that may use it as an interface (io.Writer, fmt.Stringer, …): a parameter inserted into the method would change which ones it implements`));
       const du = this.prog.underlying(dest);
       // Inserting: a value that becomes an `any` or `error` may be asserted to any interface anywhere.
       if (this.everyMethod && (du.k === 'basic' || (du.k === 'iface' && !this.prog.ifaceSet(dest)?.methods.size))) {
-        this.pinMethods(vt, this.why(file, at, `${vt.name} becomes an interface value here (${du.k === 'basic' ? du.name : 'an empty interface'}): code that receives it may use it as another interface, which changing a method would break`));
+        this.pinStdMethods(vt, this.why(file, at, `${vt.name} becomes an interface value here (${du.k === 'basic' ? du.name : 'an empty interface'}): code that receives it may use it as a standard-library interface (io.Writer, fmt.Stringer, …), and a parameter inserted into the method would change which ones it implements`));
       }
       // Used as one of our interfaces that embeds another module's: the methods it does not show may be
       // that interface's, which goshift cannot see (the ones it shows are linked by name).
@@ -1222,6 +1223,23 @@ export class Linker {
     if (had || depth > 6) return;
     for (const p of paramsOf(sig.params)) this.pinFuncsIn(this.prog.typeOfTypeNode(p.typeNode, sig.file, sig.tparams), why, depth + 1);
     for (const r of this.prog.resultTypes(sig)) this.pinFuncsIn(r, why, depth + 1);
+  }
+
+  /**
+   * Inserting parameters: pins the methods of t that implement a standard-library interface method
+   * now (same name and parameter count: they would stop), or would after a context is inserted first
+   * (a method taking a context first: they would start to).
+   */
+  private pinStdMethods(t: Extract<GType, { k: 'named' }>, why: Why): void {
+    for (const decls of t.pkg.methods.get(t.name)?.values() ?? []) {
+      for (const d of decls) {
+        const std = STD_IFACE_METHODS[d.name];
+        if (!std) continue;
+        const ps = paramsOf(d.params);
+        if (ps.some((p) => p.variadic)) continue;
+        if (std.some(([n, ctxFirst]) => n === ps.length || (ctxFirst && n === ps.length + 1))) this.pin(this.slotOf(sigOfDecl(d)), why);
+      }
+    }
   }
 
   private pinMethods(t: Extract<GType, { k: 'named' }>, why: Why, except?: Set<string>): void {
@@ -1594,6 +1612,26 @@ function fits(a: string, b: string): boolean {
 }
 
 /** Standard-library import paths have no dot in their first element. */
+/**
+ * Methods of standard-library interfaces that values reach dynamically (fmt, io, encoding, sort,
+ * container/heap, database/sql and its driver, net/http, flag, log/slog, errors, hash, sync,
+ * context): name → [parameter count, takes a context first]. A change that inserts parameters keeps a
+ * type implementing the ones it implements, and from starting to implement others.
+ */
+const STD_IFACE_METHODS: Record<string, [number, boolean][]> = {
+  String: [[0, false]], GoString: [[0, false]], Error: [[0, false]], Format: [[2, false]], Unwrap: [[0, false]], Is: [[1, false]], As: [[1, false]],
+  Timeout: [[0, false]], Temporary: [[0, false]], Read: [[1, false]], Write: [[1, false]], Close: [[0, false]], Seek: [[2, false]], ReadAt: [[2, false]],
+  WriteAt: [[2, false]], ReadFrom: [[1, false]], WriteTo: [[1, false]], ReadByte: [[0, false]], UnreadByte: [[0, false]], WriteByte: [[1, false]],
+  ReadRune: [[0, false]], UnreadRune: [[0, false]], WriteString: [[1, false]], MarshalJSON: [[0, false]], UnmarshalJSON: [[1, false]],
+  MarshalText: [[0, false]], UnmarshalText: [[1, false]], MarshalBinary: [[0, false]], UnmarshalBinary: [[1, false]], MarshalXML: [[2, false]],
+  UnmarshalXML: [[2, false]], AppendText: [[1, false]], AppendBinary: [[1, false]], Len: [[0, false]], Less: [[2, false]], Swap: [[2, false]],
+  Push: [[1, false]], Pop: [[0, false]], Scan: [[1, false], [2, false]], Value: [[0, false]], ServeHTTP: [[2, false]], RoundTrip: [[1, false]],
+  Set: [[1, false]], Get: [[0, false]], LogValue: [[0, false]], Handle: [[2, true]], Enabled: [[2, true]], WithAttrs: [[1, false]], WithGroup: [[1, false]],
+  Deadline: [[0, false]], Done: [[0, false]], Err: [[0, false]], Lock: [[0, false]], Unlock: [[0, false]], Sum: [[1, false]], Reset: [[0, false]],
+  Size: [[0, false]], BlockSize: [[0, false]], QueryContext: [[3, true]], ExecContext: [[3, true]], PrepareContext: [[2, true]], BeginTx: [[2, true]],
+  Ping: [[1, true]], ResetSession: [[1, true]], Connect: [[1, true]], DialContext: [[3, true]], Shutdown: [[1, true]],
+};
+
 export function isStd(what: string): boolean {
   const first = what.includes('/') ? what.split('/')[0] : what.split('.')[0];
   return !first.includes('.');
