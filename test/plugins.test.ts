@@ -126,7 +126,7 @@ test('modules: missing, no export, not loadable, a name taken; built-in names an
   await t.throwsAsync(loadTransform('./broken.js', dir), { message: /^\.\/broken\.js: cannot load: / });
   t.is((await loadTransform('./named.mjs', dir)).name, 'named');
   await t.throwsAsync(resolveTransforms(['./clash.js'], dir), { message: /^\.\/clash\.js: its name "ctx-first" is taken by a built-in transform$/ });
-  await t.throwsAsync(resolveTransforms(['nope'], dir), { message: /unknown transform "nope"; known: ctx-first, ctx-closure \(or a path to your own/ });
+  await t.throwsAsync(resolveTransforms(['nope'], dir), { message: /unknown transform "nope"; known: ctx-first, ctx-closure, ctx-plumb \(or a path to your own/ });
   const mixed = await resolveTransforms(['./named.mjs', 'ctx-first'], dir);
   t.deepEqual(mixed.map((x) => x.name), ['ctx-first', 'named'], 'built-ins first, then modules in the order given');
 });
