@@ -76,6 +76,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   report.setsMoved = plans.length - dropped.size;
   report.callSitesUpdated = outcome.calls;
   if (outcome.wrappers) counts0.set('old signatures kept as deprecated wrappers', { one: 'old signature kept as a deprecated wrapper', n: outcome.wrappers });
+  if (outcome.replaced) counts0.set('calls replaced by the context in scope', { one: 'call replaced by the context in scope', n: outcome.replaced });
   if (outcome.temps) counts0.set('calls given temporaries to keep their evaluation order', { one: 'call given temporaries to keep its evaluation order', n: outcome.temps });
   report.leftAlone.push(...outcome.leftAlone);
   const changes = outcome.changes;
@@ -130,7 +131,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       /** Parameters or arguments inserted (after the permutation). */
       ins?: ListInsert[];
     }
-    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, temps: 0, wrappers: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
+    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, temps: 0, wrappers: 0, replaced: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
     const edits = new Map<GoFile, Edit[]>();
     /** Plain text edits (--api compat: renames, wrappers), made after the lists are permuted. */
     const texts = new Map<GoFile, { start: number; end: number; text: string }[]>();
@@ -164,6 +165,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     };
     for (const [f, ts] of direct ?? []) for (const t of ts) {
       addText(f, t.start, t.end, t.text);
+      out.replaced++;
       note(f, f.pf.root.descendantForIndex(t.start, t.end), 'rewrite', reorderName, `replaced by ${t.text}, the context in scope`);
     }
     for (const plan of live) {
@@ -181,7 +183,10 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       const pi = plan.insert;
       if (pi) {
         for (const [f, ps] of pi.imports) imports.set(f, new Set([...(imports.get(f) ?? []), ...ps]));
-        for (const [f, rs] of pi.replace) for (const r of rs) addText(f, r.start, r.end, r.text);
+        for (const [f, rs] of pi.replace) for (const r of rs) {
+          addText(f, r.start, r.end, r.text);
+          out.replaced++;
+        }
       }
       const reordered = plan.order.some((v, i) => v !== i);
       plan.members.forEach((m, i) => {
