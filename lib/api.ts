@@ -10,7 +10,7 @@ import { runCommand, version } from './run.js';
 export { version };
 
 export type { Document, DocEdit, DocFile, DocLeftAlone } from './output/document.js';
-export type { ChangeNote, GoModule, ParamView, Problem, RunView, SetSummary, SignatureView, Transform, TransformOptions, Unmoved } from './types.js';
+export type { ChangeNote, GoModule, InsertArg, InsertedParam, ParamView, Problem, RunView, SetSummary, SignatureChange, SignatureView, Transform, TransformOptions, Unmoved } from './types.js';
 export type { RewriteAPI } from './rewrite.js';
 export type { Node } from './source.js';
 export { isTransformPath, loadTransform, resolveTransforms, TransformLoadError, validateTransform } from './plugins.js';

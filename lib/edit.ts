@@ -2,13 +2,15 @@
 // transforms become new file texts. Lists are permuted innermost first, so that moved text carries
 // its own edits; every output is parsed again before it counts.
 import MagicString from 'magic-string';
-import { permuteList } from './edits.js';
+import { oneItemPerLine, permuteList } from './edits.js';
 import type { Linker, Ref, Slot, Why } from './link.js';
 import { byPlace, describe, placeOf } from './plan.js';
 import type { Plan } from './plan.js';
 import { paramsOf } from './program.js';
 import type { GoFile, Program } from './program.js';
-import { createRewriteAPI, OverlapError } from './rewrite.js';
+import { createRewriteAPI, insertImport, OverlapError } from './rewrite.js';
+import { insertIntoList } from './insert.js';
+import type { ListInsert } from './insert.js';
 import { freshName, identifiersIn, topDeclOf } from './temps.js';
 import type { TempPlan } from './temps.js';
 import type { DoneRecord, EditRecord } from './rewrite.js';
@@ -31,10 +33,12 @@ export interface EditInput {
   /** Errors, counts, left-alone entries and generated files are added to it. */
   report: Report;
   leftAlone: (root: string, members: Slot[], why: Why[]) => void;
+  /** Text edits of no linked set (ctx-plumb: a context.TODO() in a function that has a context). */
+  direct?: Map<GoFile, { start: number; end: number; text: string }[]>;
 }
 
 export function editFiles(input: EditInput): { changes: FileChange[]; counts: Map<string, { one: string; n: number }>; sets: SetSummary[] } {
-  const { prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone } = input;
+  const { prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone, direct } = input;
   // 6. Edits, innermost lists first so that moved text carries its own edits. A file whose edits
   // fail (an internal error, or two transforms' edits overlapping) is left unchanged — and then so
   // is every linked set with an edit in it, everywhere: the edits are made again without them.
@@ -72,6 +76,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   report.setsMoved = plans.length - dropped.size;
   report.callSitesUpdated = outcome.calls;
   if (outcome.wrappers) counts0.set('old signatures kept as deprecated wrappers', { one: 'old signature kept as a deprecated wrapper', n: outcome.wrappers });
+  if (outcome.replaced) counts0.set('calls replaced by the context in scope', { one: 'call replaced by the context in scope', n: outcome.replaced });
   if (outcome.temps) counts0.set('calls given temporaries to keep their evaluation order', { one: 'call given temporaries to keep its evaluation order', n: outcome.temps });
   report.leftAlone.push(...outcome.leftAlone);
   const changes = outcome.changes;
@@ -127,11 +132,15 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       /** The call keeps its evaluation order with temporaries (names given per file, below). */
       temps?: TempPlan;
       names?: string[];
+      /** Parameters or arguments inserted (after the permutation). */
+      ins?: ListInsert[];
     }
-    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, temps: 0, wrappers: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
+    const out = { changes: [] as FileChange[], generated: [] as string[], signatures: 0, calls: 0, temps: 0, wrappers: 0, replaced: 0, leftAlone: [] as LeftAlone[], counts: new Map<string, { one: string; n: number }>(), generatedUnmoved: [] as Unmoved[] };
     const edits = new Map<GoFile, Edit[]>();
     /** Plain text edits (--api compat: renames, wrappers), made after the lists are permuted. */
     const texts = new Map<GoFile, { start: number; end: number; text: string }[]>();
+    /** Imports inserted parameters and arguments need, per file (added once, after the edits). */
+    const imports = new Map<GoFile, Set<string>>();
     const addText = (f: GoFile, start: number, end: number, text: string) => {
       const l = texts.get(f) ?? [];
       l.push({ start, end, text });
@@ -158,6 +167,11 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       if (l) l.push(e);
       else edits.set(f, [e]);
     };
+    for (const [f, ts] of direct ?? []) for (const t of ts) {
+      addText(f, t.start, t.end, t.text);
+      out.replaced++;
+      note(f, f.pf.root.descendantForIndex(t.start, t.end), 'rewrite', reorderName, `replaced by ${t.text}, the context in scope`);
+    }
     for (const plan of live) {
       const set = setIds.get(plan)!;
       const cp = plan.compat;
@@ -170,13 +184,24 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         }
         for (const [ref, n] of cp.refNames) addText(ref.file, n.startIndex, n.endIndex, cp.newName);
       }
+      const pi = plan.insert;
+      if (pi) {
+        for (const [f, ps] of pi.imports) imports.set(f, new Set([...(imports.get(f) ?? []), ...ps]));
+        for (const [f, rs] of pi.replace) for (const r of rs) {
+          addText(f, r.start, r.end, r.text);
+          out.replaced++;
+        }
+      }
+      const reordered = plan.order.some((v, i) => v !== i);
       plan.members.forEach((m, i) => {
         const mv = plan.moves[i];
-        addEdit(m.file, { list: m.params, ...mv });
+        const ins = pi?.members[i];
+        addEdit(m.file, { list: m.params, ...mv, ...(ins?.length ? { ins } : {}) });
         out.signatures++;
         // Pointed at the parameter that moves to the front, else the first that moves.
         const k = mv.perm[0] !== 0 ? mv.perm[0] : mv.perm.findIndex((v, j) => v !== j);
-        note(m.file, mv.items[k] ?? m.params, 'signature', reorderName, `${describe(m)}: parameters reordered${cp ? `, renamed ${cp.newName}; ${cp.oldName} kept as a deprecated wrapper` : ''}`, set.id, m.params);
+        const what = [reordered ? 'parameters reordered' : '', ins?.length ? `${ins.map((x) => x.text).join(', ')} inserted` : ''].filter(Boolean).join(', ');
+        note(m.file, mv.items[k] ?? m.params, 'signature', reorderName, `${describe(m)}: ${what}${cp ? `, renamed ${cp.newName}; ${cp.oldName} kept as a deprecated wrapper` : ''}`, set.id, m.params);
       });
       for (const ref of refsBySet.get(plan.root) ?? []) {
         const args = ref.args.namedChildren.filter((c) => c.type !== 'comment');
@@ -184,12 +209,14 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         const n = paramsOf(linker.slots.get(ref.slot)!.params);
         const fixed = n.length > 0 && n[n.length - 1].variadic ? n.length - 1 : n.length;
         for (let k = 0; k < fixed; k++) perm[ref.offset + k] = ref.offset + plan.order[k];
-        if (perm.every((v, i) => v === i)) continue;
+        const ins = pi?.refs.get(ref) ?? [];
+        if (perm.every((v, i) => v === i) && !ins.length) continue;
         const temps = plan.temps.get(ref);
-        addEdit(ref.file, { list: ref.args, items: args, perm, temps });
+        addEdit(ref.file, { list: ref.args, items: args, perm, temps, ...(ins.length ? { ins } : {}) });
         out.calls++;
         if (temps) out.temps++;
-        note(ref.file, ref.call, 'call', reorderName, `call of ${set.what}: arguments reordered${temps ? ', some bound to temporaries first to keep their order' : ''}`, set.id);
+        const what = [perm.some((v, i) => v !== i) ? 'arguments reordered' : '', ins.length ? `${ins.map((x) => x.text).join(', ')} passed` : ''].filter(Boolean).join(', ');
+        note(ref.file, ref.call, 'call', reorderName, `call of ${set.what}: ${what}${temps ? ', some bound to temporaries first to keep their order' : ''}`, set.id);
       }
     }
     const editors = new Map<GoFile, { ms: MagicString; records: EditRecord[]; done: DoneRecord[] }>();
@@ -198,7 +225,8 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       if (!e) editors.set(f, (e = { ms: new MagicString(f.pf.text), records: [], done: [] }));
       return e;
     };
-    for (const f of new Set([...edits.keys(), ...texts.keys()])) {
+    const importsAdded = new Map<GoFile, Map<string, string>>();
+    for (const f of new Set([...edits.keys(), ...texts.keys(), ...imports.keys()])) {
       if (failed.has(f)) continue;
       const es = edits.get(f) ?? [];
       const { ms, records } = editorOf(f);
@@ -215,12 +243,17 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         for (const e of es) {
           if (e.temps) bindTemps(ms, e.items, e.perm, e.temps, e.names!);
           else permuteList(ms, f.pf.text, e.list, e.items, e.perm);
+          if (e.ins) insertIntoList(ms, f.pf.text, e.list, e.items, e.ins, oneItemPerLine(e.list, e.items));
           for (const it of e.items) records.push({ transform: reorderName, start: it.startIndex, end: it.endIndex });
         }
         for (const t of texts.get(f) ?? []) {
           if (t.end > t.start) ms.overwrite(t.start, t.end, t.text);
           else ms.appendLeft(t.start, t.text);
           records.push({ transform: reorderName, start: t.start, end: t.end });
+        }
+        for (const ip of [...(imports.get(f) ?? [])].sort()) {
+          insertImport(f, ms, ip);
+          importsAdded.set(f, new Map([...(importsAdded.get(f) ?? []), [ip, ip.slice(ip.lastIndexOf('/') + 1)]]));
         }
       } catch (err) {
         failed.set(f, `internal error while editing: ${(err as Error).message}; file left unchanged`);
@@ -236,7 +269,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
           continue;
         }
         const { ms, records, done } = editorOf(f);
-        const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records, done });
+        const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records, done, imported: importsAdded.get(f) });
         try {
           t.rewriteFile!(api, opts);
         } catch (err) {

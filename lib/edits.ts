@@ -18,7 +18,7 @@ export function permuteList(ms: MagicString, text: string, list: Node, items: No
 }
 
 /** Every item starts on a line of its own, after the opening line, and the closing bracket has a line of its own. */
-function oneItemPerLine(list: Node, items: Node[]): boolean {
+export function oneItemPerLine(list: Node, items: Node[]): boolean {
   if (items.length === 0) return false;
   let row = list.startPosition.row;
   for (const it of items) {

@@ -8,6 +8,7 @@ import { editFiles } from './edit.js';
 import { permuteList } from './edits.js';
 import { Linker } from './link.js';
 import { planSets } from './plan.js';
+import { plumbCandidates } from './plumb.js';
 import { contextAliases, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, readFacts, wordsRe } from './select.js';
 import { factsOf } from './facts.js';
 import type { FileFacts } from './facts.js';
@@ -31,7 +32,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     errors: [...ws.errors],
     generated: [],
   };
-  const reorderers = transforms.filter((t) => t.reorder);
+  const reorderers = transforms.filter((t) => t.reorder || t.change || t.plumb);
   const rewriters = transforms.filter((t) => t.rewriteFile);
   const t0 = Date.now();
   const timing = debugOn('GOSHIFT_DEBUG_TIMING');
@@ -58,13 +59,17 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   phase('names fixpoint');
 
   // Link, plan, edit.
-  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress);
+  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.change || t.plumb));
   phase('link+walk');
+  // A spreading transform (ctx-plumb) adds its sets once everything is linked.
+  const plumber = reorderers.find((t) => t.plumb);
+  const plumb = plumber ? plumbCandidates(prog, linker, plumber, opts, candidates) : undefined;
+  if (plumb) report.errors.push(...plumb.errors);
   opts.progress?.({ stage: 'edit', done: 0, total: 1 });
   const namesRe = names.size || aliases.size ? wordsRe([...names, ...aliases]) : null;
-  const { plans, refsBySet, leftAlone } = planSets({ ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform: reorderers.map((t) => t.name).join('+') });
+  const { plans, refsBySet, leftAlone } = planSets({ ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform: reorderers.map((t) => t.name).join('+'), blockedSets: plumb?.blocked, seeds: plumb?.seeds, causes: plumb?.causes });
   phase('sets');
-  const { changes, counts, sets } = editFiles({ prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone });
+  const { changes, counts, sets } = editFiles({ prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone, direct: plumb?.direct });
   phase('edits');
 
   const after = transforms.filter((t) => t.afterRun);

@@ -46,6 +46,8 @@ interface Unresolved {
   /** The only argument is a call, which may return several values. */
   spreadCall: boolean;
   why: Why;
+  /** The import path of the package where it is written: an unexported name reaches only that package's declarations. */
+  importPath?: string;
 }
 
 type Lazy = () => GType;
@@ -156,6 +158,8 @@ export class Linker {
    * names leading to them): twins of other declarations are not looked at. Absent: all are.
    */
   relevantWord?: (w: string) => boolean;
+  /** Link every interface method with its implementations, whatever its parameters (changes that insert parameters reach any signature). */
+  everyMethod = false;
 
   constructor(readonly prog: Program) {}
 
@@ -185,7 +189,10 @@ export class Linker {
   union(a: string, b: string): void {
     const ra = this.find(a);
     const rb = this.find(b);
-    if (ra !== rb) this.parent.set(ra, rb);
+    if (ra !== rb) {
+      this.parent.set(ra, rb);
+      this.memberIndex = undefined;
+    }
   }
   pin(id: string, why: Why): void {
     const l = this.pins.get(id);
@@ -230,7 +237,10 @@ export class Linker {
           }
         }
       }
-      this.slots.set(id, { id, kind, params: sig.params, file: sig.file, tparams: sig.tparams, name, node });
+      const sl: Slot = { id, kind, params: sig.params, file: sig.file, tparams: sig.tparams, name, node };
+      this.slots.set(id, sl);
+      // A slot made after the members were indexed (a declaration first seen by a later stage) is a set of its own.
+      if (this.memberIndex && this.find(id) === id) this.memberIndex.set(id, [sl]);
     }
     return id;
   }
@@ -459,7 +469,7 @@ export class Linker {
         const ishape = shape(im.sig);
         // Only methods that have or may have a context parameter, or a func type in their
         // signature (a callback, a returned func), can hold a candidate.
-        if (!/[CT]/.test(ishape) && !/\bfunc\b/.test(im.sig.params.text + (im.sig.result?.text ?? ''))) continue;
+        if (!this.everyMethod && !/[CT]/.test(ishape) && !/\bfunc\b/.test(im.sig.params.text + (im.sig.result?.text ?? ''))) continue;
         const iid = this.slotOf(im.sig);
         // Interfaces that contain all of I's methods can be assigned to I.
         for (const J of ifaceByMethod.get(mname) ?? []) {
@@ -888,7 +898,7 @@ export class Linker {
     if (!name || !this.valueNames?.(name)) return;
     const t = this.typeOf(n, s, file);
     if (t.k !== 'unknown') return;
-    this.unresolved.push({ name, selector: true, argc: -1, spreadCall: false, why: this.why(file, n, `this use of ${name} may refer to it, but goshift cannot tell which ${name} it is: ${t.why}`) });
+    this.unresolved.push({ name, selector: true, argc: -1, spreadCall: false, importPath: file.sf.importPath, why: this.why(file, n, `this use of ${name} may refer to it, but goshift cannot tell which ${name} it is: ${t.why}`) });
   }
 
   private composite(n: Node, t: GType, s: Scope, file: GoFile): void {
@@ -1014,7 +1024,7 @@ export class Linker {
     }
     // Unknown target.
     const name = target.type === 'selector_expression' ? target.childForFieldName('field')!.text : target.type === 'identifier' ? target.text : null;
-    this.unresolved.push({ name, selector: target.type === 'selector_expression', argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
+    this.unresolved.push({ name, selector: target.type === 'selector_expression', importPath: file.sf.importPath, argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
     for (const a of args) this.flow(argExpr(a), unknown('argument of an unresolved call'), s, file);
   }
 
@@ -1116,14 +1126,21 @@ export class Linker {
     const vu = vt.k === 'named' ? this.prog.underlying(vt) : vt;
     if (vt.k === 'named' && vu.k !== 'func') {
       // A value of our named type going to a foreign or interface place may satisfy an interface we cannot see.
+      // A standard interface has no context out of place, so a reorder cannot break it; a change that
+      // inserts parameters can (a Write that takes a context is no io.Writer, a String no Stringer).
       if (dest.k === 'foreign' && !isStd(dest.what)) this.pinMethods(vt, this.why(file, at, `${vt.name} is used as ${dest.what}, an interface declared outside the workspace: moving the method would make ${vt.name} stop implementing it`));
+      else if (dest.k === 'foreign' && this.everyMethod) this.pinStdMethods(vt, this.why(file, at, `${vt.name} goes to ${dest.what}, standard-library code that may use it as an interface (io.Writer, fmt.Stringer, …): a parameter inserted into the method would change which ones it implements`));
       const du = this.prog.underlying(dest);
+      // Inserting: a value that becomes an `any` or `error` may be asserted to any interface anywhere.
+      if (this.everyMethod && (du.k === 'basic' || (du.k === 'iface' && !this.prog.ifaceSet(dest)?.methods.size))) {
+        this.pinStdMethods(vt, this.why(file, at, `${vt.name} becomes an interface value here (${du.k === 'basic' ? du.name : 'an empty interface'}): code that receives it may use it as a standard-library interface (io.Writer, fmt.Stringer, …), and a parameter inserted into the method would change which ones it implements`));
+      }
       // Used as one of our interfaces that embeds another module's: the methods it does not show may be
       // that interface's, which goshift cannot see (the ones it shows are linked by name).
       if (du.k === 'iface') {
         const set = this.prog.ifaceSet(dest);
         const hidden = set?.open;
-        if (hidden && !(hidden.k === 'foreign' && isStd(hidden.what))) {
+        if (hidden && (this.everyMethod || !(hidden.k === 'foreign' && isStd(hidden.what)))) {
           const what = hidden.k === 'foreign' ? hidden.what : 'a type goshift cannot determine';
           this.pinMethods(vt, this.why(file, at, `${vt.name} is used as an interface that embeds ${what}, declared outside the workspace: moving a method it may require would make ${vt.name} stop implementing it`), new Set(set!.methods.keys()));
         }
@@ -1206,6 +1223,23 @@ export class Linker {
     if (had || depth > 6) return;
     for (const p of paramsOf(sig.params)) this.pinFuncsIn(this.prog.typeOfTypeNode(p.typeNode, sig.file, sig.tparams), why, depth + 1);
     for (const r of this.prog.resultTypes(sig)) this.pinFuncsIn(r, why, depth + 1);
+  }
+
+  /**
+   * Inserting parameters: pins the methods of t that implement a standard-library interface method
+   * now (same name and parameter count: they would stop), or would after a context is inserted first
+   * (a method taking a context first: they would start to).
+   */
+  private pinStdMethods(t: Extract<GType, { k: 'named' }>, why: Why): void {
+    for (const decls of t.pkg.methods.get(t.name)?.values() ?? []) {
+      for (const d of decls) {
+        const std = STD_IFACE_METHODS[d.name];
+        if (!std) continue;
+        const ps = paramsOf(d.params);
+        if (ps.some((p) => p.variadic)) continue;
+        if (std.some(([n, ctxFirst]) => n === ps.length || (ctxFirst && n === ps.length + 1))) this.pin(this.slotOf(sigOfDecl(d)), why);
+      }
+    }
   }
 
   private pinMethods(t: Extract<GType, { k: 'named' }>, why: Why, except?: Set<string>): void {
@@ -1531,7 +1565,10 @@ export class Linker {
       const cands = u.selector
         ? [...(byName.get(u.name ?? '') ?? []), ...(fieldSlots.get(u.name ?? '') ?? [])]
         : [...(byName.get(u.name ?? '') ?? []).filter((x) => x.kind === 'functype'), ...values];
-      for (const sl of cands) if (fits(sl, u)) poison(this.find(sl.id), u.why);
+      // An unexported name written in one package never selects another package's method or field.
+      const local = !!u.name && u.selector && !/^\p{Lu}/u.test(u.name) && u.importPath !== undefined;
+      const elsewhere = (sl: Slot) => local && (sl.kind === 'method' || sl.kind === 'imethod' || sl.kind === 'func') && sl.file.sf.importPath !== u.importPath;
+      for (const sl of cands) if (fits(sl, u) && !elsewhere(sl)) poison(this.find(sl.id), u.why);
     }
   }
 
@@ -1575,6 +1612,26 @@ function fits(a: string, b: string): boolean {
 }
 
 /** Standard-library import paths have no dot in their first element. */
+/**
+ * Methods of standard-library interfaces that values reach dynamically (fmt, io, encoding, sort,
+ * container/heap, database/sql and its driver, net/http, flag, log/slog, errors, hash, sync,
+ * context): name → [parameter count, takes a context first]. A change that inserts parameters keeps a
+ * type implementing the ones it implements, and from starting to implement others.
+ */
+const STD_IFACE_METHODS: Record<string, [number, boolean][]> = {
+  String: [[0, false]], GoString: [[0, false]], Error: [[0, false]], Format: [[2, false]], Unwrap: [[0, false]], Is: [[1, false]], As: [[1, false]],
+  Timeout: [[0, false]], Temporary: [[0, false]], Read: [[1, false]], Write: [[1, false]], Close: [[0, false]], Seek: [[2, false]], ReadAt: [[2, false]],
+  WriteAt: [[2, false]], ReadFrom: [[1, false]], WriteTo: [[1, false]], ReadByte: [[0, false]], UnreadByte: [[0, false]], WriteByte: [[1, false]],
+  ReadRune: [[0, false]], UnreadRune: [[0, false]], WriteString: [[1, false]], MarshalJSON: [[0, false]], UnmarshalJSON: [[1, false]],
+  MarshalText: [[0, false]], UnmarshalText: [[1, false]], MarshalBinary: [[0, false]], UnmarshalBinary: [[1, false]], MarshalXML: [[2, false]],
+  UnmarshalXML: [[2, false]], AppendText: [[1, false]], AppendBinary: [[1, false]], Len: [[0, false]], Less: [[2, false]], Swap: [[2, false]],
+  Push: [[1, false]], Pop: [[0, false]], Scan: [[1, false], [2, false]], Value: [[0, false]], ServeHTTP: [[2, false]], RoundTrip: [[1, false]],
+  Set: [[1, false]], Get: [[0, false]], LogValue: [[0, false]], Handle: [[2, true]], Enabled: [[2, true]], WithAttrs: [[1, false]], WithGroup: [[1, false]],
+  Deadline: [[0, false]], Done: [[0, false]], Err: [[0, false]], Lock: [[0, false]], Unlock: [[0, false]], Sum: [[1, false]], Reset: [[0, false]],
+  Size: [[0, false]], BlockSize: [[0, false]], QueryContext: [[3, true]], ExecContext: [[3, true]], PrepareContext: [[2, true]], BeginTx: [[2, true]],
+  Ping: [[1, true]], ResetSession: [[1, true]], Connect: [[1, true]], DialContext: [[3, true]], Shutdown: [[1, true]],
+};
+
 export function isStd(what: string): boolean {
   const first = what.includes('/') ? what.split('/')[0] : what.split('.')[0];
   return !first.includes('.');

@@ -14,13 +14,17 @@ import { lineOf } from './source.js';
 import { planCompat } from './compat.js';
 import type { CompatPlan } from './compat.js';
 import { hasEffects, planTemps } from './temps.js';
+import { contextInScope, isContextInsert, memberParamName, planInsert } from './insert.js';
+import type { ContextInsert, InsertPlan } from './insert.js';
 import type { TempPlan } from './temps.js';
-import type { Report, TransformOptions, Workspace } from './types.js';
+import type { InsertedParam, Report, TransformOptions, Workspace } from './types.js';
 
 /** What a transform wants for one slot: the new order of its parameters. */
 export interface Candidate {
   slot: string;
   order: number[];
+  /** Parameters inserted after the order is applied (none: a pure reorder). */
+  insert?: InsertedParam[];
 }
 
 export interface Plan {
@@ -33,6 +37,8 @@ export interface Plan {
   temps: Map<Ref, TempPlan>;
   /** --api compat: the new name, the wrappers keeping the old signature, the calls renamed. */
   compat?: CompatPlan;
+  /** Inserted parameters and arguments. */
+  insert?: InsertPlan;
 }
 
 export interface PlanInput {
@@ -51,6 +57,12 @@ export interface PlanInput {
   report: Report;
   /** The reordering transforms' names joined by `+`, for left-alone entries. */
   transform: string;
+  /** Sets a transform leaves alone, with why (ctx-plumb: those holding func values). */
+  blockedSets?: Map<string, Why[]>;
+  /** Per set: calls its parameter replaces (ctx-plumb: context.TODO()). */
+  seeds?: Map<string, { file: GoFile; node: Node }[]>;
+  /** Per set that changes only for others (ctx-plumb: a caller of a set that needs a context): those sets. */
+  causes?: Map<string, Set<string>>;
 }
 
 export interface Planned {
@@ -61,7 +73,7 @@ export interface Planned {
 }
 
 export function planSets(input: PlanInput): Planned {
-  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform } = input;
+  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform, blockedSets, seeds, causes } = input;
   const roots = new Map<string, string[]>();
   for (const id of candidates.keys()) {
     const r = linker.find(id);
@@ -90,6 +102,7 @@ export function planSets(input: PlanInput): Planned {
     if (l) l.push(why);
     else blocked.set(root, [why]);
   };
+  for (const [root, ws2] of blockedSets ?? []) for (const w of ws2) block(root, w);
   if (debugOn('GOSHIFT_DEBUG_UNRESOLVED')) for (const u of linker.unresolved) process.stderr.write(`unresolved: ${u.why.file}:${u.why.line}: ${u.why.reason}\n`);
   linker.poisonUnresolved(new Set(roots.keys()), block);
   for (const u of linker.unresolved) {
@@ -146,6 +159,15 @@ export function planSets(input: PlanInput): Planned {
     }
   }
 
+  // Sets that insert a context: the name each member gives it, for the calls inside them.
+  const inserted = new Map<string, ContextInsert>();
+  for (const [root, ids] of roots) {
+    const ip = candidates.get(ids[0])!.insert?.find(isContextInsert);
+    if (!ip) continue;
+    const names = new Map<string, string | null>();
+    for (const m of linker.members(root)) names.set(m.id, memberParamName(m, ip.name));
+    inserted.set(root, { root, names });
+  }
   const plans: Plan[] = [];
   /** One entry per set: at its first hand-written declaration (at its first literal if it has only literals), the members listed under it. */
   const leftAlone = (root: string, members: Slot[], why: Why[]) => {
@@ -188,8 +210,16 @@ export function planSets(input: PlanInput): Planned {
       continue;
     }
     const first = candidates.get(ids[0])!;
-    const orderKey = first.order.join(',');
-    const disagree = members.filter((m) => candidates.get(m.id)?.order.join(',') !== orderKey);
+    const inserts = first.insert ?? [];
+    const keyOf = (c: Candidate) => `${c.order.join(',')}|${JSON.stringify(c.insert ?? [])}`;
+    const orderKey = keyOf(first);
+    // A change that inserts parameters applies to the whole set: members no transform was asked about
+    // (a func type a function flows into) take it when their list has as many parameters.
+    const disagree = members.filter((m) => {
+      const c = candidates.get(m.id);
+      if (!c) return !inserts.length || paramsOf(m.params).length !== first.order.length;
+      return keyOf(c) !== orderKey;
+    });
     if (disagree.length) {
       leftAlone(root, members, disagree.map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: `linked declaration ${describe(m)} has a different parameter list` })));
       continue;
@@ -205,6 +235,12 @@ export function planSets(input: PlanInput): Planned {
     }
     // --api compat: exported functions and methods move under a new name; the old one stays.
     let compat: CompatPlan | undefined;
+    if (opts.api === 'compat' && inserts.length && members.some(exportedAPI)) {
+      report.apiKept = (report.apiKept ?? 0) + 1;
+      const m = members.find(exportedAPI)!;
+      leftAlone(root, members, [{ file: m.file.sf.rel, line: lineOf(m.node), reason: 'exported API (--api compat): goshift keeps no wrapper for a signature that gains a parameter' }]);
+      continue;
+    }
     if (opts.api === 'compat' && members.some(exportedAPI)) {
       const cp = planCompat(members, refsBySet.get(root) ?? [], first.order, opts.compatSuffix ?? 'Context', usedWhere);
       const m = members.find(exportedAPI)!;
@@ -237,6 +273,10 @@ export function planSets(input: PlanInput): Planned {
         why.push({ ...at, reason: problem.message });
         continue;
       }
+      if (inserts.length) {
+        why.push({ ...at, reason: `${problem.message}, and goshift does not bind temporaries in a call that gains an argument` });
+        continue;
+      }
       const as = ref.args.namedChildren.filter((c) => c.type !== 'comment');
       const names = ps.map((p) => ({ name: p.name, isContext: !p.variadic && prog.isContextType(p.typeNode, slot.file, slot.tparams) }));
       const tp = planTemps(ref.call, as, ref.offset, first.order, names, ref.file.pf.text);
@@ -267,13 +307,48 @@ export function planSets(input: PlanInput): Planned {
     }
     // After the move a method must not start to match an interface (or an interface a method) it
     // did not match: a type switch or assertion could then take another branch.
-    const clash = newMatches(prog, linker, root, members, first.order);
+    const clash = newMatches(prog, linker, root, members, first.order, inserts);
     if (clash.length) {
       leftAlone(root, members, clash);
       continue;
     }
+    let insert: InsertPlan | undefined;
+    if (inserts.length) {
+      const ip = planInsert({ prog, linker, root, members, refs: refsBySet.get(root) ?? [], order: first.order, insert: inserts, inserted });
+      if (Array.isArray(ip)) {
+        leftAlone(root, members, ip);
+        continue;
+      }
+      insert = ip;
+      for (const sd of seeds?.get(root) ?? []) {
+        const c = contextInScope(prog, linker, sd.node, sd.file, inserted);
+        if (typeof c === 'string' || !('name' in c) || (c.root !== undefined && c.root !== root)) continue;
+        const l = ip.replace.get(sd.file) ?? [];
+        l.push({ start: sd.node.startIndex, end: sd.node.endIndex, text: c.name });
+        ip.replace.set(sd.file, l);
+      }
+    }
     for (const c of claims) tempStatements.add(c.key);
-    plans.push({ root, order: first.order, members, moves: moves as Plan['moves'], temps, ...(compat ? { compat } : {}) });
+    plans.push({ root, order: first.order, members, moves: moves as Plan['moves'], temps, ...(compat ? { compat } : {}), ...(insert ? { insert } : {}) });
+  }
+  // A set whose calls pass a context another set inserts stands or falls with it.
+  for (let changed = true; changed; ) {
+    changed = false;
+    const live = new Set(plans.map((p) => p.root));
+    for (let i = plans.length - 1; i >= 0; i--) {
+      const p = plans[i];
+      const gone = [...(p.insert?.needs ?? [])].filter((r) => !live.has(r));
+      // A set that gets a parameter only for others' sake (ctx-plumb: they call nothing else that needs it) goes with them.
+      const cs = causes?.get(p.root);
+      const useless = !gone.length && cs && ![...cs].some((r) => live.has(r)) ? [...cs] : [];
+      if (!gone.length && !useless.length) continue;
+      plans.splice(i, 1);
+      changed = true;
+      const other = linker.members(gone[0] ?? useless[0]);
+      const o = other.map(placeOf).sort(byPlace)[0];
+      const what = o?.what ?? 'another function';
+      leftAlone(p.root, p.members, [{ file: o?.file ?? '', line: o?.line ?? 1, reason: gone.length ? `its calls would pass the context ${what} gets, which is left alone` : `it would get a context only to pass it to ${what}, which is left alone` }]);
+    }
   }
   return { plans, refsBySet, leftAlone };
 }
@@ -343,9 +418,10 @@ export function describe(sl: Slot): string {
 }
 
 /** A signature's parameters and results, spelled so that equal spellings mean the same types (contexts as C). */
-function spelling(prog: Program, sig: { params: Node; result: Node | null; file: GoFile; tparams?: Map<string, Node | null> }, order?: number[]): string {
+function spelling(prog: Program, sig: { params: Node; result: Node | null; file: GoFile; tparams?: Map<string, Node | null> }, order?: number[], insert: InsertedParam[] = []): string {
   const ps = paramsOf(sig.params).map((p) => (p.variadic ? '...' : '') + (prog.isContextType(p.typeNode, sig.file, sig.tparams) ? 'C' : (p.typeNode?.text ?? '?').replace(/\s+/g, '')));
   const list = order ? order.map((i) => ps[i]) : ps;
+  for (const ip of insert) list.splice(ip.at, 0, isContextInsert(ip) ? 'C' : ip.typeText.replace(/\s+/g, ''));
   return `(${list.join(',')})${(sig.result?.text ?? '').replace(/\s+/g, '')}`;
 }
 
@@ -354,11 +430,11 @@ function spelling(prog: Program, sig: { params: Node; result: Node | null; file:
  * that is on the other side of an interface (an interface method for a concrete method, or the
  * reverse): a type would start to implement an interface it did not.
  */
-function newMatches(prog: Program, linker: Linker, root: string, members: Slot[], order: number[]): Why[] {
+function newMatches(prog: Program, linker: Linker, root: string, members: Slot[], order: number[], insert: InsertedParam[] = []): Why[] {
   const out: Why[] = [];
   for (const m of members) {
     if (m.kind !== 'method' && m.kind !== 'imethod') continue;
-    const after = spelling(prog, { params: m.params, result: m.params.parent?.childForFieldName('result') ?? null, file: m.file, tparams: m.tparams }, order);
+    const after = spelling(prog, { params: m.params, result: m.params.parent?.childForFieldName('result') ?? null, file: m.file, tparams: m.tparams }, order, insert);
     const others: { sig: Parameters<typeof spelling>[1]; node: Node }[] = [];
     if (m.kind === 'method') for (const sig of linker.ifaceMethodsByName.get(m.name) ?? []) others.push({ sig, node: sig.params });
     else for (const pkg of prog.loadedPackages()) for (const d of pkg.methods.named(m.name)) others.push({ sig: { params: d.params, result: d.result, file: d.file, tparams: d.tparams }, node: d.node });

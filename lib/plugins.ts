@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SignatureView, Transform, TransformOptions } from './types.js';
+import type { InsertedParam, SignatureChange, SignatureView, Transform, TransformOptions } from './types.js';
 import { transforms as builtins } from '../transforms/index.js';
 
 /** A problem with a user's transform module; its message starts with the module's path. */
@@ -16,7 +16,7 @@ export function isTransformPath(spec: string): boolean {
   return /^\.\.?[\\/]/.test(spec) || path.isAbsolute(spec) || /\.[cm]?js$/.test(spec);
 }
 
-const KNOWN_KEYS = new Set(['name', 'description', 'hidden', 'default', 'reorder', 'mentions', 'rewriteFile', 'afterRun']);
+const KNOWN_KEYS = new Set(['name', 'description', 'hidden', 'default', 'reorder', 'change', 'changeNames', 'mentions', 'rewriteFile', 'afterRun']);
 
 /**
  * Checks that a value is a Transform; returns it (a copy whose `reorder` checks what it returns)
@@ -40,7 +40,12 @@ export function validateTransform(value: unknown, file: string): Transform {
   if (t.afterRun !== undefined && typeof t.afterRun !== 'function') bad('"afterRun" must be a function (run) => string[]');
   if (t.mentions !== undefined && !(t.mentions instanceof RegExp)) bad('"mentions" must be a RegExp');
   if (t.mentions !== undefined && t.rewriteFile === undefined) bad('"mentions" is only used with "rewriteFile"');
-  if (t.reorder === undefined && t.rewriteFile === undefined) bad('the transform does nothing: give it "reorder" or "rewriteFile"');
+  if (t.change !== undefined && typeof t.change !== 'function') bad('"change" must be a function (sig, opts) => { order, insert } | null');
+  if (t.change !== undefined && t.reorder !== undefined) bad('give "reorder" or "change", not both ("change" can reorder too)');
+  if (t.changeNames !== undefined && !(t.changeNames instanceof RegExp)) bad('"changeNames" must be a RegExp');
+  if (t.changeNames !== undefined && t.change === undefined) bad('"changeNames" is only used with "change"');
+  if (t.changeNames instanceof RegExp && (t.changeNames.global || t.changeNames.sticky)) bad('"changeNames" must not have the g or y flag (test() would then depend on the previous call)');
+  if (t.reorder === undefined && t.change === undefined && t.rewriteFile === undefined) bad('the transform does nothing: give it "reorder", "change" or "rewriteFile"');
   if (t.mentions instanceof RegExp && (t.mentions.global || t.mentions.sticky)) bad('"mentions" must not have the g or y flag (test() would then depend on the previous call)');
 
   const copy: Transform = { ...(t as unknown as Transform) };
@@ -69,6 +74,18 @@ export function validateTransform(value: unknown, file: string): Transform {
       return lines as string[];
     };
   }
+  const change = copy.change;
+  if (change) {
+    copy.change = (sig: SignatureView, opts: TransformOptions) => {
+      let ch: unknown;
+      try {
+        ch = change.call(t, sig, opts);
+      } catch (e) {
+        throw new TransformLoadError(`${file}: change threw for ${sig.what} (${sig.file}:${sig.line}): ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return checkedChange(ch, sig, file);
+    };
+  }
   // A rewriteFile that throws is reported by the engine on the Go file, with the transform's name;
   // that file and the linked sets with edits in it are left unchanged.
   return copy;
@@ -87,6 +104,34 @@ function checkedOrder(order: unknown, sig: SignatureView, file: string): number[
     throw new TransformLoadError(`${file}: reorder returned [${order.join(', ')}] ${at}: the variadic parameter must stay last`);
   }
   return order.every((v, i) => v === i) ? null : (order as number[]);
+}
+
+/** What a user's change returned, checked: null, or a permutation and well-formed inserted parameters. */
+function checkedChange(ch: unknown, sig: SignatureView, file: string): SignatureChange | null {
+  const at = `for ${sig.what} (${sig.file}:${sig.line})`;
+  if (ch === null || ch === undefined) return null;
+  const c = ch as Record<string, unknown>;
+  const bad = (why: string): never => {
+    throw new TransformLoadError(`${file}: change returned ${why} ${at}`);
+  };
+  if (typeof c !== 'object' || !Array.isArray(c.insert)) bad('no "insert" array: expected null or { order, insert }');
+  const order = checkedOrder((c.order as unknown) ?? sig.params.map((_, i) => i), sig, file) ?? sig.params.map((_, i) => i);
+  const n = sig.params.length;
+  const variadic = n > 0 && sig.params[n - 1].variadic;
+  const insert: InsertedParam[] = [];
+  for (const x of c.insert as Record<string, unknown>[]) {
+    if (!x || typeof x !== 'object') bad('an inserted parameter that is not an object');
+    if (!Number.isInteger(x.at) || (x.at as number) < 0 || (x.at as number) > (variadic ? n - 1 : n)) bad(`an inserted parameter at ${String(x.at)}: expected 0..${variadic ? n - 1 : n} (before a variadic one)`);
+    if (typeof x.name !== 'string' || !/^[A-Za-z_]\w*$/.test(x.name)) bad(`an inserted parameter named ${JSON.stringify(x.name)}: expected a Go identifier`);
+    if (typeof x.typeText !== 'string' || !x.typeText.trim()) bad('an inserted parameter without "typeText"');
+    if (x.import !== undefined && typeof x.import !== 'string') bad('an inserted parameter whose "import" is not a string');
+    const a = x.arg as Record<string, unknown> | undefined;
+    const okExpr = (e: unknown) => !!e && typeof e === 'object' && typeof (e as { expr?: unknown }).expr === 'string' && !!(e as { expr: string }).expr.trim();
+    if (!a || (!okExpr(a) && !(a.inScope === 'context' && (a.otherwise === undefined || okExpr(a.otherwise))))) bad('an inserted parameter whose "arg" is neither { expr } nor { inScope: "context", otherwise? }');
+    insert.push(x as unknown as InsertedParam);
+  }
+  if (!insert.length && order.every((v, i) => v === i)) return null;
+  return { order, insert };
 }
 
 /** Loads one transform module; `spec` is a path, relative to cwd. */

@@ -93,7 +93,7 @@ const STD_CONTEXT_METHODS = new Set([
 ]);
 
 const goVersions = new Map<string, string | null>();
-function moduleGoVersion(root: string): string | null {
+export function moduleGoVersion(root: string): string | null {
   let v = goVersions.get(root);
   if (v !== undefined) return v;
   v = null;
@@ -136,6 +136,8 @@ export function createRewriteAPI(args: {
   records: EditRecord[];
   /** What was done where (count with a node), for review output. */
   done?: DoneRecord[];
+  /** Imports the engine already added to this file (path → name). */
+  imported?: Map<string, string>;
 }): RewriteAPI {
   const { file, prog, ms, transform } = args;
   const overlap = (start: number, end: number) => {
@@ -143,7 +145,7 @@ export function createRewriteAPI(args: {
     const other = args.records.find((r) => r.transform !== transform && r.start < Math.max(end, start + 1) && start < r.end && !(r.start <= start && end <= r.end));
     if (other) throw new OverlapError(`${file.sf.rel}: edits of ${other.transform} and ${transform} overlap at offsets ${Math.max(start, other.start)}..${Math.min(end, other.end)}; file left unchanged`);
   };
-  let addedImports = new Map<string, string>();
+  let addedImports = new Map<string, string>(args.imported ?? []);
   /** The signature of a package-level, non-generic function declared once (in this package, or the workspace package imported as qualifier). */
   const funcSig = (name: string, qualifier?: string): Sig | null => {
     let pkg = file.pkg;
@@ -257,7 +259,7 @@ export function createRewriteAPI(args: {
 export class OverlapError extends Error {}
 
 /** Adds `import "path"` to a file: into the first import block in sorted position, or after the package clause. */
-function insertImport(file: GoFile, ms: MagicString, path: string, alias?: string): void {
+export function insertImport(file: GoFile, ms: MagicString, path: string, alias?: string): void {
   const root = file.pf.root;
   const pathQ = JSON.stringify(path);
   const quoted = (alias ? `${alias} ` : '') + pathQ;

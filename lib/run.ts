@@ -84,6 +84,8 @@ export interface RunOptions {
   detach: boolean;
   /** --test-context (ctx-inherit). */
   testContext: boolean;
+  /** --func: functions a spreading transform (ctx-plumb) starts from. */
+  funcs?: string[];
   jobs: number;
   cacheDir: string | null;
   /** goshift's version, for documents that name their tool. */
@@ -156,6 +158,8 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
   if (htmlReport === '') throw new UsageError('--report needs a file name');
   const compatSuffix = flags['compat-suffix'] === undefined ? 'Context' : String(flags['compat-suffix']);
   if (!/^[\p{L}\p{Nd}_]+$/u.test(compatSuffix)) throw new UsageError('--compat-suffix needs letters, digits or _');
+  const funcs = listOption(flags.func);
+  if (funcs?.some((f) => !/^[\w./-]*\w\.[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(f))) throw new UsageError('--func needs pkg.Name or pkg.Type.Method');
   const color = colorMode(flags.color);
   if (color === null) throw new UsageError(`--color: ${JSON.stringify(flags.color)}: choose ${COLOR_MODES.join(', ')}`);
   const since = flags.since as string | undefined;
@@ -202,6 +206,7 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
     compatSuffix,
     detach: Boolean(cfg.detach),
     testContext: Boolean(cfg.testContext),
+    ...(funcs ? { funcs } : {}),
     ...(htmlReport !== undefined ? { reports: [{ format: 'html', file: htmlReport }] } : {}),
     ...(splitBy !== undefined && outDir ? { splitDir: outDir } : {}),
     ...(flags.verify ? { verify: goos ? { goos } : {} } : {}),
@@ -325,6 +330,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   const progress = progressBar({ stream: process.stderr, files: ws.files.length, quiet: o.quiet });
   try {
     result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, ...(o.detach ? { detach: true } : {}), ...(o.testContext ? { testContext: true } : {}), jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
+    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, ...(o.funcs ? { funcs: o.funcs } : {}), jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
   } catch (e) {
     progress?.stop();
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));

@@ -12,7 +12,7 @@ import { describe } from './plan.js';
 import { CONTEXT_PATHS, Program, paramsOf, tparamsAround } from './program.js';
 import { lineOf, readSource } from './source.js';
 import type { Node } from './source.js';
-import type { ParamView, Report, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
+import type { InsertedParam, ParamView, Report, SignatureChange, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
 
 /** A file that could be read, with its facts. */
 export interface Readable {
@@ -87,13 +87,20 @@ export function parseContextFiles(prog: Program, readable: Readable[], aliases: 
   // A file declaring a context parameter imports context, is in package context, or uses an alias.
   // When every transform moves only contexts that are not first, a file declares one only if the
   // context type's name (or a local type's) ends a later element of one of its lists.
-  const notFirst = reorderers.every((t) => t.contextsNotFirst);
+  const notFirst = reorderers.every((t) => t.contextsNotFirst || t.changeNames);
   const spells = new Set(['Context', ...aliases]);
   const laterContext = (facts: FileFacts) => facts.unsure !== undefined || facts.later.some((w) => spells.has(w) || facts.localTypes.includes(w));
+  if (reorderers.some((t) => t.plumb)) {
+    // A change that spreads up the call graph may reach any function.
+    parseAll(prog, readable, progress);
+    return;
+  }
   const want = reorderers.length
     ? readable.filter(({ sf, facts }) => (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && (!notFirst || laterContext(facts)))
     : [];
   for (const t of rewriters) want.push(...readable.filter(({ sf, facts }) => sf.target && mentionsFor(t, facts)));
+  // A transform asked about declarations by name: the files whose code names one.
+  for (const t of reorderers) if (t.changeNames) want.push(...readable.filter(({ facts }) => facts.unsure !== undefined || facts.words.some((w) => t.changeNames!.test(w))));
   parseAll(prog, [...new Set(want)], progress);
 }
 
@@ -136,11 +143,32 @@ export function findCandidates(prog: Program, linker: Linker, reorderers: Transf
       if (!ps.some((p) => mayBe(p.typeNode) && prog.isContextType(p.typeNode, f, tparams))) continue;
       const id = linker.slotOf({ params: pl, result: owner.childForFieldName('result'), file: f, tparams });
       if (candidates.has(id)) continue;
-      const order = composedOrder(viewOf(prog, linker.slots.get(id)!), reorderers, opts);
-      if (order) {
-        candidates.set(id, { slot: id, order });
+      const ch = composedChange(viewOf(prog, linker.slots.get(id)!), reorderers.filter((t) => !t.changeNames), opts);
+      if (ch) {
+        candidates.set(id, { slot: id, ...ch });
         const name = referenceName(linker.slots.get(id)!);
         if (name) names.add(name);
+      }
+    }
+  }
+  // Declarations named for a transform's `change`, whatever their parameters.
+  const named = reorderers.filter((t) => t.changeNames);
+  if (named.length) {
+    for (const f of prog.parsed) {
+      const facts = prog.facts.get(f.sf.abs)!;
+      if (facts.unsure === undefined && !named.some((t) => facts.words.some((w) => t.changeNames!.test(w)))) continue;
+      for (const owner of f.pf.root.descendantsOfType(['function_declaration', 'method_declaration', 'method_elem'])) {
+        const name = owner.childForFieldName('name')?.text ?? '';
+        const ts = named.filter((t) => t.changeNames!.test(name));
+        const pl = owner.childForFieldName('parameters');
+        if (!ts.length || !pl || fixInline(owner)) continue;
+        const id = linker.slotOf({ params: pl, result: owner.childForFieldName('result'), file: f, tparams: tparamsAround(owner) });
+        if (candidates.has(id)) continue;
+        const ch = composedChange(viewOf(prog, linker.slots.get(id)!), ts, opts);
+        if (ch) {
+          candidates.set(id, { slot: id, ...ch });
+          names.add(name);
+        }
       }
     }
   }
@@ -199,14 +227,17 @@ export function namesFixpoint(readable: Readable[], linker: Linker, candidates: 
  * Links the workspace: every file that mentions something relevant is parsed and walked (a
  * candidate's file whatever it mentions); files parsed only for their declarations are declared.
  */
-export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, progress?: TransformOptions['progress']): void {
+export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, progress?: TransformOptions['progress'], all = false): void {
   const relevantWords = new Set([...names, ...aliases]);
   // A context parameter alone links nothing: what flows into a candidate names it (or a name leading
-  // to it), and a file declaring a candidate is walked whatever it mentions.
-  const relevant = (facts: FileFacts) => says(facts, relevantWords);
+  // to it), and a file declaring a candidate is walked whatever it mentions. A change that inserts
+  // parameters grows its sets as they link (a func type a candidate flows into has calls of its own,
+  // under other names): then every file is walked, whole (`all`).
+  const relevant = all ? () => true : (facts: FileFacts) => says(facts, relevantWords);
   parseAll(prog, readable.filter(({ facts }) => relevant(facts)), progress);
-  linker.valueNames = (n) => names.has(n);
-  linker.relevantWord = (w) => relevantWords.has(w) || w === 'context' || w === 'Context';
+  linker.valueNames = all ? () => true : (n) => names.has(n);
+  linker.everyMethod = all;
+  linker.relevantWord = all ? () => true : (w) => relevantWords.has(w) || w === 'context' || w === 'Context';
   linker.declarePending();
   // A file holding a candidate is walked whatever it mentions: in package context itself a func literal
   // takes an unqualified Context, and its calls are in that file only.
@@ -219,7 +250,7 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or
   // spells the context type: a literal or func type with a context parameter must see its own calls.
   const declRe = wordsRe([...names, ...aliases, 'context', 'Context']);
-  const declRelevant = (t: string) => declRe.test(t);
+  const declRelevant = all ? () => true : (t: string) => declRe.test(t);
   walk.forEach((f, i) => {
     progress?.({ stage: 'link', done: i, total: walk.length });
     linker.walkFile(f, declRelevant);
@@ -263,16 +294,32 @@ function referenceName(sl: Slot): string | null {
  * null when the composed order changes nothing.
  */
 export function composedOrder(view: SignatureView, reorderers: Transform[], opts: TransformOptions): number[] | null {
+  return composedChange(view, reorderers, opts)?.order ?? null;
+}
+
+/**
+ * The same for signature changes: orders compose; the first transform that inserts parameters
+ * ends the chain (those after it are not asked: their indexes would count parameters that do not
+ * exist yet). Null when nothing changes.
+ */
+export function composedChange(view: SignatureView, reorderers: Transform[], opts: TransformOptions): SignatureChange | null {
   let order: number[] | null = null;
+  let insert: InsertedParam[] = [];
   let cur = view;
   for (const t of reorderers) {
-    const o = t.reorder!(cur, opts);
-    if (!o) continue;
+    const ch = t.change ? t.change(cur, opts) : t.reorder ? { order: t.reorder(cur, opts), insert: [] } : null;
+    if (!ch?.order) continue;
+    const o = ch.order;
     const base: number[] = order ?? cur.params.map((_, i) => i);
     order = o.map((i) => base[i]);
     cur = { ...cur, params: o.map((i) => cur.params[i]) };
+    if (ch.insert.length) {
+      insert = [...ch.insert].sort((a, b) => a.at - b.at);
+      break;
+    }
   }
-  return order && order.some((v, i) => v !== i) ? order : null;
+  if (!order || (!insert.length && order.every((v, i) => v === i))) return null;
+  return { order, insert };
 }
 
 /**
@@ -298,7 +345,7 @@ function viewOf(prog: Program, sl: Slot): SignatureView {
     isContext: !p.variadic && prog.isContextType(p.typeNode, sl.file, sl.tparams),
     variadic: p.variadic,
   }));
-  return { params, file: sl.file.sf.rel, line: lineOf(sl.node), what: describe(sl) };
+  return { params, file: sl.file.sf.rel, line: lineOf(sl.node), what: describe(sl), name: sl.kind === 'literal' ? '' : sl.name };
 }
 
 export function escapeRe(s: string): string {

@@ -85,6 +85,40 @@ export interface SignatureView {
   line: number;
   /** Human description, e.g. `func (*Store).Put`. */
   what: string;
+  /** The declared name (of a function, method or interface method; of what holds a func type), '' for a literal. */
+  name?: string;
+}
+
+/**
+ * What a call passes for an inserted parameter: an expression (written with its package's usual
+ * name, e.g. `context.Background()`, the package given by `import`), or the context in scope at the
+ * call (a context parameter of the enclosing function, or the one being inserted into it), else
+ * with `entries` the context of an entry point (an HTTP handler's `r.Context()`, a test's
+ * `t.Context()`, context.Background() in main, init and goroutine roots), else `otherwise`. `pure` says evaluating `expr` has no effect (so its place among the other arguments
+ * cannot change the order of effects); an identifier is pure anyway.
+ */
+export type InsertArg =
+  | { expr: string; import?: string; pure?: boolean }
+  | { inScope: 'context'; entries?: boolean; otherwise?: { expr: string; import?: string; pure?: boolean } };
+
+/** A parameter a signature change adds. */
+export interface InsertedParam {
+  /** Its position in the new list (after `order` is applied), 0 for first. */
+  at: number;
+  /** The name wanted; a declaration whose body already uses it gets name2, name3, …; unnamed lists get the type alone. */
+  name: string;
+  /** The type, written with its package's usual name (`context.Context`). */
+  typeText: string;
+  /** The import path of the package the type's qualifier stands for (`context`); the engine writes the file's name for it, or adds the import. */
+  import?: string;
+  /** What each call passes. */
+  arg: InsertArg;
+}
+
+/** A signature change for one linked set: its parameters reordered, then new ones inserted. `reorder` is the case `insert: []`. */
+export interface SignatureChange {
+  order: number[];
+  insert: InsertedParam[];
 }
 
 export interface TransformOptions {
@@ -98,6 +132,8 @@ export interface TransformOptions {
    * holding an interface method or func type are left alone.
    */
   api?: 'change' | 'keep' | 'compat';
+  /** Functions a spreading transform (ctx-plumb) starts from, as `pkg.Name` or `pkg.Type.Method` (--func). */
+  funcs?: string[];
   /** The suffix of new names under `api: 'compat'` (default `Context`). */
   compatSuffix?: string;
   /**
@@ -150,6 +186,26 @@ export interface Transform {
    */
   finding?: string;
   reorder?(sig: SignatureView, opts: TransformOptions): number[] | null;
+  /**
+   * A signature change (reorder and/or insert parameters), asked once per linked set like `reorder`.
+   * A transform has `reorder` or `change`. With `changeNames`, `change` is asked about the
+   * functions, methods and interface methods whose name matches (whatever their parameters); without
+   * it, about parameter lists holding a context, like `reorder`.
+   */
+  change?(sig: SignatureView, opts: TransformOptions): SignatureChange | null;
+  /** Which declarations `change` is asked about, by name (only files naming a match are parsed for it). */
+  changeNames?: RegExp;
+  /**
+   * A parameter spread up the call graph (ctx-plumb): the functions that call one of `seedCalls`
+   * (and those named by --func) get `param`; so does, in turn, every function around a call of one
+   * that has no context to pass (the engine's fixpoint over the call references), until each call
+   * finds a context in scope or at an entry point. The seed calls are then replaced by the parameter.
+   */
+  plumb?: {
+    param: InsertedParam;
+    /** Package-level functions whose calls seed and are replaced, e.g. `{ import: 'context', name: 'TODO' }`. */
+    seedCalls: { import: string; name: string }[];
+  };
   /**
    * `reorder` changes only lists whose context is not first (it returns null for the others): a
    * file whose lists all hold their contexts first, or none, is not parsed to find what it changes.

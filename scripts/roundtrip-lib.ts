@@ -25,7 +25,16 @@ export const LEGACY_PKGS = ['net/http/...', 'database/sql/...', 'net/...', 'os/e
 
 export const ALL_GOOS = ['linux', 'windows', 'darwin'];
 
-export type Stage = 'ctx-last' | 'ctx-first';
+export type Stage = 'ctx-last' | 'ctx-first' | 'ctx-plumb';
+
+/** Where the plumb step plants its context.TODO(): a file relative to GOROOT/src (importing context) and a function in it (`name` or `Recv.name`). */
+export interface PlumbPlant {
+  file: string;
+  func: string;
+}
+
+/** The default plant: the bottom of Rows.Scan / Row.Scan, called from every test and example of database/sql. */
+export const DEFAULT_PLANT: PlumbPlant = { file: 'database/sql/sql.go', func: 'scanArgsContainRawBytes' };
 
 /** Which packages `go vet` checks after a stage. */
 export type VetScope = 'changed' | 'importers' | 'std';
@@ -40,6 +49,8 @@ export interface RoundTripOptions {
   pkgs: string[] | null;
   /** `go build std` after each stage (for each of `goos`). */
   buildStd: boolean;
+  /** `go build std` after these stages too (when buildStd is false). */
+  buildStdAfter?: Stage[];
   /** After which stages to `go vet` (for each of `goos`). */
   vetAfter: Stage[];
   /** What to vet: the changed packages, those plus the std packages importing them, or all of std. Default changed. */
@@ -56,6 +67,12 @@ export interface RoundTripOptions {
   log?: (line: string) => void;
   /** Per goshift run; default 60 minutes. */
   cliTimeoutMs?: number;
+  /**
+   * The plumb step, after the round trip: a `context.TODO()` planted at the start of this function
+   * in the copy, `goshift -t ctx-plumb -w` over its package, then the same checks as the other
+   * stages (a second run changes nothing, go build std, go vet, the tests, the oracle). Null: none.
+   */
+  plumb?: PlumbPlant | null;
   /** Per go build/vet/list command; default 30 minutes. */
   goTimeoutMs?: number;
   /** Per go test command; default 60 minutes. */
@@ -389,9 +406,9 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       }
     }
 
-    const runStage = async (stage: Stage): Promise<StageResult> => {
-      log(`goshift -t ${stage} -w ${pkgs.join(' ')}   (cwd ${workSrc})`);
-      const cli = await timed(`${stage}: goshift -w`, () => run(process.execPath, [cliPath(), '-t', stage, '-w', ...pkgs], {
+    const runStage = async (stage: Stage, on: string[] = pkgs): Promise<StageResult> => {
+      log(`goshift -t ${stage} -w ${on.join(' ')}   (cwd ${workSrc})`);
+      const cli = await timed(`${stage}: goshift -w`, () => run(process.execPath, [cliPath(), '-t', stage, '-w', ...on], {
         cwd: workSrc, env, timeoutMs: budget.left(opts.cliTimeoutMs ?? 60 * 60_000),
       }));
       await fs.writeFile(path.join(tmp, `${stage}.stdout`), cli.stdout);
@@ -410,7 +427,7 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       if (cli.timedOut) return st;
       // Idempotence: the same transform again must find nothing to change (exit 0, no file listed).
       log(`  goshift -t ${stage} -l --check again`);
-      const again = await timed(`${stage}: goshift -l --check again`, () => run(process.execPath, [cliPath(), '-t', stage, '-l', '--check', ...pkgs], {
+      const again = await timed(`${stage}: goshift -l --check again`, () => run(process.execPath, [cliPath(), '-t', stage, '-l', '--check', ...on], {
         cwd: workSrc, env, timeoutMs: budget.left(opts.cliTimeoutMs ?? 60 * 60_000),
       }));
       await fs.writeFile(path.join(tmp, `${stage}.again.stdout`), again.stdout);
@@ -474,7 +491,7 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
         st.checks.push({ label, ok: r.code === 0, result: r });
         if (r.code !== 0) failures.push(`after ${st.stage}: ${label} failed\n${indent(describe(r, 80))}`);
       };
-      if (opts.buildStd) for (const os of goos) await go(`GOOS=${os} go build std`, ['build', 'std'], os);
+      if (opts.buildStd || opts.buildStdAfter?.includes(st.stage)) for (const os of goos) await go(`GOOS=${os} go build std`, ['build', 'std'], os);
       if (opts.vetAfter.includes(st.stage) && changedPkgs.length) {
         let vetPkgs = changedPkgs;
         let what = 'changed';
@@ -601,6 +618,37 @@ export async function roundTrip(opts: RoundTripOptions): Promise<RoundTripResult
       const rel = f.startsWith('src/') ? f.slice('src/'.length) : f;
       for (const s of stages) for (const l of linesAbout(s.cli.stderr, rel)) why.push(clipLines(`${s.stage} said: ${l.trim()}`, 300));
       notIdentical.push({ path: f, why });
+    }
+
+    // 6. The plumb step: a context.TODO() planted at the bottom of a real call chain is threaded up.
+    if (opts.plumb) {
+      const pl = opts.plumb;
+      const abs = path.join(workSrc, pl.file);
+      const text = await fs.readFile(abs, 'utf8').catch(() => null);
+      const [recv, name] = pl.func.includes('.') ? pl.func.split('.') : [null, pl.func];
+      const head = text === null ? null : new RegExp(`^func (?:\\([^)]*\\b${recv ?? ''}\\) )?${name}\\(.*\\{$`, 'm').exec(text);
+      if (text === null || !head || !/^\s*"context"$/m.test(text)) {
+        failures.push(`plumb: no func ${pl.func} in ${pl.file} that imports "context"`);
+        return result();
+      }
+      const at = head.index + head[0].length + 1;
+      await fs.writeFile(abs, `${text.slice(0, at)}\t_ = context.TODO() // planted by the round trip\n${text.slice(at)}`);
+      if (subset) await copyTree(path.join(workSrc, path.dirname(pl.file)), path.join(src, path.dirname(pl.file)));
+      const beforePlumb = path.join(tmp, 'before-ctx-plumb');
+      const oracleOn = oracleFound && opts.oracle !== false;
+      if (oracleOn) {
+        const snap = await timed('snapshot before ctx-plumb (for the oracle)', () => run('cp', ['-a', src, beforePlumb], { cwd: tmp, timeoutMs: budget.left(10 * 60_000) }));
+        if (snap.code !== 0) failures.push(`copying the state before ctx-plumb failed\n${indent(describe(snap))}`);
+      }
+      const before = new Set((await compareTrees(goroot, work, skip)).map((d) => d.path));
+      const plumb = await runStage('ctx-plumb', [path.dirname(pl.file)]);
+      const changed = plumb.differing.filter((f) => !before.has(f) || f === `src/${pl.file}`);
+      const after = await fs.readFile(abs, 'utf8');
+      if (/context\.TODO\(\) \/\/ planted/.test(after)) failures.push(`plumb: the planted context.TODO() in ${pl.file} is still there`);
+      if (!plumb.summary.signaturesMoved) failures.push('plumb: no signature changed');
+      const plumbPkgs = packagesOf(changed);
+      await checkStage(plumb, plumbPkgs);
+      if (oracleOn) await runOracle('ctx-plumb', beforePlumb, src, plumbPkgs);
     }
     return result();
   } finally {

@@ -27,6 +27,10 @@
 //   --goroot     the installation to copy (default: go env GOROOT)
 //   --subset     run goshift over only src/go.mod and these directories of src (e.g. database/sql)
 //                instead of all of std: much faster, the same when nothing outside them uses them
+//   --plumb FILE:FUNC  the plumb step's plant (default database/sql/sql.go:scanArgsContainRawBytes): a
+//                context.TODO() planted at the start of FUNC (name or Recv.name) in FILE (relative to
+//                src, importing context), then goshift -t ctx-plumb -w over its package and the same
+//                checks; --no-plumb skips the step
 // Exit status: 0 ok; 1 when a goshift run exits non-zero (2 = errors), a build, vet, test or the oracle
 // fails; 2 for bad usage. Files that do not come back byte-identical are reported, not failed on: std
 // has declarations the tool leaves alone on purpose (see the CLI's left-alone lines printed with them).
@@ -34,7 +38,7 @@
 // The linked-set counts alone (std and every fixture) are `npm run counts` (scripts/counts.ts).
 import { parseArgs } from 'node:util';
 import { killRunning } from '../test/support/run.js';
-import { ALL_GOOS, formatRoundTrip, LEGACY_PKGS, roundTrip, type VetScope } from './roundtrip-lib.js';
+import { ALL_GOOS, DEFAULT_PLANT, formatRoundTrip, LEGACY_PKGS, roundTrip, type VetScope } from './roundtrip-lib.js';
 
 async function main(): Promise<number> {
   let values;
@@ -50,6 +54,8 @@ async function main(): Promise<number> {
         'no-oracle': { type: 'boolean', default: false },
         goroot: { type: 'string' },
         subset: { type: 'string' },
+        plumb: { type: 'string' },
+        'no-plumb': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: false,
@@ -60,7 +66,7 @@ async function main(): Promise<number> {
   }
   if (values.help) {
     process.stdout.write('usage: npm run roundtrip -- [--keep] [--pkgs a/...,b|legacy] [--goos linux,windows,darwin] [--vet changed|importers|std]\n'
-      + '           [--no-build] [--no-test] [--no-oracle] [--goroot DIR] [--subset dir,dir]\n');
+      + '           [--no-build] [--no-test] [--no-oracle] [--goroot DIR] [--subset dir,dir] [--plumb FILE:FUNC | --no-plumb]\n');
     return 0;
   }
   const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -86,7 +92,8 @@ async function main(): Promise<number> {
     goroot: values.goroot,
     pkgs,
     buildStd: build,
-    vetAfter: build ? ['ctx-last', 'ctx-first'] : [],
+    vetAfter: build ? ['ctx-last', 'ctx-first', 'ctx-plumb'] : [],
+    plumb: values['no-plumb'] ? null : values.plumb ? { file: values.plumb.split(':')[0], func: values.plumb.split(':')[1] ?? '' } : DEFAULT_PLANT,
     vetScope: values.vet as VetScope,
     goos,
     test: !values['no-test'],

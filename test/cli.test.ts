@@ -35,6 +35,8 @@ test('--list-transforms lists the visible transforms only', (t) => {
   t.notRegex(r.stdout, /ctx-last/);
   // ctx-inherit changes behaviour: listed, and says it runs only on request.
   t.regex(r.stdout, /^ctx-inherit +on request only \(changes behaviour\)/m);
+  t.regex(r.stdout, /^ctx-plumb +thread a real context/m);
+  t.notRegex(r.stdout, /ctx-insert-test/);
   t.is(r.stderr, '');
 });
 

@@ -82,7 +82,7 @@ func Use(ctx context.Context) string { return Join("x", "y", ctx) }
     .replace('Join("x", "y", ctx)', 'Join(ctx, "y", "x")');
   const r = await pair(t, { 'm.go': before }, { 'm.go': after });
   t.is(r.code, 1);
-  t.deepEqual(r.broken, ['m.go:7:47: call binding of Join: "x" → a; "y" → b; ctx → ctx → "x" → b; "y" → a; ctx → ctx']);
+  t.deepEqual(r.broken, ['m.go:7:47: call binding of Join: "x" → a; "y" → b; ⟨ctx⟩ → ctx → "x" → b; "y" → a; ⟨ctx⟩ → ctx']);
 });
 
 test('a func literal stored in map[string]any: assertion rewritten, literal not: reported as a type assertion', async (t) => {
@@ -131,7 +131,7 @@ func Use(ctx context.Context, o Outer) { o.Put("key", "val", ctx) }
     .replace('o.Put("key", "val", ctx)', 'o.Put(ctx, "val", "key")');
   const r = await pair(t, { 'm.go': before }, { 'm.go': after });
   t.is(r.code, 1);
-  t.deepEqual(r.broken, ['m.go:11:42: call binding of o . Put: "key" → k; "val" → v; ctx → ctx → "key" → v; "val" → k; ctx → ctx']);
+  t.deepEqual(r.broken, ['m.go:11:42: call binding of o . Put: "key" → k; "val" → v; ⟨ctx⟩ → ctx → "key" → v; "val" → k; ⟨ctx⟩ → ctx']);
 });
 
 test('a correct rewrite passes: interface + implementation + callers, func types and values, inserted ctx closure parameter and import', async (t) => {

@@ -53,7 +53,7 @@ test('a transform of the wrong shape is refused with file: reason', (t) => {
     [{ description: 'd', reorder() { return null; } }, /^my\.js: "name" must be a non-empty string$/],
     [{ name: 'a b', description: 'd', reorder() { return null; } }, /^my\.js: "name" "a b" must be letters/],
     [{ name: 'a' , reorder() { return null; } }, /^my\.js: "description" must be a non-empty string$/],
-    [{ name: 'a', description: 'd' }, /^my\.js: the transform does nothing: give it "reorder" or "rewriteFile"$/],
+    [{ name: 'a', description: 'd' }, /^my\.js: the transform does nothing: give it "reorder", "change" or "rewriteFile"$/],
     [{ name: 'a', description: 'd', reorder: 3 }, /^my\.js: "reorder" must be a function/],
     [{ name: 'a', description: 'd', reoder() { return null; } }, /^my\.js: unknown property "reoder"; a transform has name, description/],
     [{ name: 'a', description: 'd', mentions: 'ctx', rewriteFile() {} }, /^my\.js: "mentions" must be a RegExp$/],
@@ -90,6 +90,39 @@ test('afterRun is checked: a function, returning lines', (t) => {
   t.throws(() => validateTransform({ ...base, afterRun: () => { throw new Error('oops'); } }, 'my.js').afterRun!(run), { message: 'my.js: afterRun threw: oops' });
 });
 
+test('what a user change returns is checked on each call', (t) => {
+  const sig: SignatureView = {
+    params: [{ name: 'a', typeText: 'int', isContext: false, variadic: false }, { name: 'r', typeText: '...int', isContext: false, variadic: true }],
+    file: 'x.go', line: 3, what: 'func F',
+  };
+  const withChange = (c: unknown) => validateTransform({ name: 'a', description: 'd', changeNames: /^F$/, change: () => c }, 'my.js');
+  const opts = { allowTypesBefore: [] };
+  const ins = (x: Record<string, unknown>) => ({ at: 0, name: 'ctx', typeText: 'context.Context', import: 'context', arg: { inScope: 'context' }, ...x });
+  t.is(withChange(null).change!(sig, opts), null);
+  t.is(withChange({ order: [0, 1], insert: [] }).change!(sig, opts), null, 'the identity without inserts is no change');
+  t.deepEqual(withChange({ order: [0, 1], insert: [ins({})] }).change!(sig, opts), { order: [0, 1], insert: [ins({})] });
+  t.deepEqual(withChange({ insert: [ins({ arg: { expr: 'nil' } })] }).change!(sig, opts)?.order, [0, 1], 'order defaults to the identity');
+  t.throws(() => withChange({ order: [0, 1] }).change!(sig, opts), { message: /^my\.js: change returned no "insert" array/ });
+  t.throws(() => withChange({ insert: [ins({ at: 2 })] }).change!(sig, opts), { message: /an inserted parameter at 2: expected 0\.\.1 \(before a variadic one\)/ });
+  t.throws(() => withChange({ insert: [ins({ name: 'a b' })] }).change!(sig, opts), { message: /expected a Go identifier/ });
+  t.throws(() => withChange({ insert: [ins({ arg: { inScope: 'logger' } })] }).change!(sig, opts), { message: /"arg" is neither/ });
+  t.throws(() => validateTransform({ name: 'a', description: 'd', change: () => null, reorder: () => null }, 'my.js'), { message: /give "reorder" or "change", not both/ });
+  t.throws(() => validateTransform({ name: 'a', description: 'd', changeNames: /x/, reorder: () => null }, 'my.js'), { message: /"changeNames" is only used with "change"/ });
+});
+
+test('CLI: a user module with change inserts a parameter into the functions it names, and every call passes it', async (t) => {
+  const dir = await tempFiles(t, {
+    'ins.js': "export default { name: 'ins', description: 'd', changeNames: /^Load$/, change: (sig) => ({ order: sig.params.map((_, i) => i), insert: [{ at: 0, name: 'ctx', typeText: 'context.Context', import: 'context', arg: { inScope: 'context', otherwise: { expr: 'context.Background()', import: 'context', pure: true } } }] }) };\n",
+    'go.mod': 'module example.com/m\n\ngo 1.22\n',
+    'm.go': 'package m\n\nimport "context"\n\nfunc Load(id string) string { return id }\n\nfunc A(c context.Context) string { return Load("a") }\n\nfunc B() string { return Load("b") }\n',
+  });
+  const r = await cli(['-t', './ins.js', '-d', '.'], dir);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^\+func Load\(ctx context\.Context, id string\) string/m);
+  t.regex(r.stdout, /^\+func A\(c context\.Context\) string \{ return Load\(c, "a"\) \}/m);
+  t.regex(r.stdout, /^\+func B\(\) string \{ return Load\(context\.Background\(\), "b"\) \}/m);
+});
+
 test('modules: missing, no export, not loadable, a name taken; built-in names and paths mix', async (t) => {
   const dir = await tempFiles(t, {
     'none.js': 'export const x = 1;\n',
@@ -102,7 +135,7 @@ test('modules: missing, no export, not loadable, a name taken; built-in names an
   await t.throwsAsync(loadTransform('./broken.js', dir), { message: /^\.\/broken\.js: cannot load: / });
   t.is((await loadTransform('./named.mjs', dir)).name, 'named');
   await t.throwsAsync(resolveTransforms(['./clash.js'], dir), { message: /^\.\/clash\.js: its name "ctx-first" is taken by a built-in transform$/ });
-  await t.throwsAsync(resolveTransforms(['nope'], dir), { message: /unknown transform "nope"; known: ctx-first, ctx-closure, ctx-inherit, ctx-legacy \(or a path to your own/ });
+  await t.throwsAsync(resolveTransforms(['nope'], dir), { message: /unknown transform "nope"; known: ctx-first, ctx-closure, ctx-plumb, ctx-inherit, ctx-legacy \(or a path to your own/ });
   const mixed = await resolveTransforms(['./named.mjs', 'ctx-first'], dir);
   t.deepEqual(mixed.map((x) => x.name), ['ctx-first', 'named'], 'built-ins first, then modules in the order given');
 });

@@ -24,14 +24,14 @@
 // takes tens of minutes: `npm run roundtrip`. Only the package finder it starts with runs here.
 import test, { type ExecutionContext } from 'ava';
 import path from 'node:path';
-import { ALL_GOOS, findCtxPackages, findGoroot, formatRoundTrip, goEnvFor, roundTrip, type RoundTripResult, type Stage } from '../scripts/roundtrip-lib.js';
+import { ALL_GOOS, DEFAULT_PLANT, findCtxPackages, findGoroot, formatRoundTrip, goEnvFor, roundTrip, type RoundTripOptions, type RoundTripResult, type Stage } from '../scripts/roundtrip-lib.js';
 import { cliMissing } from './support/paths.js';
 
 /**
  * Runs the round trip over `pkgs` with goshift seeing only src/go.mod and `subset`, and fails the test
  * on a failed command or build, a second run that is not a no-op, or a problem `check` names.
  */
-async function subsetRoundTrip(t: ExecutionContext, pkgs: string[], subset: string[], vetAfter: Stage[], check: (r: RoundTripResult) => string[], withTests = false): Promise<void> {
+async function subsetRoundTrip(t: ExecutionContext, pkgs: string[], subset: string[], vetAfter: Stage[], check: (r: RoundTripResult) => string[], withTests = false, more: Partial<RoundTripOptions> = {}): Promise<void> {
   const missing = cliMissing();
   if (missing) {
     t.fail(missing);
@@ -49,6 +49,7 @@ async function subsetRoundTrip(t: ExecutionContext, pkgs: string[], subset: stri
     goTimeoutMs: 3 * 60_000,
     // Below AVA's 10m timeout (package.json): when AVA gives up first, the commands keep running.
     budgetMs: 8 * 60_000,
+    ...more,
   });
   const problems: string[] = [...r.failures];
   for (const s of r.stages) if (!s.again) problems.push(`${s.stage}: the second run (idempotence check) did not run`);
@@ -60,8 +61,8 @@ async function subsetRoundTrip(t: ExecutionContext, pkgs: string[], subset: stri
 
 const notBack = (files: RoundTripResult['notIdentical']) => `${files.length} file(s) did not come back byte-identical: ${files.map((f) => f.path).join(', ')}`;
 
-test('std round trip: ctx-last then ctx-first over database/sql/... gives back the same bytes', (t) =>
-  subsetRoundTrip(t, ['database/sql/...'], ['database/sql'], ['ctx-last'], (r) => {
+test('std round trip: ctx-last then ctx-first over database/sql/... gives back the same bytes; a planted context.TODO() is plumbed', (t) =>
+  subsetRoundTrip(t, ['database/sql/...'], ['database/sql'], ['ctx-last', 'ctx-plumb'], (r) => {
     const problems: string[] = [];
     const moved = r.stages.find((s) => s.stage === 'ctx-last')?.summary.signaturesMoved;
     if (moved === null || moved === undefined) problems.push('ctx-last: no "N signatures moved" found in goshift\'s stderr');
@@ -76,8 +77,15 @@ test('std round trip: ctx-last then ctx-first over database/sql/... gives back t
     // database/sql's tests pass in a pristine GOROOT: a test that excludes them tests nothing.
     if (!r.testedPackages.includes('database/sql')) problems.push(`database/sql's tests did not pass on the pristine copy: excluded ${r.excludedFromTests.join(' ') || '(none)'}`);
     for (const s of r.stages) if (!s.tests) problems.push(`${s.stage}: go test -short did not run`);
+    // The plumb step: the TODO planted at the bottom of Rows.Scan is threaded up to every test and example.
+    const plumb = r.stages.find((s) => s.stage === 'ctx-plumb');
+    if (!plumb) problems.push('the plumb step did not run');
+    else {
+      if (!plumb.summary.signaturesMoved || plumb.summary.signaturesMoved < 3) problems.push(`ctx-plumb moved ${plumb.summary.signaturesMoved} signatures: expected the chain up from ${DEFAULT_PLANT.func}`);
+      if (!plumb.checks.some((c) => c.label.includes('go build std'))) problems.push('ctx-plumb: go build std did not run');
+    }
     return problems;
-  }, true));
+  }, true, { plumb: DEFAULT_PLANT, buildStdAfter: ['ctx-plumb'] }));
 
 // std's context package declares Context itself: its test file context_test.go has a func literal
 // `checkChildren := func(when string, ctx Context, want int)` and does not import "context". Such a

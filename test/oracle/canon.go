@@ -4,7 +4,9 @@ package main
 // the source text with comments dropped and whitespace (and semicolons) collapsed, in which every
 // call's argument list and every field list (parameters, results, struct fields, interface methods)
 // is sorted and loses its context.Context items. So the key does not change when goshift permutes
-// list items or inserts a context parameter and argument. Long texts are replaced by a hash.
+// list items or inserts a context parameter and argument. A context variable and a call that only
+// produces a context (context.TODO(), r.Context()) are both ⟨ctx⟩: ctx-plumb replaces the one by
+// the other. Long texts are replaced by a hash.
 
 import (
 	"crypto/sha1"
@@ -158,10 +160,18 @@ func (c *canoner) canon(n ast.Node) string {
 		s = c.name(c.info, x)
 		if e, ok := c.temps[c.info.Uses[x]]; ok {
 			s = c.canon(e)
+		} else if v, ok := c.info.Uses[x].(*types.Var); ok && isContext(v.Type()) {
+			s = "⟨ctx⟩" // a context variable: ctx-plumb puts one where context.TODO() was
+		} else if v, ok := c.info.Defs[x].(*types.Var); ok && isContext(v.Type()) {
+			s = "⟨ctx⟩" // declared here, or (after ctx-closure gave the literal that name) assigned
 		}
 	case *ast.BasicLit:
 		s = x.Value
 	case *ast.CallExpr:
+		if producesContext(c.info, x) {
+			s = "⟨ctx⟩"
+			break
+		}
 		var args []string
 		for _, a := range x.Args {
 			if !c.isCtxExpr(a) {

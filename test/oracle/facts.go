@@ -629,6 +629,9 @@ func (w *walker) call(x *ast.CallExpr) {
 	if !ok {
 		return
 	}
+	if producesContext(info, x) {
+		return // nothing to bind; a rewrite may add or replace such calls (an inserted argument, a plumbed context.TODO())
+	}
 	params := sig.Params()
 	np := params.Len()
 	pid := func(j int) string {
@@ -702,17 +705,49 @@ func (w *walker) use(id *ast.Ident) {
 		text = w.cn.canon(sel)
 	}
 	item := w.c.objKey(obj)
-	if contextObject(obj) {
+	if contextTODO(obj) {
+		item = "~?" + item
+	} else if sel, ok := w.parent().(*ast.SelectorExpr); ok && sel.X == id && contextObject(w.info.Uses[sel.Sel]) {
+		item = "~" + item // the receiver of an added r.Context(), t.Context()
+	} else if contextObject(obj) {
 		item = "~" + item
 	}
 	k := w.rel + "|" + w.decl + "|use|" + text
 	w.c.add(&fact{key: k, rel: "resolution of " + text, pos: w.pos(id), multiset: true, items: []string{item}})
 }
 
-// contextObject: a context-typed variable, the context package, or a name of the type
-// context.Context — what a rewrite may add uses of (an inserted `ctx context.Context` parameter).
+// producesContext: a call of a function or method that takes nothing and returns just a context
+// (context.Background(), context.TODO(), r.Context(), t.Context()).
+func producesContext(info *types.Info, x *ast.CallExpr) bool {
+	var id *ast.Ident
+	switch f := ast.Unparen(x.Fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	}
+	return id != nil && len(x.Args) == 0 && contextObject(info.Uses[id])
+}
+
+// contextTODO: context.TODO, which ctx-plumb replaces with the context it threads, and the context
+// package (`context.TODO()` may have been its only use there): a rewrite may add or remove uses of them.
+func contextTODO(obj types.Object) bool {
+	if p, ok := obj.(*types.PkgName); ok {
+		return p.Imported().Path() == "context" || p.Imported().Path() == "golang.org/x/net/context"
+	}
+	f, ok := obj.(*types.Func)
+	return ok && f.Pkg() != nil && (f.Pkg().Path() == "context" || f.Pkg().Path() == "golang.org/x/net/context") && f.Name() == "TODO"
+}
+
+// contextObject: a context-typed variable, the context package, a name of the type
+// context.Context, or a function or method taking nothing and returning just a context
+// (context.Background, (*http.Request).Context, (*testing.T).Context) — what a rewrite may add uses
+// of (an inserted `ctx context.Context` parameter, and the argument its calls pass).
 func contextObject(obj types.Object) bool {
 	switch o := obj.(type) {
+	case *types.Func:
+		sig, ok := o.Type().(*types.Signature)
+		return ok && sig.Params().Len() == 0 && sig.Results().Len() == 1 && isContext(sig.Results().At(0).Type())
 	case *types.Var:
 		return isContext(o.Type())
 	case *types.TypeName:
