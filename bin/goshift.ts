@@ -20,7 +20,7 @@ cli(async (io) => {
     .option('check', { type: 'boolean', description: 'exit 1 when anything would change (or did, with -w)' })
     .option('allow-types-before', { type: 'string', description: 'types a context may follow, e.g. *testing.T (repeatable or comma-separated)' })
     .option('api', { type: 'string', choices: ['change', 'keep', 'compat'], description: 'exported API of a library: change it like everything else, keep it (sets other modules can call or implement are left alone and reported), or compat: move exported functions and methods under a new name and keep the old one as a deprecated //go:fix inline wrapper' })
-    .option('compat-suffix', { type: 'string', default: 'Context', description: 'with --api compat: what the new names end in (FetchContext)' })
+    .option('compat-suffix', { type: 'string', description: 'with --api compat: what the new names end in (default Context: FetchContext)' })
     .option('func', { type: 'string', description: 'with -t ctx-plumb: also start from this function, pkg.Name or pkg.Type.Method (repeatable or comma-separated)' })
     .option('strict', { type: 'boolean', description: 'with --check and --api keep: contexts left out of place as exported API fail the check too' })
     .option('detach', { type: 'boolean', description: 'with -t ctx-inherit: a context.Background()/TODO() in a goroutine or deferred call gets context.WithoutCancel(ctx) (go 1.21 or later in go.mod) instead of being left alone' })

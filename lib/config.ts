@@ -17,6 +17,11 @@ export const CONFIG_NAME = '.goshift.yaml';
 export const FORMATS = ['diff', 'list', 'json', 'sarif', 'lint', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** What --compat-suffix and `compat-suffix` take. */
+export const COMPAT_SUFFIX = /^[\p{L}\p{Nd}_]+$/u;
+/** What --func and `func` take: a package (name or import path) and a function, or a type and a method. */
+export const FUNC_NAME = /^[\w./-]*\w\.[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/;
+
 /** What a config file (or the command line) says; absent: not said. */
 export interface Config {
   /** Transform names, or absolute paths of transform modules (a path in the file is relative to it). */
@@ -28,6 +33,10 @@ export interface Config {
   detach?: boolean;
   /** ctx-inherit: t.Context() in tests. */
   testContext?: boolean;
+  /** --api compat: what new names end in. */
+  compatSuffix?: string;
+  /** ctx-plumb: functions it starts from besides the callers of context.TODO() (pkg.Name, pkg.Type.Method). */
+  funcs?: string[];
   exclude?: ExcludeRules[];
   format?: Format;
 }
@@ -47,6 +56,8 @@ const KEYS = {
   strict: 'true or false',
   detach: 'true or false',
   'test-context': 'true or false',
+  'compat-suffix': 'letters, digits or _',
+  func: 'a function (pkg.Name or pkg.Type.Method) or a list of them',
   exclude: 'a pattern or a list of patterns',
   format: FORMATS.map((f) => `"${f}"`).join(', ').replace(/, ([^,]*)$/, ' or $1'),
 } as const;
@@ -262,6 +273,17 @@ export function parseConfig(text: string, o: { file: string; name: string; known
         if (isScalar(v) && typeof v.value === 'boolean') config.testContext = v.value;
         else at(lineOf(v ?? k), `test-context: expected ${KEYS['test-context']}, found ${kindOf(v)}`);
         break;
+      case 'compat-suffix':
+        if (isScalar(v) && typeof v.value === 'string' && COMPAT_SUFFIX.test(v.value)) config.compatSuffix = v.value;
+        else at(lineOf(v ?? k), `compat-suffix: expected ${KEYS['compat-suffix']}, found ${kindOf(v)}`);
+        break;
+      case 'func': {
+        const r = strings(key, v, true);
+        if (!r) break;
+        for (const f of r) if (!FUNC_NAME.test(f.value)) at(f.line, `func: expected pkg.Name or pkg.Type.Method, found ${JSON.stringify(f.value)}`);
+        config.funcs = r.map((x) => x.value);
+        break;
+      }
       case 'format':
         if (isScalar(v) && typeof v.value === 'string' && (FORMATS as readonly string[]).includes(v.value)) config.format = v.value as Format;
         else at(lineOf(v ?? k), `format: expected ${KEYS.format}, found ${kindOf(v)}`);
@@ -296,7 +318,7 @@ function kindOf(n: YamlNode | null | undefined): string {
  */
 export function mergeConfig(file: Config, flags: Config): Config {
   const out: Config = { ...file };
-  for (const k of ['transforms', 'allowTypesBefore', 'api', 'strict', 'detach', 'testContext', 'format'] as const) {
+  for (const k of ['transforms', 'allowTypesBefore', 'api', 'strict', 'detach', 'testContext', 'compatSuffix', 'funcs', 'format'] as const) {
     if (flags[k] !== undefined) (out as Record<string, unknown>)[k] = flags[k];
   }
   const ex = [...(file.exclude ?? []), ...(flags.exclude ?? [])].filter((r) => r.patterns.length > 0);
@@ -346,6 +368,8 @@ export function printConfig(c: Config, o: { file: string | null; cwd: string; de
       strict: c.strict ?? false,
       detach: c.detach ?? false,
       'test-context': c.testContext ?? false,
+      'compat-suffix': c.compatSuffix ?? 'Context',
+      func: c.funcs ?? [],
       exclude: patterns,
       format: c.format ?? o.defaults.format,
     },

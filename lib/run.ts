@@ -9,7 +9,7 @@ import { sourcesOf } from './output/html.js';
 import { formatSplitSummary, gitPrefixOf, writeSplit } from './output/split.js';
 import { formatVerify, verify, verifyExitCode } from './verify.js';
 import { resolveTransforms, TransformLoadError } from './plugins.js';
-import { ConfigError, excludeFlag, printConfig, resolveConfig } from './config.js';
+import { COMPAT_SUFFIX, ConfigError, excludeFlag, FUNC_NAME, printConfig, resolveConfig } from './config.js';
 import type { ExcludeRules, Format } from './config.js';
 import { applySince, changedSince, SinceError } from './since.js';
 import type { ChangedLines } from './since.js';
@@ -156,10 +156,10 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
   if (goos !== undefined && !flags.verify) throw new UsageError('--goos goes with --verify');
   const htmlReport = flags.report as string | undefined;
   if (htmlReport === '') throw new UsageError('--report needs a file name');
-  const compatSuffix = flags['compat-suffix'] === undefined ? 'Context' : String(flags['compat-suffix']);
-  if (!/^[\p{L}\p{Nd}_]+$/u.test(compatSuffix)) throw new UsageError('--compat-suffix needs letters, digits or _');
-  const funcs = listOption(flags.func);
-  if (funcs?.some((f) => !/^[\w./-]*\w\.[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(f))) throw new UsageError('--func needs pkg.Name or pkg.Type.Method');
+  const compatSuffixArg = flags['compat-suffix'] === undefined ? undefined : String(flags['compat-suffix']);
+  if (compatSuffixArg !== undefined && !COMPAT_SUFFIX.test(compatSuffixArg)) throw new UsageError('--compat-suffix needs letters, digits or _');
+  const funcsArg = listOption(flags.func);
+  if (funcsArg?.some((f) => !FUNC_NAME.test(f))) throw new UsageError('--func needs pkg.Name or pkg.Type.Method');
   const color = colorMode(flags.color);
   if (color === null) throw new UsageError(`--color: ${JSON.stringify(flags.color)}: choose ${COLOR_MODES.join(', ')}`);
   const since = flags.since as string | undefined;
@@ -178,6 +178,8 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
       strict: flags.strict as boolean | undefined,
       detach: flags.detach as boolean | undefined,
       testContext: flags['test-context'] as boolean | undefined,
+      compatSuffix: compatSuffixArg,
+      funcs: funcsArg,
       format: chosen[0] as Format | undefined,
       exclude: excludeFlag(flags.exclude, cwd),
     },
@@ -203,10 +205,10 @@ export async function optionsFromFlags(flags: Record<string, unknown>, cwd: stri
     verbose: Boolean(flags.verbose),
     allowTypesBefore: cfg.allowTypesBefore ?? [],
     api: cfg.api ?? 'change',
-    compatSuffix,
+    compatSuffix: cfg.compatSuffix ?? 'Context',
     detach: Boolean(cfg.detach),
     testContext: Boolean(cfg.testContext),
-    ...(funcs ? { funcs } : {}),
+    ...(cfg.funcs?.length ? { funcs: cfg.funcs } : {}),
     ...(htmlReport !== undefined ? { reports: [{ format: 'html', file: htmlReport }] } : {}),
     ...(splitBy !== undefined && outDir ? { splitDir: outDir } : {}),
     ...(flags.verify ? { verify: goos ? { goos } : {} } : {}),
@@ -329,8 +331,17 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   let result;
   const progress = progressBar({ stream: process.stderr, files: ws.files.length, quiet: o.quiet });
   try {
-    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, ...(o.detach ? { detach: true } : {}), ...(o.testContext ? { testContext: true } : {}), jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
-    result = await runWorkspace(ws, o.transforms, { allowTypesBefore: o.allowTypesBefore, api: o.api, compatSuffix: o.compatSuffix, ...(o.funcs ? { funcs: o.funcs } : {}), jobs: o.jobs, cacheDir: o.cacheDir, progress: progress?.onProgress });
+    result = await runWorkspace(ws, o.transforms, {
+      allowTypesBefore: o.allowTypesBefore,
+      api: o.api,
+      compatSuffix: o.compatSuffix,
+      ...(o.detach ? { detach: true } : {}),
+      ...(o.testContext ? { testContext: true } : {}),
+      ...(o.funcs ? { funcs: o.funcs } : {}),
+      jobs: o.jobs,
+      cacheDir: o.cacheDir,
+      progress: progress?.onProgress,
+    });
   } catch (e) {
     progress?.stop();
     for (const p of sortProblems(ws.errors)) say(formatProblem(p));

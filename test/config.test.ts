@@ -69,7 +69,7 @@ test('parseConfig: an empty file or one with only comments says nothing', (t) =>
 
 test('parseConfig: an unknown key is named with its line, and a near one suggested', (t) => {
   t.deepEqual(problems('api: keep\n\ntransfroms: [ctx-first]\n'), [
-    '.goshift.yaml:3: unknown key "transfroms" (did you mean "transforms"?); known keys: transforms, allow-types-before, api, strict, detach, test-context, exclude, format',
+    '.goshift.yaml:3: unknown key "transfroms" (did you mean "transforms"?); known keys: transforms, allow-types-before, api, strict, detach, test-context, compat-suffix, func, exclude, format',
   ]);
   t.regex(problems('colour: always\n')[0], /^\.goshift\.yaml:1: unknown key "colour"; known keys: /);
   t.regex(problems('allow_types_before: x\n')[0], /^\.goshift\.yaml:1: unknown key "allow_types_before" \(did you mean "allow-types-before"\?\)/);
@@ -171,6 +171,8 @@ test('printConfig: every key with its value in force, readable back as the same 
     'strict: false',
     'detach: false',
     'test-context: false',
+    'compat-suffix: Context',
+    'func: []',
     'exclude:',
     '  - gen/',
     '  - "*_mock.go"',
@@ -180,7 +182,7 @@ test('printConfig: every key with its value in force, readable back as the same 
     '',
   ].join('\n'));
   const back = parseConfig(text, { file: '/r/.goshift.yaml', name: 'x', knownTransforms: KNOWN });
-  t.deepEqual(back, { transforms: ['ctx-first', 'ctx-closure'], allowTypesBefore: ['*testing.T'], api: 'keep', strict: false, detach: false, testContext: false, exclude: [{ base: '/r', patterns: ['gen/', '*_mock.go', 'svc/**/old/', 'svc/top.go'] }], format: 'diff' });
+  t.deepEqual(back, { transforms: ['ctx-first', 'ctx-closure'], allowTypesBefore: ['*testing.T'], api: 'keep', strict: false, detach: false, testContext: false, compatSuffix: 'Context', funcs: [], exclude: [{ base: '/r', patterns: ['gen/', '*_mock.go', 'svc/**/old/', 'svc/top.go'] }], format: 'diff' });
   // The rebased patterns match what the originals matched.
   const orig = excluder(c.exclude)!;
   const rebased = excluder(back.exclude)!;
@@ -350,7 +352,7 @@ test('CLI: a bad config file exits 2 naming the key and line, before anything ru
   const r = goshift(['-l'], root);
   t.is(r.code, 2);
   t.is(r.stdout, '');
-  t.is(r.stderr, '.goshift.yaml:2: unknown key "transfroms" (did you mean "transforms"?); known keys: transforms, allow-types-before, api, strict, detach, test-context, exclude, format\n');
+  t.is(r.stderr, '.goshift.yaml:2: unknown key "transfroms" (did you mean "transforms"?); known keys: transforms, allow-types-before, api, strict, detach, test-context, compat-suffix, func, exclude, format\n');
   const sub = goshift(['-l', '.'], path.join(root, 'store'));
   t.regex(sub.stderr, /^\.\.\/\.goshift\.yaml:2: unknown key "transfroms"/);
   // --no-config runs without it; --config names another.
@@ -376,6 +378,8 @@ test('CLI: --print-config shows the file merged with the flags, and exits', (t) 
     'strict: false',
     'detach: false',
     'test-context: false',
+    'compat-suffix: Context',
+    'func: []',
     'exclude:',
     '  - legacy/',
     '  - app/',
@@ -394,6 +398,20 @@ test('CLI: ctx-inherit\'s --detach and --test-context come from the flags or the
   t.regex(r.stdout, /^detach: true\ntest-context: true\n/m);
   t.deepEqual(parseConfig('detach: true\ntest-context: false\n', { file: '/r/.goshift.yaml', name: 'x', knownTransforms: KNOWN }), { detach: true, testContext: false });
   t.throws(() => parseConfig('detach: yes please\n', { file: '/r/.goshift.yaml', name: 'x', knownTransforms: KNOWN }), { message: 'x:1: detach: expected true or false, found "yes please"' });
+});
+
+test('CLI: --compat-suffix and ctx-plumb\'s --func come from the flags or the file\'s compat-suffix and func', (t) => {
+  const root = tmp();
+  writeTree(root, { ...MOD, '.goshift.yaml': 'api: compat\ncompat-suffix: Ctx\nfunc: [store.Load, store.DB.Query]\n' });
+  const r = goshift(['--print-config'], root);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^compat-suffix: Ctx\nfunc:\n  - store\.Load\n  - store\.DB\.Query\n/m);
+  const f = goshift(['--print-config', '--compat-suffix', 'WithContext', '--func', 'app.Run'], root);
+  t.regex(f.stdout, /^compat-suffix: WithContext\nfunc:\n  - app\.Run\n/m);
+  const opts = { file: '/r/.goshift.yaml', name: 'x', knownTransforms: KNOWN };
+  t.deepEqual(parseConfig('compat-suffix: Ctx\nfunc: store.Load\n', opts), { compatSuffix: 'Ctx', funcs: ['store.Load'] });
+  t.throws(() => parseConfig('compat-suffix: "-ctx"\n', opts), { message: 'x:1: compat-suffix: expected letters, digits or _, found "-ctx"' });
+  t.throws(() => parseConfig('func: [Load]\n', opts), { message: 'x:1: func: expected pkg.Name or pkg.Type.Method, found "Load"' });
 });
 
 test('CLI: the config file\'s transforms, api and format steer the run; flags win', (t) => {
