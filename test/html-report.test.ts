@@ -200,7 +200,9 @@ test.serial('browser: examples/shop renders with its counts, its diff, the toggl
     await page.click('#view-inline');
     t.is(await page.locator('table.dt.split').count(), 0);
     const inl = page.locator('section.file', { hasText: 'shop/store/store.go' }).locator('table.dt.inline');
-    t.true(await inl.isVisible());
+    // The click re-renders the diffs: wait for them (a loaded machine may take a moment) before looking.
+    await inl.first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
+    t.true(await inl.first().isVisible());
     const del = inl.locator('tr', { hasText: 'Get(id string, ctx context.Context) (Order, error)' }).first();
     const add = inl.locator('tr', { hasText: 'Get(ctx context.Context, id string) (Order, error)' }).first();
     t.is(await del.locator('td.cd').count(), 1);
@@ -364,6 +366,7 @@ test.serial('browser: a large report carries its data gzipped; the page opens it
     t.is(await page.locator('section.file').count(), doc.files.filter((f) => f.status === 'changed').length);
     await page.click('#view-inline');
     const add = page.locator('section.file', { hasText: 'shop/api/api.go' }).locator('tr', { hasText: 'func (s *Server) AddItem(ctx context.Context, id, item string) error {' });
+    await add.first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
     t.true(await add.first().isVisible());
     await screenshot(t, o);
     t.deepEqual(o.consoleErrors, []);
