@@ -200,12 +200,30 @@ export class Walker {
     return { parent, vars: new Map() };
   }
 
-  private declare(s: Scope, id: Node, kind: Var['kind'], ctx: Ctx, stmt: Node | null = null, fresh: string[] = [], typeNode: Node | null = null, init: Node | null = null): void {
+  /**
+   * Declares a variable. Whether it is a context may be given as a question (`() => Ctx`), asked
+   * the first time a transform wants to know: it is asked where the declaration stands (a Snap), so
+   * the answer is the same whenever it comes, and a variable no literal captures is never resolved
+   * (resolving may parse the files declaring what it is made from).
+   */
+  private declare(s: Scope, id: Node, kind: Var['kind'], ctx: Ctx | (() => Ctx), stmt: Node | null = null, fresh: string[] = [], typeNode: Node | null = null, init: Node | null = null): void {
     if (id.text === '_') return;
+    let known: Ctx | undefined = typeof ctx === 'function' ? undefined : ctx;
+    const get = (): Ctx => (known ??= (ctx as () => Ctx)());
     const v: Var = {
-      name: id.text, node: id, seq: this.seq++, scope: s, ctx: ctx === true, unsure: typeof ctx === 'string' ? ctx : null,
-      maybe: typeof ctx === 'object' ? ctx.maybe : null, typeNode, init,
-      kind, stmt, fresh, refs: [], writes: [], addr: [],
+      name: id.text, node: id, seq: this.seq++, scope: s,
+      get ctx() {
+        return get() === true;
+      },
+      get unsure() {
+        const c = get();
+        return typeof c === 'string' ? c : null;
+      },
+      get maybe() {
+        const c = get();
+        return typeof c === 'object' ? c.maybe : null;
+      },
+      typeNode, init, kind, stmt, fresh, refs: [], writes: [], addr: [],
     };
     s.vars.set(v.name, v);
     this.vars.push(v);
@@ -381,7 +399,7 @@ export class Walker {
       for (const d of pl.namedChildren) {
         if (d.type !== 'parameter_declaration' && d.type !== 'variadic_parameter_declaration') continue;
         const type = d.type === 'parameter_declaration' ? d.childForFieldName('type') : null;
-        const ctx = this.api.isContextType(type);
+        const ctx = () => this.api.isContextType(type);
         for (const id of d.childrenForFieldName('name')) this.declare(fs, id, kind, ctx, null, [], type);
       }
     };
@@ -403,9 +421,10 @@ export class Walker {
     else for (const e of items(left)) this.write(e, s);
   }
 
-  /** Context-ness of each name of `a, b := x, y` / `var a, b = x, y`, decided in the scope before it. */
-  private ctxFlags(left: Node[], right: Node[], s: Scope): Ctx[] {
-    return left.map((_, i) => (right.length === left.length ? this.isContextExpr(right[i], s) : right.length === 1 ? this.isContextCall(right[0], s, i) : false));
+  /** Context-ness of each name of `a, b := x, y` / `var a, b = x, y`, decided (when asked) in the scope before it. */
+  private ctxFlags(left: Node[], right: Node[], s: Scope): (() => Ctx)[] {
+    const at = this.snap(s);
+    return left.map((_, i) => () => (right.length === left.length ? this.isContextExpr(right[i], at) : right.length === 1 ? this.isContextCall(right[0], at, i) : false));
   }
 
   private shortVar(n: Node, s: Scope): void {
@@ -428,20 +447,26 @@ export class Walker {
     const value = spec.childForFieldName('value');
     if (value) this.walk(value, s);
     const values = value ? items(value) : [];
-    const flags: Ctx[] = type ? names.map(() => this.api.isContextType(type)) : this.ctxFlags(names, values, s);
+    const flags: (() => Ctx)[] = type ? names.map(() => () => this.api.isContextType(type)) : this.ctxFlags(names, values, s);
     names.forEach((id, i) => this.declare(s, id, 'var', flags[i], spec, [], type, values.length === names.length ? values[i] : null));
   }
 
+  /** Where a question about an expression is asked: a scope as it stands now, or a snapshot taken earlier. */
+  private at(s: Scope | Snap): Snap {
+    return 'seq' in s ? s : this.snap(s);
+  }
+
   /** An expression of type context.Context, as far as the declarations tell. */
-  isContextExpr(e: Node, s: Scope): Ctx {
+  isContextExpr(e: Node, where: Scope | Snap): Ctx {
+    const s = this.at(where);
     e = unparen(e);
     if (e.type === 'identifier') {
-      const v = lookup(e.text, this.snap(s));
+      const v = lookup(e.text, s);
       return v ? v.ctx || (v.unsure ?? (v.maybe ? { maybe: v.maybe } : false)) : false;
     }
     // A copy of a field declared context.Context, read through a local of known type (`c := s.ctx`).
     if (e.type === 'selector_expression') {
-      const t = this.typeOfExpr(e, this.snap(s), 0);
+      const t = this.typeOfExpr(e, s, 0);
       return typeof t !== 'string' && t.k === 'context';
     }
     return this.isContextCall(e, s, 0);
@@ -455,7 +480,8 @@ export class Walker {
    * returns one, or `v.(context.Context)`. A `x.Context()` whose x or method goshift cannot resolve
    * gives the reason instead; a call whose results goshift cannot know says where it comes from.
    */
-  isContextCall(e: Node, s: Scope, idx: number): Ctx {
+  isContextCall(e: Node, where: Scope | Snap, idx: number): Ctx {
+    const s = this.at(where);
     e = unparen(e);
     if (e.type === 'type_assertion_expression') return idx === 0 && this.api.isContextType(e.childForFieldName('type'));
     if (e.type !== 'call_expression') return false;
@@ -472,13 +498,13 @@ export class Walker {
     };
     if (e.childForFieldName('type_arguments')) return { maybe: `a call of the generic function ${name}` };
     if (fn.type === 'identifier') {
-      if (lookup(fn.text, this.snap(s))) return { maybe: `a call of the func value ${name}` };
+      if (lookup(fn.text, s)) return { maybe: `a call of the func value ${name}` };
       return at(this.api.funcResults(fn.text));
     }
     if (fn.type !== 'selector_expression') return fn.type === 'func_literal' ? false : { maybe: `a call of ${name}` };
     const operand = fn.childForFieldName('operand')!;
     const field = fn.childForFieldName('field')?.text ?? '';
-    if (operand.type === 'identifier' && !lookup(operand.text, this.snap(s))) {
+    if (operand.type === 'identifier' && !lookup(operand.text, s)) {
       if (this.ctxNames.has(operand.text)) return idx === 0 && CONTEXT_FUNCS.has(field);
       const imp = this.api.importOf(operand.text);
       if (imp?.ours) return at(this.api.funcResults(field, operand.text));
@@ -488,7 +514,7 @@ export class Walker {
         return { maybe: `a call of ${name} from ${imp.path}, outside the workspace` };
       }
     }
-    const t = this.typeOfExpr(operand, this.snap(s), 0);
+    const t = this.typeOfExpr(operand, s, 0);
     const sel = typeof t === 'string' ? null : this.api.selector(t, field);
     if (sel && 'results' in sel) return at(sel.results);
     if (sel && 'field' in sel) return false; // a func-typed field: not followed

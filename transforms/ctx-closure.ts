@@ -87,14 +87,29 @@ class FileRewrite {
       if ((c.type === 'function_declaration' || c.type === 'method_declaration') && !/\bfunc\b/.test(c.childForFieldName('body')?.text ?? '')) continue;
       w.walk(c, pkg);
     }
-    // Package-level variables are not captured (and anyone may write them): only locals count.
-    const ctxVars = w.vars.filter((v) => v.ctx && v.scope !== pkg);
-    const unsureVars = w.vars.filter((v) => v.unsure && v.scope !== pkg);
     if (!w.lits.length) return;
+    // Package-level variables are not captured (and anyone may write them): only locals count, and
+    // only those a literal reads from outside it. Whether a variable is a context is asked of these
+    // alone (answering may parse the files declaring what it is made from).
+    // A read is a capture when the innermost literal around it does not hold the declaration
+    // (offsets, not tree walks: a file has thousands of reads and tens of literals).
+    const spans = w.lits.map((l) => ({ start: l.node.startIndex, end: l.node.endIndex }));
+    const capturedAt = (at: number, decl: number) => {
+      let inner: { start: number; end: number } | undefined;
+      for (const sp of spans) if (sp.start <= at && at < sp.end && (!inner || sp.start > inner.start)) inner = sp;
+      return !!inner && !(inner.start <= decl && decl < inner.end);
+    };
+    const captured = w.vars.filter((v) => {
+      if (v.scope === pkg || !v.refs.length) return false;
+      const decl = v.node.startIndex;
+      return v.refs.some((r) => capturedAt(r.startIndex, decl));
+    });
+    const ctxVars = captured.filter((v) => v.ctx);
+    const unsureVars = captured.filter((v) => v.unsure);
     // Variables of a type goshift cannot determine count only with a sign of a context (contextSign()).
     const signs = new Map<Var, string>();
-    for (const v of w.vars) {
-      if (!v.maybe || v.scope === pkg) continue;
+    for (const v of captured) {
+      if (!v.maybe) continue;
       const why = w.contextSign(v);
       if (why) signs.set(v, why);
     }
