@@ -11,6 +11,7 @@
 // stand or fall together). The package the type or argument names is written with the file's
 // name for it, or imported. Where any of that cannot be done surely, the set is left alone.
 import type MagicString from 'magic-string';
+import { asOneOfSeveral } from './gofmt.js';
 import type { Linker, Ref, Slot, Why } from './link.js';
 import { paramsOf, tparamsAround } from './program.js';
 import type { GoFile, Program } from './program.js';
@@ -356,6 +357,11 @@ export function planInsert(input: InsertInput): InsertPlan | Why[] {
     const as = ref.args.namedChildren.filter((c) => c.type !== 'comment');
     const out: ListInsert[] = [];
     const effects = as.some(hasEffects);
+    // A call of one argument that gets a second: gofmt prints that argument a level deeper.
+    if (insert.length && as.length === 1 && asOneOfSeveral(as[0], ref.file.pf.text) === null) {
+      why.push({ ...at, reason: 'gofmt would respace its argument once the call has two, and a comment inside it keeps goshift from doing so' });
+      continue;
+    }
     for (const ip of insert) {
       const arg = argFor(ip.arg, ref, input, plan, need);
       if (typeof arg === 'string') {
@@ -401,6 +407,8 @@ function argFor(a: InsertArg, ref: Ref, input: InsertInput, plan: InsertPlan, ne
  * with the list's separators (`, ` on one line; a line of its own in a one-item-per-line list).
  */
 export function insertIntoList(ms: MagicString, text: string, list: Node, items: Node[], ins: ListInsert[], perLine: boolean): void {
+  // The only argument of a call that gets another is printed a level deeper by gofmt (lib/gofmt.ts).
+  if (list.type === 'argument_list' && items.length === 1 && ins.length) for (const r of asOneOfSeveral(items[0], text) ?? []) ms.remove(r.start, r.end);
   const groups = new Map<number, string[]>();
   for (const i of ins) groups.set(i.before, [...(groups.get(i.before) ?? []), i.text]);
   for (const [before, texts] of groups) {

@@ -1,3 +1,4 @@
+import { asOneOfSeveral } from '../lib/gofmt.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
 import { callOf, contains, contextImportNames, enclosingLiterals, FUNC_NODES_LIST, goAtLeast, innermostFunc, items, lookup, runsOnTheSpot, trailingCommentRows, Walker } from '../lib/scope.js';
 import type { Lit, Scope, Snap, Var } from '../lib/scope.js';
@@ -175,7 +176,11 @@ class FileRewrite {
       const info = infos.get(lit.node.id)! as { sites: Site[] };
       this.api.count('func literal given its context', 'func literals given their context', 1, lit.node);
       ins.push(insertFront(this.api.text, lit.node.childForFieldName('parameters')!, caps.map((v) => `${v.name} ${this.typeText}`)));
-      for (const site of info.sites) ins.push(insertFront(this.api.text, site.args, caps.map((v) => v.name)));
+      for (const site of info.sites) {
+        ins.push(insertFront(this.api.text, site.args, caps.map((v) => v.name)));
+        const args = items(site.args);
+        if (args.length === 1) for (const r of asOneOfSeveral(args[0], this.api.text) ?? []) ins.push({ pos: r.start, end: r.end, text: r.text });
+      }
     }
     for (const i of ins) {
       if (i.end !== undefined) this.api.replace(i.pos, i.end, i.text);
@@ -191,7 +196,7 @@ class FileRewrite {
    */
   private breakLongBodies(ins: Insertion[]): void {
     const text = this.api.text;
-    const grown = (from: number, to: number) => ins.reduce((k, i) => k + (i.pos > from && i.pos < to ? Buffer.byteLength(i.text) : 0), 0);
+    const grown = (from: number, to: number) => ins.reduce((k, i) => k + (i.pos > from && i.pos < to ? Buffer.byteLength(i.text) - (i.end !== undefined ? Buffer.byteLength(text.slice(i.pos, i.end)) : 0) : 0), 0);
     const fns = FUNC_NODES_LIST.flatMap((t) => this.api.root.descendantsOfType(t)).sort((a, b) => a.endIndex - a.startIndex - (b.endIndex - b.startIndex));
     const broken: Node[] = [];
     for (const fn of fns) {
@@ -314,6 +319,11 @@ class FileRewrite {
     }
     for (const v of caps) {
       if (v.addr.length) return `the address of ${v.name} is taken on line ${lineOf(v.addr[0])}: ${v.name} may be written through that pointer at any time, so goshift cannot tell which context the literal sees`;
+    }
+    // A call of one argument that gets the context too: gofmt prints that argument a level deeper (lib/gofmt.ts).
+    for (const site of info.sites) {
+      const args = items(site.args);
+      if (args.length === 1 && asOneOfSeveral(args[0], this.api.text) === null) return `the call on line ${lineOf(site.call)} has one argument with a comment inside, which gofmt would respace once ${names} joins it`;
     }
     for (const site of info.sites) {
       for (const v of caps) {
