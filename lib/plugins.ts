@@ -49,41 +49,25 @@ export function validateTransform(value: unknown, file: string): Transform {
   if (t.mentions instanceof RegExp && (t.mentions.global || t.mentions.sticky)) bad('"mentions" must not have the g or y flag (test() would then depend on the previous call)');
 
   const copy: Transform = { ...(t as unknown as Transform) };
+  /** A call of the user's function: what it throws names the module, the function and the place. */
+  const guarded = <R>(label: string, call: () => R): R => {
+    try {
+      return call();
+    } catch (e) {
+      throw new TransformLoadError(`${file}: ${label}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const where = (sig: SignatureView) => `for ${sig.what} (${sig.file}:${sig.line})`;
   const reorder = copy.reorder;
-  if (reorder) {
-    copy.reorder = (sig: SignatureView, opts: TransformOptions) => {
-      let order: unknown;
-      try {
-        order = reorder.call(t, sig, opts);
-      } catch (e) {
-        throw new TransformLoadError(`${file}: reorder threw for ${sig.what} (${sig.file}:${sig.line}): ${e instanceof Error ? e.message : String(e)}`);
-      }
-      return checkedOrder(order, sig, file);
-    };
-  }
+  if (reorder) copy.reorder = (sig, opts) => checkedOrder(guarded(`reorder threw ${where(sig)}`, () => reorder.call(t, sig, opts) as unknown), sig, file);
+  const change = copy.change;
+  if (change) copy.change = (sig, opts) => checkedChange(guarded(`change threw ${where(sig)}`, () => change.call(t, sig, opts) as unknown), sig, file);
   const afterRun = copy.afterRun;
   if (afterRun) {
     copy.afterRun = (run) => {
-      let lines: unknown;
-      try {
-        lines = afterRun.call(t, run);
-      } catch (e) {
-        throw new TransformLoadError(`${file}: afterRun threw: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      const lines: unknown = guarded('afterRun threw', () => afterRun.call(t, run));
       if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string')) throw new TransformLoadError(`${file}: afterRun returned ${Array.isArray(lines) ? 'an array holding something other than strings' : typeof lines}: expected an array of strings (lines for the summary)`);
       return lines as string[];
-    };
-  }
-  const change = copy.change;
-  if (change) {
-    copy.change = (sig: SignatureView, opts: TransformOptions) => {
-      let ch: unknown;
-      try {
-        ch = change.call(t, sig, opts);
-      } catch (e) {
-        throw new TransformLoadError(`${file}: change threw for ${sig.what} (${sig.file}:${sig.line}): ${e instanceof Error ? e.message : String(e)}`);
-      }
-      return checkedChange(ch, sig, file);
     };
   }
   // A rewriteFile that throws is reported by the engine on the Go file, with the transform's name;
