@@ -1611,7 +1611,6 @@ function fits(a: string, b: string): boolean {
   return true;
 }
 
-/** Standard-library import paths have no dot in their first element. */
 /**
  * Methods of standard-library interfaces that values reach dynamically (fmt, io, encoding, sort,
  * container/heap, database/sql and its driver, net/http, flag, log/slog, errors, hash, sync,
@@ -1632,6 +1631,7 @@ const STD_IFACE_METHODS: Record<string, [number, boolean][]> = {
   Ping: [[1, true]], ResetSession: [[1, true]], Connect: [[1, true]], DialContext: [[3, true]], Shutdown: [[1, true]],
 };
 
+/** Standard-library import paths have no dot in their first element. */
 export function isStd(what: string): boolean {
   const first = what.includes('/') ? what.split('/')[0] : what.split('.')[0];
   return !first.includes('.');
