@@ -11,9 +11,9 @@ import { describe, lineOfSlot } from './plan.js';
 import type { Candidate } from './plan.js';
 import { CONTEXT_PATHS, paramsOf, tparamsAround } from './program.js';
 import type { GoFile, Program } from './program.js';
-import { unparen } from './source.js';
+import { lineOf, unparen } from './source.js';
 import type { Node } from './source.js';
-import { contextInScope, goRoot } from './insert.js';
+import { contextInScope, entryContext, goRoot } from './insert.js';
 import type { ContextInsert } from './insert.js';
 import type { Problem, Transform, TransformOptions } from './types.js';
 
@@ -84,14 +84,18 @@ export function plumbCandidates(prog: Program, linker: Linker, t: Transform, opt
           }
         }
         if (!decl) continue;
-        const src = contextInScope(prog, linker, call, f, new Map());
-        if (typeof src !== 'string' && 'name' in src) {
+        // A context in scope replaces the call; so does an entry point's own (a test's t.Context(),
+        // main's context.Background()): an entry point's signature is fixed by whoever runs it.
+        const src = contextInScope(prog, linker, call, f, new Map(), true);
+        if (typeof src === 'string') continue;
+        if ('name' in src || 'expr' in src) {
+          const q = fn.type === 'selector_expression' ? `${fn.childForFieldName('operand')!.text}.` : '';
           const l = out.direct.get(f) ?? [];
-          l.push({ start: call.startIndex, end: call.endIndex, text: src.name });
+          l.push({ start: call.startIndex, end: call.endIndex, text: 'name' in src ? src.name : src.expr.replace(/^context\./, q) });
           out.direct.set(f, l);
           continue;
         }
-        const root = linker.find(slotOfDecl(decl, f));
+        const root = linker.find(slotOfDecl(src.decl, f));
         add(root);
         const l = out.seeds.get(root) ?? [];
         l.push({ file: f, node: call });
@@ -116,6 +120,10 @@ export function plumbCandidates(prog: Program, linker: Linker, t: Transform, opt
           if (d.type !== 'method_declaration' || recv !== a) continue;
         } else if (d.type !== 'function_declaration') continue;
         found = true;
+        if (entryContext(prog, d, f)) {
+          out.errors.push({ file: '--func', message: `${want}: ${f.sf.rel}:${lineOf(d)} is an entry point (main, init, a test, an HTTP handler): its signature is fixed by whoever runs it` });
+          continue;
+        }
         const pl = d.childForFieldName('parameters')!;
         if (paramsOf(pl).some((p) => prog.isContextType(p.typeNode, f, tparamsAround(d)))) continue;
         add(linker.find(slotOfDecl(d, f)));
