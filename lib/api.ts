@@ -33,6 +33,8 @@ export interface RunOptions {
   detach?: boolean;
   /** As --test-context (ctx-inherit). */
   testContext?: boolean;
+  /** As --func (ctx-plumb): functions to start from besides the callers of context.TODO(), `pkg.Name` or `pkg.Type.Method`. */
+  funcs?: string[];
   /** As --gopath (default: $GOPATH, else $HOME/go). */
   gopath?: string;
   /** As --jobs (default: the available cores). */
@@ -84,6 +86,7 @@ export async function run(paths: string[] = ['.'], options: RunOptions = {}): Pr
       compatSuffix: options.compatSuffix ?? 'Context',
       detach: Boolean(options.detach),
       testContext: Boolean(options.testContext),
+      ...(options.funcs?.length ? { funcs: options.funcs } : {}),
       jobs: options.jobs ?? defaultJobs(),
       cacheDir: options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir === null ? null : path.resolve(cwd, options.cacheDir),
       version: version(),
