@@ -19,6 +19,7 @@ import { lineOf, unparen } from './source.js';
 import type { Node } from './source.js';
 import { hasEffects, identifiersIn, topDeclOf } from './temps.js';
 import { moduleGoVersion } from './rewrite.js';
+import { goAtLeast } from './scope.js';
 import type { InsertArg, InsertedParam } from './types.js';
 
 /** Text to insert before an item (new order) of a list; before === items.length: after the last. */
@@ -271,18 +272,13 @@ export function entryContext(prog: Program, fn: Node, file: GoFile): { expr: str
   const name = fn.type === 'func_literal' ? '' : fn.childForFieldName('name')?.text ?? '';
   if (file.sf.isTest && (fn.type === 'func_literal' || (fn.type === 'function_declaration' && /^(Test|Benchmark|Fuzz)/.test(name)))) {
     const t = paramOfType(prog, fn, file, 'testing', ['T', 'B', 'F']);
-    if (t) return goAtLeast(moduleGoVersion(file.sf.module.root), 1, 24) ? { expr: `${t}.Context()` } : bg;
+    if (t) return goAtLeast(moduleGoVersion(file.sf.module.root), 24) ? { expr: `${t}.Context()` } : bg;
   }
   if (fn.type === 'function_declaration' && ((name === 'main' && file.pkgName === 'main') || name === 'init')) return bg;
   // Examples and TestMain are run by the test binary with a signature of its own.
   if (fn.type === 'function_declaration' && file.sf.isTest && (/^Example/.test(name) || name === 'TestMain' || /^(Test|Benchmark|Fuzz)[^a-z]/.test(name))) return bg;
   if (fn.type === 'func_literal' && goRoot(fn)) return bg;
   return null;
-}
-
-function goAtLeast(v: string | null, major: number, minor: number): boolean {
-  const m = v ? /^(\d+)\.(\d+)/.exec(v) : null;
-  return !!m && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));
 }
 
 /** Whether an argument expression can be placed anywhere among the others without changing the order of effects. */
