@@ -1,6 +1,7 @@
 // The engine: runs the pipeline — workspace → facts → (what to parse) → link → plan → edit →
 // output — over a workspace. Transforms decide what changes (one permutation per linked set, or a
-// file-local rewrite); the stages find the linked sets and apply the changes, all or nothing.
+// file-local rewrite); the stages find the linked sets and apply the changes, all or nothing. A run
+// over exactly the inputs of an earlier one takes its result from the cache (lib/resultcache.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { debugOn } from './debug.js';
@@ -9,7 +10,10 @@ import { permuteList } from './edits.js';
 import { Linker } from './link.js';
 import { planSets } from './plan.js';
 import { plumbCandidates } from './plumb.js';
-import { contextAliases, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, readFacts, wordsRe } from './select.js';
+import { contextAliases, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, readFacts, readInputs, wordsRe } from './select.js';
+import type { Input } from './select.js';
+import { defaultCacheDir } from './factstore.js';
+import { loadResult, resultKey, storeResult } from './resultcache.js';
 import { factsOf } from './facts.js';
 import type { FileFacts } from './facts.js';
 import type { Program } from './program.js';
@@ -32,8 +36,6 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     errors: [...ws.errors],
     generated: [],
   };
-  const reorderers = transforms.filter((t) => t.reorder || t.change || t.plumb);
-  const rewriters = transforms.filter((t) => t.rewriteFile);
   const t0 = Date.now();
   const timing = debugOn('GOSHIFT_DEBUG_TIMING');
   let parsed = () => 0;
@@ -43,9 +45,27 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   // Files and directories that could not be read: they may reference anything in their module.
   const unreadable = ws.unreadable.map((rel) => ({ abs: path.resolve(ws.cwd, rel), rel }));
 
+  // Every file's bytes; a run over exactly these inputs before has its result in the cache.
+  const inputs = readInputs(ws, opts, report, unreadable);
+  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  const key = cacheDir && !report.errors.length ? resultKey(ws, transforms, { ...opts, cacheDir }, inputs) : null;
+  const cached = key ? loadResult(cacheDir!, key, inputs) : null;
+  if (cached) {
+    phase('result from the cache');
+    return cached;
+  }
+  const result = await runStages(ws, transforms, opts, report, inputs, unreadable, phase, (p) => (parsed = () => p.parseCount));
+  if (key) storeResult(cacheDir!, key, result);
+  return result;
+}
+
+/** The stages after reading: facts, what to parse, link, plan, edit. */
+async function runStages(ws: Workspace, transforms: Transform[], opts: TransformOptions, report: Report, inputs: Input[], unreadable: { abs: string; rel: string }[], phase: (name: string) => void, counting: (p: Program) => void): Promise<RunResult> {
+  const reorderers = transforms.filter((t) => t.reorder || t.change || t.plumb);
+  const rewriters = transforms.filter((t) => t.rewriteFile);
   // Facts of every file; then the files that can declare a context parameter, or that a file-local transform looks at.
-  const { prog, readable } = await readFacts(ws, opts, report, unreadable);
-  parsed = () => prog.parseCount;
+  const { prog, readable } = await readFacts(ws, opts, inputs);
+  counting(prog);
   const aliases = contextAliases(prog, readable);
   parseContextFiles(prog, readable, aliases, reorderers, rewriters, opts.progress);
   phase('read+context packages');

@@ -252,6 +252,33 @@ export function writeEntries(cacheDir: string, entries: { key: string; json: str
   return { bytes, failed };
 }
 
+/**
+ * Another kind of entry in the same store (lib/resultcache.ts): JSON under a key its caller
+ * derives (salted with `salt()` too), checked like a facts entry; null when missing or not valid.
+ */
+export function readStored(cacheDir: string, key: string): string | null {
+  const r = readEntry(cacheDir, key, Date.now());
+  return typeof r === 'object' ? r.json : null;
+}
+
+/** Writes such an entry (atomically) and keeps the store under its bound; false when it could not be written. */
+export function writeStored(cacheDir: string, key: string, json: string, maxBytes?: number): boolean {
+  const { bytes, failed } = writeEntries(cacheDir, [{ key, json }]);
+  if (bytes > 0) {
+    try {
+      updateSizeAndTrim(cacheDir, bytes, maxBytes ?? (envNumber(process.env.GOSHIFT_CACHE_MAX_MB) ?? DEFAULT_MAX_MB) * (1 << 20));
+    } catch {
+      // the bound is a best effort
+    }
+  }
+  return failed === 0;
+}
+
+/** What, besides their bytes, decides files' facts (see salt()): part of every key of the store. */
+export function storeSalt(): string {
+  return salt();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Computing
 

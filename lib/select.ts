@@ -37,12 +37,9 @@ export function mentionsFor(t: Transform, facts: FileFacts): boolean {
   return !t.mentions || facts.words.some((w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
 }
 
-/**
- * Reads every file once and takes its facts (on every core, through the cache): the program
- * knows every file's declarations, and has parsed none.
- */
-export async function readFacts(ws: Workspace, opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[]): Promise<{ prog: Program; readable: Readable[] }> {
-  const inputs: { sf: SourceFile; abs: string; bytes: Buffer }[] = [];
+/** Reads every file once; those that cannot be read are reported (and listed in `unreadable`). */
+export function readInputs(ws: Workspace, opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[]): Input[] {
+  const inputs: Input[] = [];
   const n = ws.files.length;
   for (const sf of ws.files) {
     opts.progress?.({ stage: 'read', done: inputs.length, total: n });
@@ -54,6 +51,16 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, report: R
     }
     inputs.push({ sf, abs: sf.abs, bytes: r.bytes });
   }
+  return inputs;
+}
+
+export type Input = { sf: SourceFile; abs: string; bytes: Buffer };
+
+/**
+ * Takes the facts of the files read (on every core, through the cache): the program knows every
+ * file's declarations, and has parsed none.
+ */
+export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[]): Promise<{ prog: Program; readable: Readable[] }> {
   const progress = opts.progress;
   const onProgress = progress ? (done: number) => progress({ stage: 'facts', done, total: inputs.length }) : undefined;
   const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir, onProgress });

@@ -147,6 +147,11 @@ export interface TransformOptions {
   jobs?: number;
   /** Where facts are cached; null: no cache; absent: the default place (GOSHIFT_CACHE, XDG_CACHE_HOME, ~/.cache). */
   cacheDir?: string | null;
+  /**
+   * Whether a run over exactly the inputs of an earlier one takes that run's result from the cache
+   * (lib/resultcache.ts; default true). False computes it again, facts still from the cache.
+   */
+  resultCache?: boolean;
   /** Told how the run advances, stage by stage (a progress bar); never changes a result. Not plain data: stays on this thread. */
   progress?: (e: ProgressEvent) => void;
 }

@@ -10,7 +10,10 @@
 // cache and the warm facts cache:
 //   goshift -t ctx-first -l      the ctx-first migration of the whole module, cold cache (a new
 //                                --cache-dir each run) and warm cache (the warm-up's)
-//   goshift -l                   the default set (ctx-first, then ctx-closure), cold and warm
+//   goshift -l                   the default set (ctx-first, then ctx-closure), cold and warm (a warm
+//                                run over an unchanged tree gets the earlier run's result from the
+//                                cache), and warm over a copy with one file edited before each run
+//                                (the result cache misses; every other file's facts are cached)
 //   gofmt -l .                   peer: Go's own parser and printer over every file (all cores)
 //   ast-grep run -p '$F($$$A, ctx)'  peer, when installed: a by-name tool scanning every file with the
 //                                same tree-sitter grammar family (all cores); `npm i --no-save @ast-grep/cli`
@@ -40,8 +43,12 @@ interface Cmd {
   env?: NodeJS.ProcessEnv;
   /** Arguments added for one run (a fresh cache directory for a cold run). */
   perRun?: () => string[];
-  /** The tree it runs in: std as it is, or std after goshift -w (nothing left to change). Ratios compare the same tree. */
-  tree: 'std' | 'migrated';
+  /**
+   * The tree it runs in: std as it is, std after goshift -w (nothing left to change), or a copy of
+   * std with one file edited before each run (a comment appended), so that the result cache misses
+   * while the facts of every other file are warm. Ratios compare the same tree (an edited copy with std).
+   */
+  tree: 'std' | 'migrated' | 'edited';
 }
 
 interface Timing {
@@ -63,7 +70,12 @@ interface Measured {
 
 const TIME = '/usr/bin/time';
 
+/** The file the 'edited' tree's runs change, one appended comment each. */
+const EDITED_FILE = path.join('net', 'http', 'server.go');
+let edits = 0;
+
 async function measure(c: Cmd, cwd: string, useTime: boolean): Promise<Timing & { stderr: string }> {
+  if (c.tree === 'edited') await fs.appendFile(path.join(cwd, EDITED_FILE), `// goshift bench: edited before run ${++edits}\n`);
   const all = [...c.args, ...(c.perRun?.() ?? [])];
   const [cmd, args] = useTime ? [TIME, ['-f', 'GOSHIFT_BENCH %e %U %S %M', c.cmd, ...all]] : [c.cmd, all];
   const r = await run(cmd, args, { cwd, env: c.env ?? process.env, timeoutMs: 30 * 60_000 });
@@ -172,18 +184,26 @@ async function main(): Promise<number> {
       cmds.push({ name: 'revive (context-as-argument only)', peer: true, cmd: revive.path, args: ['-config', cfg, './...'], tree: 'migrated' });
     } else log(`revive row missing: ${revive.why}`);
 
+    // The interactive loop and CI on a push: the tree changed since the last run (one file here), so
+    // the result cache misses and the run goes through every stage, the other files' facts warm.
+    const edited = path.join(tmp, 'edited');
+    const cp3 = await run('cp', ['-a', src, edited], { cwd: tmp, timeoutMs: 10 * 60_000 });
+    if (cp3.code !== 0) throw new Error(`copying failed:\n${describe(cp3)}`);
+    cmds.splice(4, 0, { name: 'goshift -l (default set, warm, 1 file edited)', peer: false, cmd: node, args: [cliPath(), '-l', '.', '--cache-dir', warmDir], tree: 'edited' });
+
     // One untimed warm-up each (page cache, the warm facts cache), then the commands in turn, run
     // after run, so that a slower minute of the machine does not fall on one command only.
+    const treeOf = (c: Cmd) => (c.tree === 'std' ? src : c.tree === 'migrated' ? migrated : edited);
     const summaries = new Map<Cmd, string | undefined>();
     for (const c of cmds) {
       log(`${c.name}: warm-up`);
-      const warm = await measure(c, c.tree === 'std' ? src : migrated, useTime);
+      const warm = await measure(c, treeOf(c), useTime);
       summaries.set(c, c.peer ? undefined : /goshift: [^\n]*files? scanned[^\n]*/.exec(warm.stderr)?.[0]);
     }
     const times = new Map<Cmd, Timing[]>(cmds.map((c) => [c, []]));
     for (let i = 0; i < runs; i++) {
       for (const c of cmds) {
-        const t = await measure(c, c.tree === 'std' ? src : migrated, useTime);
+        const t = await measure(c, treeOf(c), useTime);
         log(`${c.name}: run ${i + 1}/${runs}: ${(t.wallMs / 1000).toFixed(2)} s`);
         times.get(c)!.push(t);
       }
@@ -207,7 +227,7 @@ async function main(): Promise<number> {
       synthetic = { scale, goFiles: n, timing: t, summary: /goshift: [^\n]*files? scanned[^\n]*/.exec(t.stderr)?.[0], ratio: t.wallMs / base.median.wallMs };
     }
     const ratios = results.filter((r) => !r.peer).flatMap((g) =>
-      results.filter((p) => p.peer && p.tree === g.tree).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
+      results.filter((p) => p.peer && (p.tree === g.tree || (g.tree === 'edited' && p.tree === 'std'))).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
     );
     const os = await import('node:os');
     const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString(), node: process.version, results, ratios, synthetic };

@@ -1,6 +1,7 @@
-// The facts cache and the worker pool never change a result: every fixture, and std subsets, give
-// the same changes and the same report with one job and no cache, with two jobs and a cold cache,
-// a warm one, and one whose entries were corrupted. So do modules of the semantic fuzzer's corpus.
+// The facts cache, the result cache and the worker pool never change a result: every fixture, and
+// std subsets, give the same changes and the same report with one job and no cache, with two jobs
+// and a cold cache, warm facts, a result from the cache, and a cache whose entries were corrupted.
+// So do modules of the semantic fuzzer's corpus.
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -17,9 +18,9 @@ import { copyTree, makeTempDir, removeTree } from './support/tree.js';
 // Fixtures are small: let the pool start for them too.
 process.env.GOSHIFT_FACTS_MIN_POOL = '0';
 
-/** What a run says: every changed file's new text, and the report. */
+/** What a run says: every changed file's new text, and the report (but how many files it parsed: a result from the cache parsed none). */
 function outcome(r: RunResult): string {
-  return JSON.stringify({ changes: r.changes.map((c) => [c.file.rel, c.after]), report: r.report });
+  return JSON.stringify({ changes: r.changes.map((c) => [c.file.rel, c.after, c.before.toString('latin1'), c.notes]), report: { ...r.report, filesParsed: undefined }, sets: r.sets });
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -43,13 +44,28 @@ async function compareModes(t: import('ava').ExecutionContext, root: string, tra
   const cache = await makeTempDir('goshift-cache-');
   try {
     const ws = () => discover([], { cwd: root });
-    const run = async (jobs: number, cacheDir: string | null) => outcome(await runWorkspace(await ws(), transforms, { ...base, jobs, cacheDir }));
+    // `fresh`: the result is computed again (facts from the cache) rather than taken from the result cache.
+    const run = async (jobs: number, cacheDir: string | null, fresh = false) => {
+      const r = await runWorkspace(await ws(), transforms, { ...base, jobs, cacheDir, ...(fresh ? { resultCache: false } : {}) });
+      parsedLast = r.report.filesParsed;
+      erred = r.report.errors.length > 0;
+      return outcome(r);
+    };
+    let parsedLast = 0;
+    let erred = false;
     const none = await run(1, null);
+    const parsedNone = parsedLast;
+    // A run with errors (a file that does not parse) is not stored: it is computed each time.
+    const stored = !erred;
     t.is(await run(2, cache), none, `${root}: two jobs, cold cache`);
-    t.is(await run(2, cache), none, `${root}: warm cache`);
-    t.is(await run(1, cache), none, `${root}: one job, warm cache`);
+    t.is(await run(2, cache, true), none, `${root}: warm facts cache`);
+    t.is(parsedLast, parsedNone, `${root}: warm facts cache, as many files parsed`);
+    t.is(await run(1, cache, true), none, `${root}: one job, warm facts cache`);
+    t.is(await run(2, cache), none, `${root}: the result from the cache`);
+    t.is(parsedLast, stored ? 0 : parsedNone, `${root}: the result from the cache parses nothing`);
     t.true((await corrupt(cache)) > 0, 'the cache has entries to corrupt');
     t.is(await run(2, cache), none, `${root}: corrupted cache`);
+    t.is(parsedLast, parsedNone, `${root}: a corrupted result entry is computed again`);
   } finally {
     await removeTree(cache);
   }
