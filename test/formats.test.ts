@@ -142,7 +142,9 @@ test('one format at a time; --format takes a known name; -d, -l, --json are its 
   t.is(goshift(['-l', 'shop'], shop).stdout, list.stdout);
   t.is(goshift(['--json', 'shop'], shop).stdout, goshift(['--format', 'json', 'shop'], shop).stdout);
   // The summary is the same whatever the format.
-  for (const f of ['list', 'json', 'sarif', 'lint']) t.is(goshift(['--format', f, 'shop'], shop).stderr, dflt.stderr, f);
+  // The same summary, but for the files parsed: after the first run the result comes from the cache.
+  const parsedless = (s: string) => s.replace(/\d+ files? parsed/, 'N files parsed');
+  for (const f of ['list', 'json', 'sarif', 'lint']) t.is(parsedless(goshift(['--format', f, 'shop'], shop).stderr), parsedless(dflt.stderr), f);
 });
 
 test('--check: exit codes do not depend on the format', (t) => {
@@ -174,7 +176,8 @@ test('stdout closed early (goshift | head): no message, the summary and the exit
     child.stdout.once('data', () => child.stdout.destroy());
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     t.is(code, args.includes('--check') ? 1 : 0, `${args.join(' ')}: ${stderr}`);
-    t.regex(stderr, /^goshift: 300 files scanned, 300 files parsed, 300 files changed, 2400 signatures moved/m);
+    // The first run parses every file; the others take its result from the cache (0 files parsed).
+    t.regex(stderr, /^goshift: 300 files scanned, (?:300|0) files parsed, 300 files changed, 2400 signatures moved/m);
     t.notRegex(stderr, /EPIPE|error/i);
   }
 });
