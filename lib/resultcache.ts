@@ -75,6 +75,14 @@ const readOrNull = (abs: string): Buffer | null => {
   }
 };
 
+/** The options that can change a result, as sorted [name, value] pairs (undefined ones left out). */
+function resultOptions(opts: TransformOptions): [string, unknown][] {
+  const { jobs: _jobs, cacheDir: _cacheDir, progress: _progress, resultCache: _resultCache, ...rest } = opts;
+  return Object.entries(rest)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /**
  * The key of a run over these inputs, or null when its result must not be cached (no cache, the
  * result cache turned off, a transform from the user's files, a workspace that has errors already).
@@ -86,8 +94,9 @@ export function resultKey(ws: Workspace, transforms: Transform[], opts: Transfor
     v: RESULT_VERSION,
     code: codeHash(),
     transforms: transforms.map((t) => t.name),
-    // Every option that reaches a transform or the engine (jobs, the cache and progress never change a result).
-    opts: { allowTypesBefore: opts.allowTypesBefore, api: opts.api ?? null, funcs: opts.funcs ?? null, compatSuffix: opts.compatSuffix ?? null, detach: !!opts.detach, testContext: !!opts.testContext },
+    // Every option that reaches a transform or the engine, an option added later too (jobs, the
+    // cache and progress never change a result).
+    opts: resultOptions(opts),
     cwd: ws.cwd,
     modules: ws.modules,
     goMods: ws.modules.map((m) => {

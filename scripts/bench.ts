@@ -194,11 +194,13 @@ async function main(): Promise<number> {
     // One untimed warm-up each (page cache, the warm facts cache), then the commands in turn, run
     // after run, so that a slower minute of the machine does not fall on one command only.
     const treeOf = (c: Cmd) => (c.tree === 'std' ? src : c.tree === 'migrated' ? migrated : edited);
+    // goshift's summary line, from its last timed run (a warm run's says what that run parsed: none
+    // when the result came from the cache).
     const summaries = new Map<Cmd, string | undefined>();
+    const summaryOf = (c: Cmd, stderr: string) => summaries.set(c, c.peer ? undefined : /goshift: [^\n]*files? scanned[^\n]*/.exec(stderr)?.[0]);
     for (const c of cmds) {
       log(`${c.name}: warm-up`);
-      const warm = await measure(c, treeOf(c), useTime);
-      summaries.set(c, c.peer ? undefined : /goshift: [^\n]*files? scanned[^\n]*/.exec(warm.stderr)?.[0]);
+      summaryOf(c, (await measure(c, treeOf(c), useTime)).stderr);
     }
     const times = new Map<Cmd, Timing[]>(cmds.map((c) => [c, []]));
     for (let i = 0; i < runs; i++) {
@@ -206,6 +208,7 @@ async function main(): Promise<number> {
         const t = await measure(c, treeOf(c), useTime);
         log(`${c.name}: run ${i + 1}/${runs}: ${(t.wallMs / 1000).toFixed(2)} s`);
         times.get(c)!.push(t);
+        summaryOf(c, t.stderr);
       }
     }
     const results: Measured[] = cmds.map((c) => {

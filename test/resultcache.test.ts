@@ -74,7 +74,7 @@ test('a changed byte in any file, a changed go.mod or skipped .go file, or other
   await again('a file added');
 });
 
-test('a transform from the user\'s files, an unreadable file and --no-cache are never served from the cache', async (t) => {
+test('a transform from the user\'s files, an unreadable file and resultCache: false are never served from the cache', async (t) => {
   const d = tree();
   const cache = temp('cache');
   const plugin: Transform = { ...allTransforms.find((x) => x.name === 'ctx-first')! };
