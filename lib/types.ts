@@ -145,7 +145,7 @@ export interface TransformOptions {
   testContext?: boolean;
   /** Worker threads computing files' facts (default: the available cores). The result never depends on it. */
   jobs?: number;
-  /** Where facts are cached; null: no cache; absent: the default place (GOSHIFT_CACHE, XDG_CACHE_HOME, ~/.cache). */
+  /** Where facts and results are cached; null: no cache; absent: the default place (GOSHIFT_CACHE, XDG_CACHE_HOME, ~/.cache). */
   cacheDir?: string | null;
   /**
    * Whether a run over exactly the inputs of an earlier one takes that run's result from the cache
