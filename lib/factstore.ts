@@ -266,12 +266,17 @@ export function writeStored(cacheDir: string, key: string, json: string, maxByte
   const { bytes, failed } = writeEntries(cacheDir, [{ key, json }]);
   if (bytes > 0) {
     try {
-      updateSizeAndTrim(cacheDir, bytes, maxBytes ?? (envNumber(process.env.GOSHIFT_CACHE_MAX_MB) ?? DEFAULT_MAX_MB) * (1 << 20));
+      updateSizeAndTrim(cacheDir, bytes, maxBytes ?? storeBound());
     } catch {
       // the bound is a best effort
     }
   }
   return failed === 0;
+}
+
+/** The store's bound in bytes: $GOSHIFT_CACHE_MAX_MB MB, else 256 MB. */
+export function storeBound(): number {
+  return (envNumber(process.env.GOSHIFT_CACHE_MAX_MB) ?? DEFAULT_MAX_MB) * (1 << 20);
 }
 
 /** What, besides their bytes, decides files' facts (see salt()): part of every key of the store. */

@@ -9,8 +9,8 @@
 // links against, and of every go.mod; the module layout; the transforms and every option that
 // reaches them; and a hash of goshift's own compiled code and grammar. A result is stored only
 // when the run had no errors (an unreadable or unparsable file, a transform's failure): those are
-// computed again each time. Transforms loaded from the user's files are never cached (their code
-// may read anything). Entries live in the facts store (lib/factstore.ts): written atomically,
+// computed again each time; nor a result larger than a quarter of the store's bound. Transforms
+// loaded from the user's files are never cached (their code may read anything). Entries live in the facts store (lib/factstore.ts): written atomically,
 // checked by length and checksum, trimmed with it; one that fails to read or decode is a miss.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transforms as builtins } from '../transforms/index.js';
-import { readStored, storeSalt, writeStored } from './factstore.js';
+import { readStored, storeBound, storeSalt, writeStored } from './factstore.js';
 import type { ChangeNote, FileChange, Report, RunResult, SetSummary, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
 
 /** Bumped when the stored shape changes. */
@@ -143,8 +143,11 @@ export function loadResult(cacheDir: string, key: string, inputs: { sf: SourceFi
   return { changes, report: { ...s.report, filesParsed: 0 }, ...(s.sets ? { sets: s.sets } : {}) };
 }
 
-/** Stores a run's result under its key, when the run had no errors. */
-export function storeResult(cacheDir: string, key: string, r: RunResult): void {
+/**
+ * Stores a run's result under its key, when the run had no errors and the result is not so large
+ * (a quarter of the store's bound) that keeping it would push out the facts of most files.
+ */
+export function storeResult(cacheDir: string, key: string, r: RunResult, bound = storeBound()): void {
   if (r.report.errors.length) return;
   const s: Stored = {
     v: RESULT_VERSION,
@@ -152,5 +155,7 @@ export function storeResult(cacheDir: string, key: string, r: RunResult): void {
     report: r.report,
     ...(r.sets ? { sets: r.sets } : {}),
   };
-  writeStored(cacheDir, key, JSON.stringify(s));
+  const json = JSON.stringify(s);
+  if (Buffer.byteLength(json) > bound / 4) return;
+  writeStored(cacheDir, key, json);
 }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runWorkspace } from '../lib/parts.js';
+import { loadResult, resultKey, storeResult } from '../lib/resultcache.js';
 import type { RunResult, Transform, TransformOptions } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { defaultTransforms, transforms as allTransforms } from '../transforms/index.js';
@@ -120,4 +121,20 @@ test('the CLI: -d, then -w with the result from the cache writes the same files;
   const after = goshift(d, cache, '-l', '--check');
   t.is(after.code, 0, after.stderr);
   t.is(goshift(d, cache, '-l', '--check').code, 0);
+});
+
+test('a result larger than a quarter of the store\'s bound is not kept (it would push out the facts of most files)', async (t) => {
+  const d = tree();
+  const cache = temp('cache');
+  const ws = await discover([], { cwd: d });
+  const opts: TransformOptions = { allowTypesBefore: [], jobs: 1, cacheDir: cache, resultCache: false };
+  const r = await runWorkspace(ws, defaultTransforms(), opts);
+  const inputs = ws.files.map((sf) => ({ sf, bytes: fs.readFileSync(sf.abs) }));
+  const key = resultKey(ws, defaultTransforms(), { ...opts, resultCache: true }, inputs)!;
+  t.truthy(key);
+  const size = Buffer.byteLength(JSON.stringify(r.changes.map((c) => c.after)));
+  storeResult(cache, key, r, size * 2);
+  t.is(loadResult(cache, key, inputs), null, 'over a quarter of the bound: not stored');
+  storeResult(cache, key, r, 1 << 30);
+  t.is(loadResult(cache, key, inputs)?.changes.length, r.changes.length, 'under it: stored');
 });
