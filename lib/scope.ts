@@ -3,7 +3,7 @@
 // the file-local transforms that reason about the contexts in scope (ctx-closure, ctx-inherit).
 import type { GType } from './program.js';
 import type { RewriteAPI } from './rewrite.js';
-import { lineOf, unparen } from './source.js';
+import { importSpecs, lineOf, unparen } from './source.js';
 import type { Node } from './source.js';
 
 /** Functions of package context whose (first) result is a context.Context. */
@@ -101,7 +101,7 @@ export type Ctx = boolean | string | { maybe: string };
 /** The local names of the file's imports of the context package (not `_`, not a dot import). */
 export function contextImportNames(api: RewriteAPI): Set<string> {
   const out = new Set<string>();
-  for (const spec of api.root.descendantsOfType('import_spec')) {
+  for (const spec of importSpecs(api.root)) {
     const p = spec.childForFieldName('path')?.text.slice(1, -1) ?? '';
     if (!api.isContextImportPath(p)) continue;
     const name = spec.childForFieldName('name');

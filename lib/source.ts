@@ -109,3 +109,13 @@ export function unparen(n: Node): Node {
 export function lineOf(n: Node): number {
   return n.startPosition.row + 1;
 }
+
+/**
+ * The import specs of a file, in order: those of its top-level import declarations (an import is
+ * nowhere else), without walking the whole tree.
+ */
+export function importSpecs(root: Node): Node[] {
+  const out: Node[] = [];
+  for (const c of root.namedChildren) if (c.type === 'import_declaration') out.push(...c.descendantsOfType('import_spec'));
+  return out;
+}

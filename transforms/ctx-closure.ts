@@ -2,7 +2,7 @@ import { asOneOfSeveral } from '../lib/gofmt.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
 import { callOf, contains, contextImportNames, enclosingLiterals, FUNC_NODES_LIST, goAtLeast, innermostFunc, items, lookup, runsOnTheSpot, trailingCommentRows, Walker } from '../lib/scope.js';
 import type { Lit, Scope, Snap, Var } from '../lib/scope.js';
-import { lineOf, unparen } from '../lib/source.js';
+import { importSpecs, lineOf, unparen } from '../lib/source.js';
 import type { Node } from '../lib/source.js';
 import type { Transform } from '../lib/types.js';
 
@@ -197,7 +197,8 @@ class FileRewrite {
   private breakLongBodies(ins: Insertion[]): void {
     const text = this.api.text;
     const grown = (from: number, to: number) => ins.reduce((k, i) => k + (i.pos > from && i.pos < to ? Buffer.byteLength(i.text) - (i.end !== undefined ? Buffer.byteLength(text.slice(i.pos, i.end)) : 0) : 0), 0);
-    const fns = FUNC_NODES_LIST.flatMap((t) => this.api.root.descendantsOfType(t)).sort((a, b) => a.endIndex - a.startIndex - (b.endIndex - b.startIndex));
+    // One walk for the three kinds (smallest first; functions of one size cannot hold each other).
+    const fns = this.api.root.descendantsOfType(FUNC_NODES_LIST).sort((a, b) => a.endIndex - a.startIndex - (b.endIndex - b.startIndex));
     const broken: Node[] = [];
     for (const fn of fns) {
       const body = fn.childForFieldName('body');
@@ -508,7 +509,7 @@ class FileRewrite {
   /** The names the file's imports bind (explicit aliases and last path elements). */
   private importNames(): Set<string> {
     const out = new Set<string>();
-    for (const spec of this.api.root.descendantsOfType('import_spec')) {
+    for (const spec of importSpecs(this.api.root)) {
       const name = spec.childForFieldName('name')?.text;
       const p = spec.childForFieldName('path')?.text.slice(1, -1) ?? '';
       out.add(name ?? p.slice(p.lastIndexOf('/') + 1));

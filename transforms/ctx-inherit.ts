@@ -2,7 +2,7 @@ import type { GType } from '../lib/program.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
 import { callOf, CONTEXT_FUNCS, contains, contextImportNames, goAtLeast, innermostFunc, items, lookup, runsOnTheSpot, trailingCommentRows, Walker } from '../lib/scope.js';
 import type { Scope, Snap, Var } from '../lib/scope.js';
-import { lineOf, unparen } from '../lib/source.js';
+import { importSpecs, lineOf, unparen } from '../lib/source.js';
 import type { Node } from '../lib/source.js';
 import type { Transform, TransformOptions } from '../lib/types.js';
 
@@ -586,7 +586,7 @@ class Inherit {
   /** Removes the import of context named q; returns why it cannot, or null when done. */
   private removeImport(q: string): string | null {
     const text = this.api.text;
-    const specs = this.api.root.descendantsOfType('import_spec').filter((s) => {
+    const specs = importSpecs(this.api.root).filter((s) => {
       const p = s.childForFieldName('path')?.text.slice(1, -1) ?? '';
       const name = s.childForFieldName('name');
       return this.api.isContextImportPath(p) && (name ? name.text === q : q === 'context');
