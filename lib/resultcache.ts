@@ -7,11 +7,12 @@
 // The key covers everything the engine reads: every file's path, package, module and role
 // (target, excluded, test) with a hash of its bytes; the bytes of the .go files goshift skips but
 // links against, and of every go.mod; the module layout; the transforms and every option that
-// reaches them; and a hash of goshift's own compiled code and grammar. A result is stored only
-// when the run had no errors (an unreadable or unparsable file, a transform's failure): those are
-// computed again each time; nor a result larger than a quarter of the store's bound. Transforms
-// loaded from the user's files are never cached (their code may read anything). Entries live in the facts store (lib/factstore.ts): written atomically,
-// checked by length and checksum, trimmed with it; one that fails to read or decode is a miss.
+// reaches them; and a hash of goshift's own compiled code, grammar and libraries. A result is
+// stored only when the run had no errors (an unreadable or unparsable file, a transform's
+// failure: those are computed again each time), and when it is not larger than a quarter of the
+// store's bound. Transforms loaded from the user's files are never cached (their code may read
+// anything). Entries live in the facts store (lib/factstore.ts): written atomically, checked by
+// length and checksum, trimmed with it; one that fails to read or decode is a miss.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
