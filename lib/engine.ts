@@ -54,7 +54,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     phase('result from the cache');
     return cached;
   }
-  const result = await runStages(ws, transforms, opts, report, inputs, unreadable, phase, (p) => (parsed = () => p.parseCount));
+  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => (parsed = () => p.parseCount));
   if (key) storeResult(cacheDir!, key, result);
   return result;
 }

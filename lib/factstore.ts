@@ -119,8 +119,14 @@ function salt(): string {
   return saltMemo;
 }
 
-function keyOf(bytes: Buffer): string {
-  return createHash('sha256').update(salt()).update(bytes).digest('hex');
+/** Keys already computed, by the file's bytes: the result cache (lib/resultcache.ts) hashes the same files. */
+const keyMemo = new WeakMap<Buffer, string>();
+
+/** A file's facts key: a hash of its bytes and of what else decides its facts (salt()). */
+export function keyOf(bytes: Buffer): string {
+  let k = keyMemo.get(bytes);
+  if (k === undefined) keyMemo.set(bytes, (k = createHash('sha256').update(salt()).update(bytes).digest('hex')));
+  return k;
 }
 
 function versionDir(cacheDir: string): string {

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transforms as builtins } from '../transforms/index.js';
-import { readStored, storeBound, storeSalt, writeStored } from './factstore.js';
+import { keyOf, readStored, storeBound, storeSalt, writeStored } from './factstore.js';
 import type { ChangeNote, FileChange, Report, RunResult, SetSummary, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
 
 /** Bumped when the stored shape changes. */
@@ -106,7 +106,8 @@ export function resultKey(ws: Workspace, transforms: Transform[], opts: Transfor
     }),
     parts: ws.parts ?? null,
     notes: ws.notes ?? null,
-    files: inputs.map(({ sf, bytes }) => [sf.abs, sf.rel, sf.dir, sf.importPath, sf.module.root, sf.isTest, sf.target, !!sf.excluded, sha(bytes)]),
+    // Each file's facts key stands for its bytes: factsFor, on a miss, then hashes nothing again.
+    files: inputs.map(({ sf, bytes }) => [sf.abs, sf.rel, sf.dir, sf.importPath, sf.module.root, sf.isTest, sf.target, !!sf.excluded, keyOf(bytes)]),
     skipped: (ws.skippedGo ?? []).map((abs) => {
       const b = readOrNull(abs);
       return [abs, b ? sha(b) : null];

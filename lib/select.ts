@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { debugOn } from './debug.js';
 import type { FileFacts } from './facts.js';
-import { defaultCacheDir, defaultJobs, factsFor } from './factstore.js';
+import { defaultJobs, factsFor } from './factstore.js';
 import type { Linker, Slot } from './link.js';
 import type { Candidate } from './plan.js';
 import { describe } from './plan.js';
@@ -57,13 +57,13 @@ export function readInputs(ws: Workspace, opts: TransformOptions, report: Report
 export type Input = { sf: SourceFile; abs: string; bytes: Buffer };
 
 /**
- * Takes the facts of the files read (on every core, through the cache): the program knows every
- * file's declarations, and has parsed none.
+ * Takes the facts of the files read (on every core, through the cache in opts.cacheDir, resolved
+ * by the engine; none when null): the program knows every file's declarations, and has parsed none.
  */
 export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[]): Promise<{ prog: Program; readable: Readable[] }> {
   const progress = opts.progress;
   const onProgress = progress ? (done: number) => progress({ stage: 'facts', done, total: inputs.length }) : undefined;
-  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir, onProgress });
+  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir ?? null, onProgress });
   const byAbs = new Map<string, FileFacts>();
   inputs.forEach((x, i) => byAbs.set(x.abs, facts[i]));
   const prog = new Program(ws.files, byAbs);
