@@ -40,7 +40,10 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   const timing = debugOn('GOSHIFT_DEBUG_TIMING');
   let parsed = () => 0;
   const phase = (name: string) => {
-    if (timing) process.stderr.write(`timing: ${name}: ${Date.now() - t0} ms, ${parsed()} files parsed, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`);
+    if (timing) {
+      const m = process.memoryUsage();
+      process.stderr.write(`timing: ${name}: ${Date.now() - t0} ms, ${parsed()} files parsed, rss ${Math.round(m.rss / 1e6)} MB, heap ${Math.round(m.heapUsed / 1e6)} MB\n`);
+    }
   };
   // Files and directories that could not be read: they may reference anything in their module.
   const unreadable = ws.unreadable.map((rel) => ({ abs: path.resolve(ws.cwd, rel), rel }));
@@ -66,6 +69,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   // Facts of every file; then the files that can declare a context parameter, or that a file-local transform looks at.
   const { prog, readable } = await readFacts(ws, opts, inputs);
   counting(prog);
+  phase('facts');
   const aliases = contextAliases(prog, readable);
   parseContextFiles(prog, readable, aliases, reorderers, rewriters, opts.progress);
   phase('read+context packages');

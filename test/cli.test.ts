@@ -1,5 +1,5 @@
 import test from 'ava';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,41 @@ test('a hidden transform can be chosen by name', (t) => {
   t.notRegex(r.stderr, /unknown transform/);
   t.regex(r.stderr, /^missing: error: no such file or directory$/m);
   t.is(r.code, 2);
+});
+
+test('the process exits as soon as it is done, and a large diff read slowly through a pipe still arrives whole', async (t) => {
+  // cli() ends the process itself once stdout and stderr have taken everything: nothing written may be lost.
+  const dir = tmp();
+  const files: Record<string, string> = { 'go.mod': 'module m\n\ngo 1.21\n' };
+  const n = 600;
+  for (let i = 0; i < n; i++) {
+    const body = Array.from({ length: 8 }, (_, k) => `\t_ = "padding line ${k} of file ${i}, so that the diff is long enough to fill a pipe many times"`).join('\n');
+    files[`f${i}.go`] = `package m\n\nimport "context"\n\nfunc F${i}(n int, ctx context.Context) int {\n${body}\n\treturn n\n}\n\nfunc G${i}(ctx context.Context) int {\n\treturn F${i}(${i}, ctx)\n}\n`;
+  }
+  writeTree(dir, files);
+  const fast = goshift(['-d', '--no-cache', '.'], { cwd: dir });
+  t.is(fast.code, 0, fast.stderr);
+  const child = spawn(process.execPath, [bin, '-d', '--no-cache', '.'], { cwd: dir, env: { ...process.env, GOSHIFT_DEBUG: '' } });
+  const out: Buffer[] = [];
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  child.stdout.pause();
+  await new Promise((r) => setTimeout(r, 1000));
+  // Read in small steps, with pauses, while the child is blocked on a full pipe.
+  child.stdout.on('data', (d: Buffer) => {
+    out.push(d);
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), 2);
+  });
+  child.stdout.resume();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const stdout = Buffer.concat(out).toString('utf8');
+  t.is(code, 0, err);
+  t.true(stdout.length > 300_000, `${stdout.length} bytes`);
+  t.is((stdout.match(/^\+\+\+ b\//gm) ?? []).length, n);
+  t.is(stdout, fast.stdout);
+  t.regex(err, new RegExp(`^goshift: ${n} files scanned, .*${n} files changed`, 'm'));
+  t.is(err, fast.stderr);
 });
 
 // ---------------------------------------------------------------------------------------------
