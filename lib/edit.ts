@@ -226,8 +226,15 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       return e;
     };
     const importsAdded = new Map<GoFile, Map<string, string>>();
+    // A file read for its declarations only has no function bodies in its tree: it is never edited
+    // (every file a set or a transform can edit is parsed whole before any is read that way).
+    const readPartly = (f: GoFile) => {
+      if (!f.pf.declarationsOnly) return false;
+      failed.set(f, 'internal error: goshift read only the declarations of this file, yet has edits for it; file left unchanged');
+      return true;
+    };
     for (const f of new Set([...edits.keys(), ...texts.keys(), ...imports.keys()])) {
-      if (failed.has(f)) continue;
+      if (failed.has(f) || readPartly(f)) continue;
       const es = edits.get(f) ?? [];
       const { ms, records } = editorOf(f);
       // Temporaries get names that no identifier of their top-level declaration has, in the order of the file.
@@ -262,7 +269,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     for (const t of rewriters) {
       for (const f of prog.parsed) {
         if (!f.sf.target || failed.has(f)) continue;
-        if (!mentionsFor(t, prog.facts.get(f.sf.abs)!)) continue;
+        if (!mentionsFor(t, prog.facts.get(f.sf.abs)!) || readPartly(f)) continue;
         if (f.pf.generated) {
           // What a behaviour-changing transform (ctx-inherit) would do there is no context out of place.
           if (!t.changesBehaviour) out.generatedUnmoved.push(...dryRun(t, f));

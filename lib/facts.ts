@@ -9,7 +9,7 @@
 // and an unsure file is parsed as if it mentioned everything.
 
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 3;
+export const FACTS_VERSION = 4;
 
 /** A top-level declaration. */
 export interface DeclFacts {
@@ -66,6 +66,12 @@ export interface FileFacts {
   /** Names of types declared inside functions (`type X = context.Context` in a body), sorted, once each. */
   localTypes: string[];
   /**
+   * The bodies of top-level functions and methods, as pairs of offsets in the file's text decoded
+   * as UTF-8: just past each body's `{`, and at its `}`. A file read only for its declarations is
+   * parsed with these blanked (Program).
+   */
+  bodies: number[];
+  /**
    * Set when the lexer met something it cannot be sure of (an unterminated literal, unbalanced
    * brackets, a character Go does not have): such a file is parsed whatever its facts say, and its
    * package is loaded whole.
@@ -87,6 +93,8 @@ interface Tok {
   k: number;
   /** Identifier text, operator text, or (for string literals) the literal as written. */
   t: string;
+  /** Where it starts in the lexed text (an inserted semicolon: at the line end). */
+  at: number;
 }
 
 class Unsure extends Error {}
@@ -105,7 +113,7 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
   /** The last token allows a semicolon at a line end (identifier, literal, some keywords, `)`, `]`, `}`, `++`, `--`). */
   let semi = false;
   const newline = () => {
-    if (semi) toks.push({ k: OP, t: ';' });
+    if (semi) toks.push({ k: OP, t: ';', at: i });
     semi = false;
   };
   while (i < n) {
@@ -144,8 +152,8 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
       let e = i + 1;
       while (e < n && isIdentPart(src.charCodeAt(e))) e++;
       const t = src.slice(i, e);
+      toks.push({ k: ID, t, at: i });
       i = e;
-      toks.push({ k: ID, t });
       if (KEYWORDS.has(t)) {
         semi = t === 'break' || t === 'continue' || t === 'fallthrough' || t === 'return';
         if (t === 'package') sawPackage = true;
@@ -164,7 +172,7 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
         else if ((d === 43 || d === 45) && (prev === 0x70 /* p */ || (prev === 0x65 /* e */ && !/^0[xX]/.test(src.slice(i, e))))) e++;
         else break;
       }
-      toks.push({ k: LIT, t: src.slice(i, e) });
+      toks.push({ k: LIT, t: src.slice(i, e), at: i });
       i = e;
       semi = true;
       continue;
@@ -182,7 +190,7 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
         e++;
         if (d === c) break;
       }
-      toks.push({ k: LIT, t: src.slice(i, e) });
+      toks.push({ k: LIT, t: src.slice(i, e), at: i });
       i = e;
       semi = true;
       continue;
@@ -190,14 +198,14 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
     if (c === 96 /* ` */) {
       const e = src.indexOf('`', i + 1);
       if (e < 0) throw new Unsure('unterminated raw string');
-      toks.push({ k: LIT, t: src.slice(i, e + 1) });
+      toks.push({ k: LIT, t: src.slice(i, e + 1), at: i });
       i = e + 1;
       semi = true;
       continue;
     }
     const op = operatorAt(src, i);
     if (!op) throw new Unsure(`unexpected character ${JSON.stringify(src[i])}`);
-    toks.push({ k: OP, t: op });
+    toks.push({ k: OP, t: op, at: i });
     i += op.length;
     semi = op === ')' || op === ']' || op === '}' || op === '++' || op === '--';
   }
@@ -240,7 +248,7 @@ const CLOSE = new Set([')', ']', '}']);
 
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
-  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, localTypes: [] };
+  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, localTypes: [], bodies: [] };
   const side = { generated: false, linknames: [] as [string, string?][], words: new Set<string>() };
   try {
     const toks = lex(bytes.toString('utf8'), side);
@@ -264,6 +272,7 @@ export function factsOf(bytes: Buffer): FileFacts {
   } catch (e) {
     if (!(e instanceof Unsure)) throw e;
     facts.unsure = e.message;
+    facts.bodies = [];
   }
   facts.generated = side.generated;
   facts.linknames = side.linknames;
@@ -425,6 +434,7 @@ function topLevel(toks: Tok[], close: Int32Array, facts: FileFacts): void {
           b = toks[b].k === OP && OPEN[toks[b].t] ? past(b) : b + 1;
         }
         facts.decls.push(recv === undefined ? { kind: 'func', name, words: words(a + 1, b) } : { kind: 'method', name, recv, words: words(a + 1, b) });
+        if (isOp(b, '{')) facts.bodies.push(toks[b].at + 1, toks[close[b]].at);
         j = end(b);
         break;
       }

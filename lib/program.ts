@@ -4,7 +4,7 @@
 // `unknown`, never a guess: the linker treats unknown as "may be anything".
 import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
-import { parseSource, readSource } from './source.js';
+import { parseDeclarations, parseSource, readSource } from './source.js';
 import type { FileFacts } from './facts.js';
 import type { Problem, SourceFile } from './types.js';
 
@@ -401,6 +401,25 @@ export class Program {
     return gf;
   }
 
+  /**
+   * From now on, a file not parsed yet is wanted for its declarations only (a type, a signature, a
+   * variable that a file being walked or rewritten looks up): the engine sets this once every file
+   * that is walked, edited or rewritten has been parsed.
+   */
+  declarationsOnly = false;
+
+  /**
+   * Whether a file's function bodies may be left out of its tree: its facts are sure, and nothing
+   * in a body matters to the linker's declarations of it (Linker.declareUses looks at type arguments
+   * everywhere in a file that writes a func type in brackets or imports another module's package).
+   */
+  private mayParseDeclarationsOnly(sf: SourceFile, bytes: Buffer): boolean {
+    const facts = this.facts.get(sf.abs);
+    if (!facts || facts.unsure !== undefined || !facts.bodies?.length) return false;
+    if (facts.imports.some((i) => !this.isOurs(i.path) && !isStdPath(i.path))) return false;
+    return !/\[[^\]]*\bfunc\b/.test(bytes.toString('latin1'));
+  }
+
   /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */
   private parse(sf: SourceFile): GoFile | null {
     const have = this.fileBySf.get(sf);
@@ -412,7 +431,7 @@ export class Program {
       this.fileBySf.set(sf, null);
       return null;
     }
-    const pf = parseSource(sf, r.bytes);
+    const pf = (this.declarationsOnly && this.mayParseDeclarationsOnly(sf, r.bytes) && parseDeclarations(sf, r.bytes, this.facts.get(sf.abs)!.bodies)) || parseSource(sf, r.bytes);
     this.parseCount++;
     if (pf.error) {
       this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message + gofmtOpinion(sf.abs) });

@@ -250,6 +250,9 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   // takes an unqualified Context, and its calls are in that file only.
   const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
   const walk = [...prog.parsed].filter((f) => candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!));
+  // Every file that is walked, edited or rewritten is parsed by now (the file-local transforms'
+  // files with the context files): a file parsed from here on is read for its declarations only.
+  prog.declarationsOnly = true;
   // Implementations are linked among the same files: a type or interface that can share a method
   // with a candidate names it, its receiver or the interface declaring it (a name leading to it), so
   // files parsed for other reasons (a file-local transform's, a type looked up) add nothing to link.

@@ -45,6 +45,11 @@ export interface ParsedFile {
   error?: { line: number; column: number; message: string };
   /** `// Code generated ... DO NOT EDIT.` before the package clause. */
   generated: boolean;
+  /**
+   * Parsed for its declarations only (parseDeclarations): the bodies of its functions are blank in
+   * the tree (`text` is the file's own). Never walked, never edited.
+   */
+  declarationsOnly?: true;
 }
 
 export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string } {
@@ -64,6 +69,33 @@ export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
   const pf: ParsedFile = { sf, bytes, text, encoding, tree, root, generated: isGenerated(text, root) };
   if (root.hasError) pf.error = firstError(root);
   return pf;
+}
+
+/**
+ * A file read only for what it declares (a type, a function's signature, a variable looked up from
+ * another file): the bodies of its top-level functions (`bodies`, from its facts) are blanked,
+ * newlines kept, so that every node keeps its offset, row and column, and parsing costs what the
+ * declarations do. Null when the bodies are not where the facts say (a file that is not UTF-8) or
+ * the rest does not parse cleanly: then the file is parsed whole.
+ */
+export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[]): ParsedFile | null {
+  const { text, encoding } = decode(bytes);
+  if (encoding !== 'utf8') return null;
+  const parts: string[] = [];
+  let at = 0;
+  for (let i = 0; i + 1 < bodies.length; i += 2) {
+    const a = bodies[i];
+    const b = bodies[i + 1];
+    if (a < at || b < a || b >= text.length || text.charCodeAt(a - 1) !== 123 /* { */ || text.charCodeAt(b) !== 125 /* } */) return null;
+    parts.push(text.slice(at, a), text.slice(a, b).replace(/[^\n]/g, ' '));
+    at = b;
+  }
+  parts.push(text.slice(at));
+  const skeleton = parts.join('');
+  const tree = getParser().parse(skeleton, undefined, { bufferSize: Math.max(64 * 1024, skeleton.length * 2 + 16) });
+  const root = tree.rootNode;
+  if (root.hasError) return null;
+  return { sf, bytes, text, encoding, tree, root, generated: isGenerated(text, root), declarationsOnly: true };
 }
 
 /** The first syntax error of a text, or undefined when it parses cleanly. */

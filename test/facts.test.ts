@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { factsOf } from '../lib/facts.js';
 import type { Node } from '../lib/source.js';
-import { parseSource } from '../lib/source.js';
+import { parseDeclarations, parseSource } from '../lib/source.js';
 import type { SourceFile } from '../lib/types.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
 import { fixturesRoot } from './support/paths.js';
@@ -37,6 +37,15 @@ interface TreeFacts {
   /** A func literal called where it is written or among the values of an assignment, `:=` or `var` (ctx-closure's run literals). */
   runLits: boolean;
   localTypes: Set<string>;
+  /** Offsets just inside the braces of each top-level function's and method's body. */
+  bodies: number[];
+  /** Top-level declarations as parsed whole: type, span, and the text of each part but the body. */
+  tops: string[];
+}
+
+/** A tree's top-level declarations: type, span, and (a body only by its span) the text of each child. */
+function topsOf(root: Node): string[] {
+  return root.namedChildren.map((top) => `${top.type} ${top.startIndex}-${top.endIndex}: ${top.children.map((c) => (c.type === 'block' && c.id === top.childForFieldName('body')?.id ? `{${c.startIndex}-${c.endIndex}}` : c.text)).join(' ')}`);
 }
 
 function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
@@ -45,8 +54,11 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
   let pkg: string | null = null;
   const imports: string[] = [];
   const decls: string[] = [];
+  const bodies: number[] = [];
   const specs = (top: Node, type: string) => [...top.namedChildren, ...top.namedChildren.flatMap((c) => (c.type.endsWith('_spec_list') ? c.namedChildren : []))].filter((c) => c.type === type);
   for (const top of pf.root.namedChildren) {
+    const body = top.type === 'function_declaration' || top.type === 'method_declaration' ? top.childForFieldName('body') : null;
+    if (body) bodies.push(body.startIndex + 1, body.endIndex - 1);
     switch (top.type) {
       case 'package_clause':
         pkg = top.namedChildren[0]?.text ?? null;
@@ -106,7 +118,7 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
     if ((n.type === 'type_spec' || n.type === 'type_alias') && n.parent?.parent?.type !== 'source_file' && n.parent?.type !== 'source_file') localTypes.add(n.childForFieldName('name')!.text);
     if (n.type !== 'comment') for (const c of n.children) stack.push(c);
   }
-  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, localTypes };
+  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, localTypes, bodies, tops: topsOf(pf.root) };
 }
 
 async function agree(t: import('ava').ExecutionContext, files: string[]): Promise<void> {
@@ -130,6 +142,12 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
     if (tree.funcLits) t.true(facts.funcLits, `${abs}: a func literal the facts do not see`);
     if (tree.runLits) t.true(facts.runLits, `${abs}: a literal called or bound that the facts do not see`);
     t.deepEqual(facts.localTypes, [...tree.localTypes].sort(), `${abs}: local types`);
+    t.deepEqual(facts.bodies, tree.bodies, `${abs}: function bodies`);
+    // Read for its declarations only (bodies blanked), a file has the same top-level declarations,
+    // at the same places, with the same text but for the bodies.
+    const decl = parseDeclarations({ abs, rel: abs } as SourceFile, bytes, facts.bodies);
+    if (decl) t.deepEqual(topsOf(decl.root), tree.tops, `${abs}: declarations only`);
+    else t.true(bytes.toString('utf8') !== bytes.toString('latin1') && !Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes), `${abs}: the declarations alone do not parse`);
     checked++;
   }
   t.true(checked > 0);

@@ -246,6 +246,21 @@ test('syntax error: callers of a function declared in the broken file are named 
   t.regex(r.stderr, /^.*(c\/c\.go.*Other|Other.*c\/c\.go).*$/m, show(r));
 });
 
+test('a file read only for its declarations: a syntax error inside a function body does not hide them, and the file is not touched', (t) => {
+  // k/k.go is read only because c/c.go asks what k.New returns; its functions' bodies are left out
+  // of its tree, so the error in Broken's body neither stops that answer nor is an error of the run.
+  const K_GO = 'package k\n\nimport "context"\n\n// New returns a context.\nfunc New() context.Context { return context.Background() }\n\nfunc Broken() int { return 1 + }\n';
+  const C_GO = 'package c\n\nimport "example.com/m/k"\n\nfunc Run() {\n\tctx := k.New()\n\tdone := make(chan struct{})\n\tgo func() {\n\t\t<-ctx.Done()\n\t\tclose(done)\n\t}()\n\t<-done\n}\n';
+  const dir = makeModule('declarations-only', { 'k/k.go': K_GO, 'c/c.go': C_GO });
+  const before = snapshot(dir);
+  const r = goshift(dir, ['-w'], { transforms: ['ctx-first', 'ctx-closure'] });
+  t.is(r.code, 0, show(r));
+  t.notRegex(r.stderr, /syntax error|k\/k\.go/, show(r));
+  sameBytes(t, path.join(dir, 'k/k.go'), before.get('k/k.go')!, 'k/k.go');
+  t.is(fs.readFileSync(path.join(dir, 'c/c.go'), 'utf8'), C_GO.replace('go func() {', 'go func(ctx context.Context) {').replace('\t}()', '\t}(ctx)').replace('import "example.com/m/k"', 'import (\n\t"context"\n\t"example.com/m/k"\n)'));
+  sameBytes(t, path.join(dir, 'a/a.go'), moved(before.get('a/a.go')!), 'a/a.go');
+});
+
 test('a UTF-8 BOM together with a non-UTF-8 byte: read as latin1, reported as unparsable, never written', (t) => {
   const z = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes('package z\n\nimport "context"\n\n// caf\xe9\nfunc Z(n int, ctx context.Context) {}\n')]);
   const dir = makeModule('bom-latin1', { 'z/z.go': z });
