@@ -38,7 +38,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   };
   const t0 = Date.now();
   const timing = debugOn('GOSHIFT_DEBUG_TIMING');
-  let parsed = () => 0;
+  let parsed = () => '0';
   const phase = (name: string) => {
     if (timing) {
       const m = process.memoryUsage();
@@ -57,7 +57,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     phase('result from the cache');
     return cached;
   }
-  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => (parsed = () => p.parseCount));
+  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => (parsed = () => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only)`));
   if (key) storeResult(cacheDir!, key, result);
   return result;
 }
@@ -85,6 +85,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   // Link, plan, edit.
   linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.change || t.plumb));
   phase('link+walk');
+  if (process.env.TMP_WHY) { const m = (globalThis as any).__why as Map<string, number>; for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`WHY ${v} ${k}\n`); m.clear(); }
   // A spreading transform (ctx-plumb) adds its sets once everything is linked.
   const plumber = reorderers.find((t) => t.plumb);
   const plumb = plumber ? plumbCandidates(prog, linker, plumber, opts, candidates) : undefined;

@@ -410,14 +410,19 @@ export class Program {
 
   /**
    * Whether a file's function bodies may be left out of its tree: its facts are sure, and nothing
-   * in a body matters to the linker's declarations of it (Linker.declareUses looks at type arguments
-   * everywhere in a file that writes a func type in brackets or imports another module's package).
+   * in a body matters to the linker's declarations of it. Linker.declareUses reads type arguments
+   * anywhere in a file: func types in brackets, and the type arguments of another module's generic
+   * function or type (`other.Map[K, V]`, under the name the file imports it by).
    */
   private mayParseDeclarationsOnly(sf: SourceFile, bytes: Buffer): boolean {
     const facts = this.facts.get(sf.abs);
     if (!facts || facts.unsure !== undefined || !facts.bodies?.length) return false;
-    if (facts.imports.some((i) => !this.isOurs(i.path) && !isStdPath(i.path))) return false;
-    return !/\[[^\]]*\bfunc\b/.test(bytes.toString('latin1'));
+    const text = bytes.toString('latin1');
+    if (/\[[^\]]*\bfunc\b/.test(text)) return false;
+    const foreign = facts.imports.filter((i) => !this.isOurs(i.path) && !isStdPath(i.path) && i.name !== '_' && i.name !== '.').map((i) => i.name ?? defaultImportName(i.path));
+    if (!foreign.length) return true;
+    if (foreign.some((n) => !/^\w+$/.test(n))) return false;
+    return !new RegExp(`\\b(?:${foreign.join('|')})\\s*\\.\\s*[\\w\\x80-\\xff]+\\s*\\[`).test(text);
   }
 
   /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */

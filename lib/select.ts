@@ -242,6 +242,10 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   // under other names): then every file is walked, whole (`all`).
   const relevant = all ? () => true : (facts: FileFacts) => says(facts, relevantWords);
   parseAll(prog, readable.filter(({ facts }) => relevant(facts)), progress);
+  // Every file that is walked, edited or rewritten is parsed by now: the relevant ones, and with the
+  // context files those holding a candidate and the file-local transforms'. A file parsed from here
+  // on (a twin behind a build tag, a type looked up) is read for its declarations only.
+  prog.declarationsOnly = true;
   linker.valueNames = all ? () => true : (n) => names.has(n);
   linker.everyMethod = all;
   linker.relevantWord = all ? () => true : (w) => relevantWords.has(w) || w === 'context' || w === 'Context';
@@ -250,9 +254,8 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   // takes an unqualified Context, and its calls are in that file only.
   const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
   const walk = [...prog.parsed].filter((f) => candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!));
-  // Every file that is walked, edited or rewritten is parsed by now (the file-local transforms'
-  // files with the context files): a file parsed from here on is read for its declarations only.
-  prog.declarationsOnly = true;
+  const partly = walk.find((f) => f.pf.declarationsOnly);
+  if (partly) throw new Error(`internal error: ${partly.sf.rel} is to be walked, but was read for its declarations only`);
   // Implementations are linked among the same files: a type or interface that can share a method
   // with a candidate names it, its receiver or the interface declaring it (a name leading to it), so
   // files parsed for other reasons (a file-local transform's, a type looked up) add nothing to link.
