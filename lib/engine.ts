@@ -10,7 +10,7 @@ import { permuteList } from './edits.js';
 import { Linker } from './link.js';
 import { planSets } from './plan.js';
 import { plumbCandidates } from './plumb.js';
-import { contextAliases, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, readFacts, readInputs, wordsRe } from './select.js';
+import { contextAliases, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, wordsRe } from './select.js';
 import type { Input } from './select.js';
 import { defaultCacheDir } from './factstore.js';
 import { loadResult, resultKey, storeResult } from './resultcache.js';
@@ -67,9 +67,9 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   const reorderers = transforms.filter((t) => t.reorder || t.change || t.plumb);
   const rewriters = transforms.filter((t) => t.rewriteFile);
   // Facts of every file; then the files that can declare a context parameter, or that a file-local transform looks at.
-  const { prog, readable } = await readFacts(ws, opts, inputs);
+  const { prog, readable } = await readFacts(ws, opts, inputs, parsedEarly(reorderers, rewriters));
   counting(prog);
-  phase('facts');
+  phase(`facts (${prog.preparsed.size} files parsed while they were computed)`);
   const aliases = contextAliases(prog, readable);
   parseContextFiles(prog, readable, aliases, reorderers, rewriters, opts.progress);
   phase('read+context packages');

@@ -35,6 +35,13 @@ export interface FactsOptions {
   minPoolBytes?: number;
   /** Called as files get their facts (from the cache or computed), with how many have them so far. */
   onProgress?: (done: number) => void;
+  /**
+   * Work of the caller's for this thread while workers compute: called again and again until it
+   * returns false (nothing to do now) or the workers are done, with replies let in between, so each
+   * call should take a few tens of milliseconds at most. It is given the facts known so far, by
+   * input (undefined: not yet). Nothing it does may change the result: it can only get ahead.
+   */
+  meanwhile?: (facts: readonly (FileFacts | undefined)[]) => boolean;
 }
 
 export interface FactsStats {
@@ -395,11 +402,13 @@ class Pool {
       this.leftovers.push(...lane.sent.splice(0));
       void w.terminate();
       this.pump();
+      this.wakeReply();
     };
     w.on('message', (r: WorkerReply) => {
       const batch = lane.sent.shift();
       if (batch) this.done(batch, r);
       this.pump();
+      this.wakeReply();
     });
     w.on('error', fail);
     w.on('exit', fail);
@@ -407,8 +416,19 @@ class Pool {
     return lane;
   }
 
-  private idle(): boolean {
+  idle(): boolean {
     return this.queue.length === 0 && this.lanes.every((l) => l.sent.length === 0);
+  }
+
+  private replied: (() => void)[] = [];
+
+  /** Resolves at the next reply of a worker (or when one fails). */
+  reply(): Promise<void> {
+    return new Promise<void>((resolve) => this.replied.push(resolve));
+  }
+
+  private wakeReply(): void {
+    for (const r of this.replied.splice(0)) r();
   }
 
   /** Waits for every batch, stops the workers, computes here what they could not. */
@@ -533,6 +553,14 @@ export async function factsFor(
   }
   if (pool) {
     if (pending.idx.length > 0) pool.push(pending);
+    // Every batch is with the workers: this thread, which would only wait, does the caller's work,
+    // in slices, letting the workers' replies in between.
+    if (opts.meanwhile) {
+      while (!pool.idle()) {
+        if (opts.meanwhile(facts)) await new Promise<void>((resolve) => setImmediate(resolve));
+        else await pool.reply();
+      }
+    }
     await pool.finish();
   } else if (pending.idx.length > 0) {
     done(pending, computeHere(pending, cacheDir));

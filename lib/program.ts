@@ -408,6 +408,9 @@ export class Program {
    */
   declarationsOnly = false;
 
+  /** Files parsed (whole) while the facts of others were computed, by absolute path: taken by parse(). */
+  preparsed = new Map<string, ParsedFile>();
+
   /**
    * Whether a file's function bodies may be left out of its tree: its facts are sure, and nothing
    * in a body matters to the linker's declarations of it. Linker.declareUses reads type arguments
@@ -436,7 +439,9 @@ export class Program {
       this.fileBySf.set(sf, null);
       return null;
     }
-    const pf = (this.declarationsOnly && this.mayParseDeclarationsOnly(sf, r.bytes) && parseDeclarations(sf, r.bytes, this.facts.get(sf.abs)!.bodies)) || parseSource(sf, r.bytes);
+    const pre = this.preparsed.get(sf.abs);
+    if (pre) this.preparsed.delete(sf.abs);
+    const pf = pre ?? ((this.declarationsOnly && this.mayParseDeclarationsOnly(sf, r.bytes) && parseDeclarations(sf, r.bytes, this.facts.get(sf.abs)!.bodies)) || parseSource(sf, r.bytes));
     this.parseCount++;
     if (pf.error) {
       this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message + gofmtOpinion(sf.abs) });

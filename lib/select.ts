@@ -10,7 +10,8 @@ import type { Linker, Slot } from './link.js';
 import type { Candidate } from './plan.js';
 import { describe } from './plan.js';
 import { CONTEXT_PATHS, Program, paramsOf, tparamsAround } from './program.js';
-import { lineOf, readSource } from './source.js';
+import { lineOf, parseSource, readSource } from './source.js';
+import type { ParsedFile } from './source.js';
 import type { Node } from './source.js';
 import type { InsertedParam, ParamView, Report, SignatureChange, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
 
@@ -60,14 +61,34 @@ export type Input = { sf: SourceFile; abs: string; bytes: Buffer };
  * Takes the facts of the files read (on every core, through the cache in opts.cacheDir, resolved
  * by the engine; none when null): the program knows every file's declarations, and has parsed none.
  */
-export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[]): Promise<{ prog: Program; readable: Readable[] }> {
+export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[], early?: (sf: SourceFile, facts: FileFacts) => boolean): Promise<{ prog: Program; readable: Readable[] }> {
   const progress = opts.progress;
   const onProgress = progress ? (done: number) => progress({ stage: 'facts', done, total: inputs.length }) : undefined;
-  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir ?? null, onProgress });
+  // While workers compute facts, this thread would wait: it parses the files that will be parsed
+  // anyway (`early`) as their facts come in, a few at a time. The trees wait in `preparsed`.
+  const preparsed = new Map<string, ParsedFile>();
+  let unseen = inputs.map((_, i) => i);
+  const meanwhile = early
+    ? (facts: readonly (FileFacts | undefined)[]) => {
+        const until = Date.now() + 20;
+        const rest: number[] = [];
+        for (const i of unseen) {
+          const f = facts[i];
+          if (!f) rest.push(i);
+          else if (Date.now() >= until) rest.push(i);
+          else if (early(inputs[i].sf, f)) preparsed.set(inputs[i].abs, parseSource(inputs[i].sf, inputs[i].bytes));
+        }
+        unseen = rest;
+        // More to do now: files whose facts are in, left for the next slice.
+        return rest.some((i) => facts[i] !== undefined);
+      }
+    : undefined;
+  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir ?? null, onProgress, meanwhile });
   const byAbs = new Map<string, FileFacts>();
   inputs.forEach((x, i) => byAbs.set(x.abs, facts[i]));
   const prog = new Program(ws.files, byAbs);
   for (const x of inputs) prog.bytes.set(x.abs, x.bytes);
+  prog.preparsed = preparsed;
   return { prog, readable: inputs.map((x) => ({ sf: x.sf, facts: byAbs.get(x.abs)! })) };
 }
 
@@ -89,26 +110,48 @@ export function contextAliases(prog: Program, readable: Readable[]): Set<string>
   return aliases;
 }
 
-/** Parses the files that can declare a context parameter a transform moves, and those the file-local transforms look at. */
-export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], progress?: TransformOptions['progress']): void {
+/**
+ * Which files parseContextFiles parses, criterion by criterion. With fewer aliases known, each
+ * criterion holds of fewer files: without any, they say which files are parsed before all facts are
+ * in (readFacts' `early`).
+ */
+function contextFileCriteria(reorderers: Transform[], rewriters: Transform[], aliases: Set<string>) {
   // A file declaring a context parameter imports context, is in package context, or uses an alias.
   // When every transform moves only contexts that are not first, a file declares one only if the
   // context type's name (or a local type's) ends a later element of one of its lists.
   const notFirst = reorderers.every((t) => t.contextsNotFirst || t.changeNames);
   const spells = new Set(['Context', ...aliases]);
   const laterContext = (facts: FileFacts) => facts.unsure !== undefined || facts.later.some((w) => spells.has(w) || facts.localTypes.includes(w));
-  if (reorderers.some((t) => t.plumb)) {
+  return {
     // A change that spreads up the call graph may reach any function.
+    all: reorderers.some((t) => t.plumb),
+    context: (sf: SourceFile, facts: FileFacts) => reorderers.length > 0 && (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && (!notFirst || laterContext(facts)),
+    rewritten: (t: Transform, sf: SourceFile, facts: FileFacts) => sf.target && mentionsFor(t, facts),
+    // A transform asked about declarations by name: the files whose code names one.
+    named: (t: Transform, facts: FileFacts) => !!t.changeNames && (facts.unsure !== undefined || facts.words.some((w) => t.changeNames!.test(w))),
+  };
+}
+
+/** Parses the files that can declare a context parameter a transform moves, and those the file-local transforms look at. */
+export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], progress?: TransformOptions['progress']): void {
+  const c = contextFileCriteria(reorderers, rewriters, aliases);
+  if (c.all) {
     parseAll(prog, readable, progress);
     return;
   }
-  const want = reorderers.length
-    ? readable.filter(({ sf, facts }) => (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && (!notFirst || laterContext(facts)))
-    : [];
-  for (const t of rewriters) want.push(...readable.filter(({ sf, facts }) => sf.target && mentionsFor(t, facts)));
-  // A transform asked about declarations by name: the files whose code names one.
-  for (const t of reorderers) if (t.changeNames) want.push(...readable.filter(({ facts }) => facts.unsure !== undefined || facts.words.some((w) => t.changeNames!.test(w))));
+  const want = readable.filter(({ sf, facts }) => c.context(sf, facts));
+  for (const t of rewriters) want.push(...readable.filter(({ sf, facts }) => c.rewritten(t, sf, facts)));
+  for (const t of reorderers) if (t.changeNames) want.push(...readable.filter(({ facts }) => c.named(t, facts)));
   parseAll(prog, [...new Set(want)], progress);
+}
+
+/**
+ * Files parseContextFiles will parse whatever the aliases of context.Context turn out to be: they
+ * can be parsed as soon as their own facts are in, while the workers compute the others'.
+ */
+export function parsedEarly(reorderers: Transform[], rewriters: Transform[]): (sf: SourceFile, facts: FileFacts) => boolean {
+  const c = contextFileCriteria(reorderers, rewriters, new Set());
+  return (sf, facts) => c.all || c.context(sf, facts) || rewriters.some((t) => c.rewritten(t, sf, facts)) || reorderers.some((t) => c.named(t, facts));
 }
 
 /** Parses files (those parsed already cost nothing), telling `progress` how many of them are done. */

@@ -135,6 +135,33 @@ test('same facts with jobs 1 and 2, without cache, cold and warm; warm is all hi
   t.deepEqual(await factsFor([], pool(dir)), { facts: [], stats: { hits: 0, computed: 0, cacheErrors: 0 } });
 });
 
+test('meanwhile: the caller works while the workers compute, sees only facts that are in, and changes nothing', async (t) => {
+  const want = expected(inputs);
+  let calls = 0;
+  let seenKnown = 0;
+  let more = 3;
+  const r = await factsFor(inputs, {
+    ...pool(null),
+    meanwhile: (facts) => {
+      calls++;
+      t.is(facts.length, inputs.length);
+      facts.forEach((f, i) => {
+        if (f) t.deepEqual(f, want[i]);
+      });
+      seenKnown = Math.max(seenKnown, facts.filter(Boolean).length);
+      // Asking to be called again at once a few times, then waiting for the next reply.
+      return more-- > 0;
+    },
+  });
+  t.deepEqual(r.facts, want);
+  t.true(calls >= 1, `${calls} calls`);
+  t.true(seenKnown < inputs.length, 'called before every file had its facts');
+  // Without workers there is nothing to wait for: never called.
+  let inline = 0;
+  t.deepEqual((await factsFor(inputs, { jobs: 1, cacheDir: null, meanwhile: () => (inline++, false) })).facts, want);
+  t.is(inline, 0);
+});
+
 test('a pooled file that is a view of a larger buffer is read as its own bytes', async (t) => {
   // Buffer.from(string) of small strings shares one pooled ArrayBuffer.
   const small = inputs.slice(0, 20).map((f) => ({ abs: f.abs, bytes: Buffer.from(f.bytes.toString('latin1').slice(0, 200), 'latin1') }));
