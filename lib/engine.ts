@@ -85,7 +85,6 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   // Link, plan, edit.
   linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.change || t.plumb));
   phase('link+walk');
-  if (process.env.TMP_WHY) { const m = (globalThis as any).__why as Map<string, number>; for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`WHY ${v} ${k}\n`); m.clear(); }
   // A spreading transform (ctx-plumb) adds its sets once everything is linked.
   const plumber = reorderers.find((t) => t.plumb);
   const plumb = plumber ? plumbCandidates(prog, linker, plumber, opts, candidates) : undefined;
