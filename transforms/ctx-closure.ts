@@ -37,6 +37,18 @@ export const ctxClosure: Transform = {
   },
 };
 
+/**
+ * A literal in a shape runInfo may count as run by the code itself: called where it is written
+ * (through parentheses, by go or defer too), or among the values of an assignment, `:=` or `var`.
+ */
+function runShape(lit: Node): boolean {
+  let n = lit;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'call_expression') return p.childForFieldName('function')?.id === n.id;
+  return p?.type === 'expression_list' && ['assignment_statement', 'short_var_declaration', 'var_spec'].includes(p.parent?.type ?? '');
+}
+
 /** The import name used when the package declares `context` itself. */
 const IMPORT_ALIAS = 'gocontext';
 /** go/printer's funcBody: header plus body up to this many bytes stay on one line. */
@@ -84,8 +96,12 @@ class FileRewrite {
     const w = this.w;
     const pkg: Scope = { parent: null, vars: new Map() };
     for (const c of this.api.root.namedChildren) {
-      // A function whose body has no func literal has nothing that captures: it is not walked.
-      if ((c.type === 'function_declaration' || c.type === 'method_declaration') && !/\bfunc\b/.test(c.childForFieldName('body')?.text ?? '')) continue;
+      // A function with no literal that its own code runs (runInfo's shapes) has nothing to change
+      // or to report: its literals are all handed to someone else. It is not walked.
+      if (c.type === 'function_declaration' || c.type === 'method_declaration') {
+        const body = c.childForFieldName('body');
+        if (!body || !/\bfunc\b/.test(body.text) || !body.descendantsOfType('func_literal').some(runShape)) continue;
+      }
       w.walk(c, pkg);
     }
     if (!w.lits.length) return;
