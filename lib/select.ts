@@ -305,8 +305,7 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   linker.linkInterfaces(walk);
   // Within a file, a declaration is walked when it names a candidate (or a name leading to one) or
   // spells the context type: a literal or func type with a context parameter must see its own calls.
-  const declRe = wordsRe([...names, ...aliases, 'context', 'Context']);
-  const declRelevant = all ? () => true : (t: string) => declRe.test(t);
+  const declRelevant = all ? () => true : wordTest([...names, ...aliases, 'context', 'Context']);
   walk.forEach((f, i) => {
     progress?.({ stage: 'link', done: i, total: walk.length });
     linker.walkFile(f, declRelevant);
@@ -410,5 +409,25 @@ export function escapeRe(s: string): string {
 
 export function wordsRe(words: string[]): RegExp {
   return new RegExp(`\\b(?:${words.map(escapeRe).join('|')})\\b`);
+}
+
+/**
+ * What `wordsRe(words).test` answers, at a cost that does not grow with the number of words: a word
+ * of \w characters alone is found when it is one of the text's maximal \w runs (that is what
+ * `\bword\b` matches); any other word is left to a regex. With the hundreds of names a migration
+ * of common method names links, the regex's alternatives were tried at every position of every
+ * declaration walked.
+ */
+export function wordTest(words: string[]): (text: string) => boolean {
+  const plain = new Set<string>();
+  const other: string[] = [];
+  for (const w of words) if (/^\w+$/.test(w)) plain.add(w); else other.push(w);
+  const re = other.length ? wordsRe(other) : null;
+  const runs = /\w+/g;
+  return (text) => {
+    runs.lastIndex = 0;
+    for (let m = runs.exec(text); m; m = runs.exec(text)) if (plain.has(m[0])) return true;
+    return re !== null && re.test(text);
+  };
 }
 
