@@ -1,65 +1,13 @@
 // Reading and parsing one Go file: bytes in, a tree (or a located parse error) out.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import Parser from 'tree-sitter';
 import Go from 'tree-sitter-go-goshift';
 import { describeFsError, errCode } from './fserr.js';
+import './tsnode.js';
 import type { SourceFile } from './types.js';
 
 export type Node = Parser.SyntaxNode;
 export type Tree = Parser.Tree;
-
-// node-tree-sitter registers every node object it hands out in a per-tree native cache: a weak
-// reference and a finalizer each, so that asking for the same node again returns the same object.
-// goshift compares nodes by id and position, never by object identity, and the registration cost
-// more than the rest of the node API together (over std: a tenth of a run's time and 160 MB, plus a
-// finalizer per node for the garbage collector to run). Without it, each request builds a new object.
-const treeProto = (Parser as unknown as { Tree: { prototype: Record<string, unknown> } }).Tree.prototype;
-treeProto._cacheNode = () => undefined;
-treeProto._cacheNodes = () => undefined;
-
-// A node object holds tree-sitter's TSNode as six numbers: the subtree's address (low, high word)
-// and its context (start byte, start row, start column, alias). Every getter of node-tree-sitter
-// copies them back to native code and calls it; the ones below read the numbers where they are
-// (byte offsets and columns in UTF-16 bytes, halved as the native getters do), and a field is asked
-// for by id instead of by a name the native side converts and looks up. test/units.test.ts checks
-// them against the native getters over every node of large std files.
-const nodeProto = (Parser as unknown as { SyntaxNode: { prototype: object } }).SyntaxNode.prototype as Record<string, unknown>;
-type Raw = Record<number, number> & {
-  childForFieldId(id: number): Node | null;
-  childrenForFieldId(id: number): Node[];
-};
-export const nativeGetters = {
-  id: Object.getOwnPropertyDescriptor(nodeProto, 'id')!.get!,
-  startIndex: Object.getOwnPropertyDescriptor(nodeProto, 'startIndex')!.get!,
-  startPosition: Object.getOwnPropertyDescriptor(nodeProto, 'startPosition')!.get!,
-  childForFieldName: nodeProto.childForFieldName as (this: Node, name: string) => Node | null,
-  childrenForFieldName: nodeProto.childrenForFieldName as (this: Node, name: string) => Node[],
-};
-Object.defineProperties(nodeProto, {
-  id: { get(this: Raw) { return this[1] * 0x100000000 + this[0]; }, configurable: true, enumerable: false },
-  startIndex: { get(this: Raw) { return this[2] >>> 1; }, configurable: true, enumerable: false },
-  startPosition: { get(this: Raw) { return { row: this[3], column: this[4] >>> 1 }; }, configurable: true, enumerable: false },
-});
-const fieldIds = new Map<string, number>();
-{
-  // The same native module node-tree-sitter loaded (node-gyp-build resolves the same file, and
-  // require returns the loaded module): its table of field names by id.
-  const pkg = createRequire(import.meta.url).resolve('tree-sitter/package.json');
-  const binding = createRequire(pkg)('node-gyp-build')(path.dirname(pkg)) as { getNodeFieldNamesById(l: unknown): (string | null)[] };
-  binding.getNodeFieldNamesById(Go).forEach((name, id) => {
-    if (name) fieldIds.set(name, id);
-  });
-}
-nodeProto.childForFieldName = function (this: Raw, name: string) {
-  const id = fieldIds.get(name);
-  return id === undefined ? nativeGetters.childForFieldName.call(this as unknown as Node, name) : this.childForFieldId(id);
-};
-nodeProto.childrenForFieldName = function (this: Raw, name: string) {
-  const id = fieldIds.get(name);
-  return id === undefined ? nativeGetters.childrenForFieldName.call(this as unknown as Node, name) : this.childrenForFieldId(id);
-};
 
 let parser: Parser | undefined;
 function getParser(): Parser {

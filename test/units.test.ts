@@ -3,7 +3,9 @@ import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { wordsRe, wordTest } from '../lib/select.js';
-import { nativeGetters, parseSource } from '../lib/source.js';
+import type { Node } from '../lib/source.js';
+import { parseSource } from '../lib/source.js';
+import { nativeNode } from '../lib/tsnode.js';
 import type { SourceFile } from '../lib/types.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
 
@@ -51,30 +53,55 @@ test('node objects are not registered with their tree (goshift compares nodes by
   t.is(a.text, 'func F() {}');
 });
 
-test('the node getters read in JavaScript answer what the native ones do, on every node of large std files', async (t) => {
+test('the node getters answer what node-tree-sitter\'s native ones do, on every node of large std files', async (t) => {
   const goroot = await findGoroot();
   const fields = ['name', 'body', 'parameters', 'result', 'type', 'value', 'left', 'right', 'function', 'arguments', 'operand', 'field', 'receiver', 'type_parameters', 'type_arguments', 'alternative', 'consequence', 'initializer', 'condition', 'update', 'label', 'tag', 'operator', 'element', 'key', 'package', 'path', 'index', 'start', 'end', 'capacity', 'communication', 'channel', 'no_such_field'];
+  const same = (a: unknown, b: unknown) => ((a as Node | null)?.id ?? null) === ((b as Node | null)?.id ?? null) && ((a as Node | null)?.type ?? null) === ((b as Node | null)?.type ?? null);
+  const sameAll = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => same(x, b[i]));
   let nodes = 0;
-  // Non-ASCII text (UTF-16 offsets and columns), deep expressions, every statement kind.
+  let bad = 0;
+  const fail = (m: string) => {
+    if (bad++ < 20) t.fail(m);
+  };
+  // Non-ASCII text (UTF-16 offsets and columns), deep expressions, every statement kind; and a file
+  // with syntax errors (ERROR and MISSING nodes).
+  const inputs: [string, Buffer][] = [];
   for (const f of ['unicode/tables.go', 'net/http/server.go', 'fmt/fmt_test.go', 'strings/strings_test.go', 'go/printer/nodes.go']) {
-    const abs = path.join(goroot, 'src', f);
-    const pf = parseSource({ abs, rel: f } as SourceFile, await fs.readFile(abs));
+    inputs.push([f, await fs.readFile(path.join(goroot, 'src', f))]);
+  }
+  inputs.push(['broken.go', Buffer.from('package p\n\nfunc F(a int {\n\tx := [}\n\treturn é +\n}\n\nfunc G() { go func() { defer }() }\n')]);
+  for (const [f, bytes] of inputs) {
+    const pf = parseSource({ abs: `/x/${f}`, rel: f } as SourceFile, bytes);
     const c = pf.root.walk();
     for (;;) {
       const n = c.currentNode;
       nodes++;
-      if (n.id !== nativeGetters.id.call(n) || n.startIndex !== nativeGetters.startIndex.call(n)) t.fail(`${f}: ${n.type} at ${n.startIndex}: id or startIndex differ`);
-      const p = nativeGetters.startPosition.call(n) as { row: number; column: number };
-      if (n.startPosition.row !== p.row || n.startPosition.column !== p.column) t.fail(`${f}: ${n.type} at ${n.startIndex}: startPosition differs`);
-      // Fields: on every fourth node with named children (each check is 70 native calls).
+      const at = `${f}: ${n.type} at ${n.startIndex}`;
+      if (n.id !== nativeNode.id.call(n) || n.startIndex !== nativeNode.startIndex.call(n) || n.type !== nativeNode.type.call(n)) fail(`${at}: id, startIndex or type differ`);
+      const p = nativeNode.startPosition.call(n) as { row: number; column: number };
+      if (n.startPosition.row !== p.row || n.startPosition.column !== p.column) fail(`${at}: startPosition differs`);
+      if (!same(n.parent, nativeNode.parent.call(n))) fail(`${at}: parent differs`);
+      if (!sameAll(n.children, nativeNode.children.call(n) as unknown[]) || !sameAll(n.namedChildren, nativeNode.namedChildren.call(n) as unknown[])) fail(`${at}: children differ`);
+      // Fields and searches: on every fourth node with named children (each check is 70 native calls).
       if (n.namedChildCount > 0 && nodes % 4 === 0) {
         for (const fd of fields) {
-          const a = n.childForFieldName(fd);
-          const b = nativeGetters.childForFieldName.call(n, fd);
-          if ((a?.id ?? null) !== (b?.id ?? null)) t.fail(`${f}: ${n.type} at ${n.startIndex}: field ${fd} differs`);
-          const as = n.childrenForFieldName(fd).map((x) => x.id).join();
-          const bs = nativeGetters.childrenForFieldName.call(n, fd).map((x) => x.id).join();
-          if (as !== bs) t.fail(`${f}: ${n.type} at ${n.startIndex}: fields ${fd} differ`);
+          if (!same(n.childForFieldName(fd), nativeNode.childForFieldName.call(n, fd))) fail(`${at}: field ${fd} differs`);
+          if (!sameAll(n.childrenForFieldName(fd), nativeNode.childrenForFieldName.call(n, fd))) fail(`${at}: fields ${fd} differ`);
+        }
+        if (!sameAll(n.descendantsOfType(['identifier', 'call_expression', '(']), nativeNode.descendantsOfType.call(n, ['identifier', 'call_expression', '(']))) fail(`${at}: descendantsOfType differs`);
+        for (let i = 0; i < n.childCount; i++) if (!same(n.child(i), n.children[i])) fail(`${at}: child(${i}) differs`);
+        for (let i = 0; i < n.namedChildCount; i++) if (!same(n.namedChild(i), n.namedChildren[i])) fail(`${at}: namedChild(${i}) differs`);
+        if (!same(n.descendantForIndex(n.startIndex, n.endIndex), n) && n.childCount > 1) fail(`${at}: descendantForIndex differs`);
+        const kids = nativeNode.children.call(n) as Node[];
+        const named = nativeNode.namedChildren.call(n) as Node[];
+        if (!same(n.firstChild, kids[0]) || !same(n.lastChild, kids[kids.length - 1]) || !same(n.firstNamedChild, named[0]) || !same(n.lastNamedChild, named[named.length - 1])) fail(`${at}: first or last child differs`);
+        if (kids.length < 200) {
+          kids.forEach((k, i) => {
+            if (!same(k.nextSibling, kids[i + 1]) || !same(k.previousSibling, kids[i - 1])) fail(`${at}: siblings of child ${i} differ`);
+          });
+          named.forEach((k, i) => {
+            if (!same(k.nextNamedSibling, named[i + 1]) || !same(k.previousNamedSibling, named[i - 1])) fail(`${at}: named siblings of child ${i} differ`);
+          });
         }
       }
       if (c.gotoFirstChild()) continue;
@@ -84,4 +111,5 @@ test('the node getters read in JavaScript answer what the native ones do, on eve
     }
   }
   t.true(nodes > 100_000, `only ${nodes} nodes`);
+  t.is(bad, 0);
 });
