@@ -149,23 +149,20 @@ Object.defineProperties(proto, {
   children: manyGetter('children'),
   namedChildren: manyGetter('namedChildren'),
 });
+/** A method taking one number (an index or a field id) and returning a node, or a list of them. */
+const oneMethod = (m: string) => function (this: Raw, a: number) {
+  marshal(this);
+  return one(this, NM[m](this.tree, a));
+};
+const manyMethod = (m: string) => function (this: Raw, a: number) {
+  marshal(this);
+  return many(this, NM[m](this.tree, a));
+};
 Object.assign(proto, {
-  child(this: Raw, i: number) {
-    marshal(this);
-    return one(this, NM.child(this.tree, i));
-  },
-  namedChild(this: Raw, i: number) {
-    marshal(this);
-    return one(this, NM.namedChild(this.tree, i));
-  },
-  childForFieldId(this: Raw, id: number) {
-    marshal(this);
-    return one(this, NM.childForFieldId(this.tree, id));
-  },
-  childrenForFieldId(this: Raw, id: number) {
-    marshal(this);
-    return many(this, NM.childrenForFieldId(this.tree, id));
-  },
+  child: oneMethod('child'),
+  namedChild: oneMethod('namedChild'),
+  childForFieldId: oneMethod('childForFieldId'),
+  childrenForFieldId: manyMethod('childrenForFieldId'),
   childForFieldName(this: Raw & { childForFieldId(id: number): unknown }, name: string) {
     const id = fieldIds.get(name);
     return id === undefined ? nativeNode.childForFieldName.call(this, name) : this.childForFieldId(id);
