@@ -9,6 +9,7 @@ import { lineOf, unparen } from './source.js';
 import type { DeclFacts } from './facts.js';
 import type { FuncDecl, GoFile, GType, Package, Program, Sig, Source, VarDecl } from './program.js';
 import { BUILTIN_FUNCS, paramsOf, sigOfDecl, tparamsAround, unknown } from './program.js';
+import { wordTest } from './select.js';
 
 export type SlotKind = 'func' | 'method' | 'imethod' | 'functype' | 'literal';
 
@@ -1542,9 +1543,9 @@ export class Linker {
     // A selector may also name a struct field of func type: `x.H(...)` with `H Handler`.
     const selectorNames = new Set(this.unresolved.filter((u) => u.selector && u.name).map((u) => u.name!));
     const fieldSlots = new Map<string, Slot[]>();
-    const namesRe = selectorNames.size ? new RegExp(`\\b(?:${[...selectorNames].join('|')})\\b`) : null;
-    for (const f of namesRe ? this.prog.parsed : []) {
-      if (!namesRe!.test(f.pf.text)) continue;
+    const namesTest = selectorNames.size ? wordTest([...selectorNames]) : null;
+    for (const f of namesTest ? this.prog.parsed : []) {
+      if (!namesTest!(f.pf.text)) continue;
       for (const fd of this.nodesOf(f, 'field_declaration')) {
         const names = fd.childrenForFieldName('name').map((n) => n.text).filter((n) => selectorNames.has(n));
         if (!names.length) continue;

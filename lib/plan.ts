@@ -51,7 +51,7 @@ export interface PlanInput {
   /** Files and directories that could not be read. */
   unreadable: { abs: string; rel: string }[];
   /** The candidates' names and those leading to them, for files goshift reads but does not edit. */
-  namesRe: RegExp | null;
+  namesTest: ((text: string) => boolean) | null;
   opts: TransformOptions;
   /** Left-alone entries and counts are added to it. */
   report: Report;
@@ -73,7 +73,7 @@ export interface Planned {
 }
 
 export function planSets(input: PlanInput): Planned {
-  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesRe, opts, report, transform, blockedSets, seeds, causes } = input;
+  const { ws, prog, linker, candidates, brokenDecls, unreadable, namesTest, opts, report, transform, blockedSets, seeds, causes } = input;
   const roots = new Map<string, string[]>();
   for (const id of candidates.keys()) {
     const r = linker.find(id);
@@ -131,14 +131,14 @@ export function planSets(input: PlanInput): Planned {
   // Go files in directories goshift skips (testdata/, `_x`, .gitignore'd) may still be built; they are
   // never edited, so a set they call stays as it is.
   for (const abs of ws.skippedGo ?? []) {
-    if (!namesRe) break;
+    if (!namesTest) break;
     let t: string;
     try {
       t = fs.readFileSync(abs).toString('latin1');
     } catch {
       continue;
     }
-    if (!namesRe.test(t)) continue;
+    if (!namesTest(t)) continue;
     const rel = path.relative(ws.cwd, abs).split(path.sep).join('/');
     for (const root of roots.keys()) {
       for (const m of linker.members(root)) {
