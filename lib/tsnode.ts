@@ -55,6 +55,7 @@ export const nativeNode = {
   childForFieldName: proto.childForFieldName as (this: unknown, name: string) => unknown,
   childrenForFieldName: proto.childrenForFieldName as (this: unknown, name: string) => unknown[],
   descendantsOfType: proto.descendantsOfType as (this: unknown, types: string | string[]) => unknown[],
+  descendantForIndex: proto.descendantForIndex as (this: unknown, start: number, end?: number) => unknown,
 };
 
 P.Tree.prototype._cacheNode = () => undefined;
@@ -79,8 +80,8 @@ function ctorOf(typeId: number, tree: Tree): new (tree: Tree) => object {
   return F;
 }
 
-function build(typeId: number, tree: Tree, buf: Uint32Array, at: number): object | null {
-  if (buf[at] === 0 && buf[at + 1] === 0) return null;
+/** The node whose six numbers are at buf[at…]: native code gives a type id only for a node that exists (null otherwise). */
+function build(typeId: number, tree: Tree, buf: Uint32Array, at: number): object {
   const F = ctorOf(typeId, tree);
   const n = new F(tree) as Raw;
   n[0] = buf[at];
