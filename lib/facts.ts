@@ -9,7 +9,7 @@
 // and an unsure file is parsed as if it mentioned everything.
 
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 4;
+export const FACTS_VERSION = 5;
 
 /** A top-level declaration. */
 export interface DeclFacts {
@@ -44,7 +44,7 @@ export interface FileFacts {
   /** `// Code generated ... DO NOT EDIT.` before the package clause. */
   generated: boolean;
   decls: DeclFacts[];
-  /** Every identifier in code (not in comments or strings, keywords left out), sorted, once each. */
+  /** Every identifier in code (not in comments or strings, keywords left out), once each, in the order they first appear. */
   words: string[];
   /** `//go:linkname local target` and `//export name` directives at the start of a line: [local, target?]. */
   linknames: [string, string?][];
@@ -79,41 +79,100 @@ export interface FileFacts {
   unsure?: string;
 }
 
-const KEYWORDS = new Set([
+const KEYWORDS = [
   'break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto',
   'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var',
-]);
+];
 
-/** Token kinds: an identifier or keyword, a literal, an operator or punctuation. */
+const OPS = [
+  '<<=', '>>=', '&^=', '...', '&&', '||', '<-', '++', '--', '==', '!=', '<=', '>=', ':=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
+  '<<', '>>', '&^', '+', '-', '*', '/', '%', '&', '|', '^', '<', '>', '=', '!', '~', '(', ')', '[', ']', '{', '}', ',', ';', '.', ':',
+];
+
+/**
+ * Token kinds: an identifier that is not a keyword, a literal, a keyword, then one kind per
+ * operator (OP + its index in OPS), so that the readers below compare small integers, not strings.
+ */
 const ID = 0;
 const LIT = 1;
-const OP = 2;
+const KW = 2;
+const OP = 3;
+const op = (text: string) => OP + OPS.indexOf(text);
+const SEMI = op(';');
+const COMMA = op(',');
+const LPAREN = op('(');
+const RPAREN = op(')');
+const LBRACK = op('[');
+const RBRACK = op(']');
+const LBRACE = op('{');
+const RBRACE = op('}');
+const ASSIGN = op('=');
+const DEFINE = op(':=');
+const DOT = op('.');
+const STAR = op('*');
+const INC = op('++');
+const DEC = op('--');
 
-interface Tok {
-  k: number;
-  /** Identifier text, operator text, or (for string literals) the literal as written. */
-  t: string;
-  /** Where it starts in the lexed text (an inserted semicolon: at the line end). */
-  at: number;
+const isOpen = (k: number) => k === LPAREN || k === LBRACK || k === LBRACE;
+const isClose = (k: number) => k === RPAREN || k === RBRACK || k === RBRACE;
+/** An identifier, keywords included. */
+const isWord = (k: number) => k === ID || k === KW;
+
+/**
+ * The tokens of a file as parallel arrays: `k` its kind, `at` where it starts in the lexed text (an
+ * inserted semicolon: at the line end), `t` its text (identifier, keyword, literal as written, operator).
+ */
+interface Toks {
+  n: number;
+  k: Uint8Array;
+  at: Int32Array;
+  t: string[];
 }
 
 class Unsure extends Error {}
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/;
 
+/** Operators of one and two ASCII characters: ONE[c], TWO[c * 128 + c2], the kind or -1. */
+const ONE = new Int16Array(128).fill(-1);
+const TWO = new Int16Array(128 * 128).fill(-1);
+for (const [x, text] of OPS.entries()) {
+  if (text.length === 1) ONE[text.charCodeAt(0)] = OP + x;
+  if (text.length === 2) TWO[text.charCodeAt(0) * 128 + text.charCodeAt(1)] = OP + x;
+}
+const SHL_ASSIGN = op('<<=');
+const SHR_ASSIGN = op('>>=');
+const AND_NOT_ASSIGN = op('&^=');
+const ELLIPSIS = op('...');
+
+/** Each keyword, to seed the per-file table of names (one lookup tells a keyword from a name seen before). */
+const KEYWORD_SEED: [string, number][] = KEYWORDS.map((w) => [w, KW]);
+
 /**
  * Tokens of a Go source, with the semicolons the spec's rule inserts at line ends, and the
- * comments' side facts (generated marker, linkname directives).
+ * comments' side facts (generated marker, linkname directives); `words` gets every identifier
+ * that is not a keyword, in the order they first appear.
  */
-function lex(src: string, out: { generated: boolean; linknames: [string, string?][]; words: Set<string> }): Tok[] {
-  const toks: Tok[] = [];
+function lex(src: string, out: { generated: boolean; linknames: [string, string?][]; words: string[] }): Toks {
   const n = src.length;
+  // Every token but an inserted semicolon takes at least one character, and such a semicolon takes a newline.
+  const k = new Uint8Array(n + 1);
+  const at = new Int32Array(n + 1);
+  const t: string[] = [];
+  let count = 0;
+  const names = new Map<string, number>(KEYWORD_SEED);
   let i = 0;
   let sawPackage = false;
   /** The last token allows a semicolon at a line end (identifier, literal, some keywords, `)`, `]`, `}`, `++`, `--`). */
   let semi = false;
+  const push = (kind: number, start: number, text: string) => {
+    k[count] = kind;
+    at[count] = start;
+    t.push(text);
+    count++;
+  };
   const newline = () => {
-    if (semi) toks.push({ k: OP, t: ';', at: i });
+    if (semi) push(SEMI, i, ';');
     semi = false;
   };
   while (i < n) {
@@ -125,6 +184,23 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
     }
     if (c === 32 || c === 9 || c === 13 || c === 0xfeff) {
       i++;
+      continue;
+    }
+    if (isLetter(c)) {
+      let e = i + 1;
+      while (e < n && isIdentPart(src.charCodeAt(e))) e++;
+      const s = src.slice(i, e);
+      let kind = names.get(s);
+      if (kind === undefined) {
+        names.set(s, (kind = ID));
+        out.words.push(s);
+      }
+      push(kind, i, s);
+      i = e;
+      if (kind === KW) {
+        semi = s === 'break' || s === 'continue' || s === 'fallthrough' || s === 'return';
+        if (s === 'package') sawPackage = true;
+      } else semi = true;
       continue;
     }
     if (c === 47 /* / */ && src.charCodeAt(i + 1) === 47) {
@@ -144,23 +220,9 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
       const e = src.indexOf('*/', i + 2);
       if (e < 0) throw new Unsure('unterminated comment');
       // A general comment containing newlines acts like a newline.
-      if (src.slice(i, e).includes('\n')) newline();
+      const nl = src.indexOf('\n', i);
+      if (nl >= 0 && nl < e) newline();
       i = e + 2;
-      continue;
-    }
-    if (isLetter(c)) {
-      let e = i + 1;
-      while (e < n && isIdentPart(src.charCodeAt(e))) e++;
-      const t = src.slice(i, e);
-      toks.push({ k: ID, t, at: i });
-      i = e;
-      if (KEYWORDS.has(t)) {
-        semi = t === 'break' || t === 'continue' || t === 'fallthrough' || t === 'return';
-        if (t === 'package') sawPackage = true;
-      } else {
-        out.words.add(t);
-        semi = true;
-      }
       continue;
     }
     if (isDigit(c) || (c === 46 /* . */ && isDigit(src.charCodeAt(i + 1)))) {
@@ -172,7 +234,7 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
         else if ((d === 43 || d === 45) && (prev === 0x70 /* p */ || (prev === 0x65 /* e */ && !/^0[xX]/.test(src.slice(i, e))))) e++;
         else break;
       }
-      toks.push({ k: LIT, t: src.slice(i, e), at: i });
+      push(LIT, i, src.slice(i, e));
       i = e;
       semi = true;
       continue;
@@ -190,7 +252,7 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
         e++;
         if (d === c) break;
       }
-      toks.push({ k: LIT, t: src.slice(i, e), at: i });
+      push(LIT, i, src.slice(i, e));
       i = e;
       semi = true;
       continue;
@@ -198,37 +260,34 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
     if (c === 96 /* ` */) {
       const e = src.indexOf('`', i + 1);
       if (e < 0) throw new Unsure('unterminated raw string');
-      toks.push({ k: LIT, t: src.slice(i, e + 1), at: i });
+      push(LIT, i, src.slice(i, e + 1));
       i = e + 1;
       semi = true;
       continue;
     }
-    const op = operatorAt(src, i);
-    if (!op) throw new Unsure(`unexpected character ${JSON.stringify(src[i])}`);
-    toks.push({ k: OP, t: op, at: i });
-    i += op.length;
-    semi = op === ')' || op === ']' || op === '}' || op === '++' || op === '--';
+    const kind = operatorAt(src, i, c);
+    if (kind < 0) throw new Unsure(`unexpected character ${JSON.stringify(src[i])}`);
+    const text = OPS[kind - OP];
+    push(kind, i, text);
+    i += text.length;
+    semi = kind === RPAREN || kind === RBRACK || kind === RBRACE || kind === INC || kind === DEC;
   }
   newline();
-  return toks;
+  return { n: count, k, at, t };
 }
 
-const OPS = [
-  '<<=', '>>=', '&^=', '...', '&&', '||', '<-', '++', '--', '==', '!=', '<=', '>=', ':=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
-  '<<', '>>', '&^', '+', '-', '*', '/', '%', '&', '|', '^', '<', '>', '=', '!', '~', '(', ')', '[', ']', '{', '}', ',', ';', '.', ':',
-];
-
-/** Operators by first character, longest first. */
-const OPS_BY_FIRST = new Map<string, string[]>();
-for (const op of OPS) {
-  const l = OPS_BY_FIRST.get(op[0]);
-  if (l) l.push(op);
-  else OPS_BY_FIRST.set(op[0], [op]);
-}
-
-function operatorAt(src: string, i: number): string | null {
-  for (const op of OPS_BY_FIRST.get(src[i]) ?? []) if (op.length === 1 || src.startsWith(op, i)) return op;
-  return null;
+/** The kind of the operator at i (whose first character's code is c), the longest that matches; -1 for none. */
+function operatorAt(src: string, i: number, c: number): number {
+  if (c >= 128) return -1;
+  const c2 = src.charCodeAt(i + 1);
+  if (c2 < 128) {
+    const c3 = src.charCodeAt(i + 2);
+    if (c3 === 61 /* = */ && ((c === 60 && c2 === 60) || (c === 62 && c2 === 62) || (c === 38 && c2 === 94))) return c === 60 ? SHL_ASSIGN : c === 62 ? SHR_ASSIGN : AND_NOT_ASSIGN;
+    if (c === 46 && c2 === 46 && c3 === 46) return ELLIPSIS;
+    const two = TWO[c * 128 + c2];
+    if (two >= 0) return two;
+  }
+  return ONE[c];
 }
 
 function isLetter(c: number): boolean {
@@ -243,30 +302,30 @@ function isIdentPart(c: number): boolean {
   return isLetter(c) || isDigit(c);
 }
 
-const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-const CLOSE = new Set([')', ']', '}']);
+/** The closing bracket's kind for an opening one. */
+const closer = (k: number) => (k === LPAREN ? RPAREN : k === LBRACK ? RBRACK : RBRACE);
 
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
   const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, localTypes: [], bodies: [] };
-  const side = { generated: false, linknames: [] as [string, string?][], words: new Set<string>() };
+  const side = { generated: false, linknames: [] as [string, string?][], words: [] as string[] };
   try {
     const toks = lex(bytes.toString('utf8'), side);
+    const { n, k } = toks;
     // Brackets must balance: the top level is read by depth.
-    const stack: string[] = [];
-    const close = new Int32Array(toks.length).fill(-1);
+    const close = new Int32Array(n).fill(-1);
     const opened: number[] = [];
-    toks.forEach((tk, j) => {
-      if (tk.k !== OP) return;
-      if (OPEN[tk.t]) {
-        stack.push(OPEN[tk.t]);
-        opened.push(j);
-      } else if (CLOSE.has(tk.t)) {
-        if (stack.pop() !== tk.t) throw new Unsure(`unbalanced ${tk.t}`);
-        close[opened.pop()!] = j;
+    for (let j = 0; j < n; j++) {
+      const kind = k[j];
+      if (kind < OP) continue;
+      if (isOpen(kind)) opened.push(j);
+      else if (isClose(kind)) {
+        const o = opened.pop();
+        if (o === undefined || closer(k[o]) !== kind) throw new Unsure(`unbalanced ${toks.t[j]}`);
+        close[o] = j;
       }
-    });
-    if (stack.length) throw new Unsure(`unclosed ${stack[stack.length - 1]}`);
+    }
+    if (opened.length) throw new Unsure(`unclosed ${OPS[closer(k[opened[opened.length - 1]]) - OP]}`);
     topLevel(toks, close, facts);
     inner(toks, close, facts);
   } catch (e) {
@@ -276,50 +335,50 @@ export function factsOf(bytes: Buffer): FileFacts {
   }
   facts.generated = side.generated;
   facts.linknames = side.linknames;
-  facts.words = [...side.words].sort();
+  facts.words = side.words;
   return facts;
 }
 
 /** What the facts say below the top level: later list elements, func literals, local types. */
-function inner(toks: Tok[], close: Int32Array, facts: FileFacts): void {
+function inner(toks: Toks, close: Int32Array, facts: FileFacts): void {
+  const { n, k, t } = toks;
   const later = new Set<string>();
   const local = new Set<string>();
-  const isOp = (j: number, t: string) => toks[j].k === OP && toks[j].t === t;
   let openOf: Int32Array | undefined;
   let depth = 0;
-  for (let j = 0; j < toks.length; j++) {
-    const tk = toks[j];
-    if (tk.k === OP) {
-      if (OPEN[tk.t]) depth++;
-      else if (CLOSE.has(tk.t)) depth--;
-      if (tk.t !== '(') continue;
+  for (let j = 0; j < n; j++) {
+    const kind = k[j];
+    if (kind >= OP) {
+      if (isOpen(kind)) depth++;
+      else if (isClose(kind)) depth--;
+      if (kind !== LPAREN) continue;
       // Each element after a comma at this list's own level: its last token, when an identifier.
       const stop = close[j];
-      for (let a = j + 1; a < stop; a = toks[a].k === OP && OPEN[toks[a].t] ? close[a] + 1 : a + 1) {
-        if (!isOp(a, ',')) continue;
+      for (let a = j + 1; a < stop; a = isOpen(k[a]) ? close[a] + 1 : a + 1) {
+        if (k[a] !== COMMA) continue;
         let b = a + 1;
         let last = -1;
-        while (b < stop && !isOp(b, ',')) {
+        while (b < stop && k[b] !== COMMA) {
           last = b;
-          b = toks[b].k === OP && OPEN[toks[b].t] ? close[b] + 1 : b + 1;
+          b = isOpen(k[b]) ? close[b] + 1 : b + 1;
         }
-        if (last >= 0 && toks[last].k === ID && !KEYWORDS.has(toks[last].t)) later.add(toks[last].t);
+        if (last >= 0 && k[last] === ID) later.add(t[last]);
       }
       continue;
     }
-    if (tk.k !== ID) continue;
-    if (tk.t === 'func' && (depth > 0 || (j > 0 && !isOp(j - 1, ';')))) {
+    if (kind !== KW) continue;
+    if (t[j] === 'func' && (depth > 0 || (j > 0 && k[j - 1] !== SEMI))) {
       facts.funcLits = true;
-      if (!facts.runLits && j > 0 && (isOp(j - 1, '=') || isOp(j - 1, ':=') || (isOp(j - 1, ',') && inAssignment(toks, (openOf ??= opens(close)), j - 1)))) facts.runLits = true;
+      if (!facts.runLits && j > 0 && (k[j - 1] === ASSIGN || k[j - 1] === DEFINE || (k[j - 1] === COMMA && inAssignment(k, (openOf ??= opens(close)), j - 1)))) facts.runLits = true;
     }
-    if (tk.t === 'type' && depth > 0 && j + 1 < toks.length) {
-      if (toks[j + 1].k === ID) local.add(toks[j + 1].t);
-      else if (isOp(j + 1, '(')) {
+    if (t[j] === 'type' && depth > 0 && j + 1 < n) {
+      if (isWord(k[j + 1])) local.add(t[j + 1]);
+      else if (k[j + 1] === LPAREN) {
         // A group: the name starting each spec.
         const stop = close[j + 1];
         for (let a = j + 2; a < stop; a++) {
-          if (toks[a].k === ID && (a === j + 2 || isOp(a - 1, ';'))) local.add(toks[a].t);
-          if (toks[a].k === OP && OPEN[toks[a].t]) a = close[a];
+          if (isWord(k[a]) && (a === j + 2 || k[a - 1] === SEMI)) local.add(t[a]);
+          if (isOpen(k[a])) a = close[a];
         }
       }
     }
@@ -327,11 +386,11 @@ function inner(toks: Tok[], close: Int32Array, facts: FileFacts): void {
   facts.later = [...later].sort();
   facts.localTypes = [...local].sort();
   // A literal called where it is written: its body's `}`, any closing parentheses, then `(`.
-  for (let j = 0; j + 1 < toks.length && !facts.runLits; j++) {
-    if (!isOp(j, '}')) continue;
-    let k = j + 1;
-    while (k < toks.length && isOp(k, ')')) k++;
-    if (k < toks.length && isOp(k, '(')) facts.runLits = true;
+  for (let j = 0; j + 1 < n && !facts.runLits; j++) {
+    if (k[j] !== RBRACE) continue;
+    let x = j + 1;
+    while (x < n && k[x] === RPAREN) x++;
+    if (x < n && k[x] === LPAREN) facts.runLits = true;
   }
 }
 
@@ -348,45 +407,46 @@ function opens(close: Int32Array): Int32Array {
  * Whether the comma at `comma` separates values of an assignment, `:=` or `var` spec: an `=` or `:=`
  * comes before it at the same bracket depth, in the same statement.
  */
-function inAssignment(toks: Tok[], openOf: Int32Array, comma: number): boolean {
-  for (let k = comma - 1; k >= 0; k--) {
-    const tk = toks[k];
-    if (tk.k !== OP) continue;
-    if (CLOSE.has(tk.t)) {
-      k = openOf[k]; // a bracketed part before the comma, skipped whole
+function inAssignment(k: Uint8Array, openOf: Int32Array, comma: number): boolean {
+  for (let x = comma - 1; x >= 0; x--) {
+    const kind = k[x];
+    if (kind < OP) continue;
+    if (isClose(kind)) {
+      x = openOf[x]; // a bracketed part before the comma, skipped whole
       continue;
     }
-    if (OPEN[tk.t] || tk.t === ';') return false;
-    if (tk.t === '=' || tk.t === ':=') return true;
+    if (isOpen(kind) || kind === SEMI) return false;
+    if (kind === ASSIGN || kind === DEFINE) return true;
   }
   return false;
 }
 
 /** Reads the top-level declarations of a balanced token stream. */
-function topLevel(toks: Tok[], close: Int32Array, facts: FileFacts): void {
-  const n = toks.length;
+function topLevel(toks: Toks, close: Int32Array, facts: FileFacts): void {
+  const { n, k, t } = toks;
   /** Index just past a matched bracket at j. */
   const past = (j: number) => close[j] + 1;
+  /** The index after the token at j, a bracketed part skipped whole. */
+  const next = (j: number) => (isOpen(k[j]) ? past(j) : j + 1);
   /** Index of the `;` (or end) ending the statement starting at j, skipping brackets. */
   const end = (j: number) => {
-    while (j < n && !(toks[j].k === OP && toks[j].t === ';')) j = toks[j].k === OP && OPEN[toks[j].t] ? past(j) : j + 1;
+    while (j < n && k[j] !== SEMI) j = next(j);
     return j;
   };
   const words = (a: number, b: number) => {
     const s = new Set<string>();
-    for (let j = a; j < b; j++) if (toks[j].k === ID && !KEYWORDS.has(toks[j].t)) s.add(toks[j].t);
+    for (let j = a; j < b; j++) if (k[j] === ID) s.add(t[j]);
     return [...s];
   };
-  const isOp = (j: number, t: string) => j < n && toks[j].k === OP && toks[j].t === t;
-  const isId = (j: number) => j < n && toks[j].k === ID && !KEYWORDS.has(toks[j].t);
+  const is = (j: number, kind: number) => j < n && k[j] === kind;
   /** `kw spec` or `kw ( spec; spec; … )`: calls each(spec start, spec end); returns the statement's end. */
   const specs = (j: number, each: (a: number, b: number) => void) => {
-    if (isOp(j, '(')) {
+    if (is(j, LPAREN)) {
       const stop = close[j];
       let a = j + 1;
       while (a < stop) {
         let b = a;
-        while (b < stop && !isOp(b, ';')) b = toks[b].k === OP && OPEN[toks[b].t] ? past(b) : b + 1;
+        while (b < stop && k[b] !== SEMI) b = next(b);
         if (b > a) each(a, b);
         a = b + 1;
       }
@@ -398,87 +458,84 @@ function topLevel(toks: Tok[], close: Int32Array, facts: FileFacts): void {
   };
   let j = 0;
   while (j < n) {
-    const tk = toks[j];
-    if (tk.k === OP && tk.t === ';') {
+    if (k[j] === SEMI) {
       j++;
       continue;
     }
-    if (tk.k !== ID) throw new Unsure(`unexpected ${tk.t} at the top level`);
-    switch (tk.t) {
+    if (k[j] !== KW) throw new Unsure(`unexpected ${t[j]} at the top level`);
+    switch (t[j]) {
       case 'package':
-        if (!isId(j + 1)) throw new Unsure('package clause without a name');
-        facts.pkg = toks[j + 1].t;
+        if (!is(j + 1, ID)) throw new Unsure('package clause without a name');
+        facts.pkg = t[j + 1];
         j = end(j + 2);
         break;
       case 'import':
         j = specs(j + 1, (a, b) => {
-          const last = toks[b - 1];
-          if (last.k !== LIT || !/^["`]/.test(last.t)) throw new Unsure('import without a path');
-          const name = b - a === 2 ? toks[a].t : null;
-          facts.imports.push({ name, path: last.t.slice(1, -1) });
+          if (k[b - 1] !== LIT || !/^["`]/.test(t[b - 1])) throw new Unsure('import without a path');
+          const name = b - a === 2 ? t[a] : null;
+          facts.imports.push({ name, path: t[b - 1].slice(1, -1) });
         });
         break;
       case 'func': {
         let a = j + 1;
         let recv: string | undefined;
-        if (isOp(a, '(')) {
+        if (is(a, LPAREN)) {
           recv = receiverBase(toks, a + 1, close[a]);
           a = past(a);
         }
-        if (!isId(a)) throw new Unsure('func without a name');
-        const name = toks[a].t;
+        if (!is(a, ID)) throw new Unsure('func without a name');
+        const name = t[a];
         // Type parameters, parameters and result run up to the body's `{` (one not opening a struct or interface type).
         let b = a + 1;
-        while (b < n && !isOp(b, ';')) {
-          if (isOp(b, '{') && !(toks[b - 1].k === ID && (toks[b - 1].t === 'struct' || toks[b - 1].t === 'interface'))) break;
-          b = toks[b].k === OP && OPEN[toks[b].t] ? past(b) : b + 1;
+        while (b < n && k[b] !== SEMI) {
+          if (k[b] === LBRACE && !(k[b - 1] === KW && (t[b - 1] === 'struct' || t[b - 1] === 'interface'))) break;
+          b = next(b);
         }
         facts.decls.push(recv === undefined ? { kind: 'func', name, words: words(a + 1, b) } : { kind: 'method', name, recv, words: words(a + 1, b) });
-        if (isOp(b, '{')) facts.bodies.push(toks[b].at + 1, toks[close[b]].at);
+        if (is(b, LBRACE)) facts.bodies.push(toks.at[b] + 1, toks.at[close[b]]);
         j = end(b);
         break;
       }
       case 'type':
         j = specs(j + 1, (a, b) => {
-          if (!isId(a)) throw new Unsure('type without a name');
+          if (!is(a, ID)) throw new Unsure('type without a name');
           let eq = -1;
-          for (let k = a + 1; k < b; k = toks[k].k === OP && OPEN[toks[k].t] ? past(k) : k + 1) if (eq < 0 && isOp(k, '=')) eq = k;
-          const d: DeclFacts = { kind: 'type', name: toks[a].t, words: words(a + 1, b) };
+          for (let x = a + 1; x < b; x = next(x)) if (eq < 0 && k[x] === ASSIGN) eq = x;
+          const d: DeclFacts = { kind: 'type', name: t[a], words: words(a + 1, b) };
           if (eq >= 0) {
             d.alias = true;
-            if (isId(eq + 1) && (eq + 2 === b || (isOp(eq + 2, '[') && past(eq + 2) === b))) d.aliasOf = toks[eq + 1].t;
+            if (is(eq + 1, ID) && (eq + 2 === b || (is(eq + 2, LBRACK) && past(eq + 2) === b))) d.aliasOf = t[eq + 1];
           }
           const fields: DeclFacts['fields'] = [];
-          for (let k = a + 1; k < b; k++) if (toks[k].k === ID && toks[k].t === 'struct' && isOp(k + 1, '{')) structFields(toks, k + 2, close[k + 1], close, fields);
+          for (let x = a + 1; x < b; x++) if (k[x] === KW && t[x] === 'struct' && is(x + 1, LBRACE)) structFields(toks, x + 2, close[x + 1], close, fields);
           if (fields.length) d.fields = fields;
           facts.decls.push(d);
         });
         break;
       case 'var':
       case 'const': {
-        const kind = tk.t;
+        const kind = t[j] as 'var' | 'const';
         j = specs(j + 1, (a, b) => {
           const w = words(a, b);
-          for (let k = a; k < b && isId(k); k += 2) {
-            facts.decls.push({ kind, name: toks[k].t, words: w });
-            if (!isOp(k + 1, ',')) break;
+          for (let x = a; x < b && is(x, ID); x += 2) {
+            facts.decls.push({ kind, name: t[x], words: w });
+            if (!is(x + 1, COMMA)) break;
           }
         });
         break;
       }
       default:
-        throw new Unsure(`unexpected ${tk.t} at the top level`);
+        throw new Unsure(`unexpected ${t[j]} at the top level`);
     }
   }
 }
 
 /** A receiver's base type name: `(r *T)`, `(T)`, `(r T[K])`, `(*T)`. */
-function receiverBase(toks: Tok[], a: number, b: number): string {
+function receiverBase(toks: Toks, a: number, b: number): string {
   const ids: string[] = [];
-  for (let k = a; k < b; k++) {
-    const tk = toks[k];
-    if (tk.k === OP && tk.t === '[') break;
-    if (tk.k === ID) ids.push(tk.t);
+  for (let x = a; x < b; x++) {
+    if (toks.k[x] === LBRACK) break;
+    if (isWord(toks.k[x])) ids.push(toks.t[x]);
   }
   const base = ids[ids.length - 1];
   if (!base) throw new Unsure('receiver without a type');
@@ -486,50 +543,51 @@ function receiverBase(toks: Tok[], a: number, b: number): string {
 }
 
 /** Fields of a struct body `{ … }` (from a to b, exclusive of the braces), nested structs included. */
-function structFields(toks: Tok[], a: number, b: number, close: Int32Array, out: NonNullable<DeclFacts['fields']>): void {
-  const isOp = (j: number, t: string) => toks[j].k === OP && toks[j].t === t;
+function structFields(toks: Toks, a: number, b: number, close: Int32Array, out: NonNullable<DeclFacts['fields']>): void {
+  const { k, t } = toks;
+  const next = (j: number) => (isOpen(k[j]) ? close[j] + 1 : j + 1);
   let s = a;
   while (s < b) {
     let e = s;
-    while (e < b && !isOp(e, ';')) e = toks[e].k === OP && OPEN[toks[e].t] ? close[e] + 1 : e + 1;
+    while (e < b && k[e] !== SEMI) e = next(e);
     if (e > s) {
       const w = new Set<string>();
-      for (let k = s; k < e; k++) if (toks[k].k === ID && !KEYWORDS.has(toks[k].t)) w.add(toks[k].t);
-      const ident = (x: number) => x < e && toks[x].k === ID && !KEYWORDS.has(toks[x].t);
+      for (let x = s; x < e; x++) if (k[x] === ID) w.add(t[x]);
+      const ident = (x: number) => x < e && k[x] === ID;
       // An embedded field: [*] T, [*] pkg.T, T[K…], with an optional tag.
       let x = s;
-      if (isOp(x, '*')) x++;
+      if (k[x] === STAR) x++;
       let emb: string | null = null;
       if (ident(x)) {
-        emb = toks[x].t;
+        emb = t[x];
         x++;
-        if (x < e && isOp(x, '.') && ident(x + 1)) {
-          emb = toks[x + 1].t;
+        if (x < e && k[x] === DOT && ident(x + 1)) {
+          emb = t[x + 1];
           x += 2;
         }
-        const generic = x < e && isOp(x, '[');
+        const generic = x < e && k[x] === LBRACK;
         if (generic) x = close[x] + 1;
-        if (x < e && toks[x].k === LIT) x++;
+        if (x < e && k[x] === LIT) x++;
         if (x !== e) emb = null;
         // `a [N]T` reads as an embedded generic `a[N]` followed by T: not embedded then, but `T[K]` alone is.
       }
       if (emb) out.push({ name: emb, words: [...w] });
       // Named fields: a, b T (also when the same tokens could read as an embedded generic: `a [N]int`).
-      if (!emb || (toks[s].k === ID && isOp(s + 1, '['))) {
+      if (!emb || (isWord(k[s]) && k[s + 1] === LBRACK)) {
         const names: string[] = [];
-        let k = s;
-        while (ident(k)) {
-          names.push(toks[k].t);
-          if (k + 1 < e && isOp(k + 1, ',')) k += 2;
+        let y = s;
+        while (ident(y)) {
+          names.push(t[y]);
+          if (y + 1 < e && k[y + 1] === COMMA) y += 2;
           else break;
         }
-        if (names.length && k + 1 < e) {
+        if (names.length && y + 1 < e) {
           const tw = new Set<string>();
-          for (let y = k + 1; y < e; y++) if (toks[y].k === ID && !KEYWORDS.has(toks[y].t)) tw.add(toks[y].t);
+          for (let z = y + 1; z < e; z++) if (k[z] === ID) tw.add(t[z]);
           for (const nm of names) out.push({ name: nm, words: [...tw] });
         }
       }
-      for (let y = s; y < e; y++) if (toks[y].k === ID && toks[y].t === 'struct' && y + 1 < e && isOp(y + 1, '{')) structFields(toks, y + 2, close[y + 1], close, out);
+      for (let y = s; y < e; y++) if (k[y] === KW && t[y] === 'struct' && y + 1 < e && k[y + 1] === LBRACE) structFields(toks, y + 2, close[y + 1], close, out);
     }
     s = e + 1;
   }
