@@ -1,9 +1,10 @@
 // A worker thread of factstore.ts: computes the facts of a batch of files (given with their cache
-// keys) and writes them to the cache, so that lexing, JSON and cache writes run on every core.
-// The main thread keeps the hashing and the cache reads, which decide what is a miss.
+// keys) and encodes their cache entries, so that lexing, JSON and checksums run on every core.
+// The main thread keeps the hashing and the cache reads, which decide what is a miss, and writes
+// the entries (one pack per run).
 
 import { parentPort } from 'node:worker_threads';
-import { computeJson, writeEntries, type WorkerReply, type WorkerRequest } from './factstore.js';
+import { computeReply, type WorkerRequest } from './factstore.js';
 
 parentPort!.on('message', (req: WorkerRequest) => {
   const files: Buffer[] = [];
@@ -12,11 +13,6 @@ parentPort!.on('message', (req: WorkerRequest) => {
     files.push(Buffer.from(req.buf, start, end - start));
     start = end;
   }
-  const json = computeJson(files);
-  let reply: WorkerReply = { json, bytes: 0, failed: 0 };
-  if (req.cacheDir && req.keys) {
-    const keys = req.keys;
-    reply = { json, ...writeEntries(req.cacheDir, keys.map((key, j) => ({ key, json: json[j]! }))) };
-  }
-  parentPort!.postMessage(reply);
+  const { reply, transfer } = computeReply(files, req.keys);
+  parentPort!.postMessage(reply, transfer);
 });

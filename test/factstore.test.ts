@@ -48,32 +48,75 @@ const expected = (ins: Input[]): FileFacts[] => ins.map((f) => JSON.parse(JSON.s
 /** Forces the worker pool on however few bytes there are. */
 const pool = (cacheDir: string | null, jobs = 2): FactsOptions => ({ jobs, cacheDir, minPoolBytes: 0 });
 
+/** The single-entry files of a cache (packs left out). */
 function entries(cacheDir: string): string[] {
   const vdir = path.join(cacheDir, `facts-v${FACTS_VERSION}`);
   if (!fs.existsSync(vdir)) return [];
   const out: string[] = [];
-  for (const sub of fs.readdirSync(vdir)) {
-    for (const name of fs.readdirSync(path.join(vdir, sub))) out.push(path.join(vdir, sub, name));
+  for (const sub of fs.readdirSync(vdir, { withFileTypes: true })) {
+    if (!sub.isDirectory()) continue;
+    for (const name of fs.readdirSync(path.join(vdir, sub.name))) out.push(path.join(vdir, sub.name, name));
   }
   return out.sort();
 }
 
-/** The entry files of a cache, each checked for its name, layout and header. */
-function checkEntries(t: { true: (v: boolean, m?: string) => void; is: (a: unknown, b: unknown, m?: string) => void }, cacheDir: string): string[] {
-  const files = entries(cacheDir);
-  for (const f of files) {
+/** The packs of a cache. */
+function packs(cacheDir: string): string[] {
+  const vdir = path.join(cacheDir, `facts-v${FACTS_VERSION}`);
+  if (!fs.existsSync(vdir)) return [];
+  return fs
+    .readdirSync(vdir)
+    .filter((n) => n.endsWith('.pack'))
+    .sort()
+    .map((n) => path.join(vdir, n));
+}
+
+/** A pack's entries, from its index: the key, where the entry is, and its bytes. */
+function packEntries(file: string): { key: string; pos: number; data: Buffer }[] {
+  const data = fs.readFileSync(file);
+  const text = data.toString('latin1');
+  const trailerAt = text.lastIndexOf('\n', text.length - 2) + 1;
+  const [magic, count, indexAt] = text.slice(trailerAt, -1).split(' ');
+  if (magic !== 'GOSHIFTPACK1') throw new Error(`${file}: no pack trailer`);
+  const lines = text.slice(Number(indexAt), trailerAt).split('\n').slice(0, -1);
+  if (lines.length !== Number(count)) throw new Error(`${file}: ${lines.length} index lines, trailer says ${count}`);
+  return lines.map((l) => {
+    const [key, pos, len] = l.split(' ');
+    return { key: key!, pos: Number(pos), data: data.subarray(Number(pos), Number(pos) + Number(len)) };
+  });
+}
+
+type Checks = { true: (v: boolean, m?: string) => void; is: (a: unknown, b: unknown, m?: string) => void };
+
+/** One entry's bytes checked for its key, header, length and payload. */
+function checkEntry(t: Checks, name: string, data: Buffer): void {
+  const nl = data.indexOf(10);
+  const [magic, key, len, sum] = data.toString('latin1', 0, nl).split(' ');
+  t.is(magic, 'GOSHIFTFACTS1');
+  t.is(key, name);
+  t.is(Number(len), data.length - nl - 1, `${name}: payload length`);
+  t.is(sum, createHash('sha256').update(data.subarray(nl + 1)).digest('hex'), `${name}: checksum`);
+  t.is((JSON.parse(data.toString('utf8', nl + 1)) as FileFacts).v, FACTS_VERSION);
+}
+
+/** The keys a cache has entries for (single files and packs), each entry checked for its name, layout and header. */
+function checkEntries(t: Checks, cacheDir: string): string[] {
+  const keys = new Set<string>();
+  for (const f of entries(cacheDir)) {
     const name = path.basename(f);
     t.true(/^[0-9a-f]{64}$/.test(name), `entry name ${name}`);
     t.is(path.basename(path.dirname(f)), name.slice(0, 2));
-    const data = fs.readFileSync(f);
-    const nl = data.indexOf(10);
-    const [magic, key, len] = data.toString('latin1', 0, nl).split(' ');
-    t.is(magic, 'GOSHIFTFACTS1');
-    t.is(key, name);
-    t.is(Number(len), data.length - nl - 1, `${name}: payload length`);
-    t.is((JSON.parse(data.toString('utf8', nl + 1)) as FileFacts).v, FACTS_VERSION);
+    checkEntry(t, name, fs.readFileSync(f));
+    keys.add(name);
   }
-  return files;
+  for (const p of packs(cacheDir)) {
+    t.true(/^p-[0-9a-z]{10}-\d+-[0-9a-f]{12}\.pack$/.test(path.basename(p)), `pack name ${path.basename(p)}`);
+    for (const e of packEntries(p)) {
+      checkEntry(t, e.key, e.data);
+      keys.add(e.key);
+    }
+  }
+  return [...keys].sort();
 }
 
 test('inputs: enough real Go files to make several batches', (t) => {
@@ -234,7 +277,8 @@ test('corrupted entries are never trusted: counted, recomputed, rewritten', asyn
     return f;
   });
 
-  const r = await factsFor(inputs, pool(dir));
+  // Computed on this thread: each rewritten as an entry of its own (a pooled run would write a pack).
+  const r = await factsFor(inputs, { jobs: 1, cacheDir: dir });
   t.deepEqual(r.facts, want);
   const dirEntry = damaged[damaged.length - 1]!;
   // The directory cannot be replaced by a rename: its file is recomputed, and not written.
@@ -249,6 +293,115 @@ test('corrupted entries are never trusted: counted, recomputed, rewritten', asyn
   t.deepEqual(again.stats, { hits: n - 1, computed: 1, cacheErrors: 0 });
   t.is(checkEntries(t, dir).length, n);
   t.deepEqual((await factsFor(inputs, { jobs: 1, cacheDir: dir })).stats, { hits: n, computed: 0, cacheErrors: 0 });
+});
+
+test('a pooled run writes its misses as one pack, which later runs read', async (t) => {
+  const want = expected(inputs);
+  const n = inputs.length;
+  const dir = tmp('pack');
+  const cold = await factsFor(inputs, pool(dir));
+  t.deepEqual(cold.facts, want);
+  t.deepEqual(entries(dir), [], 'no entry of its own');
+  t.is(packs(dir).length, 1);
+  t.is(checkEntries(t, dir).length, n);
+  for (const jobs of [1, 2]) t.deepEqual((await factsFor(inputs, pool(dir, jobs))).stats, { hits: n, computed: 0, cacheErrors: 0 });
+  t.is(packs(dir).length, 1, 'a run that wrote nothing adds no pack');
+
+  // A second pool run with new files adds a second pack; both are read.
+  const more = inputs.map((f, i) => ({ abs: `${f.abs}#more`, bytes: Buffer.concat([f.bytes, Buffer.from(`\n// more ${i}\n`)]) }));
+  t.deepEqual((await factsFor([...inputs, ...more], pool(dir))).stats, { hits: n, computed: n, cacheErrors: 0 });
+  t.is(packs(dir).length, 2);
+  t.deepEqual((await factsFor([...more, ...inputs], { jobs: 1, cacheDir: dir })).stats, { hits: 2 * n, computed: 0, cacheErrors: 0 });
+});
+
+test('damaged packs are never trusted: a bad entry is recomputed, a bad index drops the pack', async (t) => {
+  const want = expected(inputs);
+  const n = inputs.length;
+  const cases: [string, (file: string) => void, { hits: number; cacheErrors: number }][] = [
+    ['truncated', (f) => fs.truncateSync(f, Math.floor(fs.statSync(f).size / 2)), { hits: 0, cacheErrors: 1 }],
+    ['empty', (f) => fs.writeFileSync(f, ''), { hits: 0, cacheErrors: 1 }],
+    ['garbage', (f) => fs.writeFileSync(f, 'not a pack\n'), { hits: 0, cacheErrors: 1 }],
+    ['one more byte', (f) => fs.appendFileSync(f, 'x'), { hits: 0, cacheErrors: 1 }],
+    [
+      'trailer counts one entry too many',
+      (f) => {
+        const d = fs.readFileSync(f).toString('latin1');
+        const at = d.lastIndexOf('\n', d.length - 2) + 1;
+        const [magic, count, index] = d.slice(at, -1).split(' ');
+        fs.writeFileSync(f, Buffer.from(`${d.slice(0, at)}${magic} ${Number(count) + 1} ${index}\n`, 'latin1'));
+      },
+      { hits: 0, cacheErrors: 1 },
+    ],
+    [
+      'an entry with a flipped payload byte',
+      (f) => {
+        const d = fs.readFileSync(f);
+        const e = packEntries(f)[3]!;
+        d[e.pos + e.data.length - 2] ^= 1;
+        fs.writeFileSync(f, d);
+      },
+      { hits: n - 1, cacheErrors: 1 },
+    ],
+    [
+      'two index lines with their keys swapped',
+      (f) => {
+        const [a, b] = packEntries(f);
+        const d = fs.readFileSync(f).toString('latin1');
+        const i = d.lastIndexOf('\n', d.length - 2) + 1;
+        const indexAt = Number(d.slice(i, -1).split(' ')[2]);
+        const index = d.slice(indexAt, i).replace(a!.key, '@').replace(b!.key, a!.key).replace('@', b!.key);
+        fs.writeFileSync(f, Buffer.from(d.slice(0, indexAt) + index + d.slice(i), 'latin1'));
+      },
+      { hits: n - 2, cacheErrors: 2 },
+    ],
+    ['a directory named like a pack', (f) => (fs.rmSync(f), fs.mkdirSync(f)), { hits: 0, cacheErrors: 1 }],
+  ];
+  for (const [what, damage, stats] of cases) {
+    const dir = tmp('pack-damage');
+    await factsFor(inputs, pool(dir));
+    const file = packs(dir)[0]!;
+    damage(file);
+    const r = await factsFor(inputs, { jobs: 1, cacheDir: dir });
+    t.deepEqual(r.facts, want, what);
+    t.deepEqual(r.stats, { hits: stats.hits, computed: n - stats.hits, cacheErrors: stats.cacheErrors }, what);
+    const isDir = fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    t.is(fs.existsSync(file), isDir, `${what}: a damaged pack file is deleted, a directory left alone`);
+    // What the pack held is computed once more (and written as entries of their own), then served.
+    const again = await factsFor(inputs, { jobs: 1, cacheDir: dir });
+    t.deepEqual(again.facts, want, what);
+    t.is(again.stats.hits, n - stats.hits, `${what}: second run, only the entries computed in the first`);
+    t.deepEqual((await factsFor(inputs, { jobs: 1, cacheDir: dir })).stats, { hits: n, computed: 0, cacheErrors: isDir ? 1 : 0 }, `${what}: third run`);
+  }
+});
+
+test('packs: at most MAX_PACKS (32) kept, the oldest go; a hit refreshes an old pack\'s mtime', async (t) => {
+  const dir = tmp('pack-many');
+  const one = (i: number) => [{ abs: `/many${i}.go`, bytes: Buffer.from(`package p\n\nvar many${i} = ${i}\n`) }];
+  for (let i = 0; i < 34; i++) {
+    await factsFor(one(i), pool(dir));
+    // Names start with the time in milliseconds: keep them apart.
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  t.is(packs(dir).length, 32);
+  t.deepEqual((await factsFor(one(0), { jobs: 1, cacheDir: dir })).stats, { hits: 0, computed: 1, cacheErrors: 0 }, 'the oldest pack went');
+  t.deepEqual((await factsFor(one(33), { jobs: 1, cacheDir: dir })).stats, { hits: 1, computed: 0, cacheErrors: 0 });
+
+  const [a, b] = packs(dir);
+  const old = new Date(Date.now() - 2 * 86_400_000);
+  const recent = new Date(Date.now() - 3_600_000);
+  fs.utimesSync(a!, old, old);
+  fs.utimesSync(b!, recent, recent);
+  t.deepEqual((await factsFor([...one(2), ...one(3)], { jobs: 1, cacheDir: dir })).stats, { hits: 2, computed: 0, cacheErrors: 0 });
+  t.true(fs.statSync(a!).mtimeMs > Date.now() - 60_000, 'old pack refreshed');
+  t.is(Math.round(fs.statSync(b!).mtimeMs), Math.round(recent.getTime()), 'recent pack untouched');
+
+  // trim() weighs a pack like an entry: old ones go whole.
+  for (const p of packs(dir)) fs.utimesSync(p, old, old);
+  const total = packs(dir).reduce((s, p) => s + fs.statSync(p).size, 0);
+  trim(dir, Math.floor(total / 2));
+  const left = packs(dir);
+  t.true(left.length > 0 && left.length < 32, `${left.length} packs left`);
+  t.true(left.reduce((s, p) => s + fs.statSync(p).size, 0) <= 0.8 * Math.floor(total / 2));
 });
 
 const createHashHex = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -370,7 +523,7 @@ process.stdout.write(JSON.stringify(out));`;
   }
   t.is(checkEntries(t, cache).length, n);
   t.deepEqual((await factsFor(inputs, { jobs: 1, cacheDir: cache })).stats, { hits: n, computed: 0, cacheErrors: 0 });
-  for (const f of fs.readdirSync(cache)) t.false(f.endsWith('.tmp'), f);
+  for (const d of [cache, path.join(cache, `facts-v${FACTS_VERSION}`)]) for (const f of fs.readdirSync(d)) t.false(f.endsWith('.tmp'), f);
 });
 
 test('bounded size: over the bound, the oldest entries go until under 80%', async (t) => {
