@@ -11,7 +11,8 @@
 // entry), then the trailer line `GOSHIFTPACK1 <entries> <index offset>\n`. An entry, from its own
 // file or a pack, is trusted only when all of it checks out (magic, key = the one looked up,
 // length, checksum, JSON with v === FACTS_VERSION); anything else is counted in cacheErrors,
-// recomputed and rewritten; a pack whose trailer or index does not check out is ignored whole.
+// recomputed and rewritten; a pack that fails any check (trailer, index, an entry it lists) is
+// deleted, its entries computed again.
 // Files are written under a temporary name in the same directory and renamed into place, so that
 // a reader (another goshift run at the same time) sees the old file or the new one, never half of
 // one. They are not fsynced: after a crash a file may be short or zero-filled, which the lengths
