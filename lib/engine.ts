@@ -50,6 +50,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
 
   // Every file's bytes; a run over exactly these inputs before has its result in the cache.
   const inputs = readInputs(ws, opts, report, unreadable);
+  phase('read');
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
   const key = cacheDir && !report.errors.length ? resultKey(ws, transforms, { ...opts, cacheDir }, inputs) : null;
   const cached = key ? loadResult(cacheDir!, key, inputs) : null;

@@ -686,6 +686,22 @@ class Pool {
     return lane;
   }
 
+  /** A batch no worker has taken yet, for the caller to compute; undefined when none waits. */
+  take(): Batch | undefined {
+    return this.queue.shift();
+  }
+
+  /** Stops the workers, whatever they are doing. */
+  async stop(): Promise<void> {
+    this.queue.length = 0;
+    await Promise.all(
+      this.lanes.map((l) => {
+        l.dead = true;
+        return l.w.terminate();
+      }),
+    );
+  }
+
   idle(): boolean {
     return this.queue.length === 0 && this.lanes.every((l) => l.sent.length === 0);
   }
@@ -804,7 +820,9 @@ export async function factsFor(
       pending.files.push(bytes);
       pending.size += bytes.length;
       if (!pool && jobs > 1 && pending.size >= minPool) {
-        pool = new Pool(jobs, done);
+        // With work of its own for this thread (`meanwhile`: parsing), one worker fewer than jobs, so
+        // that the threads do not outnumber the cores; this thread lexes too when it has nothing to parse.
+        pool = new Pool(opts.meanwhile ? Math.max(1, jobs - 1) : jobs, done);
         // The misses so far, cut to the batch size.
         const first = pending;
         pending = newBatch();
@@ -831,18 +849,28 @@ export async function factsFor(
   }
   if (pool) {
     if (pending.idx.length > 0) pool.push(pending);
-    // Every batch is with the workers: this thread, which would only wait, does the caller's work,
-    // in slices, letting the workers' replies in between.
-    if (opts.meanwhile) {
-      while (!pool.idle()) {
-        if (opts.meanwhile(facts)) await new Promise<void>((resolve) => setImmediate(resolve));
-        else await pool.reply();
-      }
-    }
+    // Every batch is with the pool: this thread, which would only wait, does the caller's work, in
+    // slices, letting the workers' replies in between; with nothing of the caller's to do, it
+    // computes a batch no worker has taken yet.
     try {
+      if (opts.meanwhile) {
+        while (!pool.idle()) {
+          if (opts.meanwhile(facts)) await new Promise<void>((resolve) => setImmediate(resolve));
+          else {
+            const b = pool.take();
+            if (!b) await pool.reply();
+            else {
+              done(b, computeReply(b.files, b.keys).reply);
+              await new Promise<void>((resolve) => setImmediate(resolve));
+            }
+          }
+        }
+      }
       await pool.finish();
     } catch (e) {
-      // factsOf threw (on this thread, for a batch a worker left): no pack is left half written.
+      // factsOf threw (on this thread, for a batch it took or a worker left): no worker is left
+      // running, no pack half written.
+      await pool.stop();
       (pack as PackWriter | null)?.discard();
       throw e;
     }

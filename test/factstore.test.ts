@@ -603,6 +603,13 @@ export function factsOf(bytes) {
   // Only in a facts worker (the test itself may run in a worker thread).
   if (text.includes('EXIT_IN_WORKER') && new Error().stack.includes('factsworker.js')) process.exit(3);
   const words = [...new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].sort();
+  // Which thread computed these facts, when the file asks; the caller's thread is slow at it, so
+  // that the worker, however late it starts, gets batches too.
+  if (text.includes('WHO_COMPUTED')) {
+    const inWorker = new Error().stack.includes('factsworker.js');
+    if (!inWorker) for (const until = Date.now() + 5; Date.now() < until; );
+    words.unshift(inWorker ? 'worker' : 'caller');
+  }
   return { v: 1, pkg: /^package (\\w+)/m.exec(text)?.[1] ?? null, imports: [], generated: false, decls: [],
     words: [String(bytes.length), createHash('sha1').update(bytes).digest('hex'), ...words.slice(0, 5)],
     // an undefined that JSON turns into null: the result must not depend on the way it came
@@ -660,10 +667,29 @@ test('stand-in facts: a worker that dies has its batches computed on the main th
   t.deepEqual((await store.factsFor(ins, { jobs: 2, cacheDir: dir, minPoolBytes: 0 })).stats, { hits: ins.length, computed: 0, cacheErrors: 0 });
 });
 
+test('stand-in facts: with work of its own (meanwhile), the caller\'s thread computes batches too, when it has nothing else to do', async (t) => {
+  const store = await fakeStore;
+  const ins = distinct.map((f) => ({ abs: f.abs, bytes: Buffer.concat([f.bytes, Buffer.from('\n// WHO_COMPUTED\n')]) }));
+  let calls = 0;
+  const r = await store.factsFor(ins, { jobs: 2, cacheDir: tmp('fake-who'), minPoolBytes: 0, meanwhile: () => (calls++, false) });
+  // The stand-in's words: length, hash, then the thread's name.
+  const who = r.facts.map((f) => f.words[2]);
+  t.true(who.includes('worker'), 'the worker computed some');
+  t.true(who.includes('caller'), 'the caller computed some');
+  t.true(calls > 0);
+  // Apart from who computed them, the facts are those of a run on one thread.
+  const want = await fakeExpected(ins);
+  t.deepEqual(
+    r.facts.map((f) => ({ ...f, words: f.words.filter((_, i) => i !== 2) })),
+    want.map((f) => ({ ...f, words: f.words.filter((_, i) => i !== 2) })),
+  );
+  t.deepEqual((await store.factsFor(ins, { jobs: 1, cacheDir: null })).facts.map((f) => f.words[2]), ins.map(() => 'caller'));
+});
+
 test('stand-in facts: an exception from factsOf surfaces as itself, with or without workers', async (t) => {
   const store = await fakeStore;
   const ins = [...distinct.slice(0, 30), { abs: '/throw.go', bytes: Buffer.from('package p\n// THROW_IN_FACTS\n') }];
-  for (const opts of [{ jobs: 1, cacheDir: null }, { jobs: 2, cacheDir: null, minPoolBytes: 0 }, { jobs: 2, cacheDir: tmp('fake-throw'), minPoolBytes: 0 }]) {
+  for (const opts of [{ jobs: 1, cacheDir: null }, { jobs: 2, cacheDir: null, minPoolBytes: 0 }, { jobs: 2, cacheDir: tmp('fake-throw'), minPoolBytes: 0 }, { jobs: 2, cacheDir: tmp('fake-throw-m'), minPoolBytes: 0, meanwhile: () => false }]) {
     await t.throwsAsync(store.factsFor(ins, opts), { message: 'factsOf failed on purpose' });
   }
 });
