@@ -26,7 +26,7 @@ cli(async (io) => {
     .option('detach', { type: 'boolean', description: 'with -t ctx-inherit: a context.Background()/TODO() in a goroutine or deferred call gets context.WithoutCancel(ctx) (go 1.21 or later in go.mod) instead of being left alone' })
     .option('test-context', { type: 'boolean', description: 'with -t ctx-inherit: in tests, pass t.Context() instead of context.Background()/TODO() (go 1.24 or later in go.mod)' })
     .option('gopath', { type: 'string', description: 'GOPATH for code in no module (default: $GOPATH, else $HOME/go)' })
-    .option('jobs', { alias: 'j', type: 'number', description: 'worker threads reading files (default: the available cores); the result is the same for any number' })
+    .option('jobs', { alias: 'j', type: 'number', description: 'threads reading files, the main one included (default: the available cores); the result is the same for any number' })
     .option('cache-dir', { type: 'string', description: 'where to cache what goshift learns of each file, and the results of runs (default: $GOSHIFT_CACHE, else $XDG_CACHE_HOME/goshift, else ~/.cache/goshift)' })
     .option('cache', { type: 'boolean', default: true, description: 'use the cache (--no-cache: read every file afresh and compute the result again, write no cache)' })
     .option('report', { type: 'string', description: 'also write an HTML review report to FILE.html (one self-contained page: totals, a table per package, every diff, what was left alone and why)' })
