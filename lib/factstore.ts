@@ -986,7 +986,7 @@ export function trim(cacheDir: string, maxBytes: number): number {
       entries.push({ file, size: st.size, mtime: st.mtimeMs });
       total += st.size;
     }
-}
+  }
   if (total <= maxBytes) return total;
   entries.sort((a, b) => a.mtime - b.mtime);
   const goal = maxBytes * 0.8;
