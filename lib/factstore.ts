@@ -443,6 +443,7 @@ class PackWriter {
       // nothing to do
     }
     this.fd = null;
+    if (!this.tmp) return; // never created
     try {
       fs.rmSync(this.tmp, { force: true });
     } catch {
