@@ -305,6 +305,9 @@ function isIdentPart(c: number): boolean {
 /** The closing bracket's kind for an opening one. */
 const closer = (k: number) => (k === LPAREN ? RPAREN : k === LBRACK ? RBRACK : RBRACE);
 
+/** The index after the token at j, a bracketed part skipped whole. */
+const next = (k: Uint8Array, close: Int32Array, j: number) => (isOpen(k[j]) ? close[j] + 1 : j + 1);
+
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
   const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, localTypes: [], bodies: [] };
@@ -354,13 +357,13 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts): void {
       if (kind !== LPAREN) continue;
       // Each element after a comma at this list's own level: its last token, when an identifier.
       const stop = close[j];
-      for (let a = j + 1; a < stop; a = isOpen(k[a]) ? close[a] + 1 : a + 1) {
+      for (let a = j + 1; a < stop; a = next(k, close, a)) {
         if (k[a] !== COMMA) continue;
         let b = a + 1;
         let last = -1;
         while (b < stop && k[b] !== COMMA) {
           last = b;
-          b = isOpen(k[b]) ? close[b] + 1 : b + 1;
+          b = next(k, close, b);
         }
         if (last >= 0 && k[last] === ID) later.add(t[last]);
       }
@@ -426,11 +429,9 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts): void {
   const { n, k, t } = toks;
   /** Index just past a matched bracket at j. */
   const past = (j: number) => close[j] + 1;
-  /** The index after the token at j, a bracketed part skipped whole. */
-  const next = (j: number) => (isOpen(k[j]) ? past(j) : j + 1);
   /** Index of the `;` (or end) ending the statement starting at j, skipping brackets. */
   const end = (j: number) => {
-    while (j < n && k[j] !== SEMI) j = next(j);
+    while (j < n && k[j] !== SEMI) j = next(k, close, j);
     return j;
   };
   const words = (a: number, b: number) => {
@@ -446,7 +447,7 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts): void {
       let a = j + 1;
       while (a < stop) {
         let b = a;
-        while (b < stop && k[b] !== SEMI) b = next(b);
+        while (b < stop && k[b] !== SEMI) b = next(k, close, b);
         if (b > a) each(a, b);
         a = b + 1;
       }
@@ -489,7 +490,7 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts): void {
         let b = a + 1;
         while (b < n && k[b] !== SEMI) {
           if (k[b] === LBRACE && !(k[b - 1] === KW && (t[b - 1] === 'struct' || t[b - 1] === 'interface'))) break;
-          b = next(b);
+          b = next(k, close, b);
         }
         facts.decls.push(recv === undefined ? { kind: 'func', name, words: words(a + 1, b) } : { kind: 'method', name, recv, words: words(a + 1, b) });
         if (is(b, LBRACE)) facts.bodies.push(toks.at[b] + 1, toks.at[close[b]]);
@@ -500,7 +501,7 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts): void {
         j = specs(j + 1, (a, b) => {
           if (!is(a, ID)) throw new Unsure('type without a name');
           let eq = -1;
-          for (let x = a + 1; x < b; x = next(x)) if (eq < 0 && k[x] === ASSIGN) eq = x;
+          for (let x = a + 1; x < b; x = next(k, close, x)) if (eq < 0 && k[x] === ASSIGN) eq = x;
           const d: DeclFacts = { kind: 'type', name: t[a], words: words(a + 1, b) };
           if (eq >= 0) {
             d.alias = true;
@@ -545,11 +546,10 @@ function receiverBase(toks: Toks, a: number, b: number): string {
 /** Fields of a struct body `{ … }` (from a to b, exclusive of the braces), nested structs included. */
 function structFields(toks: Toks, a: number, b: number, close: Int32Array, out: NonNullable<DeclFacts['fields']>): void {
   const { k, t } = toks;
-  const next = (j: number) => (isOpen(k[j]) ? close[j] + 1 : j + 1);
   let s = a;
   while (s < b) {
     let e = s;
-    while (e < b && k[e] !== SEMI) e = next(e);
+    while (e < b && k[e] !== SEMI) e = next(k, close, e);
     if (e > s) {
       const w = new Set<string>();
       for (let x = s; x < e; x++) if (k[x] === ID) w.add(t[x]);
