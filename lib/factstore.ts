@@ -401,7 +401,7 @@ class PackWriter {
       });
       this.pos += buf.length;
     } catch {
-      this.abandon();
+      this.discard();
       this.failed += keys.length;
     }
   }
@@ -417,7 +417,7 @@ class PackWriter {
       this.fd = null;
       fs.renameSync(this.tmp, path.join(path.dirname(this.tmp), `${path.basename(this.tmp).slice(1, -4)}.pack`));
     } catch {
-      this.abandon();
+      this.discard();
       return { bytes: 0, failed: this.failed };
     }
     try {
@@ -428,13 +428,8 @@ class PackWriter {
     return { bytes: this.pos, failed: this.failed };
   }
 
-  /** Removes the pack being written. */
+  /** Gives up on the pack and removes it: everything added so far counts as not written. */
   discard(): void {
-    this.abandon();
-  }
-
-  /** Gives up on the pack: everything added so far counts as not written. */
-  private abandon(): void {
     this.failed += this.index.length;
     this.index.length = 0;
     try {
@@ -722,12 +717,7 @@ class Pool {
   async finish(): Promise<void> {
     if (!this.idle()) await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = null;
-    await Promise.all(
-      this.lanes.map((l) => {
-        l.dead = true;
-        return l.w.terminate();
-      }),
-    );
+    await this.stop();
     for (const b of this.leftovers.splice(0)) this.done(b, computeReply(b.files, b.keys).reply);
   }
 }
