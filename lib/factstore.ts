@@ -752,8 +752,8 @@ export async function factsFor(
   const stats: FactsStats = { hits: 0, computed: 0, cacheErrors: 0 };
   const facts: FileFacts[] = new Array(n);
 
-  // Misses are computed by batches, inline or by workers, and written to the cache: by workers
-  // (many misses), as one pack; inline, each as its own entry.
+  // Misses are computed by batches, inline or by workers, and written to the cache: many misses
+  // (enough for workers, whether or not there are any) as one pack, few each as its own entry.
   let pool: Pool | null = null;
   let pack: PackWriter | null = null;
   let written = 0;
@@ -763,7 +763,7 @@ export async function factsFor(
     });
     stats.computed += b.idx.length;
     if (cacheDir && b.keys) {
-      if (pool && r.entries) (pack ??= new PackWriter(cacheDir)).add(b.keys, Buffer.from(r.entries.buf), r.entries.ends);
+      if (r.entries) (pack ??= new PackWriter(cacheDir)).add(b.keys, Buffer.from(r.entries.buf), r.entries.ends);
       else {
         const w = writeEntries(cacheDir, b.keys.map((key, j) => ({ key, json: r.json[j]! })));
         written += w.bytes;
@@ -862,6 +862,28 @@ export async function factsFor(
       // factsOf threw (on this thread, for a batch it took or a worker left): no worker is left
       // running, no pack half written.
       await pool.stop();
+      (pack as PackWriter | null)?.discard();
+      throw e;
+    }
+  } else if (pending.size >= minPool && pending.keys) {
+    // As many misses as workers would have had (--jobs 1, one core): one pack too, since creating
+    // a file per entry costs more than computing it on some file systems (4,166 files over std:
+    // 3-4 s). Batch by batch, so that no more than a batch's entries are held encoded at once.
+    let b = newBatch();
+    const flush = () => {
+      if (b.idx.length > 0) done(b, computeReply(b.files, b.keys).reply);
+      b = newBatch();
+    };
+    try {
+      pending.idx.forEach((idx, j) => {
+        if (b.size >= BATCH_BYTES) flush();
+        b.idx.push(idx);
+        b.keys!.push(pending.keys![j]!);
+        b.files.push(pending.files[j]!);
+        b.size += pending.files[j]!.length;
+      });
+      flush();
+    } catch (e) {
       (pack as PackWriter | null)?.discard();
       throw e;
     }

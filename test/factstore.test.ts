@@ -312,6 +312,15 @@ test('a pooled run writes its misses as one pack, which later runs read', async 
   t.deepEqual((await factsFor([...inputs, ...more], pool(dir))).stats, { hits: n, computed: n, cacheErrors: 0 });
   t.is(packs(dir).length, 2);
   t.deepEqual((await factsFor([...more, ...inputs], { jobs: 1, cacheDir: dir })).stats, { hits: 2 * n, computed: 0, cacheErrors: 0 });
+
+  // As many misses on one thread (--jobs 1, a machine with one core): one pack too, not a file each.
+  const one = tmp('pack-jobs1');
+  const inline = await factsFor(inputs, pool(one, 1));
+  t.deepEqual(inline.facts, want);
+  t.deepEqual(entries(one), [], 'no entry of its own');
+  t.is(packs(one).length, 1);
+  t.is(checkEntries(t, one).length, n);
+  t.deepEqual((await factsFor(inputs, pool(one))).stats, { hits: n, computed: 0, cacheErrors: 0 });
 });
 
 test('damaged packs are never trusted: a bad entry is recomputed, a bad index drops the pack', async (t) => {
@@ -692,4 +701,10 @@ test('stand-in facts: an exception from factsOf surfaces as itself, with or with
   for (const opts of [{ jobs: 1, cacheDir: null }, { jobs: 2, cacheDir: null, minPoolBytes: 0 }, { jobs: 2, cacheDir: tmp('fake-throw'), minPoolBytes: 0 }, { jobs: 2, cacheDir: tmp('fake-throw-m'), minPoolBytes: 0, meanwhile: () => false }]) {
     await t.throwsAsync(store.factsFor(ins, opts), { message: 'factsOf failed on purpose' });
   }
+  // On one thread with many misses, after a first batch is in the pack: the pack is given up, whole.
+  const dir = tmp('fake-throw-1');
+  const big = { abs: '/big.go', bytes: Buffer.from(`package p\n// ${'x'.repeat(1 << 20)}\n`) };
+  await t.throwsAsync(store.factsFor([big, ...ins], { jobs: 1, cacheDir: dir, minPoolBytes: 0 }), { message: 'factsOf failed on purpose' });
+  const left = fs.readdirSync(dir, { recursive: true }).map(String).filter((n) => n.endsWith('.pack') || n.endsWith('.tmp'));
+  t.deepEqual(left, [], 'no pack, whole or partial');
 });
