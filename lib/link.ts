@@ -5,7 +5,7 @@
 // method expression call) is recorded against its slot. What cannot be determined pins or
 // poisons a set: it is then left entirely alone.
 import type { Node } from './source.js';
-import { lineOf, unparen } from './source.js';
+import { lineOf, NodeMemo, unparen } from './source.js';
 import type { DeclFacts } from './facts.js';
 import type { FuncDecl, GoFile, GType, Package, Program, Sig, Source, VarDecl } from './program.js';
 import { BUILTIN_FUNCS, paramsOf, sigOfDecl, tparamsAround, unknown } from './program.js';
@@ -128,6 +128,13 @@ class CallDone {
   ) {}
 }
 
+/** The kinds of node the linker looks for in whole files (Linker.nodesOf). */
+const INDEXED_KINDS = ['type_arguments', 'type_parameter_declaration', 'type_spec', 'type_alias', 'interface_type', 'field_declaration'] as const;
+type IndexedKind = (typeof INDEXED_KINDS)[number];
+
+/** The type of each field of a struct type, in order, one per name (positional composite literals). */
+const positionalTypes = new NodeMemo<readonly (Node | null)[]>();
+
 const argExpr = (a: Node): Node => (a.type === 'variadic_argument' ? a.namedChildren[0] : a);
 
 /** The expressions of a call the walk visits, in order: the function, then the arguments. */
@@ -166,13 +173,17 @@ export class Linker {
 
   private readonly nodeIndex = new Map<GoFile, Map<string, Node[]>>();
 
-  /** The nodes of one kind in a whole file, found once. */
-  private nodesOf(f: GoFile, type: string): Node[] {
+  /**
+   * The nodes of one kind in a whole file, found once: the kinds the linker asks for are found in
+   * one pass over the tree (each pass visits every node natively).
+   */
+  private nodesOf(f: GoFile, type: IndexedKind): Node[] {
     let idx = this.nodeIndex.get(f);
-    if (!idx) this.nodeIndex.set(f, (idx = new Map()));
-    let l = idx.get(type);
-    if (!l) idx.set(type, (l = f.pf.root.descendantsOfType(type)));
-    return l;
+    if (!idx) {
+      this.nodeIndex.set(f, (idx = new Map(INDEXED_KINDS.map((k) => [k, []]))));
+      for (const n of f.pf.root.descendantsOfType([...INDEXED_KINDS])) idx.get(n.type)!.push(n);
+    }
+    return idx.get(type)!;
   }
 
   // ---------------------------------------------------------------------------------- union-find
@@ -952,15 +963,17 @@ export class Linker {
   }
 
   private positionalField(u: Extract<GType, { k: 'struct' }>, i: number): GType {
-    const list = u.node.namedChildren.find((c) => c.type === 'field_declaration_list');
-    let j = 0;
-    for (const f of list?.namedChildren ?? []) {
-      if (f.type !== 'field_declaration') continue;
-      const n = Math.max(1, f.childrenForFieldName('name').length);
-      if (i < j + n) return this.prog.typeOfTypeNode(f.childForFieldName('type'), u.file, u.tparams);
-      j += n;
-    }
-    return unknown('positional field');
+    const fields = positionalTypes.get(u.node, (st) => {
+      const out: (Node | null)[] = [];
+      const list = st.namedChildren.find((c) => c.type === 'field_declaration_list');
+      for (const f of list?.namedChildren ?? []) {
+        if (f.type !== 'field_declaration') continue;
+        const t = f.childForFieldName('type');
+        for (let n = Math.max(1, f.childrenForFieldName('name').length); n > 0; n--) out.push(t);
+      }
+      return out;
+    });
+    return i < fields.length ? this.prog.typeOfTypeNode(fields[i]!, u.file, u.tparams) : unknown('positional field');
   }
 
   private callShape(n: Node, s: Scope, file: GoFile): CallShape {

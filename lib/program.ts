@@ -4,7 +4,7 @@
 // `unknown`, never a guess: the linker treats unknown as "may be anything".
 import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
-import { parseDeclarations, parseSource, readSource } from './source.js';
+import { NodeMemo, parseDeclarations, parseSource, readSource } from './source.js';
 import type { FileFacts } from './facts.js';
 import type { Problem, SourceFile } from './types.js';
 
@@ -993,8 +993,15 @@ export interface ParamInfo {
   variadic: boolean;
 }
 
-/** Individual parameters of a parameter_list, groups expanded. */
-export function paramsOf(list: Node): ParamInfo[] {
+/** paramsOf's answers: a call asks once per argument (paramType). */
+const paramsMemo = new NodeMemo<readonly ParamInfo[]>();
+
+/** Individual parameters of a parameter_list, groups expanded (the same array each time: not to be changed). */
+export function paramsOf(list: Node): readonly ParamInfo[] {
+  return paramsMemo.get(list, (l) => Object.freeze(paramsOfList(l)));
+}
+
+function paramsOfList(list: Node): ParamInfo[] {
   const out: ParamInfo[] = [];
   for (const d of list.namedChildren) {
     if (d.type !== 'parameter_declaration' && d.type !== 'variadic_parameter_declaration') continue;

@@ -9,6 +9,22 @@ import type { SourceFile } from './types.js';
 export type Node = Parser.SyntaxNode;
 export type Tree = Parser.Tree;
 
+/**
+ * Answers about nodes, computed once: by tree (so that a tree no longer used takes its answers
+ * along, and a node id, an address, reused by a later tree finds nothing), then by node id. For
+ * what depends on a node's syntax alone: every native step of a walk costs a call and a node object.
+ */
+export class NodeMemo<T> {
+  private readonly byTree = new WeakMap<object, Map<number, T>>();
+  get(n: Node, compute: (n: Node) => T): T {
+    let m = this.byTree.get(n.tree);
+    if (!m) this.byTree.set(n.tree, (m = new Map()));
+    let v = m.get(n.id);
+    if (v === undefined) m.set(n.id, (v = compute(n)));
+    return v;
+  }
+}
+
 let parser: Parser | undefined;
 function getParser(): Parser {
   if (!parser) {
