@@ -2,6 +2,7 @@
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { NOTHING_INSIDE } from '../lib/link.js';
 import { wordsRe, wordTest } from '../lib/select.js';
 import type { Node } from '../lib/source.js';
 import { parseSource } from '../lib/source.js';
@@ -51,6 +52,24 @@ test('node objects are not registered with their tree (goshift compares nodes by
   t.not(a, b);
   t.is(a.id, b.id);
   t.is(a.text, 'func F() {}');
+});
+
+test('the kinds of node the linker does not look into hold no expression (NOTHING_INSIDE), and each is a kind std uses', async (t) => {
+  const goroot = await findGoroot();
+  // Only the parts of a string literal may be inside one of them.
+  const parts = new Set(['interpreted_string_literal_content', 'escape_sequence', 'raw_string_literal_content']);
+  const seen = new Set<string>();
+  for (const f of ['unicode/tables.go', 'net/http/server.go', 'fmt/fmt_test.go', 'slices/iter_test.go', 'math/cmplx/cmath_test.go', 'time/time.go', 'go/printer/nodes.go', 'regexp/syntax/parse.go']) {
+    const pf = parseSource({ abs: `/x/${f}`, rel: f } as SourceFile, await fs.readFile(path.join(goroot, 'src', f)));
+    t.false(pf.root.hasError, f);
+    for (const n of pf.root.descendantsOfType([...NOTHING_INSIDE])) {
+      seen.add(n.type);
+      const inside = n.descendantsOfType([...NOTHING_INSIDE, 'call_expression', 'selector_expression', 'func_literal', 'composite_literal']).filter((d) => d.id !== n.id);
+      if (inside.length) t.fail(`${f}: ${n.type} at ${n.startIndex} holds ${inside[0]!.type}`);
+      for (const c of n.namedChildren) if (!parts.has(c.type)) t.fail(`${f}: ${n.type} at ${n.startIndex} has a ${c.type}`);
+    }
+  }
+  t.deepEqual([...NOTHING_INSIDE].filter((k) => !seen.has(k)), [], 'kinds never met (a name the grammar does not have?)');
 });
 
 test('the node getters answer what node-tree-sitter\'s native ones do, on every node of large std files', async (t) => {
