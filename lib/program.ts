@@ -94,10 +94,17 @@ export class DeclTable<T> {
     return this.plain;
   }
   add(name: string, d: T, ord: number, pos: number): void {
-    let l = this.m.get(name);
-    if (!l) this.m.set(name, (l = []));
-    l.push({ d, ord, pos });
-    l.sort((x, y) => x.ord - y.ord || x.pos - y.pos);
+    const l = this.m.get(name);
+    if (!l) {
+      // Most names are declared once.
+      this.m.set(name, [{ d, ord, pos }]);
+      this.plain.set(name, [d]);
+      return;
+    }
+    // In file order, then position; after any equal one, as a stable sort would put it.
+    let i = l.length;
+    while (i > 0 && (l[i - 1].ord > ord || (l[i - 1].ord === ord && l[i - 1].pos > pos))) i--;
+    l.splice(i, 0, { d, ord, pos });
     this.plain.set(name, l.map((x) => x.d));
   }
 }
