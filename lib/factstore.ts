@@ -778,6 +778,24 @@ export async function factsFor(
   // About 4 batches per worker at least, so that the workers finish at about the same time.
   const target = Math.max(1, Math.min(BATCH_BYTES, Math.ceil(total / (jobs * 4))));
   const newBatch = (): Batch => ({ idx: [], keys: cacheDir ? [] : null, files: [], size: 0 });
+  /** A batch's files, in order, cut into batches of about `size` bytes: each full one goes to `emit`; the last (maybe empty) is returned. */
+  const cut = (from: Batch, size: number, emit: (b: Batch) => void): Batch => {
+    let b = newBatch();
+    from.idx.forEach((idx, j) => {
+      const len = from.files[j]!.length;
+      if (b.idx.length > 0 && b.size + len > size) {
+        emit(b);
+        b = newBatch();
+      }
+      b.idx.push(idx);
+      b.keys?.push(from.keys![j]!);
+      b.files.push(from.files[j]!);
+      b.size += len;
+    });
+    return b;
+  };
+  /** Lets replies in (and idle workers take the next batch) before going on. */
+  const letIn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
   // One pass over the inputs: hashing and reading entries is cheap enough on this thread. Misses
   // wait in `pending` until they are enough to be worth workers (minPool bytes); from then on the
@@ -815,80 +833,54 @@ export async function factsFor(
         // that the threads do not outnumber the cores; this thread lexes too when it has nothing to parse.
         pool = new Pool(opts.meanwhile ? Math.max(1, jobs - 1) : jobs, done);
         // The misses so far, cut to the batch size.
-        const first = pending;
-        pending = newBatch();
-        first.idx.forEach((idx, j) => {
-          if (pending.idx.length > 0 && pending.size + first.files[j]!.length > target) {
-            pool!.push(pending);
-            pending = newBatch();
-          }
-          pending.idx.push(idx);
-          pending.keys?.push(first.keys![j]!);
-          pending.files.push(first.files[j]!);
-          pending.size += first.files[j]!.length;
-        });
+        const p = pool;
+        pending = cut(pending, target, (b) => p.push(b));
       }
       if (pool && pending.size >= target) {
         pool.push(pending);
         pending = newBatch();
-        // Let replies in and idle workers take the next batch.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await letIn();
       }
     }
   } finally {
     packs?.close(now);
   }
-  if (pool) {
-    if (pending.idx.length > 0) pool.push(pending);
-    // Every batch is with the pool: this thread, which would only wait, does the caller's work, in
-    // slices, letting the workers' replies in between; with nothing of the caller's to do, it
-    // computes a batch no worker has taken yet.
-    try {
+  try {
+    if (pool) {
+      if (pending.idx.length > 0) pool.push(pending);
+      // Every batch is with the pool: this thread, which would only wait, does the caller's work, in
+      // slices, letting the workers' replies in between; with nothing of the caller's to do, it
+      // computes a batch no worker has taken yet.
       if (opts.meanwhile) {
         while (!pool.idle()) {
-          if (opts.meanwhile(facts)) await new Promise<void>((resolve) => setImmediate(resolve));
+          if (opts.meanwhile(facts)) await letIn();
           else {
             const b = pool.take();
             if (!b) await pool.reply();
             else {
               done(b, computeReply(b.files, b.keys).reply);
-              await new Promise<void>((resolve) => setImmediate(resolve));
+              await letIn();
             }
           }
         }
       }
       await pool.finish();
-    } catch (e) {
-      // factsOf threw (on this thread, for a batch it took or a worker left): no worker is left
-      // running, no pack half written.
-      await pool.stop();
-      (pack as PackWriter | null)?.discard();
-      throw e;
+    } else if (pending.size >= minPool && pending.keys) {
+      // As many misses as workers would have had (--jobs 1, one core): one pack too, since creating
+      // a file per entry costs more than computing it on some file systems (4,166 files over std:
+      // 3-4 s). Batch by batch, so that no more than a batch's entries are held encoded at once.
+      const compute = (b: Batch) => done(b, computeReply(b.files, b.keys).reply);
+      const last = cut(pending, BATCH_BYTES, compute);
+      if (last.idx.length > 0) compute(last);
+    } else if (pending.idx.length > 0) {
+      done(pending, { json: computeJson(pending.files), entries: null });
     }
-  } else if (pending.size >= minPool && pending.keys) {
-    // As many misses as workers would have had (--jobs 1, one core): one pack too, since creating
-    // a file per entry costs more than computing it on some file systems (4,166 files over std:
-    // 3-4 s). Batch by batch, so that no more than a batch's entries are held encoded at once.
-    let b = newBatch();
-    const flush = () => {
-      if (b.idx.length > 0) done(b, computeReply(b.files, b.keys).reply);
-      b = newBatch();
-    };
-    try {
-      pending.idx.forEach((idx, j) => {
-        if (b.size >= BATCH_BYTES) flush();
-        b.idx.push(idx);
-        b.keys!.push(pending.keys![j]!);
-        b.files.push(pending.files[j]!);
-        b.size += pending.files[j]!.length;
-      });
-      flush();
-    } catch (e) {
-      (pack as PackWriter | null)?.discard();
-      throw e;
-    }
-  } else if (pending.idx.length > 0) {
-    done(pending, { json: computeJson(pending.files), entries: null });
+  } catch (e) {
+    // factsOf threw (here, or on a worker for a batch it left to this thread): no worker is left
+    // running, no pack half written.
+    await pool?.stop();
+    (pack as PackWriter | null)?.discard();
+    throw e;
   }
   if (pack) {
     const w = (pack as PackWriter).finish();
