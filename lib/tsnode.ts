@@ -65,10 +65,10 @@ P.Tree.prototype._cacheNodes = () => undefined;
 const ctors: (new (tree: Tree) => object)[] = [];
 /** Whether the type's name is on its constructor's prototype (or, for ERROR, left to the native getter). */
 const named: boolean[] = [];
-function ctorOf(typeId: number, tree: Tree): new (tree: Tree) => object {
+function ctorOf(typeId: number, language: Tree['language']): new (tree: Tree) => object {
   let F = ctors[typeId];
   if (F) return F;
-  const C = (typeId === ERROR_TYPE_ID ? undefined : tree.language.nodeSubclasses?.[typeId]) ?? P.SyntaxNode;
+  const C = (typeId === ERROR_TYPE_ID ? undefined : language.nodeSubclasses?.[typeId]) ?? P.SyntaxNode;
   const f = function (this: { tree: Tree }, t: Tree) {
     this.tree = t;
   } as unknown as new (tree: Tree) => object;
@@ -82,7 +82,7 @@ function ctorOf(typeId: number, tree: Tree): new (tree: Tree) => object {
 
 /** The node whose six numbers are at buf[at…]: native code gives a type id only for a node that exists (null otherwise). */
 function build(typeId: number, tree: Tree, buf: Uint32Array, at: number): object {
-  const F = ctorOf(typeId, tree);
+  const F = ctorOf(typeId, tree.language);
   const n = new F(tree) as Raw;
   n[0] = buf[at];
   n[1] = buf[at + 1];
@@ -95,6 +95,18 @@ function build(typeId: number, tree: Tree, buf: Uint32Array, at: number): object
     named[typeId] = true;
   }
   return n;
+}
+
+// The nodes node-tree-sitter still builds itself (a tree cursor's currentNode, which cannot be
+// reached past its wrapper) come from the language's classes: those become the plain constructors
+// too (same prototypes), so that no node defines its `tree` with Object.defineProperty. Setting
+// the language once makes node-tree-sitter create the classes.
+new Parser().setLanguage(Go as unknown as Parser.Language);
+{
+  const language = Go as unknown as Tree['language'];
+  const subs = language.nodeSubclasses;
+  if (!subs) throw new Error('internal error: tree-sitter made no node classes for Go');
+  for (let id = 0; id < subs.length; id++) subs[id] = ctorOf(id, language);
 }
 
 function marshal(n: Raw): void {
