@@ -122,10 +122,13 @@ function contextFileCriteria(reorderers: Transform[], rewriters: Transform[], al
   const notFirst = reorderers.every((t) => t.contextsNotFirst || t.changeNames);
   const spells = new Set(['Context', ...aliases]);
   const laterContext = (facts: FileFacts) => facts.unsure !== undefined || facts.later.some((w) => spells.has(w) || facts.localTypes.includes(w));
+  const placed = (facts: FileFacts) => !notFirst || laterContext(facts);
   return {
     // A change that spreads up the call graph may reach any function.
     all: reorderers.some((t) => t.plumb),
-    context: (sf: SourceFile, facts: FileFacts) => reorderers.length > 0 && (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && (!notFirst || laterContext(facts)),
+    context: (sf: SourceFile, facts: FileFacts) => reorderers.length > 0 && (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && placed(facts),
+    /** The file can hold a context where a transform moves it from (every transform moving contexts not first: a later element of a list). */
+    placed,
     rewritten: (t: Transform, sf: SourceFile, facts: FileFacts) => sf.target && mentionsFor(t, facts),
     // A transform asked about declarations by name: the files whose code names one.
     named: (t: Transform, facts: FileFacts) => !!t.changeNames && (facts.unsure !== undefined || facts.words.some((w) => t.changeNames!.test(w))),
@@ -174,8 +177,12 @@ export function findCandidates(prog: Program, linker: Linker, reorderers: Transf
   // A context type is spelled `Context` (qualified, dot-imported or in package context) or by an
   // alias's name: other files declare no context parameter.
   const spellsContext = new Set(['Context', ...aliases]);
+  // Files parsed for another reason (a file-local transform's, a type looked up) whose contexts all
+  // stand where no transform moves one from are not searched: parseContextFiles would not parse them.
+  const { placed } = contextFileCriteria(reorderers, [], aliases);
   for (const f of prog.parsed) {
-    if (!says(prog.facts.get(f.sf.abs)!, spellsContext)) continue;
+    const facts = prog.facts.get(f.sf.abs)!;
+    if (!says(facts, spellsContext) || !placed(facts)) continue;
     for (const pl of f.pf.root.descendantsOfType('parameter_list')) {
       const owner = pl.parent;
       if (!owner || !SIGNATURE_OWNERS.has(owner.type) || owner.childForFieldName('parameters')?.id !== pl.id) continue;
