@@ -227,9 +227,10 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     };
     const importsAdded = new Map<GoFile, Map<string, string>>();
     // A file read for its declarations only has no function bodies in its tree: it is never edited
-    // (every file a set or a transform can edit is parsed whole before any is read that way).
-    const readPartly = (f: GoFile) => {
-      if (!f.pf.declarationsOnly) return false;
+    // (every file a set or a transform can edit is parsed whole before any is read that way). One
+    // read with only the bodies that run literals is rewritten only by transforms that look at those.
+    const readPartly = (f: GoFile, t?: Transform) => {
+      if (!f.pf.declarationsOnly && !(f.pf.runBodiesOnly && !t?.runLiteralsOnly)) return false;
       failed.set(f, 'internal error: goshift read only the declarations of this file, yet has edits for it; file left unchanged');
       return true;
     };
@@ -269,7 +270,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     for (const t of rewriters) {
       for (const f of prog.parsed) {
         if (!f.sf.target || failed.has(f)) continue;
-        if (!mentionsFor(t, prog.facts.get(f.sf.abs)!) || readPartly(f)) continue;
+        if (!mentionsFor(t, prog.facts.get(f.sf.abs)!) || readPartly(f, t)) continue;
         if (f.pf.generated) {
           // What a behaviour-changing transform (ctx-inherit) would do there is no context out of place.
           if (!t.changesBehaviour) out.generatedUnmoved.push(...dryRun(t, f));

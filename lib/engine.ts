@@ -58,7 +58,7 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
     phase('result from the cache');
     return cached;
   }
-  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => (parsed = () => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only)`));
+  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => (parsed = () => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only, ${p.parsed.filter((f) => f.pf.runBodiesOnly).length} with only the bodies that run literals)`));
   if (key) storeResult(cacheDir!, key, result);
   return result;
 }
@@ -72,7 +72,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   counting(prog);
   phase(`facts (${prog.preparsed.size} files parsed while they were computed)`);
   const aliases = contextAliases(prog, readable);
-  parseContextFiles(prog, readable, aliases, reorderers, rewriters, opts.progress);
+  const runOnly = parseContextFiles(prog, readable, aliases, reorderers, rewriters, opts.progress);
   phase('read+context packages');
 
   // What the transforms want to move, and every name that leads to it.
@@ -84,7 +84,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   phase('names fixpoint');
 
   // Link, plan, edit.
-  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.change || t.plumb));
+  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.change || t.plumb), runOnly);
   phase('link+walk');
   // A spreading transform (ctx-plumb) adds its sets once everything is linked.
   const plumber = reorderers.find((t) => t.plumb);

@@ -9,7 +9,7 @@
 // and an unsure file is parsed as if it mentioned everything.
 
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 5;
+export const FACTS_VERSION = 6;
 
 /** A top-level declaration. */
 export interface DeclFacts {
@@ -59,10 +59,15 @@ export interface FileFacts {
   /**
    * The file may have a func literal that its own code runs or binds to a name: one called where it
    * is written (a `}` then `(`, through closing parentheses: `go func(){…}()`, `(func(){…})()`), or
-   * one in the values of an assignment, `:=` or `var` (`f := func…`, `a, f = x, func…`). Literals
+   * one in the values of an assignment, `:=` or `var` (`f := func…`, `a, f = x, (func…)`). Literals
    * only passed, returned or stored in composite literals leave it false.
    */
   runLits: boolean;
+  /**
+   * Which of `bodies` (by pair: 0 for the first body) hold such a literal, sorted: a file-local
+   * transform that looks only at literals the code runs reads the others' bodies blank.
+   */
+  runBodies: number[];
   /** Names of types declared inside functions (`type X = context.Context` in a body), sorted, once each. */
   localTypes: string[];
   /**
@@ -310,7 +315,7 @@ const next = (k: Uint8Array, close: Int32Array, j: number) => (isOpen(k[j]) ? cl
 
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
-  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, localTypes: [], bodies: [] };
+  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, runBodies: [], localTypes: [], bodies: [] };
   const side = { generated: false, linknames: [] as [string, string?][], words: [] as string[] };
   try {
     const toks = lex(bytes.toString('utf8'), side);
@@ -335,6 +340,7 @@ export function factsOf(bytes: Buffer): FileFacts {
     if (!(e instanceof Unsure)) throw e;
     facts.unsure = e.message;
     facts.bodies = [];
+    facts.runBodies = [];
   }
   facts.generated = side.generated;
   facts.linknames = side.linknames;
@@ -349,6 +355,8 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts): void {
   const local = new Set<string>();
   let openOf: Int32Array | undefined;
   let depth = 0;
+  /** Offsets of the literals' `func` (bound) or `}` (called where written) that make runLits. */
+  const runAt: number[] = [];
   for (let j = 0; j < n; j++) {
     const kind = k[j];
     if (kind >= OP) {
@@ -372,7 +380,10 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts): void {
     if (kind !== KW) continue;
     if (t[j] === 'func' && (depth > 0 || (j > 0 && k[j - 1] !== SEMI))) {
       facts.funcLits = true;
-      if (!facts.runLits && j > 0 && (k[j - 1] === ASSIGN || k[j - 1] === DEFINE || (k[j - 1] === COMMA && inAssignment(k, (openOf ??= opens(close)), j - 1)))) facts.runLits = true;
+      // Bound: the value (through parentheses, `f := (func…)`) right after `=`, `:=` or a comma among the values.
+      let b = j - 1;
+      while (b > 0 && k[b] === LPAREN) b--;
+      if (b >= 0 && (k[b] === ASSIGN || k[b] === DEFINE || (k[b] === COMMA && inAssignment(k, (openOf ??= opens(close)), b)))) runAt.push(toks.at[j]);
     }
     if (t[j] === 'type' && depth > 0 && j + 1 < n) {
       if (isWord(k[j + 1])) local.add(t[j + 1]);
@@ -389,11 +400,20 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts): void {
   facts.later = [...later].sort();
   facts.localTypes = [...local].sort();
   // A literal called where it is written: its body's `}`, any closing parentheses, then `(`.
-  for (let j = 0; j + 1 < n && !facts.runLits; j++) {
+  for (let j = 0; j + 1 < n; j++) {
     if (k[j] !== RBRACE) continue;
     let x = j + 1;
     while (x < n && k[x] === RPAREN) x++;
-    if (x < n && k[x] === LPAREN) facts.runLits = true;
+    if (x < n && k[x] === LPAREN) runAt.push(toks.at[j]);
+  }
+  facts.runLits = runAt.length > 0;
+  // The bodies holding them (both lists are in source order; a body spans [bodies[2i], bodies[2i+1])).
+  runAt.sort((a, b) => a - b);
+  const bs = facts.bodies;
+  let i = 0;
+  for (const at of runAt) {
+    while (i + 1 < bs.length && bs[i + 1] <= at) i += 2;
+    if (i + 1 < bs.length && bs[i] <= at && facts.runBodies[facts.runBodies.length - 1] !== i / 2) facts.runBodies.push(i / 2);
   }
 }
 

@@ -389,6 +389,11 @@ export class Program {
     return imp.name ?? (this.isOurs(imp.path) ? (this.packageName(imp.path) ?? defaultImportName(imp.path)) : defaultImportName(imp.path));
   }
 
+  /** Whether the file has been parsed (or found unparsable) already. */
+  isParsed(sf: SourceFile): boolean {
+    return this.fileBySf.has(sf);
+  }
+
   /** A file parsed and indexed in its package (once); null when it cannot be read or parsed. */
   fileOf(sf: SourceFile): GoFile | null {
     let pkg = this.pkgOfSf.get(sf);
@@ -414,6 +419,13 @@ export class Program {
    * that is walked, edited or rewritten has been parsed.
    */
   declarationsOnly = false;
+
+  /**
+   * Files (by absolute path) that only a transform looking at run literals reads (runBodiesOnly):
+   * parsed with the other function bodies blank. The engine fills it once the files the linker
+   * walks are known (and parsed whole).
+   */
+  readonly runBodiesOnly = new Set<string>();
 
   /** Files parsed (whole) while the facts of others were computed, by absolute path: taken by parse(). */
   preparsed = new Map<string, ParsedFile>();
@@ -448,7 +460,9 @@ export class Program {
     }
     const pre = this.preparsed.get(sf.abs);
     if (pre) this.preparsed.delete(sf.abs);
-    const pf = pre ?? ((this.declarationsOnly && this.mayParseDeclarationsOnly(sf, r.bytes) && parseDeclarations(sf, r.bytes, this.facts.get(sf.abs)!.bodies)) || parseSource(sf, r.bytes));
+    const facts = this.facts.get(sf.abs);
+    const partly = !pre && facts && (this.declarationsOnly || this.runBodiesOnly.has(sf.abs)) && this.mayParseDeclarationsOnly(sf, r.bytes);
+    const pf = pre ?? ((partly && parseDeclarations(sf, r.bytes, facts.bodies, this.runBodiesOnly.has(sf.abs) ? facts.runBodies : undefined)) || parseSource(sf, r.bytes));
     this.parseCount++;
     if (pf.error) {
       this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message + gofmtOpinion(sf.abs) });

@@ -123,29 +123,42 @@ function contextFileCriteria(reorderers: Transform[], rewriters: Transform[], al
   const spells = new Set(['Context', ...aliases]);
   const laterContext = (facts: FileFacts) => facts.unsure !== undefined || facts.later.some((w) => spells.has(w) || facts.localTypes.includes(w));
   const placed = (facts: FileFacts) => !notFirst || laterContext(facts);
+  const context = (sf: SourceFile, facts: FileFacts) => reorderers.length > 0 && (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && placed(facts);
+  const rewritten = (t: Transform, sf: SourceFile, facts: FileFacts) => sf.target && mentionsFor(t, facts);
+  const named = (t: Transform, facts: FileFacts) => !!t.changeNames && (facts.unsure !== undefined || facts.words.some((w) => t.changeNames!.test(w)));
   return {
     // A change that spreads up the call graph may reach any function.
     all: reorderers.some((t) => t.plumb),
-    context: (sf: SourceFile, facts: FileFacts) => reorderers.length > 0 && (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && placed(facts),
+    context,
     /** The file can hold a context where a transform moves it from (every transform moving contexts not first: a later element of a list). */
     placed,
-    rewritten: (t: Transform, sf: SourceFile, facts: FileFacts) => sf.target && mentionsFor(t, facts),
+    rewritten,
     // A transform asked about declarations by name: the files whose code names one.
-    named: (t: Transform, facts: FileFacts) => !!t.changeNames && (facts.unsure !== undefined || facts.words.some((w) => t.changeNames!.test(w))),
+    named,
+    // Read only by file-local transforms that look at literals the code runs, and by nothing else
+    // parseContextFiles parses for: such a file, unless the linker walks it, is parsed with the
+    // bodies of the other functions blank (runBodiesOnly).
+    runOnly: (sf: SourceFile, facts: FileFacts) =>
+      !context(sf, facts) &&
+      !reorderers.some((t) => named(t, facts)) &&
+      rewriters.some((t) => rewritten(t, sf, facts)) &&
+      rewriters.every((t) => t.runLiteralsOnly || !rewritten(t, sf, facts)),
   };
 }
 
 /** Parses the files that can declare a context parameter a transform moves, and those the file-local transforms look at. */
-export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], progress?: TransformOptions['progress']): void {
+export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], progress?: TransformOptions['progress']): Readable[] {
   const c = contextFileCriteria(reorderers, rewriters, aliases);
   if (c.all) {
     parseAll(prog, readable, progress);
-    return;
+    return [];
   }
   const want = readable.filter(({ sf, facts }) => c.context(sf, facts));
-  for (const t of rewriters) want.push(...readable.filter(({ sf, facts }) => c.rewritten(t, sf, facts)));
+  for (const t of rewriters) want.push(...readable.filter(({ sf, facts }) => c.rewritten(t, sf, facts) && !c.runOnly(sf, facts)));
   for (const t of reorderers) if (t.changeNames) want.push(...readable.filter(({ facts }) => c.named(t, facts)));
   parseAll(prog, [...new Set(want)], progress);
+  // Files only transforms looking at run literals read: parsed once the linker's files are known (linkRelevant).
+  return readable.filter(({ sf, facts }) => c.runOnly(sf, facts) && !prog.isParsed(sf));
 }
 
 /**
@@ -154,7 +167,7 @@ export function parseContextFiles(prog: Program, readable: Readable[], aliases: 
  */
 export function parsedEarly(reorderers: Transform[], rewriters: Transform[]): (sf: SourceFile, facts: FileFacts) => boolean {
   const c = contextFileCriteria(reorderers, rewriters, new Set());
-  return (sf, facts) => c.all || c.context(sf, facts) || rewriters.some((t) => c.rewritten(t, sf, facts)) || reorderers.some((t) => c.named(t, facts));
+  return (sf, facts) => c.all || c.context(sf, facts) || rewriters.some((t) => c.rewritten(t, sf, facts) && !c.runOnly(sf, facts)) || reorderers.some((t) => c.named(t, facts));
 }
 
 /** Parses files (those parsed already cost nothing), telling `progress` how many of them are done. */
@@ -284,7 +297,7 @@ export function namesFixpoint(readable: Readable[], linker: Linker, candidates: 
  * Links the workspace: every file that mentions something relevant is parsed and walked (a
  * candidate's file whatever it mentions); files parsed only for their declarations are declared.
  */
-export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, progress?: TransformOptions['progress'], all = false): void {
+export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, progress?: TransformOptions['progress'], all = false, runOnly: Readable[] = []): void {
   const relevantWords = new Set([...names, ...aliases]);
   // A context parameter alone links nothing: what flows into a candidate names it (or a name leading
   // to it), and a file declaring a candidate is walked whatever it mentions. A change that inserts
@@ -292,6 +305,10 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   // under other names): then every file is walked, whole (`all`).
   const relevant = all ? () => true : (facts: FileFacts) => says(facts, relevantWords);
   parseAll(prog, readable.filter(({ facts }) => relevant(facts)), progress);
+  // The files parseContextFiles left for now: those the linker does not walk (nor parsed whole to
+  // look up a type) need only the bodies that can hold a literal the code runs.
+  for (const { sf } of runOnly) if (!prog.isParsed(sf)) prog.runBodiesOnly.add(sf.abs);
+  parseAll(prog, runOnly, progress);
   // Every file that is walked, edited or rewritten is parsed by now: the relevant ones, and with the
   // context files those holding a candidate and the file-local transforms'. A file parsed from here
   // on (a twin behind a build tag, a type looked up) is read for its declarations only.
@@ -304,7 +321,7 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   // takes an unqualified Context, and its calls are in that file only.
   const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
   const walk = [...prog.parsed].filter((f) => candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!));
-  const partly = walk.find((f) => f.pf.declarationsOnly);
+  const partly = walk.find((f) => f.pf.declarationsOnly || f.pf.runBodiesOnly);
   if (partly) throw new Error(`internal error: ${partly.sf.rel} is to be walked, but was read for its declarations only`);
   // Implementations are linked among the same files: a type or interface that can share a method
   // with a candidate names it, its receiver or the interface declaring it (a name leading to it), so

@@ -67,6 +67,12 @@ export interface ParsedFile {
    * the tree (`text` is the file's own). Never walked, never edited.
    */
   declarationsOnly?: true;
+  /**
+   * Parsed with only the function bodies that may hold a literal the code runs (facts' runBodies),
+   * the others blank: for a file-local transform that looks at nothing else (ctx-closure). Never
+   * walked, never edited otherwise.
+   */
+  runBodiesOnly?: true;
 }
 
 export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string } {
@@ -90,21 +96,24 @@ export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
 
 /**
  * A file read only for what it declares (a type, a function's signature, a variable looked up from
- * another file): the bodies of its top-level functions (`bodies`, from its facts) are blanked,
- * newlines kept, so that every node keeps its offset, row and column, and parsing costs what the
- * declarations do. Null when the bodies are not where the facts say (a file that is not UTF-8) or
+ * another file): the bodies of its top-level functions (`bodies`, from its facts) are blanked
+ * (blank()), so that every node keeps its offset, row and column, and parsing costs what the
+ * declarations do. With `keep` (indices into the pairs of `bodies`), those bodies stay
+ * (runBodiesOnly). Null when the bodies are not where the facts say (a file that is not UTF-8) or
  * the rest does not parse cleanly: then the file is parsed whole.
  */
-export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[]): ParsedFile | null {
+export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[], keep?: number[]): ParsedFile | null {
   const { text, encoding } = decode(bytes);
   if (encoding !== 'utf8') return null;
+  const kept = new Set(keep);
   const parts: string[] = [];
   let at = 0;
   for (let i = 0; i + 1 < bodies.length; i += 2) {
     const a = bodies[i];
     const b = bodies[i + 1];
     if (a < at || b < a || b >= text.length || text.charCodeAt(a - 1) !== 123 /* { */ || text.charCodeAt(b) !== 125 /* } */) return null;
-    parts.push(text.slice(at, a), text.slice(a, b).replace(/[^\n]/g, ' '));
+    if (kept.has(i / 2)) continue;
+    parts.push(text.slice(at, a), blank(text, a, b));
     at = b;
   }
   parts.push(text.slice(at));
@@ -112,7 +121,19 @@ export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[
   const tree = getParser().parse(skeleton, undefined, { bufferSize: Math.max(64 * 1024, skeleton.length * 2 + 16) });
   const root = tree.rootNode;
   if (root.hasError) return null;
-  return { sf, bytes, text, encoding, tree, root, generated: isGenerated(text, root), declarationsOnly: true };
+  return { sf, bytes, text, encoding, tree, root, generated: isGenerated(text, root), ...(keep ? { runBodiesOnly: true } : { declarationsOnly: true }) };
+}
+
+/**
+ * text[a, b) made blank for the parser: as long, with as many newlines, the last of them where it
+ * was, so that whatever follows keeps its offset, row and column (nothing inside is a node).
+ */
+function blank(text: string, a: number, b: number): string {
+  const last = text.lastIndexOf('\n', b - 1);
+  if (last < a) return ' '.repeat(b - a);
+  let lines = 0;
+  for (let i = text.indexOf('\n', a); i >= 0 && i < last; i = text.indexOf('\n', i + 1)) lines++;
+  return '\n'.repeat(lines) + ' '.repeat(last - a - lines) + '\n' + ' '.repeat(b - last - 1);
 }
 
 /** The first syntax error of a text, or undefined when it parses cleanly. */

@@ -2,7 +2,7 @@
 // (kinds, names, receivers, aliases), generated marker; every identifier of the tree is among the
 // words; every later parameter's type name is among `later`, the local types are `localTypes`,
 // a file with a func literal has `funcLits`, and one with a literal called where it is written or
-// bound by an assignment, `:=` or `var` has `runLits`. Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
+// bound by an assignment, `:=` or `var` has `runLits` (and the body holding it is in `runBodies`). Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +36,9 @@ interface TreeFacts {
   funcLits: boolean;
   /** A func literal called where it is written or among the values of an assignment, `:=` or `var` (ctx-closure's run literals). */
   runLits: boolean;
+  /** Which top-level bodies hold a literal called or bound, and how many such literals the file has. */
+  runBodies: number[];
+  runCount: number;
   localTypes: Set<string>;
   /** Offsets just inside the braces of each top-level function's and method's body. */
   bodies: number[];
@@ -44,8 +47,21 @@ interface TreeFacts {
 }
 
 /** A tree's top-level declarations: type, span, and (a body only by its span) the text of each child. */
+/** A func literal called where it is written or bound by an assignment, `:=` or `var` (through parentheses). */
+function isRunLiteral(lit: Node): boolean {
+  let e: Node = lit;
+  while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+  const p = e.parent;
+  return (p?.type === 'call_expression' && p.childForFieldName('function')?.id === e.id) || (p?.type === 'expression_list' && ['assignment_statement', 'short_var_declaration', 'var_spec'].includes(p.parent?.type ?? '')) || p?.type === 'var_spec';
+}
+
+function runCount(root: Node): number {
+  return root.descendantsOfType('func_literal').filter(isRunLiteral).length;
+}
+
 function topsOf(root: Node): string[] {
-  return root.namedChildren.map((top) => `${top.type} ${top.startIndex}-${top.endIndex}: ${top.children.map((c) => (c.type === 'block' && c.id === top.childForFieldName('body')?.id ? `{${c.startIndex}-${c.endIndex}}` : c.text)).join(' ')}`);
+  const at = (n: Node) => `${n.startIndex}-${n.endIndex} (${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column})`;
+  return root.namedChildren.map((top) => `${top.type} ${at(top)}: ${top.children.map((c) => (c.type === 'block' && c.id === top.childForFieldName('body')?.id ? `{${at(c)}}` : c.text)).join(' ')}`);
 }
 
 function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
@@ -92,18 +108,17 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
   const localTypes = new Set<string>();
   let funcLits = false;
   let runLits = false;
+  const runAt: number[] = [];
   const stack: Node[] = [pf.root];
   while (stack.length) {
     const n = stack.pop()!;
     if (ID_TYPES.has(n.type)) ids.add(n.text);
     if (n.type === 'func_literal') {
       funcLits = true;
-      let e: Node = n;
-      while (e.parent?.type === 'parenthesized_expression') e = e.parent;
-      const p = e.parent;
-      if (p?.type === 'call_expression' && p.childForFieldName('function')?.id === e.id) runLits = true;
-      if (p?.type === 'expression_list' && ['assignment_statement', 'short_var_declaration', 'var_spec'].includes(p.parent?.type ?? '')) runLits = true;
-      if (p?.type === 'var_spec') runLits = true;
+      if (isRunLiteral(n)) {
+        runLits = true;
+        runAt.push(n.startIndex);
+      }
     }
     if (n.type === 'parameter_list') {
       let k = 0;
@@ -118,7 +133,9 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
     if ((n.type === 'type_spec' || n.type === 'type_alias') && n.parent?.parent?.type !== 'source_file' && n.parent?.type !== 'source_file') localTypes.add(n.childForFieldName('name')!.text);
     if (n.type !== 'comment') for (const c of n.children) stack.push(c);
   }
-  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, localTypes, bodies, tops: topsOf(pf.root) };
+  const runBodies = new Set<number>();
+  for (const at of runAt) for (let i = 0; i + 1 < bodies.length; i += 2) if (bodies[i] <= at && at < bodies[i + 1]) runBodies.add(i / 2);
+  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, runBodies: [...runBodies].sort((a, b) => a - b), runCount: runAt.length, localTypes, bodies, tops: topsOf(pf.root) };
 }
 
 async function agree(t: import('ava').ExecutionContext, files: string[]): Promise<void> {
@@ -148,6 +165,14 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
     const decl = parseDeclarations({ abs, rel: abs } as SourceFile, bytes, facts.bodies);
     if (decl) t.deepEqual(topsOf(decl.root), tree.tops, `${abs}: declarations only`);
     else t.true(bytes.toString('utf8') !== bytes.toString('latin1') && !Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes), `${abs}: the declarations alone do not parse`);
+    // Every body with a literal called or bound is among runBodies; read with only those bodies, a
+    // file has the same declarations and every such literal.
+    t.deepEqual(tree.runBodies.filter((i) => !facts.runBodies.includes(i)), [], `${abs}: bodies with a literal called or bound, missing from runBodies`);
+    const run = decl && parseDeclarations({ abs, rel: abs } as SourceFile, bytes, facts.bodies, facts.runBodies);
+    if (run) {
+      t.deepEqual(topsOf(run.root), tree.tops, `${abs}: only the bodies that run literals`);
+      t.is(runCount(run.root), tree.runCount, `${abs}: literals called or bound, with only the bodies that run literals`);
+    }
     checked++;
   }
   t.true(checked > 0);
