@@ -231,7 +231,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     // read with only the bodies that run literals is rewritten only by transforms that look at those.
     const readPartly = (f: GoFile, t?: Transform) => {
       if (!f.pf.declarationsOnly && !(f.pf.runBodiesOnly && !t?.runLiteralsOnly)) return false;
-      failed.set(f, 'internal error: goshift read only the declarations of this file, yet has edits for it; file left unchanged');
+      failed.set(f, `internal error: goshift read only ${f.pf.declarationsOnly ? 'the declarations' : 'some function bodies'} of this file, yet has edits for it; file left unchanged`);
       return true;
     };
     for (const f of new Set([...edits.keys(), ...texts.keys(), ...imports.keys()])) {

@@ -322,7 +322,7 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   const candidateFiles = new Set([...candidates.keys()].map((id) => linker.slots.get(id)!.file));
   const walk = [...prog.parsed].filter((f) => candidateFiles.has(f) || relevant(prog.facts.get(f.sf.abs)!));
   const partly = walk.find((f) => f.pf.declarationsOnly || f.pf.runBodiesOnly);
-  if (partly) throw new Error(`internal error: ${partly.sf.rel} is to be walked, but was read for its declarations only`);
+  if (partly) throw new Error(`internal error: ${partly.sf.rel} is to be walked, but was read ${partly.pf.declarationsOnly ? 'for its declarations only' : 'with only some of its function bodies'}`);
   // Implementations are linked among the same files: a type or interface that can share a method
   // with a candidate names it, its receiver or the interface declaring it (a name leading to it), so
   // files parsed for other reasons (a file-local transform's, a type looked up) add nothing to link.
