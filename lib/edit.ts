@@ -267,21 +267,51 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         failed.set(f, `internal error while editing: ${(err as Error).message}; file left unchanged`);
       }
     }
+    // A file read with only the bodies that run literals may have a syntax error in a body left
+    // blank. Read whole, it would not have been rewritten at all: when its rewritten text does not
+    // parse, the file is read whole, and if that is why, its error is reported as any file's that
+    // does not parse, and what the transforms said of it is taken back.
+    const said = new Map<GoFile, { left: LeftAlone[]; counts: Map<string, number> }>();
+    const takeBack = (f: GoFile): boolean => {
+      if (!f.pf.runBodiesOnly || !prog.brokenWhole(f)) return false;
+      const s = said.get(f);
+      if (s) {
+        const gone = new Set(s.left);
+        const kept = out.leftAlone.filter((l) => !gone.has(l));
+        out.leftAlone.splice(0, out.leftAlone.length, ...kept);
+        for (const [k, n] of s.counts) {
+          const c = out.counts.get(k)!;
+          c.n -= n;
+          if (c.n === 0) out.counts.delete(k);
+        }
+      }
+      return true;
+    };
     for (const t of rewriters) {
       for (const f of prog.parsed) {
         if (!f.sf.target || failed.has(f)) continue;
         if (!mentionsFor(t, prog.facts.get(f.sf.abs)!) || readPartly(f, t)) continue;
         if (f.pf.generated) {
           // What a behaviour-changing transform (ctx-inherit) would do there is no context out of place.
-          if (!t.changesBehaviour) out.generatedUnmoved.push(...dryRun(t, f));
+          if (t.changesBehaviour) continue;
+          const would = dryRun(t, f);
+          if (!would.length || !takeBack(f)) out.generatedUnmoved.push(...would);
           continue;
         }
         const { ms, records, done } = editorOf(f);
         const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records, done, imported: importsAdded.get(f) });
+        const left = out.leftAlone.length;
+        const before = f.pf.runBodiesOnly ? new Map([...out.counts].map(([k, c]) => [k, c.n])) : null;
         try {
           t.rewriteFile!(api, opts);
         } catch (err) {
-          failed.set(f, err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`);
+          if (!takeBack(f)) failed.set(f, err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`);
+        }
+        if (before) {
+          const s = said.get(f) ?? { left: [], counts: new Map<string, number>() };
+          s.left.push(...out.leftAlone.slice(left));
+          for (const [k, c] of out.counts) if (c.n !== (before.get(k) ?? 0)) s.counts.set(k, (s.counts.get(k) ?? 0) + c.n - (before.get(k) ?? 0));
+          said.set(f, s);
         }
       }
     }
@@ -297,7 +327,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       // Every output is parsed again: one that does not parse is an internal error, never a write.
       const bad = syntaxErrorOf(after);
       if (bad) {
-        failed.set(f, `internal error: the rewritten file would not parse (${bad.line}:${bad.column}: ${bad.message}); file left unchanged`);
+        if (!takeBack(f)) failed.set(f, `internal error: the rewritten file would not parse (${bad.line}:${bad.column}: ${bad.message}); file left unchanged`);
         continue;
       }
       const fileNotes = [...(notes.get(f) ?? []), ...done.map((d) => ({ line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, kind: 'rewrite' as const, transform: d.transform, detail: d.what }))];

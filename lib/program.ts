@@ -4,7 +4,7 @@
 // `unknown`, never a guess: the linker treats unknown as "may be anything".
 import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
-import { NodeMemo, parseDeclarations, parseSource, readSource } from './source.js';
+import { NodeMemo, parseDeclarations, parseSource, readSource, syntaxErrorOf } from './source.js';
 import type { FileFacts } from './facts.js';
 import type { Problem, SourceFile } from './types.js';
 
@@ -387,6 +387,25 @@ export class Program {
   importName(imp: { name: string | null; path: string }): string | null {
     if (imp.name === '_' || imp.name === '.') return null;
     return imp.name ?? (this.isOurs(imp.path) ? (this.packageName(imp.path) ?? defaultImportName(imp.path)) : defaultImportName(imp.path));
+  }
+
+  private readonly brokenChecked = new Map<GoFile, boolean>();
+
+  /**
+   * Whether a file read in part (some function bodies blank) fails to parse whole; its syntax
+   * error is then reported (once) as parse() reports any file's.
+   */
+  brokenWhole(f: GoFile): boolean {
+    let broken = this.brokenChecked.get(f);
+    if (broken !== undefined) return broken;
+    const err = syntaxErrorOf(f.pf.text);
+    broken = !!err;
+    this.brokenChecked.set(f, broken);
+    if (err) {
+      this.errors.push({ file: f.sf.rel, line: err.line, column: err.column, message: err.message + gofmtOpinion(f.sf.abs) });
+      this.broken.push({ sf: f.sf, text: f.pf.text });
+    }
+    return broken;
   }
 
   /** Whether the file has been parsed (or found unparsable) already. */

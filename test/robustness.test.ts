@@ -261,6 +261,29 @@ test('a file read only for its declarations: a syntax error inside a function bo
   sameBytes(t, path.join(dir, 'a/a.go'), moved(before.get('a/a.go')!), 'a/a.go');
 });
 
+test('a file only ctx-closure reads has only its run literals\' bodies parsed: an error in another body is reported once the file would change, never an internal error', (t) => {
+  // c/, d/ and e/ are read only by ctx-closure and not walked by the linker: they are parsed with
+  // only the bodies of the functions that run a literal. c.Run would get ctx as a parameter, so
+  // c/c.go is read whole after all: its syntax error is reported as any file's, and nothing is said
+  // or counted of Run. d/d.go, the same without the error, changes. e/e.go has nothing to change:
+  // the error in a body goshift did not read is not an error of the run (as for declarations).
+  const BROKEN = '\nfunc Broken() int { return 1 + }\n';
+  const C_GO = 'package c\n\nimport "context"\n\nfunc Run(ctx context.Context) {\n\tdone := make(chan struct{})\n\tgo func() {\n\t\t<-ctx.Done()\n\t\tclose(done)\n\t}()\n\t<-done\n}\n' + BROKEN;
+  const D_GO = C_GO.replace('package c', 'package d').replace(BROKEN, '');
+  const E_GO = 'package e\n\nimport "context"\n\nfunc Run(ctx context.Context) {\n\tgo func() {}()\n\t_ = ctx\n}\n' + BROKEN;
+  const dir = makeModule('run-bodies-only', { 'c/c.go': C_GO, 'd/d.go': D_GO, 'e/e.go': E_GO });
+  const before = snapshot(dir);
+  const r = goshift(dir, ['-w'], { transforms: ['ctx-first', 'ctx-closure'] });
+  t.is(r.code, 2, show(r));
+  t.regex(r.stderr, /^c\/c\.go:14:\d+: error: syntax error/m, show(r));
+  t.notRegex(r.stderr, /internal error|e\/e\.go/, show(r));
+  t.regex(r.stderr, /\b1 func literal given its context\b/, show(r));
+  sameBytes(t, path.join(dir, 'c/c.go'), before.get('c/c.go')!, 'c/c.go');
+  sameBytes(t, path.join(dir, 'e/e.go'), before.get('e/e.go')!, 'e/e.go');
+  t.is(fs.readFileSync(path.join(dir, 'd/d.go'), 'utf8'), D_GO.replace('go func() {', 'go func(ctx context.Context) {').replace('\t}()', '\t}(ctx)'));
+  sameBytes(t, path.join(dir, 'a/a.go'), moved(before.get('a/a.go')!), 'a/a.go');
+});
+
 test('a UTF-8 BOM together with a non-UTF-8 byte: read as latin1, reported as unparsable, never written', (t) => {
   const z = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes('package z\n\nimport "context"\n\n// caf\xe9\nfunc Z(n int, ctx context.Context) {}\n')]);
   const dir = makeModule('bom-latin1', { 'z/z.go': z });
