@@ -1489,11 +1489,10 @@ export class Linker {
 
   /** A package-level name (or import, or universe name) seen from a file. */
   private pkgLevel(pkg: Package, file: GoFile | null, name: string, qualified = false): GType {
-    const f = pkg.funcs.get(name);
-    if (f) return { k: 'func', sig: sigOfDecl(f[0]) };
-    const v = pkg.vars.get(name);
-    if (v) {
-      const vd = v[0];
+    const f = pkg.funcs.first(name);
+    if (f) return { k: 'func', sig: sigOfDecl(f) };
+    const vd = pkg.vars.first(name);
+    if (vd) {
       const memo = this.varTypes.get(vd);
       if (memo) return memo;
       this.varTypes.set(vd, unknown('its type is worked out from itself'));

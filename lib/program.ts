@@ -86,6 +86,19 @@ export class DeclTable<T> {
     for (const src of this.where.get(name) ?? []) this.need(src);
     return this.plain.get(name);
   }
+  /**
+   * The first declaration of the name in file order (`get(name)?.[0]`), parsing files only until it
+   * is known: the others (twins behind build tags) are parsed when something asks for all of them.
+   */
+  first(name: string): T | undefined {
+    for (const src of this.where.get(name) ?? []) {
+      const l = this.m.get(name);
+      // Files not yet parsed come at or after this one: one declared at or before it is first.
+      if (l && l[0].ord <= src.ord) break;
+      this.need(src);
+    }
+    return this.plain.get(name)?.[0];
+  }
   /** The files declaring the name, by their facts (parsed or not). */
   sourcesOf(name: string): Source[] {
     return this.where.get(name) ?? [];
@@ -684,8 +697,8 @@ export class Program {
 
   lookupTypeName(file: GoFile, name: string, depth = 0): GType {
     if (name === 'Context' && CONTEXT_PATHS.has(file.pkg.importPath)) return { k: 'context' };
-    const td = file.pkg.types.get(name);
-    if (td) return this.namedOrAlias(file.pkg, td[0], depth);
+    const td = file.pkg.types.first(name);
+    if (td) return this.namedOrAlias(file.pkg, td, depth);
     for (const ip of file.dotImports) {
       const t = this.memberType(ip, name, depth);
       if (t.k !== 'unknown') return t;
@@ -697,8 +710,8 @@ export class Program {
   /** A type a package declares, by name (as seen from inside the package). */
   typeIn(pkg: Package, name: string, depth = 0): GType {
     if (name === 'Context' && CONTEXT_PATHS.has(pkg.importPath)) return { k: 'context' };
-    const td = pkg.types.get(name);
-    return td ? this.namedOrAlias(pkg, td[0], depth) : unknown(`unknown type ${name}`);
+    const td = pkg.types.first(name);
+    return td ? this.namedOrAlias(pkg, td, depth) : unknown(`unknown type ${name}`);
   }
 
   private namedOrAlias(pkg: Package, td: TypeDecl, depth: number): GType {
@@ -711,15 +724,15 @@ export class Program {
     if (CONTEXT_PATHS.has(ip) && name === 'Context') return { k: 'context' };
     if (!this.isOurs(ip)) return { k: 'foreign', what: `${ip}.${name}` };
     const pkg = this.pkg(ip);
-    const td = pkg?.types.get(name);
+    const td = pkg?.types.first(name);
     if (!pkg || !td) return unknown(`${ip} declares no ${name} in the files goshift read`);
-    return this.namedOrAlias(pkg, td[0], depth);
+    return this.namedOrAlias(pkg, td, depth);
   }
 
   /** The underlying type of a named type (through `type A B` chains). */
   underlying(t: GType, depth = 0): GType {
     if (t.k !== 'named' || depth > 20) return t;
-    const td = t.pkg.types.get(t.name)![0];
+    const td = t.pkg.types.first(t.name)!;
     return this.underlying(this.typeOfTypeNode(td.typeNode, td.file, td.tparams, depth + 1), depth + 1);
   }
 

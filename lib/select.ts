@@ -101,7 +101,7 @@ export function contextAliases(prog: Program, readable: Readable[]): Set<string>
     for (const { sf, facts } of readable) {
       for (const d of facts.decls) {
         if (d.kind !== 'type' || !d.alias || aliases.has(d.name) || !d.words.some((w) => want.has(w))) continue;
-        const td = prog.fileOf(sf)?.pkg.types.get(d.name)?.[0];
+        const td = prog.fileOf(sf)?.pkg.types.first(d.name);
         if (td && prog.typeOfTypeNode(td.typeNode, td.file).k === 'context') aliases.add(d.name);
       }
     }
