@@ -1519,11 +1519,9 @@ export class Linker {
   private pkgLevelRest(pkg: Package, file: GoFile | null, name: string, qualified: boolean): GType {
     const prog = this.prog;
     if (pkg.types.has(name)) return { k: 'type', t: prog.typeIn(pkg, name) };
-    const cs = pkg.consts.get(name);
-    if (cs) {
-      const ct = cs[cs.length - 1];
-      return ct ? prog.typeOfTypeNode(ct.typeNode, ct.file) : unknown(`untyped const ${name}`);
-    }
+    // The first declaration, as for funcs, vars and types (a const's twins behind build tags are not parsed).
+    const ct = pkg.consts.first(name);
+    if (ct !== undefined) return ct ? prog.typeOfTypeNode(ct.typeNode, ct.file) : unknown(`untyped const ${name}`);
     if (qualified || !file) return unknown(`${pkg.importPath} declares no ${name} in the files goshift read`);
     const ip = file.imports.get(name);
     if (ip) return { k: 'pkg', path: ip };
