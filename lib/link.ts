@@ -304,7 +304,7 @@ export class Linker {
       }
       if (d.kind === 'method') {
         const recv = pkg.recvType(d.recv!);
-        if (once(`m ${recv}.${d.name}`) && hit(pkg.methods.sourcesOf(recv), (x) => x.kind === 'method' && x.name === d.name)) this.declareTwins(pkg.methods.get(recv)?.get(d.name) ?? []);
+        if (once(`m ${recv}.${d.name}`) && hit(pkg.methods.sourcesOf(recv), (x) => x.kind === 'method' && x.name === d.name)) this.declareTwins(pkg.methodsOf(recv, d.name) ?? []);
       }
       // Same-named package-level declarations behind build tags (a func on one OS, a var on another;
       // an interface or a struct declared once per OS): what is written in them must stay alike.

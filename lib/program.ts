@@ -138,6 +138,16 @@ export class MethodTable {
     for (const src of this.whereRecv.get(recv) ?? []) this.need(src);
     return this.byRecv.get(recv)?.parsed();
   }
+  /**
+   * The methods of that name declared on the type (`get(recv)?.get(name)`, twins behind build tags
+   * included): only the files whose facts declare one are parsed. `recvOf` is Package.recvType.
+   */
+  of(recv: string, name: string, recvOf: (base: string) => string): FuncDecl[] | undefined {
+    for (const src of this.whereRecv.get(recv) ?? []) {
+      if (src.facts.decls.some((d) => d.kind === 'method' && d.name === name && recvOf(d.recv!) === recv)) this.need(src);
+    }
+    return this.byRecv.get(recv)?.parsed().get(name);
+  }
   /** The files declaring methods on the type, by their facts (parsed or not). */
   sourcesOf(recv: string): Source[] {
     return this.whereRecv.get(recv) ?? [];
@@ -213,7 +223,7 @@ export class Package {
   }
 
   methodsOf(typeName: string, name: string): FuncDecl[] | undefined {
-    return this.methods.get(typeName)?.get(name);
+    return this.methods.of(typeName, name, (base) => this.recvType(base));
   }
 
   /** Whether the package declares the name at package level (no file is parsed). */
