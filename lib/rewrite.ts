@@ -156,6 +156,8 @@ export function createRewriteAPI(args: {
       if (!p) return null;
       pkg = p;
     }
+    // Declared in two files (twins behind build tags): no one signature, and neither is parsed.
+    if (pkg.funcs.sourcesOf(name).length > 1) return null;
     const ds = pkg.funcs.get(name);
     if (!ds || ds.length !== 1 || ds[0].node.childForFieldName('type_parameters')) return null;
     return sigOfDecl(ds[0]);
