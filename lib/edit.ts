@@ -293,9 +293,8 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         if (!mentionsFor(t, prog.facts.get(f.sf.abs)!) || readPartly(f, t)) continue;
         if (f.pf.generated) {
           // What a behaviour-changing transform (ctx-inherit) would do there is no context out of place.
-          if (t.changesBehaviour) continue;
-          const would = dryRun(t, f);
-          if (!would.length || !takeBack(f)) out.generatedUnmoved.push(...would);
+          // (Never written: an error in a body goshift did not read is not looked for here.)
+          if (!t.changesBehaviour) out.generatedUnmoved.push(...dryRun(t, f));
           continue;
         }
         const { ms, records, done } = editorOf(f);
