@@ -272,13 +272,19 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     // parse, the file is read whole, and if that is why, its error is reported as any file's that
     // does not parse, and what the transforms said of it is taken back.
     const said = new Map<GoFile, { left: LeftAlone[]; counts: Map<string, number> }>();
+    /** Files whose rewrite was taken back: no transform looks at them again. */
+    const takenBack = new Set<GoFile>();
     const takeBack = (f: GoFile): boolean => {
+      if (takenBack.has(f)) return true;
       if (!f.pf.runBodiesOnly || !prog.brokenWhole(f)) return false;
+      takenBack.add(f);
       const s = said.get(f);
+      said.delete(f);
       if (s) {
         const gone = new Set(s.left);
-        const kept = out.leftAlone.filter((l) => !gone.has(l));
-        out.leftAlone.splice(0, out.leftAlone.length, ...kept);
+        let w = 0;
+        for (const l of out.leftAlone) if (!gone.has(l)) out.leftAlone[w++] = l;
+        out.leftAlone.length = w;
         for (const [k, n] of s.counts) {
           const c = out.counts.get(k)!;
           c.n -= n;
@@ -289,7 +295,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     };
     for (const t of rewriters) {
       for (const f of prog.parsed) {
-        if (!f.sf.target || failed.has(f)) continue;
+        if (!f.sf.target || failed.has(f) || takenBack.has(f)) continue;
         if (!mentionsFor(t, prog.facts.get(f.sf.abs)!) || readPartly(f, t)) continue;
         if (f.pf.generated) {
           // What a behaviour-changing transform (ctx-inherit) would do there is no context out of place.
@@ -301,10 +307,11 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records, done, imported: importsAdded.get(f) });
         const left = out.leftAlone.length;
         const before = f.pf.runBodiesOnly ? new Map([...out.counts].map(([k, c]) => [k, c.n])) : null;
+        let thrown: { err: unknown } | null = null;
         try {
           t.rewriteFile!(api, opts);
         } catch (err) {
-          if (!takeBack(f)) failed.set(f, err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`);
+          thrown = { err };
         }
         if (before) {
           const s = said.get(f) ?? { left: [], counts: new Map<string, number>() };
@@ -312,10 +319,14 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
           for (const [k, c] of out.counts) if (c.n !== (before.get(k) ?? 0)) s.counts.set(k, (s.counts.get(k) ?? 0) + c.n - (before.get(k) ?? 0));
           said.set(f, s);
         }
+        if (thrown && !takeBack(f)) {
+          const { err } = thrown;
+          failed.set(f, err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`);
+        }
       }
     }
     for (const [f, { ms, done }] of editors) {
-      if (failed.has(f)) continue;
+      if (failed.has(f) || takenBack.has(f)) continue;
       const after = ms.toString();
       if (after === f.pf.text) continue;
       if (f.sf.excluded) {
