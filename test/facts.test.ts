@@ -46,7 +46,6 @@ interface TreeFacts {
   tops: string[];
 }
 
-/** A tree's top-level declarations: type, span, and (a body only by its span) the text of each child. */
 /** A func literal called where it is written or bound by an assignment, `:=` or `var` (through parentheses). */
 function isRunLiteral(lit: Node): boolean {
   let e: Node = lit;
@@ -59,6 +58,7 @@ function runCount(root: Node): number {
   return root.descendantsOfType('func_literal').filter(isRunLiteral).length;
 }
 
+/** A tree's top-level declarations: type, span (offsets, rows and columns), and (a body only by its span) the text of each child. */
 function topsOf(root: Node): string[] {
   const at = (n: Node) => `${n.startIndex}-${n.endIndex} (${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column})`;
   return root.namedChildren.map((top) => `${top.type} ${at(top)}: ${top.children.map((c) => (c.type === 'block' && c.id === top.childForFieldName('body')?.id ? `{${at(c)}}` : c.text)).join(' ')}`);
