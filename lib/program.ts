@@ -424,11 +424,14 @@ export class Program {
     const err = syntaxErrorOf(f.pf.text);
     broken = !!err;
     this.brokenChecked.set(f, broken);
-    if (err) {
-      this.errors.push({ file: f.sf.rel, line: err.line, column: err.column, message: err.message + gofmtOpinion(f.sf.abs) });
-      this.broken.push({ sf: f.sf, text: f.pf.text });
-    }
+    if (err) this.unparsable(f.sf, f.pf.text, err);
     return broken;
+  }
+
+  /** A file that does not parse: its syntax error is the run's, and its text is kept for the plan (which sets it may mention). */
+  private unparsable(sf: SourceFile, text: string, err: { line: number; column: number; message: string }): void {
+    this.errors.push({ file: sf.rel, line: err.line, column: err.column, message: err.message + gofmtOpinion(sf.abs) });
+    this.broken.push({ sf, text });
   }
 
   /** Whether the file has been parsed (or found unparsable) already. */
@@ -503,12 +506,12 @@ export class Program {
     const pre = this.preparsed.get(sf.abs);
     if (pre) this.preparsed.delete(sf.abs);
     const facts = this.facts.get(sf.abs);
-    const partly = !pre && facts && (this.declarationsOnly || this.runBodiesOnly.has(sf.abs)) && this.mayParseDeclarationsOnly(sf, r.bytes);
-    const pf = pre ?? ((partly && parseDeclarations(sf, r.bytes, facts.bodies, this.runBodiesOnly.has(sf.abs) ? facts.runBodies : undefined)) || parseSource(sf, r.bytes));
+    const runBodies = this.runBodiesOnly.has(sf.abs);
+    const partly = !pre && facts && (this.declarationsOnly || runBodies) && this.mayParseDeclarationsOnly(sf, r.bytes);
+    const pf = pre ?? ((partly && parseDeclarations(sf, r.bytes, facts.bodies, runBodies ? facts.runBodies : undefined)) || parseSource(sf, r.bytes));
     this.parseCount++;
     if (pf.error) {
-      this.errors.push({ file: sf.rel, line: pf.error.line, column: pf.error.column, message: pf.error.message + gofmtOpinion(sf.abs) });
-      this.broken.push({ sf, text: pf.text });
+      this.unparsable(sf, pf.text, pf.error);
       this.fileBySf.set(sf, null);
       return null;
     }
