@@ -284,9 +284,10 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
 /** The kind of the operator at i (whose first character's code is c), the longest that matches; -1 for none. */
 function operatorAt(src: string, i: number, c: number): number {
   if (c >= 128) return -1;
-  const c2 = src.charCodeAt(i + 1);
+  // (Never past the end: reading there costs V8's compiled lexer a deoptimization.)
+  const c2 = i + 1 < src.length ? src.charCodeAt(i + 1) : 0;
   if (c2 < 128) {
-    const c3 = src.charCodeAt(i + 2);
+    const c3 = i + 2 < src.length ? src.charCodeAt(i + 2) : 0;
     if (c3 === 61 /* = */ && ((c === 60 && c2 === 60) || (c === 62 && c2 === 62) || (c === 38 && c2 === 94))) return c === 60 ? SHL_ASSIGN : c === 62 ? SHR_ASSIGN : AND_NOT_ASSIGN;
     if (c === 46 && c2 === 46 && c3 === 46) return ELLIPSIS;
     const two = TWO[c * 128 + c2];

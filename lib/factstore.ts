@@ -26,6 +26,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FACTS_VERSION, factsOf, type FileFacts } from './facts.js';
+import { warmFacts } from './factswarm.js';
 
 export interface FactsOptions {
   /** Worker threads computing facts; 1 computes them on the calling thread. */
@@ -66,6 +67,8 @@ const DEFAULT_MAX_MB = 256;
 const DEFAULT_MIN_POOL_BYTES = 2 << 20;
 /** Misses are sent to workers in batches of about this many bytes (fewer when there is little work). */
 const BATCH_BYTES = 1 << 20;
+/** A batch of this many bytes or more is lexed by a warmed-up lexer (factswarm.ts). */
+const WARM_UP_BYTES = 256 << 10;
 const PACK_MAGIC = 'GOSHIFTPACK1';
 /** Packs kept at most: beyond, the oldest go (each run reads every pack's index). */
 const MAX_PACKS = 32;
@@ -563,6 +566,8 @@ export function storeSalt(): string {
  * cannot depend on the way (an `undefined` in a FileFacts would otherwise survive one way only).
  */
 export function computeJson(files: Buffer[]): string[] {
+  // A batch worth a pool (much more lexing than the warm-up's few milliseconds) warms the lexer first.
+  if (files.length > 1 && files.reduce((a, f) => a + f.length, 0) >= WARM_UP_BYTES) warmFacts();
   return files.map((b) => JSON.stringify(factsOf(b)));
 }
 

@@ -5,8 +5,10 @@
 // bound by an assignment, `:=` or `var` has `runLits` (and the body holding it is in `runBodies`). Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
 import test from 'ava';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { factsOf } from '../lib/facts.js';
+import { WARM_FILES } from '../lib/factswarm.js';
 import type { Node } from '../lib/source.js';
 import { parseDeclarations, parseSource } from '../lib/source.js';
 import type { SourceFile } from '../lib/types.js';
@@ -202,4 +204,25 @@ test('facts: what the lexer cannot be sure of is marked, never thrown', (t) => {
   t.deepEqual(b.fields?.map((f) => f.name).sort(), ['Embedded', 'a', 'b', 'f']);
   t.true(b.fields!.find((f) => f.name === 'f')!.words.includes('Ctx'));
   t.true(ok.decls[2].words.includes('Ctx'));
+});
+
+test("the lexer's warm-up files read cleanly, agree with the tree, and take the paths they are there for", async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goshift-warm-'));
+  const files = await Promise.all(WARM_FILES.map(async (src, i) => {
+    const abs = path.join(dir, `w${i}.go`);
+    await fs.writeFile(abs, src);
+    return abs;
+  }));
+  await agree(t, files);
+  const [ascii, wide, end] = WARM_FILES.map((src) => factsOf(Buffer.from(src)));
+  for (const f of [ascii, wide, end]) t.is(f.unsure, undefined);
+  t.true(ascii.generated);
+  t.is(ascii.linknames.length, 2);
+  t.deepEqual([...new Set(ascii.decls.map((d) => d.kind))].sort(), ['const', 'func', 'method', 'type', 'var']);
+  t.true(ascii.decls.some((d) => d.aliasOf) && ascii.decls.some((d) => d.fields?.length));
+  t.true(ascii.runBodies.length > 0 && ascii.localTypes.length > 0 && ascii.later.length > 0);
+  t.true(wide.words.some((w) => /[^\x00-\x7f]/.test(w)));
+  // The second file ends in a comment without a line end, the third right after an operator.
+  t.true(/\/\/[^\n]*$/.test(WARM_FILES[1]) && WARM_FILES[2].endsWith('}'));
+  await fs.rm(dir, { recursive: true, force: true });
 });
