@@ -4,10 +4,20 @@
 // `.goshift.yaml:3: unknown key "transfroms" (did you mean "transforms"?)`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { rebaseGitignore } from './workspace.js';
 import type { ExcludeRules } from './workspace.js';
+
+let yamlLib: typeof Yaml | undefined;
+/**
+ * The YAML library, loaded when a config file is read or printed: loading it costs about 50 ms,
+ * which a run without a config file (most runs, and every warm one) does not pay.
+ */
+function yaml(): typeof Yaml {
+  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+}
 
 export type { ExcludeRules };
 
@@ -177,6 +187,7 @@ export function isTransformPath(t: string): boolean {
  * are relative to its directory), `name` how messages call it.
  */
 export function parseConfig(text: string, o: { file: string; name: string; knownTransforms?: string[] }): Config {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   const problems: string[] = [];
@@ -298,6 +309,7 @@ export function parseConfig(text: string, o: { file: string; name: string; known
 
 /** How a value is described in a message: `a list`, `the number 3`, `"keep it"`. */
 function kindOf(n: YamlNode | null | undefined): string {
+  const { isMap, isScalar, isSeq } = yaml();
   if (n === null || n === undefined) return 'nothing';
   if (isMap(n)) return 'a map';
   if (isSeq(n)) return 'a list';
@@ -360,7 +372,7 @@ export function printConfig(c: Config, o: { file: string | null; cwd: string; de
     else outside.push(...r.patterns.map((p) => `#   ${p}   (relative to ${r.base})`));
   }
   const transforms = (c.transforms ?? o.defaults.transforms).map((t) => (path.isAbsolute(t) ? relPath(base, t) : t));
-  const body = stringify(
+  const body = yaml().stringify(
     {
       transforms,
       'allow-types-before': c.allowTypesBefore ?? [],
