@@ -1,7 +1,8 @@
 // The terminal: coloured diffs (--color auto|always|never, NO_COLOR, FORCE_COLOR) and a progress
 // bar on stderr for long runs. The escape codes come from picocolors (colours) and cli-progress
 // (drawing and clearing the bar line); what is decided here is when to use them.
-import cliProgress from 'cli-progress';
+import type CliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import { createColors } from 'picocolors';
 import type { ProgressEvent } from './types.js';
 
@@ -98,7 +99,9 @@ export function progressBar(o: {
 }): Progress | null {
   const env = o.env ?? process.env;
   if (o.quiet || o.stream.isTTY !== true || env.TERM === 'dumb' || o.files < (o.minFiles ?? PROGRESS_MIN_FILES)) return null;
-  const format: cliProgress.GenericFormatter = (options, params, payload: { stage?: string }) => {
+  // Loaded here, not at start: a run without a bar (CI, a pipe, -q) does not pay its 30 ms.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+  const format: CliProgress.GenericFormatter = (options, params, payload: { stage?: string }) => {
     const stage = payload.stage ?? '';
     if (stage === STAGES.edit) return `goshift: ${stage} ...`;
     return `goshift: ${stage.padEnd(8)} ${cliProgress.Format.BarFormat(params.progress, options)} ${params.value}/${params.total} files`;
