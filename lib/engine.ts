@@ -102,6 +102,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
     const view = runView(ws, prog, changes, unreadable);
     const notes = after.flatMap((t) => t.afterRun!(view));
     if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
+    phase('after the run');
   }
 
   report.filesChanged = changes.length;

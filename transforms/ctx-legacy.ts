@@ -29,10 +29,11 @@ export const ctxLegacy: Transform = {
   afterRun(run: RunView): string[] {
     const notes: string[] = [];
     for (const m of run.modules) {
+      // go.mod first: the imports of a module that does not require x/net are not worth reading.
+      if (!requiresDirectly(run.goMod(m), 'golang.org/x/net')) continue;
       const imp = run.imports(m);
       const xnet = (s: Set<string>) => [...s].some((p) => p === 'golang.org/x/net' || p.startsWith('golang.org/x/net/'));
       if (!imp || !xnet(imp.before) || xnet(imp.after)) continue;
-      if (!requiresDirectly(run.goMod(m), 'golang.org/x/net')) continue;
       notes.push(`golang.org/x/net may no longer be needed by ${m.path}: no file of it imports golang.org/x/net/... any more; run go mod tidy`);
     }
     return notes;
