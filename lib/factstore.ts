@@ -67,8 +67,6 @@ const DEFAULT_MAX_MB = 256;
 const DEFAULT_MIN_POOL_BYTES = 2 << 20;
 /** Misses are sent to workers in batches of about this many bytes (fewer when there is little work). */
 const BATCH_BYTES = 1 << 20;
-/** A batch of this many bytes or more is lexed by a warmed-up lexer (factswarm.ts). */
-const WARM_UP_BYTES = 256 << 10;
 const PACK_MAGIC = 'GOSHIFTPACK1';
 /** Packs kept at most: beyond, the oldest go (each run reads every pack's index). */
 const MAX_PACKS = 32;
@@ -566,8 +564,7 @@ export function storeSalt(): string {
  * cannot depend on the way (an `undefined` in a FileFacts would otherwise survive one way only).
  */
 export function computeJson(files: Buffer[]): string[] {
-  // A batch worth a pool (much more lexing than the warm-up's few milliseconds) warms the lexer first.
-  if (files.length > 1 && files.reduce((a, f) => a + f.length, 0) >= WARM_UP_BYTES) warmFacts();
+  warmFacts(files.reduce((a, f) => a + f.length, 0));
   return files.map((b) => JSON.stringify(factsOf(b)));
 }
 

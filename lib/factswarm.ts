@@ -165,11 +165,17 @@ const END = 'package end\n\nfunc End() {}';
 /** The warm-up's files (exported for the test that checks they take the paths they are for). */
 export const WARM_FILES: readonly string[] = [ASCII, WIDE, END];
 
+/** Lexing this many bytes or more on a thread is worth the warm-up's few milliseconds. */
+const WARM_UP_BYTES = 256 << 10;
+
 let warmed = false;
 
-/** Lexes the files above some dozens of times, once per thread; a no-op after that. */
-export function warmFacts(): void {
-  if (warmed) return;
+/**
+ * Before lexing `bytes` bytes on this thread: when they are many, lexes the files above some
+ * dozens of times, once per thread; a no-op otherwise and after that.
+ */
+export function warmFacts(bytes: number): void {
+  if (warmed || bytes < WARM_UP_BYTES) return;
   warmed = true;
   const files = WARM_FILES.map((f) => Buffer.from(f));
   for (let i = 0; i < 40; i++) for (const f of files) factsOf(f);
