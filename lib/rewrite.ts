@@ -65,6 +65,12 @@ export interface RewriteAPI {
    * a variadic parameter's element type for the arguments it takes); undefined when unknown.
    */
   funcParam(name: string, i: number, qualifier?: string): GType | undefined;
+  /**
+   * Whether the body of one of the file's top-level functions or methods may hold a func literal
+   * called where it is written or bound by `=`, `:=` or `var` (through parentheses): false only when
+   * the file's facts (runBodies) say it holds none. A cheap test before walking a body for such literals.
+   */
+  mayRunLiterals(body: Node): boolean;
   /** A package-level declaration (func, var, const, type) of this file's package, in any of its files, has this name. */
   packageDeclares(name: string): boolean;
   /** The names under which the package's files import `path`, most used first. */
@@ -232,6 +238,23 @@ export function createRewriteAPI(args: {
     funcParam: (name, i, qualifier) => {
       const sig = funcSig(name, qualifier);
       return sig ? prog.paramType(sig, i, false) : undefined;
+    },
+    mayRunLiterals: (body) => {
+      const facts = prog.facts.get(file.sf.abs);
+      // Facts' offsets are in the text decoded as UTF-8 (a file that is not is read as latin1).
+      if (!facts || facts.unsure || file.pf.encoding !== 'utf8') return true;
+      const bodies = facts.bodies;
+      // The bodies' starts (just past `{`) in order, at the even indices.
+      let lo = 0;
+      let hi = bodies.length / 2 - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const at = bodies[2 * mid];
+        if (at === body.startIndex + 1) return facts.runBodies.includes(mid);
+        if (at < body.startIndex + 1) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return true;
     },
     packageDeclares: (name) => file.pkg.declares(name),
     packageImportNames: (path) => {

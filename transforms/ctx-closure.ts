@@ -100,7 +100,7 @@ class FileRewrite {
       // or to report: its literals are all handed to someone else. It is not walked.
       if (c.type === 'function_declaration' || c.type === 'method_declaration') {
         const body = c.childForFieldName('body');
-        if (!body || !/\bfunc\b/.test(body.text) || !body.descendantsOfType('func_literal').some(runShape)) continue;
+        if (!body || !this.api.mayRunLiterals(body) || !/\bfunc\b/.test(body.text) || !body.descendantsOfType('func_literal').some(runShape)) continue;
       }
       w.walk(c, pkg);
     }
