@@ -9,6 +9,10 @@ import { parseSource } from '../lib/source.js';
 import { nativeNode } from '../lib/tsnode.js';
 import type { SourceFile } from '../lib/types.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
+import { runWorkspace } from '../lib/parts.js';
+import type { Transform } from '../lib/types.js';
+import { discover } from '../lib/workspace.js';
+import { cleanup, tempDir, writeTree } from './unit-tmp.js';
 
 test('wordTest answers what wordsRe(words).test does, for plain, numbered, non-ASCII and regex-special words', async (t) => {
   const goroot = await findGoroot();
@@ -132,4 +136,41 @@ test('the node getters answer what node-tree-sitter\'s native ones do, on every 
   }
   t.true(nodes > 100_000, `only ${nodes} nodes`);
   t.is(bad, 0);
+});
+
+test('RewriteAPI.mayRunLiterals: false only for a body the facts say runs no literal; true for a file not read as UTF-8', async (t) => {
+  const dir = tempDir('goshift-mayrun-');
+  t.teardown(() => cleanup(dir));
+  const code = [
+    'func Go() { go func() {}() }',
+    'func Bound() { f := func() {}; f() }',
+    'func Paren() { g := (func() {}); g() }',
+    'func Passed() { use(func() {}) }',
+    'func Plain() { use(nil) }',
+    'func use(f func()) {}',
+  ].join('\n');
+  writeTree(dir, {
+    'go.mod': 'module example.com/m\n\ngo 1.22\n',
+    'a.go': `package m\n\n${code}\n`,
+    // A stray byte in a comment: not UTF-8, read as latin1, so the facts' offsets do not apply.
+    'b.go': Buffer.concat([Buffer.from('package m\n\n// \xff\n', 'latin1'), Buffer.from(code.replace(/func (\w+)\(/g, 'func $1B('))]),
+  });
+  const seen: string[] = [];
+  const probe: Transform = {
+    name: 'probe',
+    description: 'records mayRunLiterals for each function',
+    mentions: /^use/,
+    rewriteFile(api) {
+      for (const c of api.root.namedChildren) {
+        const body = c.type === 'function_declaration' ? c.childForFieldName('body') : null;
+        if (body) seen.push(`${c.childForFieldName('name')!.text} ${api.mayRunLiterals(body)}`);
+      }
+    },
+  };
+  const ws = await discover(['.'], { cwd: dir });
+  await runWorkspace(ws, [probe], { allowTypesBefore: [], api: 'change', cacheDir: null, jobs: 1 });
+  t.deepEqual(seen.sort(), [
+    'Bound true', 'BoundB true', 'Go true', 'GoB true', 'Paren true', 'ParenB true',
+    'Passed false', 'PassedB true', 'Plain false', 'PlainB true', 'use false', 'useB true',
+  ]);
 });
