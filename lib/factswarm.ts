@@ -2,7 +2,7 @@
 // has seen run; when a later file takes a path it has not seen (the first block comment, raw
 // string, struct in a signature, operator at the end of a file …), the compiled code is thrown
 // away, the function runs unoptimized until it is compiled again, and that compile competes for
-// the two cores with the lexing itself. Lexing a few short files that take every path, some
+// the cores with the lexing itself. Lexing a few short files that take every path, some
 // dozens of times before the first large batch, lets V8 compile once with all of them: over std
 // the facts phase took 1.95 s instead of 2.6 s (medians of five alternating cold runs).
 // The facts computed here are thrown away; factsOf is a pure function, so nothing else changes.
