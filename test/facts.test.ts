@@ -208,6 +208,7 @@ test('facts: what the lexer cannot be sure of is marked, never thrown', (t) => {
 
 test("the lexer's warm-up files read cleanly, agree with the tree, and take the paths they are there for", async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goshift-warm-'));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
   const files = await Promise.all(WARM_FILES.map(async (src, i) => {
     const abs = path.join(dir, `w${i}.go`);
     await fs.writeFile(abs, src);
@@ -224,5 +225,4 @@ test("the lexer's warm-up files read cleanly, agree with the tree, and take the 
   t.true(wide.words.some((w) => /[^\x00-\x7f]/.test(w)));
   // The second file ends in a comment without a line end, the third right after an operator.
   t.true(/\/\/[^\n]*$/.test(WARM_FILES[1]) && WARM_FILES[2].endsWith('}'));
-  await fs.rm(dir, { recursive: true, force: true });
 });

@@ -7,10 +7,9 @@ import { wordsRe, wordTest } from '../lib/select.js';
 import type { Node } from '../lib/source.js';
 import { parseSource } from '../lib/source.js';
 import { nativeNode } from '../lib/tsnode.js';
-import type { SourceFile } from '../lib/types.js';
+import type { SourceFile, Transform } from '../lib/types.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
 import { runWorkspace } from '../lib/parts.js';
-import type { Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { cleanup, tempDir, writeTree } from './unit-tmp.js';
 
