@@ -153,12 +153,14 @@ export function parseContextFiles(prog: Program, readable: Readable[], aliases: 
     parseAll(prog, readable, progress);
     return [];
   }
+  // Files only transforms looking at run literals read: parsed once the linker's files are known (linkRelevant).
+  const runOnly = readable.filter(({ sf, facts }) => c.runOnly(sf, facts));
+  const later = new Set(runOnly);
   const want = readable.filter(({ sf, facts }) => c.context(sf, facts));
-  for (const t of rewriters) want.push(...readable.filter(({ sf, facts }) => c.rewritten(t, sf, facts) && !c.runOnly(sf, facts)));
+  for (const t of rewriters) want.push(...readable.filter((r) => c.rewritten(t, r.sf, r.facts) && !later.has(r)));
   for (const t of reorderers) if (t.changeNames) want.push(...readable.filter(({ facts }) => c.named(t, facts)));
   parseAll(prog, [...new Set(want)], progress);
-  // Files only transforms looking at run literals read: parsed once the linker's files are known (linkRelevant).
-  return readable.filter(({ sf, facts }) => c.runOnly(sf, facts) && !prog.isParsed(sf));
+  return runOnly.filter(({ sf }) => !prog.isParsed(sf));
 }
 
 /**
