@@ -14,7 +14,9 @@ import type { ListInsert } from './insert.js';
 import { freshName, identifiersIn, topDeclOf } from './temps.js';
 import type { TempPlan } from './temps.js';
 import type { DoneRecord, EditRecord } from './rewrite.js';
-import { syntaxErrorOf } from './source.js';
+import { defaultJobs } from './factstore.js';
+import { ParseCheck } from './parsecheck.js';
+import type { SyntaxErr } from './parsecheck.js';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
 import type { FileFacts } from './facts.js';
@@ -37,7 +39,7 @@ export interface EditInput {
   direct?: Map<GoFile, { start: number; end: number; text: string }[]>;
 }
 
-export function editFiles(input: EditInput): { changes: FileChange[]; counts: Map<string, { one: string; n: number }>; sets: SetSummary[] } {
+export async function editFiles(input: EditInput): Promise<{ changes: FileChange[]; counts: Map<string, { one: string; n: number }>; sets: SetSummary[] }> {
   const { prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone, direct } = input;
   // 6. Edits, innermost lists first so that moved text carries its own edits. A file whose edits
   // fail (an internal error, or two transforms' edits overlapping) is left unchanged — and then so
@@ -60,16 +62,27 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
   const touches = (plan: Plan, hit: (f: GoFile) => boolean) =>
     plan.members.some((m) => hit(m.file)) || (refsBySet.get(plan.root) ?? []).some((r) => hit(r.file));
   const counts0 = new Map<string, { one: string; n: number }>();
-  let outcome = applyEdits(plans, failed);
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const hit = plans.filter((p) => !dropped.has(p) && touches(p, (f) => failed.has(f)));
-    if (!hit.length) break;
-    for (const p of hit) {
-      dropped.add(p);
-      const where = [...failed.keys()].filter((f) => touches(p, (g) => g === f));
-      leftAlone(p.root, p.members, where.map((f) => ({ file: f.sf.rel, line: 1, reason: `its edits in ${f.sf.rel} could not be made (${failed.get(f)})` })));
+  /** The check that every output parses (on another core when there is much to check); started by the first applyEdits. */
+  let check = null as ParseCheck | null;
+  let outcome: Awaited<ReturnType<typeof applyEdits>>;
+  try {
+    outcome = await editsAndRetries();
+  } finally {
+    await check?.stop();
+  }
+  async function editsAndRetries() {
+    let outcome = await applyEdits(plans, failed);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const hit = plans.filter((p) => !dropped.has(p) && touches(p, (f) => failed.has(f)));
+      if (!hit.length) break;
+      for (const p of hit) {
+        dropped.add(p);
+        const where = [...failed.keys()].filter((f) => touches(p, (g) => g === f));
+        leftAlone(p.root, p.members, where.map((f) => ({ file: f.sf.rel, line: 1, reason: `its edits in ${f.sf.rel} could not be made (${failed.get(f)})` })));
+      }
+      outcome = await applyEdits(plans.filter((p) => !dropped.has(p)), failed);
     }
-    outcome = applyEdits(plans.filter((p) => !dropped.has(p)), failed);
+    return outcome;
   }
   for (const [f, msg] of failed) report.errors.push({ file: f.sf.rel, message: msg });
   report.signaturesMoved = outcome.signatures;
@@ -124,7 +137,7 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
     return [...found.values()];
   }
 
-  function applyEdits(live: Plan[], failed: Map<GoFile, string>) {
+  async function applyEdits(live: Plan[], failed: Map<GoFile, string>) {
     interface Edit {
       list: Node;
       items: Node[];
@@ -293,38 +306,64 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
       }
       return true;
     };
+    // Every output is parsed again before it counts (below). A file's text is final once the last
+    // file-local transform that looks at it is done with it: it is handed to the check then, which
+    // parses it on another core while this thread goes on rewriting (when there is enough to check).
+    const lastLook = new Map<GoFile, Transform>();
+    let expected = 0;
+    for (const f of prog.parsed) {
+      let t: Transform | undefined;
+      if (f.sf.target) for (const r of rewriters) if (mentionsFor(r, prog.facts.get(f.sf.abs)!)) t = r;
+      if (t) lastLook.set(f, t);
+      if (editors.has(f) || (t && !f.pf.generated && !f.pf.declarationsOnly)) expected += f.pf.text.length;
+    }
+    check ??= new ParseCheck({ jobs: opts.jobs ?? defaultJobs(), expected });
+    const checking = check;
+    const submitted = new Map<GoFile, { after: string; id: number }>();
+    const final = (f: GoFile) => {
+      if (submitted.has(f) || failed.has(f) || takenBack.has(f) || f.sf.excluded) return;
+      const e = editors.get(f);
+      const after = e?.ms.toString();
+      if (after !== undefined && after !== f.pf.text) submitted.set(f, { after, id: checking.submit(after) });
+    };
+    for (const f of editors.keys()) if (!lastLook.has(f)) final(f);
     for (const t of rewriters) {
       for (const f of prog.parsed) {
-        if (!f.sf.target || failed.has(f) || takenBack.has(f)) continue;
-        if (!mentionsFor(t, prog.facts.get(f.sf.abs)!) || readPartly(f, t)) continue;
-        if (f.pf.generated) {
-          // What a behaviour-changing transform (ctx-inherit) would do there is no context out of place.
-          // (Never written: an error in a body goshift did not read is not looked for here.)
-          if (!t.changesBehaviour) out.generatedUnmoved.push(...dryRun(t, f));
-          continue;
-        }
-        const { ms, records, done } = editorOf(f);
-        const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records, done, imported: importsAdded.get(f) });
-        const left = out.leftAlone.length;
-        const before = f.pf.runBodiesOnly ? new Map([...out.counts].map(([k, c]) => [k, c.n])) : null;
-        let thrown: { err: unknown } | null = null;
-        try {
-          t.rewriteFile!(api, opts);
-        } catch (err) {
-          thrown = { err };
-        }
-        if (before) {
-          const s = said.get(f) ?? { left: [], counts: new Map<string, number>() };
-          s.left.push(...out.leftAlone.slice(left));
-          for (const [k, c] of out.counts) if (c.n !== (before.get(k) ?? 0)) s.counts.set(k, (s.counts.get(k) ?? 0) + c.n - (before.get(k) ?? 0));
-          said.set(f, s);
-        }
-        if (thrown && !takeBack(f)) {
-          const { err } = thrown;
-          failed.set(f, err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`);
-        }
+        rewrite(t, f);
+        if (lastLook.get(f) === t) final(f);
       }
     }
+    function rewrite(t: Transform, f: GoFile): void {
+      if (!f.sf.target || failed.has(f) || takenBack.has(f)) return;
+      if (!mentionsFor(t, prog.facts.get(f.sf.abs)!) || readPartly(f, t)) return;
+      if (f.pf.generated) {
+        // What a behaviour-changing transform (ctx-inherit) would do there is no context out of place.
+        // (Never written: an error in a body goshift did not read is not looked for here.)
+        if (!t.changesBehaviour) out.generatedUnmoved.push(...dryRun(t, f));
+        return;
+      }
+      const { ms, records, done } = editorOf(f);
+      const api = createRewriteAPI({ file: f, prog, ms, transform: t.name, leftAlone: out.leftAlone, counts: out.counts, records, done, imported: importsAdded.get(f) });
+      const left = out.leftAlone.length;
+      const before = f.pf.runBodiesOnly ? new Map([...out.counts].map(([k, c]) => [k, c.n])) : null;
+      let thrown: { err: unknown } | null = null;
+      try {
+        t.rewriteFile!(api, opts);
+      } catch (err) {
+        thrown = { err };
+      }
+      if (before) {
+        const s = said.get(f) ?? { left: [], counts: new Map<string, number>() };
+        s.left.push(...out.leftAlone.slice(left));
+        for (const [k, c] of out.counts) if (c.n !== (before.get(k) ?? 0)) s.counts.set(k, (s.counts.get(k) ?? 0) + c.n - (before.get(k) ?? 0));
+        said.set(f, s);
+      }
+      if (thrown && !takeBack(f)) {
+        const { err } = thrown;
+        failed.set(f, err instanceof OverlapError ? err.message.replace(`${f.sf.rel}: `, '') : `internal error in ${t.name}: ${(err as Error).message}; file left unchanged`);
+      }
+    }
+    for (const f of editors.keys()) final(f);
     for (const [f, { ms, done }] of editors) {
       if (failed.has(f) || takenBack.has(f)) continue;
       const after = ms.toString();
@@ -335,7 +374,8 @@ export function editFiles(input: EditInput): { changes: FileChange[]; counts: Ma
         continue;
       }
       // Every output is parsed again: one that does not parse is an internal error, never a write.
-      const bad = syntaxErrorOf(after);
+      const sent = submitted.get(f);
+      const bad: SyntaxErr = await checking.result(sent?.after === after ? sent.id : checking.submit(after));
       if (bad) {
         if (!takeBack(f)) failed.set(f, `internal error: the rewritten file would not parse (${bad.line}:${bad.column}: ${bad.message}); file left unchanged`);
         continue;

@@ -94,7 +94,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   const namesTest = names.size || aliases.size ? wordTest([...names, ...aliases]) : null;
   const { plans, refsBySet, leftAlone } = planSets({ ws, prog, linker, candidates, brokenDecls, unreadable, namesTest, opts, report, transform: reorderers.map((t) => t.name).join('+'), blockedSets: plumb?.blocked, seeds: plumb?.seeds, causes: plumb?.causes });
   phase('sets');
-  const { changes, counts, sets } = editFiles({ prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone, direct: plumb?.direct });
+  const { changes, counts, sets } = await editFiles({ prog, linker, plans, refsBySet, reorderers, rewriters, mentionsFor, opts, report, leftAlone, direct: plumb?.direct });
   phase('edits');
 
   const after = transforms.filter((t) => t.afterRun);

@@ -15,8 +15,10 @@ import { findFixtures } from './support/fixtures.js';
 import { fixturesRoot } from './support/paths.js';
 import { copyTree, makeTempDir, removeTree } from './support/tree.js';
 
-// Fixtures are small: let the pool start for them too.
+// Fixtures are small: let the facts pool start for them too, and the edit stage's parse check use
+// its worker with two jobs.
 process.env.GOSHIFT_FACTS_MIN_POOL = '0';
+process.env.GOSHIFT_CHECK_MIN_POOL = '0';
 
 /** What a run says: every changed file's new text, and the report (but how many files it parsed: a result from the cache parsed none). */
 function outcome(r: RunResult): string {

@@ -1,0 +1,143 @@
+// The edit stage's last guard — every rewritten file must still parse — run on another core.
+//
+// By the time a file's text is final, the main thread still has other files to rewrite: a worker
+// thread parses the final texts meanwhile, and frees each tree soon after (a worker's heap is small,
+// so collecting it is cheap; the main thread's trees of these texts were garbage that V8, not
+// knowing their native size, kept until the end of the run). What a text's check says never depends
+// on where it ran: the same syntaxErrorOf runs in the worker or, for a text the worker has not
+// taken yet when its answer is asked (or when there is no worker), on this thread.
+import { Worker } from 'node:worker_threads';
+import { syntaxErrorOf } from './source.js';
+
+export type SyntaxErr = { line: number; column: number; message: string } | undefined;
+
+/** What the worker is sent and replies. */
+export interface CheckRequest {
+  id: number;
+  text: string;
+  /** Shared with this thread: whoever first turns its 0 into its own mark parses the text (1: the worker, 2: this thread). */
+  claim: Int32Array;
+}
+export type CheckReply = { id: number; bad: SyntaxErr } | { id: number; skipped: true };
+
+/** Below this many bytes to check in a run, texts are parsed on this thread (a worker costs some 20 MB and 0.1 s to start). */
+const DEFAULT_MIN_POOL_BYTES = 512 * 1024;
+/** The marks of a claimed text (the worker's, 1, is set in parsecheckworker.ts). */
+const HERE = 2;
+
+interface Item {
+  text: string;
+  claim: Int32Array;
+  done: boolean;
+  bad: SyntaxErr;
+}
+
+/**
+ * Checks that texts parse: submit() as soon as a text is final, result() when its answer is
+ * needed. With a worker (`expected` bytes at least the threshold, and more than one job), every
+ * text is sent to it as it is submitted, and it parses them in that order while this thread goes
+ * on; when this thread waits for an answer, it parses the last texts the worker has not taken yet.
+ * Each text is parsed once: the worker and this thread claim it atomically. A worker that fails
+ * or cannot start leaves the rest to this thread.
+ */
+export class ParseCheck {
+  private readonly items: Item[] = [];
+  private worker: Worker | null = null;
+  private wake: (() => void) | null = null;
+  /** How many texts each side parsed. */
+  readonly parsed = { worker: 0, here: 0 };
+
+  constructor(opts: { jobs: number; expected: number; minPoolBytes?: number }) {
+    const min = opts.minPoolBytes ?? envNumber(process.env.GOSHIFT_CHECK_MIN_POOL) ?? DEFAULT_MIN_POOL_BYTES;
+    if (opts.jobs > 1 && opts.expected > 0 && opts.expected >= min) this.start();
+  }
+
+  private start(): void {
+    let w: Worker;
+    try {
+      w = new Worker(new URL('./parsecheckworker.js', import.meta.url));
+    } catch {
+      return;
+    }
+    this.worker = w;
+    w.on('message', (r: CheckReply) => {
+      const it = this.items[r.id];
+      if (it && !it.done && !('skipped' in r)) {
+        it.done = true;
+        it.bad = r.bad;
+        this.parsed.worker++;
+      }
+      this.poke();
+    });
+    const fail = () => {
+      if (this.worker !== w) return;
+      // Whatever it took and did not answer is parsed here when asked.
+      this.worker = null;
+      void w.terminate();
+      this.poke();
+    };
+    w.on('error', fail);
+    w.on('exit', fail);
+  }
+
+  /** Starts checking a text; its answer is result() of the number returned. */
+  submit(text: string): number {
+    const id = this.items.length;
+    const claim = new Int32Array(this.worker ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
+    this.items.push({ text, claim, done: false, bad: undefined });
+    this.worker?.postMessage({ id, text, claim } satisfies CheckRequest);
+    return id;
+  }
+
+  private poke(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /** Whether a text parses: undefined, or where and why it does not. */
+  async result(id: number): Promise<SyntaxErr> {
+    const it = this.items[id];
+    while (!it.done) {
+      // Not taken by the worker, or taken by a worker that is gone: parsed here.
+      if (this.take(it) || !this.worker) {
+        this.here(it);
+        break;
+      }
+      // The worker has it: meanwhile, parse the last text it has not taken, then let its replies in.
+      let last: Item | undefined;
+      for (let k = this.items.length - 1; k > id && !last; k--) if (!this.items[k].done && this.take(this.items[k])) last = this.items[k];
+      if (last) {
+        this.here(last);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    }
+    it.text = '';
+    return it.bad;
+  }
+
+  private take(it: Item): boolean {
+    return Atomics.compareExchange(it.claim, 0, 0, HERE) === 0;
+  }
+
+  private here(it: Item): void {
+    it.bad = syntaxErrorOf(it.text);
+    it.done = true;
+    this.parsed.here++;
+  }
+
+  /** Stops the worker, whatever it is doing. */
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+}
+
+function envNumber(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}

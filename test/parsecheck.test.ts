@@ -1,0 +1,84 @@
+// The edit stage's parse check gives every text the answer syntaxErrorOf gives it, whether the
+// text was parsed by the worker or on this thread (while waiting for the worker, or after it failed).
+import test from 'ava';
+import { ParseCheck } from '../lib/parsecheck.js';
+import { syntaxErrorOf } from '../lib/source.js';
+
+/** Go files, every third one broken in a different way, large enough that the worker has work left when the answers are asked. */
+function texts(n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const body = Array.from({ length: 400 }, (_, k) => `\tx${k} := ${k} + ${i}\n\t_ = x${k}\n`).join('');
+    const broken = i % 3 === 1 ? `\tif {\n` : i % 3 === 2 ? `\ty := (1 + \n` : '';
+    out.push(`package p\n\nfunc f${i}() {\n${body}${broken}}\n`);
+  }
+  return out;
+}
+
+const expected = (ts: string[]) => ts.map((s) => syntaxErrorOf(s));
+
+/** Waits until the worker has answered at least one text (it takes a moment to start). */
+async function workerAnswered(check: ParseCheck): Promise<void> {
+  for (let i = 0; i < 600 && check.parsed.worker === 0; i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+test('with a worker, answers asked in order match syntaxErrorOf, broken texts included', async (t) => {
+  const ts = texts(30);
+  const check = new ParseCheck({ jobs: 2, expected: 1, minPoolBytes: 0 });
+  try {
+    const ids = ts.map((s) => check.submit(s));
+    await workerAnswered(check);
+    const got = [];
+    for (const id of ids) got.push(await check.result(id));
+    t.deepEqual(got, expected(ts));
+    t.true(got.some((b) => b !== undefined) && got.some((b) => b === undefined));
+    t.true(check.parsed.worker > 0, 'the worker parsed some');
+    t.is(check.parsed.worker + check.parsed.here, ts.length, 'each text parsed once');
+  } finally {
+    await check.stop();
+  }
+});
+
+test('with a worker, answers asked in reverse order, and texts submitted while others are answered', async (t) => {
+  const ts = texts(12);
+  const check = new ParseCheck({ jobs: 2, expected: 1, minPoolBytes: 0 });
+  try {
+    const first = ts.slice(0, 6).map((s) => check.submit(s));
+    const got = new Array(ts.length);
+    for (const id of [...first].reverse()) got[id] = await check.result(id);
+    const rest = ts.slice(6).map((s) => check.submit(s));
+    for (const id of rest) got[id] = await check.result(id);
+    t.deepEqual(got, expected(ts));
+    t.is(check.parsed.worker + check.parsed.here, ts.length, 'each text parsed once');
+  } finally {
+    await check.stop();
+  }
+});
+
+test('without a worker (one job, or below the threshold), every text is parsed here', async (t) => {
+  const ts = texts(6);
+  for (const opts of [{ jobs: 1, expected: 1e9, minPoolBytes: 0 }, { jobs: 2, expected: 10, minPoolBytes: 1000 }]) {
+    const check = new ParseCheck(opts);
+    const got = [];
+    for (const id of ts.map((s) => check.submit(s))) got.push(await check.result(id));
+    t.deepEqual(got, expected(ts));
+    t.deepEqual(check.parsed, { worker: 0, here: ts.length });
+    await check.stop();
+  }
+});
+
+test('a worker that dies leaves its texts to this thread, those it had taken too', async (t) => {
+  const ts = texts(20);
+  const check = new ParseCheck({ jobs: 2, expected: 1, minPoolBytes: 0 });
+  const inside = check as unknown as { worker: { terminate(): Promise<number> }; items: { claim: Int32Array }[] };
+  const ids = ts.map((s) => check.submit(s));
+  // As if the worker had taken the fourth text and then crashed (its exit is seen as a failure).
+  const w = inside.worker;
+  await w.terminate();
+  Atomics.compareExchange(inside.items[3].claim, 0, 0, 1);
+  const got = [];
+  for (const id of ids) got.push(await check.result(id));
+  t.deepEqual(got, expected(ts));
+  t.deepEqual(check.parsed, { worker: 0, here: ts.length });
+  await check.stop();
+});
