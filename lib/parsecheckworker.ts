@@ -3,26 +3,14 @@
 // (V8 does not know its native size, and only a full collection runs its finalizer): on this
 // thread's small heap that costs a few milliseconds, where the main thread's would cost tens.
 import { parentPort } from 'node:worker_threads';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { CheckReply, CheckRequest } from './parsecheck.js';
+import { fullCollection } from './gc.js';
 import { syntaxErrorOf } from './source.js';
 
 /** Text parsed between two collections. */
 const GC_BYTES = 512 * 1024;
 
-/** V8's gc(), taken from a new context once the flag that exposes it is set; null when that fails. */
-function gcFunction(): (() => void) | null {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? (gc as () => void) : null;
-  } catch {
-    return null;
-  }
-}
-
-const gc = gcFunction();
+const gc = fullCollection();
 let parsed = 0;
 parentPort!.on('message', (req: CheckRequest) => {
   // The main thread may have parsed it already, while waiting for an earlier one.

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
 import { NodeMemo, parseDeclarations, parseSource, readSource, syntaxErrorOf } from './source.js';
 import type { FileFacts } from './facts.js';
+import { keyOf } from './factstore.js';
 import type { Problem, SourceFile } from './types.js';
 
 export const CONTEXT_PATHS = new Set(['context', 'golang.org/x/net/context']);
@@ -296,8 +297,12 @@ export class Program {
   parseCount = 0;
   /** Targets of //go:linkname directives anywhere: `importpath.name`. */
   readonly linkTargets = new Set<string>();
-  /** Bytes already read (by a pre-scan), so that no file is read twice. */
-  readonly bytes = new Map<string, Buffer>();
+  /**
+   * Each file's bytes are not kept once its facts are computed (select.ts readFacts), but their hash
+   * (factstore's keyOf) is: read again when it is parsed, the file must hash the same, or the facts
+   * goshift decided on would not be the file's.
+   */
+  readonly digests = new Map<string, string>();
   /** Each file's facts, by absolute path: where declarations are, before anything is parsed. */
   readonly facts: Map<string, FileFacts>;
   private readonly fileBySf = new Map<SourceFile, GoFile | null>();
@@ -496,14 +501,17 @@ export class Program {
   private parse(sf: SourceFile): GoFile | null {
     const have = this.fileBySf.get(sf);
     if (have !== undefined) return have;
-    const cached = this.bytes.get(sf.abs);
-    const r = cached ? { bytes: cached } : readSource(sf);
+    // Parsed while the facts were computed, from the bytes they were computed from; else read again.
+    const pre = this.preparsed.get(sf.abs);
+    const cached = pre?.bytes;
+    let r: { bytes: Buffer } | { error: string } = cached ? { bytes: cached } : readSource(sf);
+    const digest = this.digests.get(sf.abs);
+    if (!cached && 'bytes' in r && digest !== undefined && keyOf(r.bytes) !== digest) r = { error: 'changed on disk while goshift was running (its bytes are no longer those it read at the start); run goshift again' };
     if ('error' in r) {
       this.errors.push({ file: sf.rel, message: r.error });
       this.fileBySf.set(sf, null);
       return null;
     }
-    const pre = this.preparsed.get(sf.abs);
     if (pre) this.preparsed.delete(sf.abs);
     const facts = this.facts.get(sf.abs);
     const runBodies = this.runBodiesOnly.has(sf.abs);

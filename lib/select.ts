@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { debugOn } from './debug.js';
 import type { FileFacts } from './facts.js';
-import { defaultJobs, factsFor } from './factstore.js';
+import { defaultJobs, factsFor, keyOf } from './factstore.js';
+import { fullCollection } from './gc.js';
 import type { Linker, Slot } from './link.js';
 import type { Candidate } from './plan.js';
 import { describe } from './plan.js';
@@ -57,9 +58,13 @@ export function readInputs(ws: Workspace, opts: TransformOptions, report: Report
 
 export type Input = { sf: SourceFile; abs: string; bytes: Buffer };
 
+/** What an input's bytes become once readFacts has their facts. */
+const NO_BYTES = Buffer.alloc(0);
+
 /**
  * Takes the facts of the files read (on every core, through the cache in opts.cacheDir, resolved
  * by the engine; none when null): the program knows every file's declarations, and has parsed none.
+ * The inputs' bytes are taken: each is left empty, and the program reads a file again to parse it.
  */
 export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[], early?: (sf: SourceFile, facts: FileFacts) => boolean): Promise<{ prog: Program; readable: Readable[] }> {
   const progress = opts.progress;
@@ -87,7 +92,14 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: I
   const byAbs = new Map<string, FileFacts>();
   inputs.forEach((x, i) => byAbs.set(x.abs, facts[i]));
   const prog = new Program(ws.files, byAbs);
-  for (const x of inputs) prog.bytes.set(x.abs, x.bytes);
+  // The files' bytes are let go once their facts are in (over std, 40 MB that stayed to the end of
+  // the run): a file parsed later is read again, and must hash as it did (Program.parse).
+  for (const x of inputs) {
+    prog.digests.set(x.abs, keyOf(x.bytes));
+    x.bytes = NO_BYTES;
+  }
+  // Collected now, before the trees take their place; V8 would collect them late, if at all before the run's peak.
+  fullCollection()?.();
   prog.preparsed = preparsed;
   return { prog, readable: inputs.map((x) => ({ sf: x.sf, facts: byAbs.get(x.abs)! })) };
 }

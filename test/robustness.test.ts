@@ -23,6 +23,11 @@ const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/g
 
 const tmp = tempDirs(test, 'tmp');
 
+// The edit stage's check that every output parses runs on its worker in these runs, however small
+// (with two or more jobs), so that the guards below hold through it; the fixtures and
+// test/parsecheck.test.ts cover the main thread's.
+process.env.GOSHIFT_CHECK_MIN_POOL = '0';
+
 // ---------------------------------------------------------------------------------------------
 // The module
 
@@ -486,6 +491,37 @@ test('an output that does not parse is an internal error for that file, never a 
   t.regex(errs[0]?.message ?? '', /internal error: the rewritten file would not parse \(\d+:\d+: syntax error/);
   t.deepEqual(changes.map((c) => c.file.rel).filter((f) => ['a/a.go', 'b/b.go', 'gen/gen.go'].includes(f)), []);
   t.truthy(changes.find((c) => c.file.rel === 'e/e.go'), 'e/e.go changes');
+});
+
+// goshift reads every file once, computes its facts, and lets the bytes go; a file it parses later
+// is read again. If the file changed in between, the facts it decided on are not the file's: the
+// file is an error of the run, never parsed or rewritten from what it holds now.
+test('a file changed on disk after its facts were computed is an error, never parsed from its new bytes', async (t) => {
+  const dir = makeModule('changed-mid-run', { 'e/e.go': E_GO });
+  const ws = await discover([], { cwd: dir });
+  const b = path.join(dir, 'b/b.go');
+  let touched = false;
+  const { changes, report } = await runTransforms(ws, [ctxFirst], {
+    allowTypesBefore: [],
+    jobs: 1,
+    cacheDir: null,
+    // Once every file has its facts, and before any is parsed: b/b.go gains a caller.
+    progress: (e) => {
+      if (e.stage === 'facts' && e.done === e.total && !touched) {
+        touched = true;
+        fs.appendFileSync(b, 'func Extra(ctx context.Context) int { return a.Do(7, ctx) }\n');
+      }
+    },
+  });
+  t.true(touched, 'the facts stage reported its end');
+  const errs = report.errors.filter((e) => e.file === 'b/b.go');
+  t.is(errs.length, 1, JSON.stringify(report.errors));
+  t.regex(errs[0]?.message ?? '', /changed on disk while goshift was running/);
+  t.falsy(changes.find((c) => c.file.rel === 'b/b.go'), 'b/b.go is not rewritten');
+  // The other files are read again unchanged: e/e.go's set still moves.
+  const e = changes.find((c) => c.file.rel === 'e/e.go');
+  t.truthy(e, 'e/e.go changes');
+  if (e) t.deepEqual(Buffer.from(e.after, e.encoding), moved(bytes(E_GO)));
 });
 
 // ---------------------------------------------------------------------------------------------
