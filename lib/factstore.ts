@@ -734,7 +734,8 @@ function parseFacts(json: string): FileFacts | null {
   }
 }
 
-function envNumber(v: string | undefined): number | undefined {
+/** A non-negative number from an environment variable; undefined when unset, empty or not one. */
+export function envNumber(v: string | undefined): number | undefined {
   if (v === undefined || v.trim() === '') return undefined;
   const n = Number(v);
   return Number.isFinite(n) && n >= 0 ? n : undefined;

@@ -7,6 +7,7 @@
 // on where it ran: the same syntaxErrorOf runs in the worker or, for a text the worker has not
 // taken yet when its answer is asked (or when there is no worker), on this thread.
 import { Worker } from 'node:worker_threads';
+import { envNumber } from './factstore.js';
 import { syntaxErrorOf } from './source.js';
 
 export type SyntaxErr = { line: number; column: number; message: string } | undefined;
@@ -134,10 +135,4 @@ export class ParseCheck {
     this.worker = null;
     if (w) await w.terminate();
   }
-}
-
-function envNumber(v: string | undefined): number | undefined {
-  if (v === undefined || v.trim() === '') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }

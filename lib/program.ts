@@ -503,10 +503,9 @@ export class Program {
     if (have !== undefined) return have;
     // Parsed while the facts were computed, from the bytes they were computed from; else read again.
     const pre = this.preparsed.get(sf.abs);
-    const cached = pre?.bytes;
-    let r: { bytes: Buffer } | { error: string } = cached ? { bytes: cached } : readSource(sf);
+    let r: { bytes: Buffer } | { error: string } = pre ? { bytes: pre.bytes } : readSource(sf);
     const digest = this.digests.get(sf.abs);
-    if (!cached && 'bytes' in r && digest !== undefined && keyOf(r.bytes) !== digest) r = { error: 'changed on disk while goshift was running (its bytes are no longer those it read at the start); run goshift again' };
+    if (!pre && 'bytes' in r && digest !== undefined && keyOf(r.bytes) !== digest) r = { error: 'changed on disk while goshift was running (its bytes are no longer those it read at the start); run goshift again' };
     if ('error' in r) {
       this.errors.push({ file: sf.rel, message: r.error });
       this.fileBySf.set(sf, null);

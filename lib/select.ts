@@ -60,6 +60,8 @@ export type Input = { sf: SourceFile; abs: string; bytes: Buffer };
 
 /** What an input's bytes become once readFacts has their facts. */
 const NO_BYTES = Buffer.alloc(0);
+/** Below this many bytes let go, readFacts leaves them to V8's own collections. */
+const COLLECT_BYTES = 8 * 1024 * 1024;
 
 /**
  * Takes the facts of the files read (on every core, through the cache in opts.cacheDir, resolved
@@ -94,12 +96,15 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: I
   const prog = new Program(ws.files, byAbs);
   // The files' bytes are let go once their facts are in (over std, 40 MB that stayed to the end of
   // the run): a file parsed later is read again, and must hash as it did (Program.parse).
+  let released = 0;
   for (const x of inputs) {
     prog.digests.set(x.abs, keyOf(x.bytes));
+    released += x.bytes.length;
     x.bytes = NO_BYTES;
   }
-  // Collected now, before the trees take their place; V8 would collect them late, if at all before the run's peak.
-  fullCollection()?.();
+  // Collected now, before the trees take their place; V8 would collect them late, if at all before
+  // the run's peak. Only when they are many: a collection costs 10-15 ms even on a small heap.
+  if (released >= COLLECT_BYTES) fullCollection()?.();
   prog.preparsed = preparsed;
   return { prog, readable: inputs.map((x) => ({ sf: x.sf, facts: byAbs.get(x.abs)! })) };
 }
