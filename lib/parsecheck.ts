@@ -20,6 +20,11 @@ export interface CheckRequest {
   claim: Int32Array;
 }
 export type CheckReply = { id: number; bad: SyntaxErr } | { id: number; skipped: true };
+/** Tells the worker to stop once it has read every message before this one (a literal: the worker imports nothing of this module). */
+export type StopMessage = 'stop';
+const STOP: StopMessage = 'stop';
+/** How long stop() waits for the worker to end. */
+const STOP_WAIT_MS = 10_000;
 
 /** Below this many bytes to check in a run, texts are parsed on this thread (a worker costs some 20 MB and 0.1 s to start). */
 const DEFAULT_MIN_POOL_BYTES = 512 * 1024;
@@ -129,10 +134,23 @@ export class ParseCheck {
     this.parsed.here++;
   }
 
-  /** Stops the worker, whatever it is doing. */
+  /**
+   * Stops the worker once it is done with the text it is parsing, if any: every text it has not
+   * taken yet is claimed here (and not parsed), so it skips them, then it is told to stop. Never
+   * terminated in the middle of a parse: a thread terminated inside tree-sitter's native code can
+   * abort the whole process.
+   */
   async stop(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    if (w) await w.terminate();
+    if (!w) return;
+    for (const it of this.items) this.take(it);
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.postMessage(STOP);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_WAIT_MS)));
+    // A worker that does not stop in time (stuck, which it should never be) is left behind, without holding the process.
+    if ((await Promise.race([exited, late])) === 'late') w.unref();
+    clearTimeout(timer);
   }
 }

@@ -1,6 +1,11 @@
 // The edit stage's parse check gives every text the answer syntaxErrorOf gives it, whether the
 // text was parsed by the worker or on this thread (while waiting for the worker, or after it failed).
 import test from 'ava';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { ParseCheck } from '../lib/parsecheck.js';
 import { syntaxErrorOf } from '../lib/source.js';
 
@@ -81,4 +86,31 @@ test('a worker that dies leaves its texts to this thread, those it had taken too
   t.deepEqual(got, expected(ts));
   t.deepEqual(check.parsed, { worker: 0, here: ts.length });
   await check.stop();
+});
+
+test('stopped while the worker parses a large text: it ends after that parse, and the process lives on', async (t) => {
+  // In a process of its own: a worker terminated inside tree-sitter's native code aborts the whole
+  // process ("terminate called after throwing an instance of 'Napi::Error'"), which stop() must never do.
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goshift-stop-'));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
+  const script = path.join(dir, 'stop.mjs');
+  await fs.writeFile(script, `
+    const { ParseCheck } = await import(${JSON.stringify(new URL('../lib/parsecheck.js', import.meta.url).href)});
+    const body = Array.from({ length: 100000 }, (_, k) => '\\tx' + k + ' := ' + k + ' + 1\\n\\t_ = x' + k + '\\n').join('');
+    let stoppedMidParse = 0;
+    for (let round = 0; round < 5; round++) {
+      const check = new ParseCheck({ jobs: 2, expected: 1, minPoolBytes: 0 });
+      check.submit('package p\\n\\nfunc f() {\\n' + body + '}\\n');
+      check.submit('package p\\n');
+      const claim = check.items[0].claim;
+      while (Atomics.load(claim, 0) === 0 && check.worker) await new Promise((r) => setTimeout(r, 1));
+      if (!check.worker) throw new Error('the worker did not start');
+      await new Promise((r) => setTimeout(r, 5 + 10 * round));
+      if (!check.items[0].done) stoppedMidParse++;
+      await check.stop();
+    }
+    console.log(stoppedMidParse);
+  `);
+  const { stdout } = await promisify(execFile)(process.execPath, [script]);
+  t.true(Number(stdout.trim()) > 0, `stopped while parsing in ${stdout.trim()} of 5 rounds`);
 });
