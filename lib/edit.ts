@@ -241,9 +241,10 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
     const importsAdded = new Map<GoFile, Map<string, string>>();
     // A file read for its declarations only has no function bodies in its tree: it is never edited
     // (every file a set or a transform can edit is parsed whole before any is read that way). One
-    // read with only the bodies that run literals is rewritten only by transforms that look at those.
+    // read with only the bodies that run literals (that may capture a context) is rewritten only by
+    // transforms that look at those.
     const readPartly = (f: GoFile, t?: Transform) => {
-      if (!f.pf.declarationsOnly && !(f.pf.runBodiesOnly && !t?.runLiteralsOnly)) return false;
+      if (!f.pf.declarationsOnly && !(f.pf.runBodiesOnly && !(t?.runLiteralsOnly && (!f.pf.captureBodiesOnly || t.capturingLiteralsOnly)))) return false;
       failed.set(f, `internal error: goshift read only ${f.pf.declarationsOnly ? 'the declarations' : 'some function bodies'} of this file, yet has edits for it; file left unchanged`);
       return true;
     };

@@ -8,8 +8,10 @@
 // plain to see in the token stream. Whatever the lexer cannot be sure of makes the file `unsure`,
 // and an unsure file is parsed as if it mentioned everything.
 
+import { debugOn, EVERY_RUN_BODY } from './debug.js';
+
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 6;
+export const FACTS_VERSION = 7;
 
 /** A top-level declaration. */
 export interface DeclFacts {
@@ -68,6 +70,15 @@ export interface FileFacts {
    * transform that looks only at literals the code runs reads the others' bodies blank.
    */
   runBodies: number[];
+  /**
+   * Of those literals, one may capture a context: it reads a variable that its function declares
+   * outside it in a way that may make it a context (localNames: a parameter or var whose type is
+   * written as a name or a qualified name, or a name bound by `:=` or `var` to a name, a selector, a
+   * call, a conversion or an assertion). One outside every body (in a package-level var) counts.
+   */
+  captureLits: boolean;
+  /** Which of `runBodies` hold a literal that may capture a context, sorted. */
+  captureBodies: number[];
   /** Names of types declared inside functions (`type X = context.Context` in a body), sorted, once each. */
   localTypes: string[];
   /**
@@ -114,6 +125,8 @@ const RBRACE = op('}');
 const ASSIGN = op('=');
 const DEFINE = op(':=');
 const DOT = op('.');
+const COLON = op(':');
+const ARROW = op('<-');
 const STAR = op('*');
 const INC = op('++');
 const DEC = op('--');
@@ -316,7 +329,7 @@ const next = (k: Uint8Array, close: Int32Array, j: number) => (isOpen(k[j]) ? cl
 
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
-  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, runBodies: [], localTypes: [], bodies: [] };
+  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, runBodies: [], captureLits: false, captureBodies: [], localTypes: [], bodies: [] };
   const side = { generated: false, linknames: [] as [string, string?][], words: [] as string[] };
   try {
     const toks = lex(bytes.toString('utf8'), side);
@@ -335,13 +348,15 @@ export function factsOf(bytes: Buffer): FileFacts {
       }
     }
     if (opened.length) throw new Unsure(`unclosed ${OPS[closer(k[opened[opened.length - 1]]) - OP]}`);
-    topLevel(toks, close, facts);
-    inner(toks, close, facts);
+    const fns: number[] = [];
+    topLevel(toks, close, facts, fns);
+    inner(toks, close, facts, fns);
   } catch (e) {
     if (!(e instanceof Unsure)) throw e;
     facts.unsure = e.message;
     facts.bodies = [];
     facts.runBodies = [];
+    facts.captureBodies = [];
   }
   facts.generated = side.generated;
   facts.linknames = side.linknames;
@@ -349,15 +364,24 @@ export function factsOf(bytes: Buffer): FileFacts {
   return facts;
 }
 
-/** What the facts say below the top level: later list elements, func literals, local types. */
-function inner(toks: Toks, close: Int32Array, facts: FileFacts): void {
+/**
+ * What the facts say below the top level: later list elements, func literals, local types. `fns`
+ * holds, for each body in `facts.bodies`, its function's `func` token and its `{` token.
+ */
+function inner(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): void {
   const { n, k, t } = toks;
   const later = new Set<string>();
   const local = new Set<string>();
   let openOf: Int32Array | undefined;
   let depth = 0;
-  /** Offsets of the literals' `func` (bound) or `}` (called where written) that make runLits. */
-  const runAt: number[] = [];
+  /** The `func` token of each func literal, by its body's closing `}`. */
+  const litOf = new Map<number, number>();
+  /**
+   * The literals that make runLits, as pairs: the literal's `func` token (-1 when not found: then
+   * it counts as capturing) and the token that places it (its `func` when bound, its `}` when
+   * called where written).
+   */
+  const runs: number[] = [];
   for (let j = 0; j < n; j++) {
     const kind = k[j];
     if (kind >= OP) {
@@ -381,10 +405,12 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts): void {
     if (kind !== KW) continue;
     if (t[j] === 'func' && (depth > 0 || (j > 0 && k[j - 1] !== SEMI))) {
       facts.funcLits = true;
+      const body = literalBody(toks, close, j);
+      if (body >= 0) litOf.set(close[body], j);
       // Bound: the value (through parentheses, `f := (func…)`) right after `=`, `:=` or a comma among the values.
       let b = j - 1;
       while (b > 0 && k[b] === LPAREN) b--;
-      if (b >= 0 && (k[b] === ASSIGN || k[b] === DEFINE || (k[b] === COMMA && inAssignment(k, (openOf ??= opens(close)), b)))) runAt.push(toks.at[j]);
+      if (b >= 0 && (k[b] === ASSIGN || k[b] === DEFINE || (k[b] === COMMA && inAssignment(k, (openOf ??= opens(close)), b)))) runs.push(body >= 0 ? j : -1, j);
     }
     if (t[j] === 'type' && depth > 0 && j + 1 < n) {
       if (isWord(k[j + 1])) local.add(t[j + 1]);
@@ -405,17 +431,194 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts): void {
     if (k[j] !== RBRACE) continue;
     let x = j + 1;
     while (x < n && k[x] === RPAREN) x++;
-    if (x < n && k[x] === LPAREN) runAt.push(toks.at[j]);
+    if (x < n && k[x] === LPAREN) runs.push(litOf.get(j) ?? -1, j);
   }
-  facts.runLits = runAt.length > 0;
-  // The bodies holding them (both lists are in source order; a body spans [bodies[2i], bodies[2i+1])).
-  runAt.sort((a, b) => a - b);
+  // The bodies holding run literals, and those holding one that may capture a context (both lists
+  // are in source order; a body spans [bodies[2i], bodies[2i+1]), its function the tokens
+  // [fns[2i], close[fns[2i+1]]]). One outside every body (in a package-level var) may capture one.
+  facts.runLits = runs.length > 0;
+  const order: number[] = [];
+  for (let r = 0; r < runs.length; r += 2) order.push(r);
+  order.sort((a, b) => runs[a + 1] - runs[b + 1]);
   const bs = facts.bodies;
   let i = 0;
-  for (const at of runAt) {
-    while (i + 1 < bs.length && bs[i + 1] <= at) i += 2;
-    if (i + 1 < bs.length && bs[i] <= at && facts.runBodies[facts.runBodies.length - 1] !== i / 2) facts.runBodies.push(i / 2);
+  let decls: Map<string, number[]> | null = null;
+  let every: boolean | undefined;
+  for (const r of order) {
+    const at = toks.at[runs[r + 1]];
+    while (i + 1 < bs.length && bs[i + 1] <= at) {
+      i += 2;
+      decls = null;
+    }
+    if (!(i + 1 < bs.length && bs[i] <= at)) {
+      facts.captureLits = true;
+      continue;
+    }
+    if (facts.runBodies[facts.runBodies.length - 1] !== i / 2) facts.runBodies.push(i / 2);
+    if (facts.captureBodies[facts.captureBodies.length - 1] === i / 2) continue;
+    const f = runs[r];
+    decls ??= localNames(toks, close, fns[i], close[fns[i + 1]]);
+    if (f < 0 || (every ??= debugOn(EVERY_RUN_BODY)) || mayCapture(toks, f, close[literalBody(toks, close, f)], decls)) facts.captureBodies.push(i / 2);
   }
+  if (facts.captureBodies.length) facts.captureLits = true;
+}
+
+/** The `{` of the body of the func literal whose `func` is at j: -1 when it has none (a func type). */
+function literalBody(toks: Toks, close: Int32Array, j: number): number {
+  const { n, k, t } = toks;
+  for (let b = j + 1; b < n; ) {
+    const kind = k[b];
+    if (kind === LBRACE) {
+      if (!(k[b - 1] === KW && (t[b - 1] === 'struct' || t[b - 1] === 'interface'))) return b;
+    } else if (!(kind === ID || kind === KW || kind === DOT || kind === STAR || kind === LPAREN || kind === LBRACK || kind === ARROW)) return -1;
+    b = next(k, close, b);
+  }
+  return -1;
+}
+
+/**
+ * The names a function (tokens [from, to]) declares as variables that may hold a context, as
+ * ctx-closure's scope walk (lib/scope.ts) decides it, each with the token indices that declare
+ * it: parameters, receivers and results of it and of the literals in it whose type is written as a
+ * name or a qualified name, and the names `:=` and `var` bind to a value that may be one (a name,
+ * a selector, a call, a conversion or an assertion: not a literal, an operation, an index, `range`,
+ * a receive or a type switch's binding). More may be listed, never less.
+ */
+function localNames(toks: Toks, close: Int32Array, from: number, to: number): Map<string, number[]> {
+  const { k, t } = toks;
+  const out = new Map<string, number[]>();
+  const add = (x: number) => {
+    if (t[x] === '_') return;
+    const list = out.get(t[x]);
+    if (list) list.push(x);
+    else out.set(t[x], [x]);
+  };
+  /** A type written [a, b) that may be context.Context: a name or a qualified name. */
+  const typeMay = (a: number, b: number) => (b - a === 1 && k[a] === ID) || (b - a === 3 && k[a] === ID && k[a + 1] === DOT && k[a + 2] === ID);
+  /** A value [a, b) that may be a context: no operator at its top level, and it ends in a name or `)`. */
+  const valueMay = (a: number, b: number) => {
+    if (a >= b || (k[a] === KW && t[a] === 'range')) return false;
+    let last = a;
+    for (let x = a; x < b; x = next(k, close, x)) {
+      if (k[x] >= OP && k[x] !== DOT && !isOpen(k[x])) return false;
+      last = x;
+    }
+    const kind = isOpen(k[last]) ? k[close[last]] : k[last];
+    return kind === ID || kind === KW || kind === RPAREN;
+  };
+  /** The top-level elements of [a, b) separated by commas, as [start, end) pairs. */
+  const elements = (a: number, b: number) => {
+    const els: number[] = [];
+    let s = a;
+    for (let x = a; x <= b; x = x < b ? next(k, close, x) : b + 1) {
+      if (x === b || k[x] === COMMA) {
+        els.push(s, x);
+        s = x + 1;
+      }
+    }
+    return els;
+  };
+  /** A parameter list's inside [a, b): names with a type that may be a context, with the names grouped before them. */
+  const params = (a: number, b: number) => {
+    const els = elements(a, b);
+    let pending: number[] = [];
+    for (let e = 0; e < els.length; e += 2) {
+      const x = els[e];
+      const y = els[e + 1];
+      if (y - x === 1 && k[x] === ID) {
+        pending.push(x);
+        continue;
+      }
+      if (y - x >= 2 && k[x] === ID && k[x + 1] !== DOT && typeMay(x + 1, y)) {
+        add(x);
+        for (const p of pending) add(p);
+      }
+      pending = [];
+    }
+  };
+  /** `names := values` or `var names [type] [= values]`: names [a, eq), values [eq + 1, b). */
+  const binding = (names: number[], typeAt: number, eq: number, b: number) => {
+    if (typeAt < eq) {
+      if (typeMay(typeAt, eq)) for (const x of names) add(x);
+      return;
+    }
+    if (eq >= b) return;
+    const vals = elements(eq + 1, b);
+    for (let i = 0; i < names.length; i++) {
+      const v = vals.length === 2 * names.length ? 2 * i : vals.length === 2 ? 0 : -1;
+      if (v < 0 || valueMay(vals[v], vals[v + 1])) add(names[i]);
+    }
+  };
+  /** The end of the statement part starting at a: `;`, `:` or the end of the enclosing block or list. */
+  const stmtEnd = (a: number, limit: number) => {
+    let x = a;
+    while (x < limit && k[x] !== SEMI && k[x] !== COLON && !isClose(k[x])) x = next(k, close, x);
+    return x;
+  };
+  for (let j = from; j <= to; j++) {
+    const kind = k[j];
+    if (kind === DEFINE) {
+      const names: number[] = [];
+      for (let b = j - 1; b >= from && k[b] === ID; b -= 2) {
+        names.unshift(b);
+        if (k[b - 1] !== COMMA) break;
+      }
+      // A type switch's binding (`x := y.(type)`, at the value's own level) is declared with each
+      // case's type, never as a context.
+      const end = stmtEnd(j + 1, to);
+      let typeSwitch = false;
+      for (let x = j + 1; x < end && !typeSwitch; x = next(k, close, x)) typeSwitch = k[x] === DOT && k[x + 1] === LPAREN && k[x + 2] === KW && t[x + 2] === 'type';
+      if (!typeSwitch) binding(names, j, j, end);
+    } else if (kind === KW && t[j] === 'var') {
+      const spec = (a: number, b: number) => {
+        const names: number[] = [];
+        let x = a;
+        while (x < b && k[x] === ID) {
+          names.push(x);
+          if (k[x + 1] !== COMMA) break;
+          x += 2;
+        }
+        x++;
+        let eq = x;
+        while (eq < b && k[eq] !== ASSIGN) eq = next(k, close, eq);
+        binding(names, x, eq, b);
+      };
+      if (k[j + 1] === LPAREN) {
+        const stop = close[j + 1];
+        for (let a = j + 2; a < stop; ) {
+          const b = stmtEnd(a, stop);
+          if (b > a) spec(a, b);
+          a = b + 1;
+        }
+      } else spec(j + 1, stmtEnd(j + 1, to));
+    } else if (kind === KW && t[j] === 'func') {
+      // Receiver, name, type parameters, parameters, results: every parenthesized list up to the body or the end of the type.
+      for (let a = j + 1; a <= to; ) {
+        if (k[a] === LPAREN) {
+          params(a + 1, close[a]);
+          a = close[a] + 1;
+        } else if (k[a] === LBRACK) a = close[a] + 1;
+        else if (k[a] === ID && a === j + 1) a++;
+        else if (k[a] === ID && k[a - 1] === RPAREN && k[a + 1] !== LBRACE) a++;
+        else break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether the literal (tokens [from, to]) reads a name that its function declares outside it
+ * (`decls`, from localNames): a name read after a `.` is a field or method, not a variable.
+ */
+function mayCapture(toks: Toks, from: number, to: number, decls: Map<string, number[]>): boolean {
+  const { k, t } = toks;
+  for (let x = from + 1; x < to; x++) {
+    if (k[x] !== ID || k[x - 1] === DOT) continue;
+    const at = decls.get(t[x]);
+    if (at && at.some((d) => d < from || d > to)) return true;
+  }
+  return false;
 }
 
 /** For each closing bracket's index, where it opened. */
@@ -446,7 +649,7 @@ function inAssignment(k: Uint8Array, openOf: Int32Array, comma: number): boolean
 }
 
 /** Reads the top-level declarations of a balanced token stream. */
-function topLevel(toks: Toks, close: Int32Array, facts: FileFacts): void {
+function topLevel(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): void {
   const { n, k, t } = toks;
   /** Index just past a matched bracket at j. */
   const past = (j: number) => close[j] + 1;
@@ -514,7 +717,10 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts): void {
           b = next(k, close, b);
         }
         facts.decls.push(recv === undefined ? { kind: 'func', name, words: words(a + 1, b) } : { kind: 'method', name, recv, words: words(a + 1, b) });
-        if (is(b, LBRACE)) facts.bodies.push(toks.at[b] + 1, toks.at[close[b]]);
+        if (is(b, LBRACE)) {
+          facts.bodies.push(toks.at[b] + 1, toks.at[close[b]]);
+          fns.push(j, b);
+        }
         j = end(b);
         break;
       }

@@ -25,6 +25,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { debugOn, EVERY_RUN_BODY } from './debug.js';
 import { FACTS_VERSION, factsOf, type FileFacts } from './facts.js';
 import { warmFacts } from './factswarm.js';
 
@@ -133,7 +134,7 @@ function salt(): string {
   } catch {
     // keep the fixed word
   }
-  saltMemo = [MAGIC, FACTS_VERSION, version(path.join(root, 'package.json')), version(path.join(grammarDir, 'package.json')), grammarHash, lexerHash, ''].join('\0');
+  saltMemo = [MAGIC, FACTS_VERSION, version(path.join(root, 'package.json')), version(path.join(grammarDir, 'package.json')), grammarHash, lexerHash, debugOn(EVERY_RUN_BODY) ? 'every run body' : '', ''].join('\0');
   return saltMemo;
 }
 

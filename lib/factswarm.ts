@@ -82,9 +82,16 @@ func Make() interface{ M() } { return nil }
 
 func (Named) Plain() {}
 
+func Run(n *int) { go func() { _ = n }() }
+
 func (p *Pair[K, V]) Method(n int, ctx context.Context) (r int, err error) {
 	defer func() { _ = recover() }()
 	go func(c context.Context) {}(ctx)
+	var (
+		c2     = ctx
+		c3, c4 context.Context
+	)
+	go func() { _, _, _ = c2, c3, c4 }()
 	get := func() int { return 1 }
 	run := (func() {})
 	type local = context.Context

@@ -471,11 +471,12 @@ export class Program {
   declarationsOnly = false;
 
   /**
-   * Files (by absolute path) that only a transform looking at run literals reads (runBodiesOnly):
-   * parsed with the other function bodies blank. The engine fills it once the files the linker
-   * walks are known (and parsed whole).
+   * Files (by absolute path) that only transforms looking at run literals read (runBodiesOnly):
+   * parsed with the other function bodies blank; `capture` when all of them look only at those that
+   * may capture a context (captureBodiesOnly). The engine fills it once the files the linker walks
+   * are known (and parsed whole).
    */
-  readonly runBodiesOnly = new Set<string>();
+  readonly runBodiesOnly = new Map<string, 'run' | 'capture'>();
 
   /** Files parsed (whole) while the facts of others were computed, by absolute path: taken by parse(). */
   preparsed = new Map<string, ParsedFile>();
@@ -513,9 +514,10 @@ export class Program {
     }
     if (pre) this.preparsed.delete(sf.abs);
     const facts = this.facts.get(sf.abs);
-    const runBodies = this.runBodiesOnly.has(sf.abs);
+    const runBodies = this.runBodiesOnly.get(sf.abs);
     const partly = !pre && facts && (this.declarationsOnly || runBodies) && this.mayParseDeclarationsOnly(sf, r.bytes);
-    const pf = pre ?? ((partly && parseDeclarations(sf, r.bytes, facts.bodies, runBodies ? facts.runBodies : undefined)) || parseSource(sf, r.bytes));
+    const keep = runBodies === 'capture' ? facts?.captureBodies : runBodies ? facts?.runBodies : undefined;
+    const pf = pre ?? ((partly && parseDeclarations(sf, r.bytes, facts.bodies, keep, runBodies === 'capture')) || parseSource(sf, r.bytes));
     this.parseCount++;
     if (pf.error) {
       this.unparsable(sf, pf.text, pf.error);

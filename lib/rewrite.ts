@@ -8,6 +8,7 @@ import type { Node } from './source.js';
 import { lineOf } from './source.js';
 import type { GType, GoFile, Program, Sig } from './program.js';
 import { CONTEXT_PATHS, sigOfDecl } from './program.js';
+import type { FileFacts } from './facts.js';
 import type { LeftAlone } from './types.js';
 
 export interface RewriteAPI {
@@ -71,6 +72,14 @@ export interface RewriteAPI {
    * the file's facts (runBodies) say it holds none. A cheap test before walking a body for such literals.
    */
   mayRunLiterals(body: Node): boolean;
+  /**
+   * Whether such a literal in the body may capture a context: read a variable that its function
+   * declares outside it in a way that may make it a context (a parameter or var whose type is
+   * written as a name or a qualified name, or a name bound by `:=` or `var` to a name, a selector, a
+   * call, a conversion or an assertion). False only when the file's facts (captureBodies) say none
+   * does: a cheap test before walking a body for literals that capture a context.
+   */
+  mayCaptureContext(body: Node): boolean;
   /** A package-level declaration (func, var, const, type) of this file's package, in any of its files, has this name. */
   packageDeclares(name: string): boolean;
   /** The names under which the package's files import `path`, most used first. */
@@ -128,6 +137,28 @@ export interface DoneRecord {
   endLine: number;
   endColumn: number;
   what: string;
+}
+
+/**
+ * Whether a top-level function's body is among those a list of the file's facts names (by index into
+ * `bodies`); true when the facts cannot say (none, unsure, a file not read as UTF-8, a body they do not list).
+ */
+function bodyListed(prog: Program, file: GoFile, body: Node, list: (facts: FileFacts) => number[]): boolean {
+  const facts = prog.facts.get(file.sf.abs);
+  // Facts' offsets are in the text decoded as UTF-8 (a file that is not is read as latin1).
+  if (!facts || facts.unsure || file.pf.encoding !== 'utf8') return true;
+  const bodies = facts.bodies;
+  // The bodies' starts (just past `{`) in order, at the even indices.
+  let lo = 0;
+  let hi = bodies.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = bodies[2 * mid];
+    if (at === body.startIndex + 1) return list(facts).includes(mid);
+    if (at < body.startIndex + 1) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return true;
 }
 
 export function createRewriteAPI(args: {
@@ -239,23 +270,8 @@ export function createRewriteAPI(args: {
       const sig = funcSig(name, qualifier);
       return sig ? prog.paramType(sig, i, false) : undefined;
     },
-    mayRunLiterals: (body) => {
-      const facts = prog.facts.get(file.sf.abs);
-      // Facts' offsets are in the text decoded as UTF-8 (a file that is not is read as latin1).
-      if (!facts || facts.unsure || file.pf.encoding !== 'utf8') return true;
-      const bodies = facts.bodies;
-      // The bodies' starts (just past `{`) in order, at the even indices.
-      let lo = 0;
-      let hi = bodies.length / 2 - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const at = bodies[2 * mid];
-        if (at === body.startIndex + 1) return facts.runBodies.includes(mid);
-        if (at < body.startIndex + 1) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      return true;
-    },
+    mayRunLiterals: (body) => bodyListed(prog, file, body, (facts) => facts.runBodies),
+    mayCaptureContext: (body) => bodyListed(prog, file, body, (facts) => facts.captureBodies),
     packageDeclares: (name) => file.pkg.declares(name),
     packageImportNames: (path) => {
       const n = new Map<string, number>();

@@ -36,6 +36,7 @@ export function mentionsFor(t: Transform, facts: FileFacts): boolean {
   if (facts.unsure !== undefined) return true;
   if (t.funcLiteralsOnly && !facts.funcLits) return false;
   if (t.runLiteralsOnly && !facts.runLits) return false;
+  if (t.runLiteralsOnly && t.capturingLiteralsOnly && !facts.captureLits) return false;
   return !t.mentions || facts.words.some((w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
 }
 
@@ -160,11 +161,13 @@ function contextFileCriteria(reorderers: Transform[], rewriters: Transform[], al
       !reorderers.some((t) => named(t, facts)) &&
       rewriters.some((t) => rewritten(t, sf, facts)) &&
       rewriters.every((t) => t.runLiteralsOnly || !rewritten(t, sf, facts)),
+    // Of those, read only by transforms that look at the literals that may capture a context: only those bodies are kept.
+    captureOnly: (sf: SourceFile, facts: FileFacts) => rewriters.every((t) => t.capturingLiteralsOnly || !rewritten(t, sf, facts)),
   };
 }
 
 /** Parses the files that can declare a context parameter a transform moves, and those the file-local transforms look at. */
-export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], progress?: TransformOptions['progress']): Readable[] {
+export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], progress?: TransformOptions['progress']): RunOnly[] {
   const c = contextFileCriteria(reorderers, rewriters, aliases);
   if (c.all) {
     parseAll(prog, readable, progress);
@@ -177,8 +180,11 @@ export function parseContextFiles(prog: Program, readable: Readable[], aliases: 
   for (const t of rewriters) want.push(...readable.filter((r) => c.rewritten(t, r.sf, r.facts) && !later.has(r)));
   for (const t of reorderers) if (t.changeNames) want.push(...readable.filter(({ facts }) => c.named(t, facts)));
   parseAll(prog, [...new Set(want)], progress);
-  return runOnly.filter(({ sf }) => !prog.isParsed(sf));
+  return runOnly.filter(({ sf }) => !prog.isParsed(sf)).map((r) => ({ ...r, capture: c.captureOnly(r.sf, r.facts) }));
 }
+
+/** A file only transforms looking at run literals read; `capture` when they all look only at those that may capture a context. */
+export type RunOnly = Readable & { capture: boolean };
 
 /**
  * Files parseContextFiles will parse whatever the aliases of context.Context turn out to be: they
@@ -316,7 +322,7 @@ export function namesFixpoint(readable: Readable[], linker: Linker, candidates: 
  * Links the workspace: every file that mentions something relevant is parsed and walked (a
  * candidate's file whatever it mentions); files parsed only for their declarations are declared.
  */
-export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, progress?: TransformOptions['progress'], all = false, runOnly: Readable[] = []): void {
+export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, progress?: TransformOptions['progress'], all = false, runOnly: RunOnly[] = []): void {
   const relevantWords = new Set([...names, ...aliases]);
   // A context parameter alone links nothing: what flows into a candidate names it (or a name leading
   // to it), and a file declaring a candidate is walked whatever it mentions. A change that inserts
@@ -325,8 +331,8 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   const relevant = all ? () => true : (facts: FileFacts) => says(facts, relevantWords);
   parseAll(prog, readable.filter(({ facts }) => relevant(facts)), progress);
   // The files parseContextFiles left for now: those the linker does not walk (nor parsed whole to
-  // look up a type) need only the bodies that can hold a literal the code runs.
-  for (const { sf } of runOnly) if (!prog.isParsed(sf)) prog.runBodiesOnly.add(sf.abs);
+  // look up a type) need only the bodies that can hold a literal the code runs (that may capture a context).
+  for (const { sf, capture } of runOnly) if (!prog.isParsed(sf)) prog.runBodiesOnly.set(sf.abs, capture ? 'capture' : 'run');
   parseAll(prog, runOnly, progress);
   // Every file that is walked, edited or rewritten is parsed by now: the relevant ones, and with the
   // context files those holding a candidate and the file-local transforms'. A file parsed from here

@@ -73,6 +73,11 @@ export interface ParsedFile {
    * walked, never edited otherwise.
    */
   runBodiesOnly?: true;
+  /**
+   * With runBodiesOnly: the bodies kept are only those whose run literals may capture a context
+   * (facts' captureBodies), for transforms that look at nothing else (capturingLiteralsOnly).
+   */
+  captureBodiesOnly?: true;
 }
 
 export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string } {
@@ -99,10 +104,10 @@ export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
  * another file): the bodies of its top-level functions (`bodies`, from its facts) are blanked
  * (blank()), so that every node keeps its offset, row and column, and parsing costs what the
  * declarations do. With `keep` (indices into the pairs of `bodies`), those bodies stay
- * (runBodiesOnly). Null when the bodies are not where the facts say (a file that is not UTF-8) or
+ * (runBodiesOnly; captureBodiesOnly too with `capture`). Null when the bodies are not where the facts say (a file that is not UTF-8) or
  * the rest does not parse cleanly: then the file is parsed whole.
  */
-export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[], keep?: number[]): ParsedFile | null {
+export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[], keep?: number[], capture?: boolean): ParsedFile | null {
   const { text, encoding } = decode(bytes);
   if (encoding !== 'utf8') return null;
   const kept = new Set(keep);
@@ -121,7 +126,7 @@ export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[
   const tree = getParser().parse(skeleton, undefined, { bufferSize: Math.max(64 * 1024, skeleton.length * 2 + 16) });
   const root = tree.rootNode;
   if (root.hasError) return null;
-  return { sf, bytes, text, encoding, tree, root, generated: isGenerated(text, root), ...(keep ? { runBodiesOnly: true } : { declarationsOnly: true }) };
+  return { sf, bytes, text, encoding, tree, root, generated: isGenerated(text, root), ...(keep ? { runBodiesOnly: true, ...(capture ? { captureBodiesOnly: true as const } : {}) } : { declarationsOnly: true }) };
 }
 
 /**

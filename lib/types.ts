@@ -231,6 +231,12 @@ export interface Transform {
    * whose literals are all passed, returned or stored is not parsed for it.
    */
   runLiteralsOnly?: boolean;
+  /**
+   * With `runLiteralsOnly`: of those literals, `rewriteFile` changes (and reports) only those that
+   * may capture a context (RewriteAPI.mayCaptureContext): a file without one is not parsed for it,
+   * and in a file read only for such transforms the other function bodies are read blank.
+   */
+  capturingLiteralsOnly?: boolean;
   rewriteFile?(api: import('./rewrite.js').RewriteAPI, opts: TransformOptions): void;
   /**
    * Called once when every file's edits are known (by all transforms): lines for the summary after

@@ -2,7 +2,9 @@
 // (kinds, names, receivers, aliases), generated marker; every identifier of the tree is among the
 // words; every later parameter's type name is among `later`, the local types are `localTypes`,
 // a file with a func literal has `funcLits`, and one with a literal called where it is written or
-// bound by an assignment, `:=` or `var` has `runLits` (and the body holding it is in `runBodies`). Over every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
+// bound by an assignment, `:=` or `var` has `runLits` (and the body holding it is in `runBodies`);
+// when that literal may capture a context (mayCapture), `captureLits` (and `captureBodies`). Over
+// every fixture's Go files and large parts of std (runtime, syscall, net/http, …).
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +12,8 @@ import path from 'node:path';
 import { factsOf } from '../lib/facts.js';
 import { WARM_FILES } from '../lib/factswarm.js';
 import type { Node } from '../lib/source.js';
-import { parseDeclarations, parseSource } from '../lib/source.js';
+import { items } from '../lib/scope.js';
+import { parseDeclarations, parseSource, unparen } from '../lib/source.js';
 import type { SourceFile } from '../lib/types.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
 import { fixturesRoot } from './support/paths.js';
@@ -41,6 +44,10 @@ interface TreeFacts {
   /** Which top-level bodies hold a literal called or bound, and how many such literals the file has. */
   runBodies: number[];
   runCount: number;
+  /** Such a literal that may capture a context (mayCapture), and the bodies that hold one, and how many the file has. */
+  captureLits: boolean;
+  captureBodies: number[];
+  captureCount: number;
   localTypes: Set<string>;
   /** Offsets just inside the braces of each top-level function's and method's body. */
   bodies: number[];
@@ -56,8 +63,61 @@ function isRunLiteral(lit: Node): boolean {
   return (p?.type === 'call_expression' && p.childForFieldName('function')?.id === e.id) || (p?.type === 'expression_list' && ['assignment_statement', 'short_var_declaration', 'var_spec'].includes(p.parent?.type ?? '')) || p?.type === 'var_spec';
 }
 
+/** The function declaration or method declaration around n. */
+function topFunc(n: Node): Node | null {
+  let p = n.parent;
+  while (p && p.type !== 'function_declaration' && p.type !== 'method_declaration') p = p.parent;
+  return p;
+}
+
+/**
+ * Whether a run literal may capture a context, as ctx-closure's scope walk (lib/scope.ts) can
+ * decide it at best: it reads a name that its function declares outside it as a parameter,
+ * receiver or result (of the function or of a literal) whose type is a name or a qualified name, or
+ * with `:=` or `var` with such a type or a value that is (through parentheses) a name, a selector, a
+ * call or a type assertion (one value for several names: a call or an assertion). Names only, not
+ * scopes: any such declaration of the name anywhere in the function outside the literal counts.
+ * A literal outside every function (in a package-level var) counts.
+ */
+function mayCapture(lit: Node): boolean {
+  const fn = topFunc(lit);
+  if (!fn) return true;
+  const declared = new Set<string>();
+  const typeMay = (ty: Node | null) => !!ty && (ty.type === 'type_identifier' || ty.type === 'qualified_type');
+  const valueMay = (v: Node, alone: boolean) => {
+    const u = unparen(v);
+    return ['call_expression', 'type_assertion_expression'].includes(u.type) || (alone && ['identifier', 'selector_expression'].includes(u.type));
+  };
+  const bind = (names: Node[], type: Node | null, values: Node[]) => {
+    names.forEach((id, i) => {
+      if (type ? typeMay(type) : values.length === names.length ? valueMay(values[i], true) : values.length === 1 && valueMay(values[0], false)) declared.add(id.text);
+    });
+  };
+  const stack: Node[] = [fn];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.id === lit.id) continue;
+    if (n.type === 'parameter_declaration' && ['function_declaration', 'method_declaration', 'func_literal'].includes(n.parent?.parent?.type ?? '') && typeMay(n.childForFieldName('type'))) {
+      for (const id of n.childrenForFieldName('name')) declared.add(id.text);
+    }
+    if (n.type === 'short_var_declaration') bind(items(n.childForFieldName('left')!), null, items(n.childForFieldName('right')!));
+    if (n.type === 'var_spec') {
+      const value = n.childForFieldName('value');
+      bind(n.childrenForFieldName('name'), n.childForFieldName('type'), value ? items(value) : []);
+    }
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  declared.delete('_');
+  return lit.descendantsOfType('identifier').some((id) => declared.has(id.text));
+}
+
 function runCount(root: Node): number {
   return root.descendantsOfType('func_literal').filter(isRunLiteral).length;
+}
+
+/** The run literals that may capture a context. */
+function captureCount(root: Node): number {
+  return root.descendantsOfType('func_literal').filter((n) => isRunLiteral(n) && mayCapture(n)).length;
 }
 
 /** A tree's top-level declarations: type, span (offsets, rows and columns), and (a body only by its span) the text of each child. */
@@ -110,7 +170,9 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
   const localTypes = new Set<string>();
   let funcLits = false;
   let runLits = false;
+  let captureLits = false;
   const runAt: number[] = [];
+  const captureAt: number[] = [];
   const stack: Node[] = [pf.root];
   while (stack.length) {
     const n = stack.pop()!;
@@ -120,6 +182,10 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
       if (isRunLiteral(n)) {
         runLits = true;
         runAt.push(n.startIndex);
+        if (mayCapture(n)) {
+          captureLits = true;
+          captureAt.push(n.startIndex);
+        }
       }
     }
     if (n.type === 'parameter_list') {
@@ -135,9 +201,12 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
     if ((n.type === 'type_spec' || n.type === 'type_alias') && n.parent?.parent?.type !== 'source_file' && n.parent?.type !== 'source_file') localTypes.add(n.childForFieldName('name')!.text);
     if (n.type !== 'comment') for (const c of n.children) stack.push(c);
   }
-  const runBodies = new Set<number>();
-  for (const at of runAt) for (let i = 0; i + 1 < bodies.length; i += 2) if (bodies[i] <= at && at < bodies[i + 1]) runBodies.add(i / 2);
-  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, runBodies: [...runBodies].sort((a, b) => a - b), runCount: runAt.length, localTypes, bodies, tops: topsOf(pf.root) };
+  const bodiesOf = (ats: number[]) => {
+    const out = new Set<number>();
+    for (const at of ats) for (let i = 0; i + 1 < bodies.length; i += 2) if (bodies[i] <= at && at < bodies[i + 1]) out.add(i / 2);
+    return [...out].sort((a, b) => a - b);
+  };
+  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, runBodies: bodiesOf(runAt), runCount: runAt.length, captureLits, captureBodies: bodiesOf(captureAt), captureCount: captureAt.length, localTypes, bodies, tops: topsOf(pf.root) };
 }
 
 async function agree(t: import('ava').ExecutionContext, files: string[]): Promise<void> {
@@ -160,6 +229,8 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
     t.deepEqual([...tree.laterTypes].filter((w) => !later.has(w)), [], `${abs}: types of later parameters missing from later`);
     if (tree.funcLits) t.true(facts.funcLits, `${abs}: a func literal the facts do not see`);
     if (tree.runLits) t.true(facts.runLits, `${abs}: a literal called or bound that the facts do not see`);
+    if (tree.captureLits) t.true(facts.captureLits, `${abs}: a literal called or bound that may capture a context, which the facts do not see`);
+    t.deepEqual(facts.captureBodies.filter((i) => !facts.runBodies.includes(i)), [], `${abs}: captureBodies not among runBodies`);
     t.deepEqual(facts.localTypes, [...tree.localTypes].sort(), `${abs}: local types`);
     t.deepEqual(facts.bodies, tree.bodies, `${abs}: function bodies`);
     // Read for its declarations only (bodies blanked), a file has the same top-level declarations,
@@ -167,13 +238,20 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
     const decl = parseDeclarations({ abs, rel: abs } as SourceFile, bytes, facts.bodies);
     if (decl) t.deepEqual(topsOf(decl.root), tree.tops, `${abs}: declarations only`);
     else t.true(bytes.toString('utf8') !== bytes.toString('latin1') && !Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes), `${abs}: the declarations alone do not parse`);
-    // Every body with a literal called or bound is among runBodies; read with only those bodies, a
-    // file has the same declarations and every such literal.
+    // Every body with a literal called or bound is among runBodies, and every one with such a literal
+    // that may capture a context among captureBodies; read with only those bodies, a file has the
+    // same declarations and every such literal.
     t.deepEqual(tree.runBodies.filter((i) => !facts.runBodies.includes(i)), [], `${abs}: bodies with a literal called or bound, missing from runBodies`);
+    t.deepEqual(tree.captureBodies.filter((i) => !facts.captureBodies.includes(i)), [], `${abs}: bodies with a literal called or bound that may capture a context, missing from captureBodies`);
     const run = decl && parseDeclarations({ abs, rel: abs } as SourceFile, bytes, facts.bodies, facts.runBodies);
     if (run) {
       t.deepEqual(topsOf(run.root), tree.tops, `${abs}: only the bodies that run literals`);
       t.is(runCount(run.root), tree.runCount, `${abs}: literals called or bound, with only the bodies that run literals`);
+    }
+    const capture = decl && parseDeclarations({ abs, rel: abs } as SourceFile, bytes, facts.bodies, facts.captureBodies, true);
+    if (capture) {
+      t.deepEqual(topsOf(capture.root), tree.tops, `${abs}: only the bodies with literals that may capture a context`);
+      t.is(captureCount(capture.root), tree.captureCount, `${abs}: literals that may capture a context, with only the bodies that hold one`);
     }
     checked++;
   }
@@ -189,6 +267,43 @@ test('facts agree with the tree over parts of std (runtime, syscall, net/http, g
   const files = (await Promise.all(['runtime', 'syscall', 'net/http', 'go/types', 'context', 'os', 'reflect'].map((p) => goFiles(path.join(src, p))))).flat();
   t.true(files.length > 1000);
   await agree(t, files);
+});
+
+test('facts: which run literals may capture a context, by how their function declares what they read', (t) => {
+  // One function per case: its name says whether its run literal may capture a context.
+  const cases = [
+    'func YesParam(c Ctx) { go func() { _ = c }() }',
+    'func YesQualified(c ctxpkg.Context) { defer func() { _ = c }() }',
+    'func YesGrouped(a, c Ctx, n *int) { go func() { _ = a }() }',
+    'func YesCall() { c := pick(); go func() { _ = c }() }',
+    'func YesTwo() { n, c := two(); go func() { _, _ = n, c }() }',
+    'func YesCopy(p Ctx) { c := p; f := func() { _ = c }; f() }',
+    'func YesSelector(s S) { c := s.ctx; go func() { _ = c }() }',
+    'func YesAssert(v any) { c, ok := v.(Ctx); go func() { _, _ = c, ok }() }',
+    'func YesVarType() { var c Ctx; go func() { _ = c }() }',
+    'func YesVarGroup() { var ( n = 1; c = pick() ); go func() { _, _ = n, c }() }',
+    'func YesLiteralParam() { func(c Ctx) { go func() { _ = c }() }(nil) }',
+    'func YesNested() { c := wrap(func() { switch x := v.(type) { default: _ = x } }); go func() { _ = c }() }',
+    'func YesShadowed() { c := pick(); go func(c int) { _ = c }(1) }',
+    'func NoPointer(c *T) { go func() { _ = c }() }',
+    'func NoSlice(cs []Ctx) { go func() { _ = cs }() }',
+    'func NoFunc(f func() Ctx) { go func() { _ = f }() }',
+    'func NoVariadic(cs ...Ctx) { go func() { _ = cs }() }',
+    'func NoComposite() { c := T{}; go func() { _ = c }() }',
+    'func NoOperation() { c := <-ch; n := 1 + m; go func() { _, _ = c, n }() }',
+    'func NoIndex() { c := cs[0]; go func() { _ = c }() }',
+    'func NoRange() { for _, c := range cs { go func() { _ = c }() } }',
+    'func NoReceive() { select { case c := <-ch: go func() { _ = c }() } }',
+    'func NoTypeSwitch() { switch c := v.(type) { default: go func() { _ = c }() } }',
+    'func NoField() { c := pick(); go func() { _ = s.c }() }',
+    'func NoNothing() { go func() { println(1) }() }',
+  ];
+  const src = `package p\n\n${cases.join('\n\n')}\n`;
+  const facts = factsOf(Buffer.from(src));
+  t.is(facts.unsure, undefined);
+  t.is(facts.runBodies.length, cases.length);
+  const got = cases.map((c, i) => `${/^func (\w+)/.exec(c)![1]} ${facts.captureBodies.includes(i)}`);
+  t.deepEqual(got, cases.map((c) => { const name = /^func (\w+)/.exec(c)![1]; return `${name} ${name.startsWith('Yes')}`; }));
 });
 
 test('facts: what the lexer cannot be sure of is marked, never thrown', (t) => {
@@ -221,7 +336,7 @@ test("the lexer's warm-up files read cleanly, agree with the tree, and take the 
   t.is(ascii.linknames.length, 2);
   t.deepEqual([...new Set(ascii.decls.map((d) => d.kind))].sort(), ['const', 'func', 'method', 'type', 'var']);
   t.true(ascii.decls.some((d) => d.aliasOf) && ascii.decls.some((d) => d.fields?.length));
-  t.true(ascii.runBodies.length > 0 && ascii.localTypes.length > 0 && ascii.later.length > 0);
+  t.true(ascii.runBodies.length > ascii.captureBodies.length && ascii.captureBodies.length > 0 && ascii.localTypes.length > 0 && ascii.later.length > 0);
   t.true(wide.words.some((w) => /[^\x00-\x7f]/.test(w)));
   // The second file ends in a comment without a line end, the third right after an operator.
   t.true(/\/\/[^\n]*$/.test(WARM_FILES[1]) && WARM_FILES[2].endsWith('}'));

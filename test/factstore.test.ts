@@ -631,7 +631,7 @@ const fakeStore: Promise<typeof import('../lib/factstore.js')> = (async () => {
   const root = tmp('fake-store');
   const lib = path.join(root, 'dist', 'lib');
   fs.mkdirSync(lib, { recursive: true });
-  for (const f of ['factstore.js', 'factsworker.js', 'factswarm.js']) fs.copyFileSync(path.join(path.dirname(storeJs), f), path.join(lib, f));
+  for (const f of ['factstore.js', 'factsworker.js', 'factswarm.js', 'debug.js']) fs.copyFileSync(path.join(path.dirname(storeJs), f), path.join(lib, f));
   fs.writeFileSync(path.join(lib, 'facts.js'), FAKE_FACTS);
   fs.writeFileSync(path.join(root, 'package.json'), '{"type":"module","version":"0.0.0-test"}');
   return (await import(path.join(lib, 'factstore.js'))) as typeof import('../lib/factstore.js');

@@ -137,7 +137,7 @@ test('the node getters answer what node-tree-sitter\'s native ones do, on every 
   t.is(bad, 0);
 });
 
-test('RewriteAPI.mayRunLiterals: false only for a body the facts say runs no literal; true for a file not read as UTF-8', async (t) => {
+test('RewriteAPI.mayRunLiterals and mayCaptureContext: false only for a body the facts say runs no literal (that may capture a context); true for a file not read as UTF-8', async (t) => {
   const dir = tempDir('goshift-mayrun-');
   t.teardown(() => cleanup(dir));
   const code = [
@@ -147,6 +147,11 @@ test('RewriteAPI.mayRunLiterals: false only for a body the facts say runs no lit
     'func Passed() { use(func() {}) }',
     'func Plain() { use(nil) }',
     'func use(f func()) {}',
+    'func Captures(c Ctx) { go func() { _ = c }() }',
+    'func Local() { c := pick(); defer func() { _ = c }() }',
+    'func Typed(n *int) { go func() { _ = n }() }',
+    'type Ctx interface{ Done() <-chan struct{} }',
+    'func pick() Ctx { return nil }',
   ].join('\n');
   writeTree(dir, {
     'go.mod': 'module example.com/m\n\ngo 1.22\n',
@@ -162,14 +167,17 @@ test('RewriteAPI.mayRunLiterals: false only for a body the facts say runs no lit
     rewriteFile(api) {
       for (const c of api.root.namedChildren) {
         const body = c.type === 'function_declaration' ? c.childForFieldName('body') : null;
-        if (body) seen.push(`${c.childForFieldName('name')!.text} ${api.mayRunLiterals(body)}`);
+        if (body) seen.push(`${c.childForFieldName('name')!.text} ${api.mayRunLiterals(body)} ${api.mayCaptureContext(body)}`);
       }
     },
   };
   const ws = await discover(['.'], { cwd: dir });
   await runWorkspace(ws, [probe], { allowTypesBefore: [], api: 'change', cacheDir: null, jobs: 1 });
+  // Run literals that read nothing of their function, or only a pointer, capture no context.
   t.deepEqual(seen.sort(), [
-    'Bound true', 'BoundB true', 'Go true', 'GoB true', 'Paren true', 'ParenB true',
-    'Passed false', 'PassedB true', 'Plain false', 'PlainB true', 'use false', 'useB true',
+    'Bound true false', 'BoundB true true', 'Captures true true', 'CapturesB true true', 'Go true false', 'GoB true true',
+    'Local true true', 'LocalB true true', 'Paren true false', 'ParenB true true', 'Passed false false', 'PassedB true true',
+    'Plain false false', 'PlainB true true', 'Typed true false', 'TypedB true true', 'pick false false', 'pickB true true',
+    'use false false', 'useB true true',
   ]);
 });

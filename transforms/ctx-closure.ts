@@ -32,6 +32,7 @@ export const ctxClosure: Transform = {
   mentions: /[Cc]ontext|[Cc]tx|CTX/,
   funcLiteralsOnly: true,
   runLiteralsOnly: true,
+  capturingLiteralsOnly: true,
   rewriteFile(api: RewriteAPI): void {
     new FileRewrite(api).run();
   },
@@ -97,10 +98,11 @@ class FileRewrite {
     const pkg: Scope = { parent: null, vars: new Map() };
     for (const c of this.api.root.namedChildren) {
       // A function with no literal that its own code runs (runInfo's shapes) has nothing to change
-      // or to report: its literals are all handed to someone else. It is not walked.
+      // or to report: its literals are all handed to someone else. Nor has one whose run literals
+      // read no variable of the function that may be a context (the facts tell). It is not walked.
       if (c.type === 'function_declaration' || c.type === 'method_declaration') {
         const body = c.childForFieldName('body');
-        if (!body || !this.api.mayRunLiterals(body) || !/\bfunc\b/.test(body.text) || !body.descendantsOfType('func_literal').some(runShape)) continue;
+        if (!body || !this.api.mayCaptureContext(body) || !/\bfunc\b/.test(body.text) || !body.descendantsOfType('func_literal').some(runShape)) continue;
       }
       w.walk(c, pkg);
     }
