@@ -36,6 +36,15 @@ export const FOREIGN_CONTEXT_RESULTS = new Map([
 export const CONTEXT_LIKE_NAME = /^(?:[a-z][A-Za-z0-9]*)?(?:ctx|Ctx|CTX|Context)\d*$|^context\d*$/;
 /** Methods of context.Context whose call on a variable of unknown type suggests it is one. */
 export const CONTEXT_METHODS = new Set(['Done', 'Deadline', 'Value']);
+/**
+ * Go's builtin functions and predeclared types (as conversions): a call of one returns no
+ * context.Context (recover's and any's `any` is not one either), unless the package declares the
+ * name again or a local shadows it.
+ */
+const NEVER_CONTEXT_CALLS = new Set([
+  'append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover',
+  'any', 'bool', 'byte', 'complex64', 'complex128', 'error', 'float32', 'float64', 'int', 'int8', 'int16', 'int32', 'int64', 'rune', 'string', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
+]);
 
 export const FUNC_NODES_LIST = ['function_declaration', 'method_declaration', 'func_literal'];
 export const FUNC_NODES = new Set(FUNC_NODES_LIST);
@@ -499,6 +508,9 @@ export class Walker {
     if (e.childForFieldName('type_arguments')) return { maybe: `a call of the generic function ${name}` };
     if (fn.type === 'identifier') {
       if (lookup(fn.text, s)) return { maybe: `a call of the func value ${name}` };
+      // A builtin function or a conversion to a predeclared type, not declared again by the package:
+      // its result is never a context (new gives a pointer, make a slice, map or channel, len an int …).
+      if (NEVER_CONTEXT_CALLS.has(fn.text) && !this.api.packageDeclares(fn.text)) return false;
       return at(this.api.funcResults(fn.text));
     }
     if (fn.type !== 'selector_expression') return fn.type === 'func_literal' ? false : { maybe: `a call of ${name}` };

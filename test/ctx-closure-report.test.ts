@@ -45,3 +45,7 @@ test('unrecognised-reported: captured variables of unknown type are reported onl
 test('nested: a level passed to once.Do or to a function is not reported', (t) => {
   t.deepEqual(reported('nested'), []);
 });
+
+test('builtin-results: a WaitGroup made by new, whose Done the literal calls, is not reported as a possible context', (t) => {
+  t.deepEqual(reported('builtin-results'), []);
+});
