@@ -13,7 +13,7 @@ import { findGoroot } from '../scripts/roundtrip-lib.js';
 import { generateModule } from '../scripts/semfuzz-lib.js';
 import { findFixtures } from './support/fixtures.js';
 import { fixturesRoot } from './support/paths.js';
-import { copyTree, makeTempDir, removeTree } from './support/tree.js';
+import { copyTree, makeTempDir, removeTree, writeFiles } from './support/tree.js';
 
 // Fixtures are small: let the facts pool start for them too, and the edit stage's parse check use
 // its worker with two jobs.
@@ -102,12 +102,8 @@ test('semantic fuzzer modules: the same result with --jobs 1 and no cache, --job
   const tmp = await makeTempDir('goshift-semfuzz-cache-');
   try {
     for (let i = 0; i < 10; i++) {
-      const m = generateModule(7, i);
       const dir = path.join(tmp, `gen${i}`);
-      for (const [rel, text] of m.files) {
-        await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-        await fs.writeFile(path.join(dir, rel), text);
-      }
+      await writeFiles(dir, generateModule(7, i).files);
       await compareModes(t, dir, defaultTransforms(), { allowTypesBefore: [] });
     }
   } finally {

@@ -16,7 +16,7 @@ import { findGoroot } from '../scripts/roundtrip-lib.js';
 import { generateModule } from '../scripts/semfuzz-lib.js';
 import { findFixtures } from './support/fixtures.js';
 import { fixturesRoot } from './support/paths.js';
-import { copyTree, makeTempDir, removeTree } from './support/tree.js';
+import { copyTree, makeTempDir, removeTree, writeFiles } from './support/tree.js';
 
 /** What a run says: every changed file's new text, and the report (but how many files it parsed). */
 function outcome(r: RunResult): string {
@@ -88,12 +88,8 @@ test.serial('semantic fuzzer modules: the same result whether or not the bodies 
   const tmp = await makeTempDir('goshift-runbodies-fuzz-');
   try {
     for (let i = 0; i < 10; i++) {
-      const m = generateModule(11, i);
       const dir = path.join(tmp, `gen${i}`);
-      for (const [rel, text] of m.files) {
-        await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-        await fs.writeFile(path.join(dir, rel), text);
-      }
+      await writeFiles(dir, generateModule(11, i).files);
       const { pruned, every } = await both(dir, defaultTransforms());
       t.is(difference(pruned.out, every.out), '', `module ${i}`);
     }
