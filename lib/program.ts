@@ -1200,7 +1200,7 @@ function embeddedName(tn: Node): string {
 }
 
 
-export { BUILTIN_FUNCS };
+export { BASIC as PREDECLARED_TYPES, BUILTIN_FUNCS };
 
 let haveGofmt: boolean | undefined;
 

@@ -2,6 +2,7 @@
 // refers to which local, and which locals are contexts as far as the declarations tell. Shared by
 // the file-local transforms that reason about the contexts in scope (ctx-closure, ctx-inherit).
 import type { GType } from './program.js';
+import { BUILTIN_FUNCS, PREDECLARED_TYPES } from './program.js';
 import type { RewriteAPI } from './rewrite.js';
 import { importSpecs, lineOf, unparen } from './source.js';
 import type { Node } from './source.js';
@@ -41,10 +42,7 @@ export const CONTEXT_METHODS = new Set(['Done', 'Deadline', 'Value']);
  * context.Context (recover's and any's `any` is not one either), unless the package declares the
  * name again or a local shadows it.
  */
-const NEVER_CONTEXT_CALLS = new Set([
-  'append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover',
-  'any', 'bool', 'byte', 'complex64', 'complex128', 'error', 'float32', 'float64', 'int', 'int8', 'int16', 'int32', 'int64', 'rune', 'string', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
-]);
+const NEVER_CONTEXT_CALLS = new Set([...BUILTIN_FUNCS, ...PREDECLARED_TYPES]);
 
 export const FUNC_NODES_LIST = ['function_declaration', 'method_declaration', 'func_literal'];
 export const FUNC_NODES = new Set(FUNC_NODES_LIST);

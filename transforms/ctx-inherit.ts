@@ -1,4 +1,5 @@
 import type { GType } from '../lib/program.js';
+import { BUILTIN_FUNCS } from '../lib/program.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
 import { callOf, CONTEXT_FUNCS, contains, contextImportNames, goAtLeast, innermostFunc, items, lookup, runsOnTheSpot, trailingCommentRows, Walker } from '../lib/scope.js';
 import type { Scope, Snap, Var } from '../lib/scope.js';
@@ -39,8 +40,6 @@ const ONE_DETACHED = 'context.Background()/TODO() call in a goroutine or deferre
 const MANY_DETACHED = 'context.Background()/TODO() calls in goroutines or deferred calls replaced by context.WithoutCancel of the context in scope (--detach)';
 /** context functions that return a context derived from their first argument and a function that cancels it. */
 const WITH_CANCEL = new Set(['WithCancel', 'WithCancelCause', 'WithTimeout', 'WithTimeoutCause', 'WithDeadline', 'WithDeadlineCause']);
-/** Builtins: none takes a context to carry its cancellation (append stores it). */
-const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover']);
 /** Standard packages whose functions take a context only as a value to print or inspect. */
 const NO_CONTEXT_PKGS = new Set(['fmt', 'log', 'reflect', 'errors']);
 const ENTRY_TEST = /^(?:Test|Benchmark|Fuzz|Example)(?![a-z])/;
@@ -167,7 +166,8 @@ class Inherit {
     const wants = (t: GType | undefined) => !t || t.k === 'context' || t.k === 'unknown';
     if (fn.type === 'identifier') {
       if (this.w.varOfRef(fn)) return true;
-      if (BUILTINS.has(fn.text) && !this.api.packageDeclares(fn.text)) return false;
+      // Builtins: none takes a context to carry its cancellation (append stores it).
+      if (BUILTIN_FUNCS.has(fn.text) && !this.api.packageDeclares(fn.text)) return false;
       return wants(this.api.funcParam(fn.text, i));
     }
     if (fn.type !== 'selector_expression') return true;
