@@ -377,9 +377,9 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): 
   /** The `func` token of each func literal, by its body's closing `}`. */
   const litOf = new Map<number, number>();
   /**
-   * The literals that make runLits, as pairs: the literal's `func` token (-1 when not found: then
-   * it counts as capturing) and the token that places it (its `func` when bound, its `}` when
-   * called where written).
+   * The literals that make runLits, as triples: the literal's `func` token and its body's `}` (-1
+   * when not found: then it counts as capturing), and the token that places it (its `func` when
+   * bound, its `}` when called where written).
    */
   const runs: number[] = [];
   for (let j = 0; j < n; j++) {
@@ -410,7 +410,7 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): 
       // Bound: the value (through parentheses, `f := (func…)`) right after `=`, `:=` or a comma among the values.
       let b = j - 1;
       while (b > 0 && k[b] === LPAREN) b--;
-      if (b >= 0 && (k[b] === ASSIGN || k[b] === DEFINE || (k[b] === COMMA && inAssignment(k, (openOf ??= opens(close)), b)))) runs.push(body >= 0 ? j : -1, j);
+      if (b >= 0 && (k[b] === ASSIGN || k[b] === DEFINE || (k[b] === COMMA && inAssignment(k, (openOf ??= opens(close)), b)))) runs.push(body >= 0 ? j : -1, body >= 0 ? close[body] : -1, j);
     }
     if (t[j] === 'type' && depth > 0 && j + 1 < n) {
       if (isWord(k[j + 1])) local.add(t[j + 1]);
@@ -431,21 +431,21 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): 
     if (k[j] !== RBRACE) continue;
     let x = j + 1;
     while (x < n && k[x] === RPAREN) x++;
-    if (x < n && k[x] === LPAREN) runs.push(litOf.get(j) ?? -1, j);
+    if (x < n && k[x] === LPAREN) runs.push(litOf.get(j) ?? -1, j, j);
   }
   // The bodies holding run literals, and those holding one that may capture a context (both lists
   // are in source order; a body spans [bodies[2i], bodies[2i+1]), its function the tokens
   // [fns[2i], close[fns[2i+1]]]). One outside every body (in a package-level var) may capture one.
   facts.runLits = runs.length > 0;
   const order: number[] = [];
-  for (let r = 0; r < runs.length; r += 2) order.push(r);
-  order.sort((a, b) => runs[a + 1] - runs[b + 1]);
+  for (let r = 0; r < runs.length; r += 3) order.push(r);
+  order.sort((a, b) => runs[a + 2] - runs[b + 2]);
   const bs = facts.bodies;
   let i = 0;
   let decls: Map<string, number[]> | null = null;
   let every: boolean | undefined;
   for (const r of order) {
-    const at = toks.at[runs[r + 1]];
+    const at = toks.at[runs[r + 2]];
     while (i + 1 < bs.length && bs[i + 1] <= at) {
       i += 2;
       decls = null;
@@ -458,7 +458,7 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): 
     if (facts.captureBodies[facts.captureBodies.length - 1] === i / 2) continue;
     const f = runs[r];
     decls ??= localNames(toks, close, fns[i], close[fns[i + 1]]);
-    if (f < 0 || (every ??= debugOn(EVERY_RUN_BODY)) || mayCapture(toks, f, close[literalBody(toks, close, f)], decls)) facts.captureBodies.push(i / 2);
+    if (f < 0 || (every ??= debugOn(EVERY_RUN_BODY)) || mayCapture(toks, f, runs[r + 1], decls)) facts.captureBodies.push(i / 2);
   }
   if (facts.captureBodies.length) facts.captureLits = true;
 }
