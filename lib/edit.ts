@@ -16,11 +16,15 @@ import type { TempPlan } from './temps.js';
 import type { DoneRecord, EditRecord } from './rewrite.js';
 import { defaultJobs } from './factstore.js';
 import { ParseCheck } from './parsecheck.js';
+import { fullCollection } from './gc.js';
 import type { SyntaxErr } from './parsecheck.js';
 import type { Node } from './source.js';
-import { lineOf } from './source.js';
+import { lineOf, withoutTree } from './source.js';
 import type { FileFacts } from './facts.js';
 import type { ChangeNote, FileChange, LeftAlone, Report, SetSummary, Transform, TransformOptions, Unmoved } from './types.js';
+
+/** Syntax nodes in the trees let go since the last full collection that make it worth another (about 50 MB). */
+const COLLECT_NODES = 500_000;
 
 export interface EditInput {
   prog: Program;
@@ -318,6 +322,7 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
       if (t) lastLook.set(f, t);
       if (editors.has(f) || (t && !f.pf.generated && !f.pf.declarationsOnly)) expected += f.pf.text.length;
     }
+    for (const sf of prog.rewriteOnly) if (!prog.isParsed(sf)) expected += prog.sizes.get(sf.abs) ?? 0;
     check ??= new ParseCheck({ jobs: opts.jobs ?? defaultJobs(), expected });
     const checking = check;
     const submitted = new Map<GoFile, { after: string; id: number }>();
@@ -332,6 +337,33 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
       for (const f of prog.parsed) {
         rewrite(t, f);
         if (lastLook.get(f) === t) final(f);
+      }
+    }
+    // The files only transforms looking at run literals read, left unparsed by the linker: each is
+    // parsed now, rewritten by every transform, handed to the check, and let go, so that their trees
+    // are not all alive at once (a file parsed meanwhile, to look up a declaration, was rewritten above).
+    const seen = new Set(prog.parsed);
+    let released = 0;
+    for (const sf of prog.rewriteOnly) {
+      const parsedHere = !prog.isParsed(sf);
+      const f = prog.fileOf(sf);
+      if (!f || seen.has(f)) continue;
+      seen.add(f);
+      for (const t of rewriters) rewrite(t, f);
+      final(f);
+      if (parsedHere) {
+        released += f.pf.root.descendantCount;
+        prog.release(f);
+        f.pf = withoutTree(f.pf);
+        // A tree is freed by the finalizer of its JavaScript object, which runs only once the event
+        // loop turns after the collection that found it garbage: without a turn here, none would be.
+        // V8 does not count a tree's memory, so it would seldom collect for it: a full collection
+        // is asked for once the trees let go since the last one are large enough.
+        if (released >= COLLECT_NODES) {
+          released = 0;
+          fullCollection()?.();
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     function rewrite(t: Transform, f: GoFile): void {

@@ -107,6 +107,20 @@ export class DeclTable<T> {
   parsed(): ReadonlyMap<string, T[]> {
     return this.plain;
   }
+  /** Forgets the declarations of the file at `ord` (Program.release): asked for again, they parse it again. */
+  drop(ord: number): void {
+    for (const [name, l] of this.m) {
+      if (!l.some((x) => x.ord === ord)) continue;
+      const kept = l.filter((x) => x.ord !== ord);
+      if (kept.length) {
+        this.m.set(name, kept);
+        this.plain.set(name, kept.map((x) => x.d));
+      } else {
+        this.m.delete(name);
+        this.plain.delete(name);
+      }
+    }
+  }
   add(name: string, d: T, ord: number, pos: number): void {
     const l = this.m.get(name);
     if (!l) {
@@ -157,6 +171,9 @@ export class MethodTable {
   named(name: string): FuncDecl[] {
     for (const src of this.whereName.get(name) ?? []) this.need(src);
     return [...this.byRecv.values()].flatMap((t) => t.parsed().get(name) ?? []);
+  }
+  drop(ord: number): void {
+    for (const t of this.byRecv.values()) t.drop(ord);
   }
   add(recv: string, name: string, d: FuncDecl, ord: number, pos: number): void {
     let t = this.byRecv.get(recv);
@@ -225,6 +242,13 @@ export class Package {
 
   methodsOf(typeName: string, name: string): FuncDecl[] | undefined {
     return this.methods.of(typeName, name, (base) => this.recvType(base));
+  }
+
+  /** Forgets a file parsed so far (Program.release): it is parsed again when one of its declarations is asked for. */
+  forget(f: GoFile, ord: number): void {
+    const i = this.files.indexOf(f);
+    if (i >= 0) this.files.splice(i, 1);
+    for (const t of [this.funcs, this.types, this.vars, this.consts, this.methods]) t.drop(ord);
   }
 
   /** Whether the package declares the name at package level (no file is parsed). */
@@ -303,6 +327,8 @@ export class Program {
    * goshift decided on would not be the file's.
    */
   readonly digests = new Map<string, string>();
+  /** Each file's size in bytes, as read at the start. */
+  readonly sizes = new Map<string, number>();
   /** Each file's facts, by absolute path: where declarations are, before anything is parsed. */
   readonly facts: Map<string, FileFacts>;
   private readonly fileBySf = new Map<SourceFile, GoFile | null>();
@@ -477,6 +503,29 @@ export class Program {
    * are known (and parsed whole).
    */
   readonly runBodiesOnly = new Map<string, 'run' | 'capture'>();
+
+  /**
+   * Files only file-local transforms that look at run literals read, and that nothing had parsed
+   * when the linker was done (select.ts linkRelevant): the edit stage parses each when those
+   * transforms come to it, and lets it go (release) once they are done with it.
+   */
+  rewriteOnly: SourceFile[] = [];
+
+  /**
+   * Lets go of a parsed file: it leaves the files parsed and its package's declarations, so that
+   * nothing here keeps its tree (whatever else still holds one of its nodes keeps it, and that node
+   * stays as good as it was). A declaration of it asked for later parses it again (as it was parsed:
+   * runBodiesOnly still says how). For a file parsed only for a file-local transform, once that is done with it
+   * (edit.ts): the trees of those files would otherwise all be alive at the run's peak.
+   */
+  release(f: GoFile): void {
+    if (this.fileBySf.get(f.sf) !== f) return;
+    this.fileBySf.delete(f.sf);
+    this.brokenChecked.delete(f);
+    const i = this.parsed.indexOf(f);
+    if (i >= 0) this.parsed.splice(i, 1);
+    if (f.pkg !== NO_PACKAGE) f.pkg.forget(f, this.ordOfSf.get(f.sf)!);
+  }
 
   /** Files parsed (whole) while the facts of others were computed, by absolute path: taken by parse(). */
   preparsed = new Map<string, ParsedFile>();

@@ -100,6 +100,7 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: I
   let released = 0;
   for (const x of inputs) {
     prog.digests.set(x.abs, keyOf(x.bytes));
+    prog.sizes.set(x.abs, x.bytes.length);
     released += x.bytes.length;
     x.bytes = NO_BYTES;
   }
@@ -331,12 +332,17 @@ export function linkRelevant(prog: Program, linker: Linker, readable: Readable[]
   const relevant = all ? () => true : (facts: FileFacts) => says(facts, relevantWords);
   parseAll(prog, readable.filter(({ facts }) => relevant(facts)), progress);
   // The files parseContextFiles left for now: those the linker does not walk (nor parsed whole to
-  // look up a type) need only the bodies that can hold a literal the code runs (that may capture a context).
-  for (const { sf, capture } of runOnly) if (!prog.isParsed(sf)) prog.runBodiesOnly.set(sf.abs, capture ? 'capture' : 'run');
-  parseAll(prog, runOnly, progress);
-  // Every file that is walked, edited or rewritten is parsed by now: the relevant ones, and with the
-  // context files those holding a candidate and the file-local transforms'. A file parsed from here
-  // on (a twin behind a build tag, a type looked up) is read for its declarations only.
+  // look up a type) need only the bodies that can hold a literal the code runs (that may capture a
+  // context). Nothing here reads them: the edit stage parses each when it comes to it.
+  for (const { sf, capture } of runOnly) {
+    if (prog.isParsed(sf)) continue;
+    prog.runBodiesOnly.set(sf.abs, capture ? 'capture' : 'run');
+    prog.rewriteOnly.push(sf);
+  }
+  // Every file that is walked or edited is parsed by now, and every file rewritten but those left for
+  // the edit stage: the relevant ones, and with the context files those holding a candidate and the
+  // file-local transforms'. A file parsed from here on (a twin behind a build tag, a type looked up)
+  // is read for its declarations only (with the bodies that run literals, if it is one of those left).
   prog.declarationsOnly = true;
   linker.valueNames = all ? () => true : (n) => names.has(n);
   linker.everyMethod = all;

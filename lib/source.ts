@@ -80,6 +80,21 @@ export interface ParsedFile {
   captureBodiesOnly?: true;
 }
 
+/** Stands for a tree let go (withoutTree): any use of it is an internal error, never a silent one. */
+const RELEASED = new Proxy(
+  {},
+  {
+    get() {
+      throw new Error('internal error: a syntax tree was read after it was let go');
+    },
+  },
+) as Tree & Node;
+
+/** The file as it stays once its tree is let go (Program.release): its bytes and text, no tree. */
+export function withoutTree(pf: ParsedFile): ParsedFile {
+  return { ...pf, tree: RELEASED, root: RELEASED };
+}
+
 export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string } {
   try {
     return { bytes: readFileSync(sf.abs) };

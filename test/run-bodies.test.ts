@@ -8,6 +8,7 @@ import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EVERY_RUN_BODY } from '../lib/debug.js';
+import { fullCollection } from '../lib/gc.js';
 import { runWorkspace } from '../lib/parts.js';
 import type { RunResult, Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
@@ -93,6 +94,41 @@ test.serial('semantic fuzzer modules: the same result whether or not the bodies 
       const { pruned, every } = await both(dir, defaultTransforms());
       t.is(difference(pruned.out, every.out), '', `module ${i}`);
     }
+  } finally {
+    await removeTree(tmp);
+  }
+});
+
+test.serial('a file read only for a transform looking at run literals is parsed when the edit stage comes to it and let go after', async (t) => {
+  // Every file holds a goroutine literal and nothing else: with no transform moving contexts, each
+  // is read only for the probe, which looks at run literals. When it comes to a file, the trees of
+  // the files before it must be garbage (a full collection frees them), not all alive at once.
+  const files: Record<string, string> = { 'go.mod': 'module probe\n\ngo 1.22\n' };
+  const n = 12;
+  for (let i = 0; i < n; i++) files[`f${i}.go`] = `package probe\n\nfunc F${i}(x int) {\n\tgo func() { println(x + ${i}) }()\n}\n`;
+  const tmp = await makeTempDir('goshift-release-');
+  const gc = fullCollection();
+  t.truthy(gc, 'a full collection on demand');
+  const trees: WeakRef<object>[] = [];
+  let mostAlive = 0;
+  const probe: Transform = {
+    name: 'probe',
+    description: 'counts the trees of the files rewritten before this one that are still alive',
+    runLiteralsOnly: true,
+    rewriteFile(api) {
+      gc?.();
+      mostAlive = Math.max(mostAlive, trees.filter((r) => r.deref() !== undefined).length);
+      trees.push(new WeakRef(api.root.tree));
+      t.true(/go func\(\) \{ println/.test(api.text));
+    },
+  };
+  try {
+    await writeFiles(tmp, Object.entries(files));
+    const r = await runWorkspace(await discover([], { cwd: tmp }), [probe], { allowTypesBefore: [], api: 'change', jobs: 1, cacheDir: null });
+    t.is(trees.length, n, 'every file rewritten');
+    t.is(r.report.filesParsed, n);
+    t.deepEqual(r.report.errors, []);
+    t.is(mostAlive, 0, 'trees of files already rewritten still alive');
   } finally {
     await removeTree(tmp);
   }
