@@ -344,7 +344,11 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
     // are not all alive at once (a file parsed meanwhile, to look up a declaration, was rewritten above).
     const seen = new Set(prog.parsed);
     let released = 0;
+    // A file that failed in an earlier round (editsAndRetries) stays as it is, as any file would: it
+    // was let go, so its GoFile now is another.
+    const failedBefore = new Set([...failed.keys()].map((f) => f.sf));
     for (const sf of prog.rewriteOnly) {
+      if (failedBefore.has(sf)) continue;
       const parsedHere = !prog.isParsed(sf);
       const f = prog.fileOf(sf);
       if (!f || seen.has(f)) continue;
