@@ -515,8 +515,8 @@ export class Program {
    * Lets go of a parsed file: it leaves the files parsed and its package's declarations, so that
    * nothing here keeps its tree (whatever else still holds one of its nodes keeps it, and that node
    * stays as good as it was). A declaration of it asked for later parses it again (as it was parsed:
-   * runBodiesOnly still says how). For a file parsed only for a file-local transform, once that is done with it
-   * (edit.ts): the trees of those files would otherwise all be alive at the run's peak.
+   * runBodiesOnly still says how). For a file parsed only for a file-local transform, once that is
+   * done with it (edit.ts): the trees of those files would otherwise all be alive at the run's peak.
    */
   release(f: GoFile): void {
     if (this.fileBySf.get(f.sf) !== f) return;

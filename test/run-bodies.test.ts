@@ -3,7 +3,8 @@
 // localNames): ctx-closure neither parses nor walks them. That must never change a result: every
 // fixture, std packages where ctx-closure changes and reports literals, and the semantic
 // fuzzer's modules give the same changes and the same report with those bodies left out as with
-// every body kept (GOSHIFT_DEBUG_EVERY_RUN_BODY); and over std the first parses fewer files.
+// every body kept (GOSHIFT_DEBUG_EVERY_RUN_BODY); and over std the first parses fewer files. A file
+// only such a transform reads is parsed in the edit stage, and its tree let go after its rewrite.
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
