@@ -19,7 +19,7 @@ import { ParseCheck } from './parsecheck.js';
 import { fullCollection } from './gc.js';
 import type { SyntaxErr } from './parsecheck.js';
 import type { Node } from './source.js';
-import { lineOf, withoutTree } from './source.js';
+import { lineOf } from './source.js';
 import type { FileFacts } from './facts.js';
 import type { ChangeNote, FileChange, LeftAlone, Report, SetSummary, Transform, TransformOptions, Unmoved } from './types.js';
 
@@ -358,7 +358,6 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
       if (parsedHere) {
         released += f.pf.root.descendantCount;
         prog.release(f);
-        f.pf = withoutTree(f.pf);
         // A tree is freed by the finalizer of its JavaScript object, which runs only once the event
         // loop turns after the collection that found it garbage: without a turn here, none would be.
         // V8 does not count a tree's memory, so it would seldom collect for it: a full collection

@@ -4,7 +4,7 @@
 // `unknown`, never a guess: the linker treats unknown as "may be anything".
 import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
-import { NodeMemo, parseDeclarations, parseSource, readSource, syntaxErrorOf } from './source.js';
+import { NodeMemo, parseDeclarations, parseSource, readSource, syntaxErrorOf, withoutTree } from './source.js';
 import type { FileFacts } from './facts.js';
 import { keyOf } from './factstore.js';
 import type { Problem, SourceFile } from './types.js';
@@ -512,11 +512,12 @@ export class Program {
   rewriteOnly: SourceFile[] = [];
 
   /**
-   * Lets go of a parsed file: it leaves the files parsed and its package's declarations, so that
-   * nothing here keeps its tree (whatever else still holds one of its nodes keeps it, and that node
-   * stays as good as it was). A declaration of it asked for later parses it again (as it was parsed:
-   * runBodiesOnly still says how). For a file parsed only for a file-local transform, once that is
-   * done with it (edit.ts): the trees of those files would otherwise all be alive at the run's peak.
+   * Lets go of a parsed file: it leaves the files parsed and its package's declarations, and the
+   * GoFile keeps its text and bytes but no tree (withoutTree), so that nothing here keeps the tree
+   * (whatever else still holds one of its nodes keeps it, and that node stays as good as it was). A
+   * declaration of it asked for later parses it again (as it was parsed: runBodiesOnly still says
+   * how). For a file parsed only for a file-local transform, once that is done with it (edit.ts):
+   * the trees of those files would otherwise all be alive at the run's peak.
    */
   release(f: GoFile): void {
     if (this.fileBySf.get(f.sf) !== f) return;
@@ -525,6 +526,7 @@ export class Program {
     const i = this.parsed.indexOf(f);
     if (i >= 0) this.parsed.splice(i, 1);
     if (f.pkg !== NO_PACKAGE) f.pkg.forget(f, this.ordOfSf.get(f.sf)!);
+    f.pf = withoutTree(f.pf);
   }
 
   /** Files parsed (whole) while the facts of others were computed, by absolute path: taken by parse(). */
