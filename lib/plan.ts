@@ -233,6 +233,18 @@ export function planSets(input: PlanInput): Planned {
         continue;
       }
     }
+    // A dependency that imports a module of the run back compiles against this copy: that module's
+    // exported API is kept as with --api keep (--api compat keeps the old signatures working anyway).
+    if (opts.api !== 'keep' && opts.api !== 'compat') {
+      const m = members.find((x) => exportedAPI(x) && x.file.sf.module.importedBack?.length);
+      if (m) {
+        const mod = m.file.sf.module;
+        const dep = mod.importedBack![0];
+        report.apiKept = (report.apiKept ?? 0) + 1;
+        leftAlone(root, members, [{ file: m.file.sf.rel, line: lineOf(m.node), reason: `${m.name || describe(m)} is exported API of ${mod.path}, which ${dep.module}${dep.version ? ` ${dep.version}` : ''}, a dependency, imports back (${dep.where}): that code compiles against this copy and would break; add it to a go.work to migrate it too` }]);
+        continue;
+      }
+    }
     // --api compat: exported functions and methods move under a new name; the old one stays.
     let compat: CompatPlan | undefined;
     if (opts.api === 'compat' && inserts.length && members.some(exportedAPI)) {

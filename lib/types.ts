@@ -7,6 +7,11 @@ export interface GoModule {
   root: string;
   /** The module path from the `module` directive. */
   path: string;
+  /**
+   * Dependencies of the build that import this module back (lib/depends.ts): they compile against
+   * this copy, so its exported API is theirs too. Absent: none found.
+   */
+  importedBack?: { module: string; version: string | null; where: string }[];
 }
 
 /** One .go file in scope of a run. */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { findImportBacks } from './depends.js';
 import { describeFsError, errCode } from './fserr.js';
 import type { GoModule, Problem, SourceFile, Workspace } from './types.js';
 
@@ -14,7 +15,9 @@ import type { GoModule, Problem, SourceFile, Workspace } from './types.js';
  * well under a second.
  */
 export async function discover(paths: string[], opts: DiscoverOptions): Promise<Workspace> {
-  return new Discovery(path.resolve(opts.cwd), gopathRoots(opts), excluder(opts.exclude)).run(paths.length > 0 ? paths : ['.']);
+  const ws = new Discovery(path.resolve(opts.cwd), gopathRoots(opts), excluder(opts.exclude)).run(paths.length > 0 ? paths : ['.']);
+  findImportBacks(ws, opts.env);
+  return ws;
 }
 
 export interface DiscoverOptions {
@@ -133,6 +136,29 @@ export function parseReplaces(gomod: string): Replace[] {
     out.push(r);
   }
   return out;
+}
+
+/** One `require` of a go.mod: a module path and its version. */
+export interface Require {
+  path: string;
+  version: string;
+}
+
+/** The `require` directives of a go.mod (single-line and block form). */
+export function parseRequires(gomod: string): Require[] {
+  const out: Require[] = [];
+  for (const entry of directiveEntries(gomod, 'require')) {
+    const toks = tokens(entry);
+    if (toks.length >= 2) out.push({ path: toks[0], version: toks[1] });
+  }
+  return out;
+}
+
+/** The `go` directive of a go.mod as [major, minor]; null when there is none. */
+export function parseGoVersion(gomod: string): [number, number] | null {
+  const e = directiveEntries(gomod, 'go')[0];
+  const m = e ? /^(\d+)\.(\d+)/.exec(e) : null;
+  return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
 /** Go's rule for the right side of a replace: a file path when absolute or starting with ./ or ../. */

@@ -582,3 +582,52 @@ test('under a go.work, a directory holding only modules: the go.work says how th
   t.is(ws.notes, undefined);
   cleanup(root);
 });
+
+test('dependencies that import a module of the run back: module cache, escaping, tests, nested modules, vendor', async (t) => {
+  const root = tmp('importback');
+  const cache = path.join(root, 'modcache');
+  const dl = (p: string, v: string) => path.join('modcache', 'cache', 'download', p, '@v', `${v}.mod`);
+  writeTree(root, {
+    'app/go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/Acme/lib v1.2.0\n\texample.com/testsonly v1.0.0\n\texample.com/other v0.3.0\n\texample.com/gone v0.1.0 // indirect\n)\n',
+    'app/api/api.go': 'package api\n',
+    // Its go.mod requires the app, and a non-test file imports it: recorded (the cache spells upper case `!a`).
+    [dl('github.com/!acme/lib', 'v1.2.0')]: 'module github.com/Acme/lib\n\ngo 1.22\n\nrequire example.com/app v0.1.0\n',
+    'modcache/github.com/!acme/lib@v1.2.0/x/x.go': 'package x\n\nimport (\n\t"fmt"\n\tapi "example.com/app/api"\n)\n',
+    // Only its tests import the app: its build never compiles them.
+    [dl('example.com/testsonly', 'v1.0.0')]: 'module example.com/testsonly\n\nrequire example.com/app v0.1.0\n',
+    'modcache/example.com/testsonly@v1.0.0/t.go': 'package t\n',
+    'modcache/example.com/testsonly@v1.0.0/t_test.go': 'package t\n\nimport _ "example.com/app/api"\n',
+    // It imports example.com/app/tools, a module of its own (the longest module path wins), and
+    // example.com/app only from a nested module.
+    [dl('example.com/other', 'v0.3.0')]: 'module example.com/other\n\nrequire (\n\texample.com/app v0.1.0\n\texample.com/app/tools v0.1.0\n)\n',
+    'modcache/example.com/other@v0.3.0/o.go': 'package o\n\nimport _ "example.com/app/tools/x"\n',
+    'modcache/example.com/other@v0.3.0/sub/go.mod': 'module example.com/other/sub\n',
+    'modcache/example.com/other@v0.3.0/sub/s.go': 'package s\n\nimport _ "example.com/app/api"\n',
+  });
+  const ws = await discover([path.join(root, 'app')], { cwd: root, env: { GOMODCACHE: cache } });
+  const app = ws.modules.find((m) => m.path === 'example.com/app')!;
+  t.deepEqual(app.importedBack, [{ module: 'github.com/Acme/lib', version: 'v1.2.0', where: 'github.com/Acme/lib@v1.2.0/x/x.go imports example.com/app/api' }]);
+  t.true(ws.files.every((f) => f.module.importedBack === app.importedBack));
+  // example.com/gone has no go.mod in the cache: the check could not be made, and the note says so.
+  t.true((ws.notes ?? []).some((n) => n.startsWith('example.com/app: 1 dependency (example.com/gone@v0.1.0) not in the module cache') && n.includes('go mod download')));
+
+  // Vendor mode reads vendor/, not the cache.
+  writeTree(root, {
+    'app/vendor/modules.txt': '# github.com/Acme/lib v1.2.0\n## explicit\ngithub.com/Acme/lib/x\n',
+    'app/vendor/github.com/Acme/lib/x/x.go': 'package x\n\nimport _ "example.com/app/api"\n',
+  });
+  const vws = await discover([path.join(root, 'app')], { cwd: root, env: { GOMODCACHE: path.join(root, 'nowhere') } });
+  t.deepEqual(vws.modules[0].importedBack, [{ module: 'github.com/Acme/lib', version: null, where: 'vendor/github.com/Acme/lib/x/x.go imports example.com/app/api' }]);
+  t.falsy(vws.notes);
+
+  // Before go 1.17, a go.mod lists only direct requirements: the graph is walked through the dependencies' go.mod files.
+  writeTree(root, {
+    'old/go.mod': 'module example.com/old\n\ngo 1.16\n\nrequire example.com/a v1.0.0\n',
+    'old/o.go': 'package old\n',
+    [dl('example.com/a', 'v1.0.0')]: 'module example.com/a\n\nrequire example.com/b v1.1.0\n',
+    [dl('example.com/b', 'v1.1.0')]: 'module example.com/b\n\nrequire example.com/old v0.9.0\n',
+    'modcache/example.com/b@v1.1.0/b.go': 'package b\n\nimport "example.com/old"\n',
+  });
+  const ows = await discover([path.join(root, 'old')], { cwd: root, env: { GOMODCACHE: cache } });
+  t.deepEqual(ows.modules[0].importedBack, [{ module: 'example.com/b', version: 'v1.1.0', where: 'example.com/b@v1.1.0/b.go imports example.com/old' }]);
+});

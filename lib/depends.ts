@@ -1,0 +1,175 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { GoModule, Workspace } from './types.js';
+import { importPathsIn, parseGoVersion, parseReplaces, parseRequires, type Require } from './workspace.js';
+
+/**
+ * Dependencies that import a module of the run back (workspace stage, after discovery).
+ *
+ * Go builds a module's dependencies against the main module's own copy of every module in the
+ * build: when a dependency (grpc-go's go-control-plane, a plugin module) imports a package of the
+ * module being migrated, its code compiles against the rewritten one. goshift never sees that
+ * code, so a changed exported signature would break the build it lives in. This finds them from
+ * the files Go itself reads: each required module's go.mod (a local `replace` directory, else the
+ * module cache's `cache/download/<path>/@v/<version>.mod`), and, for one that requires a module of
+ * the run, its non-test source (the replace directory, the module cache's `<path>@<version>`, or
+ * vendor/ in vendor mode) for an import of that module's packages. Each hit is recorded on the
+ * module (`GoModule.importedBack`); the plan stage keeps that module's exported API as --api keep
+ * would, with the dependency named. A dependency whose go.mod is nowhere to be read is named in a
+ * note: the check could not be made.
+ */
+export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.env): void {
+  const modCache = moduleCache(env);
+  const parts = ws.parts ?? [ws.modules.map((m) => m.root)];
+  const unchecked = new Map<GoModule, Set<string>>();
+  for (const roots of parts) {
+    const mods = ws.modules.filter((m) => roots.includes(m.root) && m.path !== '' && m.path !== 'std');
+    if (!mods.length) continue;
+    const ours = new Set(mods.map((m) => m.path));
+    const byPath = new Map(mods.map((m) => [m.path, m]));
+    for (const main of mods) {
+      const gomod = read(path.join(main.root, 'go.mod'));
+      if (gomod === null) continue;
+      const goVersion = parseGoVersion(gomod) ?? [1, 16];
+      const record = (dep: string, version: string | null, hits: Map<string, string>) => {
+        for (const [mp, where] of hits) {
+          const w = byPath.get(mp)!;
+          const list = (w.importedBack ??= []);
+          if (!list.some((x) => x.module === dep)) list.push({ module: dep, version, where });
+        }
+      };
+      // Vendor mode (go 1.14 and later, vendor/modules.txt): the dependencies are the vendored copies.
+      const modulesTxt = read(path.join(main.root, 'vendor', 'modules.txt'));
+      if (modulesTxt !== null && (goVersion[0] > 1 || goVersion[1] >= 14)) {
+        const vendored = [...modulesTxt.matchAll(/^# (\S+) (\S+)/gm)].map((m) => m[1]).filter((p) => !ours.has(p));
+        const vendorDir = path.join(main.root, 'vendor');
+        for (const [mp, hit] of importsOf(vendorDir, [...vendored, ...ours], ours, false)) {
+          const rel = path.relative(vendorDir, hit.file).split(path.sep).join('/');
+          const dep = vendored.filter((v) => rel.startsWith(v + '/')).sort((a, b) => b.length - a.length)[0] ?? path.posix.dirname(rel);
+          record(dep, null, new Map([[mp, `vendor/${rel} imports ${hit.ip}`]]));
+        }
+        continue;
+      }
+      const replaces = parseReplaces(gomod);
+      // go 1.17 and later lists every module that provides a package to the build; before, the
+      // graph is walked through the dependencies' own go.mod files.
+      const walk = goVersion[0] === 1 && goVersion[1] < 17;
+      const queue: Require[] = parseRequires(gomod).filter((r) => !ours.has(r.path));
+      const seen = new Set<string>();
+      while (queue.length) {
+        const req = queue.shift()!;
+        const key = `${req.path}@${req.version}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const rep = replaces.find((r) => r.from === req.path && (!r.fromVersion || r.fromVersion === req.version));
+        let modFile: string | null;
+        let srcDir: string | null;
+        let label: string;
+        if (rep?.local) {
+          srcDir = path.resolve(main.root, rep.to);
+          modFile = path.join(srcDir, 'go.mod');
+          label = rep.to;
+        } else {
+          const p = rep ? rep.to : req.path;
+          const v = rep?.toVersion ?? req.version;
+          modFile = modCache ? path.join(modCache, 'cache', 'download', ...escapePath(p).split('/'), '@v', escapePath(v) + '.mod') : null;
+          srcDir = modCache ? path.join(modCache, ...escapePath(p).split('/')) + '@' + escapePath(v) : null;
+          label = `${p}@${v}`;
+        }
+        const text = modFile ? read(modFile) : null;
+        if (text === null) {
+          let set = unchecked.get(main);
+          if (!set) unchecked.set(main, (set = new Set()));
+          set.add(key);
+          continue;
+        }
+        const reqs = parseRequires(text);
+        if (walk) queue.push(...reqs.filter((r) => !ours.has(r.path)));
+        if (!reqs.some((r) => ours.has(r.path))) continue;
+        const owners = [...reqs.map((r) => r.path).filter((p) => !ours.has(p)), req.path, ...ours];
+        const hits = srcDir && isDir(srcDir)
+          ? new Map([...importsOf(srcDir, owners, ours)].map(([mp, h]) => [mp, `${label}/${path.relative(srcDir!, h.file).split(path.sep).join('/')} imports ${h.ip}`]))
+          // Its go.mod requires a module of the run but its source was never downloaded: nothing
+          // in the build can have needed it, unless the cache was trimmed; count it.
+          : new Map(reqs.filter((r) => ours.has(r.path)).map((r) => [r.path, `${label}/go.mod requires it (its source is not in the module cache)`]));
+        record(req.path, req.version, hits);
+      }
+    }
+  }
+  const notes: string[] = [];
+  for (const [m, deps] of unchecked) {
+    const list = [...deps].sort();
+    const shown = list.slice(0, 3).join(', ') + (list.length > 3 ? `, and ${list.length - 3} more` : '');
+    notes.push(`${m.path}: ${list.length} dependenc${list.length === 1 ? 'y' : 'ies'} (${shown}) not in the module cache${modCache ? ` (${modCache})` : ''}, so goshift could not check whether ${list.length === 1 ? 'it imports' : 'they import'} ${m.path} back and would break with its exported API; run \`go mod download\` first, or use --api keep`);
+  }
+  if (notes.length) ws.notes = [...(ws.notes ?? []), ...notes];
+}
+
+/** The module cache: $GOMODCACHE, else the first GOPATH entry's pkg/mod, else ~/go/pkg/mod. */
+function moduleCache(env: NodeJS.ProcessEnv): string | null {
+  if (env.GOMODCACHE) return env.GOMODCACHE;
+  const gopath = (env.GOPATH ?? '').split(path.delimiter).find((d) => d.trim() !== '');
+  if (gopath) return path.join(gopath, 'pkg', 'mod');
+  const home = env.HOME ?? env.USERPROFILE;
+  return home ? path.join(home, 'go', 'pkg', 'mod') : null;
+}
+
+/** The module cache's case encoding: each upper-case letter becomes `!` and its lower case. */
+export function escapePath(p: string): string {
+  return p.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase());
+}
+
+/**
+ * Which of `ours` the non-test Go files below `dir` import, each with one file and import path as
+ * the example. An import path belongs to the longest of `owners` it lies in. Directories Go does
+ * not build as part of a module (testdata, `_x`, `.x`, and with `nested`, nested modules) are skipped.
+ */
+function importsOf(dir: string, owners: string[], ours: Set<string>, nested = true): Map<string, { file: string; ip: string }> {
+  const hits = new Map<string, { file: string; ip: string }>();
+  const ownerOf = (ip: string) => {
+    let best: string | null = null;
+    for (const o of owners) if ((ip === o || ip.startsWith(o + '/')) && (!best || o.length > best.length)) best = o;
+    return best;
+  };
+  const visit = (d: string, top: boolean) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (!top && nested && entries.some((e) => e.name === 'go.mod' && e.isFile())) return;
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (e.name === 'testdata' || e.name.startsWith('.') || e.name.startsWith('_')) continue;
+        visit(path.join(d, e.name), false);
+      } else if (e.name.endsWith('.go') && !e.name.endsWith('_test.go')) {
+        const file = path.join(d, e.name);
+        const text = read(file);
+        if (text === null) continue;
+        for (const ip of importPathsIn(text)) {
+          const o = ownerOf(ip);
+          if (o && ours.has(o) && !hits.has(o)) hits.set(o, { file, ip });
+        }
+      }
+    }
+  };
+  visit(dir, true);
+  return hits;
+}
+
+function read(p: string): string | null {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
