@@ -34,7 +34,8 @@ test('the summary says when no file imports golang.org/x/net any more, and the J
   t.true(r.stderr.includes(`goshift: ${NOTE}\n`), r.stderr);
   t.is(r.stdout, 'a/a.go\na/b_test.go\n');
   const j = goshift(d, '--json');
-  t.deepEqual(JSON.parse(j.stdout).notes, [NOTE]);
+  // (A note may say the module cache lacks golang.org/x/net's go.mod: see lib/depends.ts.)
+  t.true(JSON.parse(j.stdout).notes.includes(NOTE), j.stdout);
 });
 
 test('no go.mod note while a file still imports golang.org/x/net/..., the requirement is indirect, or nothing changed', (t) => {
