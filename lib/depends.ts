@@ -85,13 +85,15 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
         }
         const reqs = parseRequires(text);
         if (walk) queue.push(...reqs.filter((r) => !ours.has(r.path)));
-        if (!reqs.some((r) => ours.has(r.path))) continue;
+        // One dependency is enough to keep a module's API: those already kept are not looked for again.
+        const wanted = new Set(reqs.filter((r) => ours.has(r.path) && !byPath.get(r.path)!.importedBack?.length).map((r) => r.path));
+        if (!wanted.size) continue;
         const owners = [...reqs.map((r) => r.path).filter((p) => !ours.has(p)), req.path, ...ours];
         const hits = srcDir && isDir(srcDir)
-          ? new Map([...importsOf(srcDir, owners, ours)].map(([mp, h]) => [mp, `${label}/${path.relative(srcDir!, h.file).split(path.sep).join('/')} imports ${h.ip}`]))
+          ? new Map([...importsOf(srcDir, owners, wanted)].map(([mp, h]) => [mp, `${label}/${path.relative(srcDir!, h.file).split(path.sep).join('/')} imports ${h.ip}`]))
           // Its go.mod requires a module of the run but its source was never downloaded: nothing
           // in the build can have needed it, unless the cache was trimmed; count it.
-          : new Map(reqs.filter((r) => ours.has(r.path)).map((r) => [r.path, `${label}/go.mod requires it (its source is not in the module cache)`]));
+          : new Map([...wanted].map((p) => [p, `${label}/go.mod requires it (its source is not in the module cache)`]));
         record(req.path, req.version, hits);
       }
     }
@@ -120,11 +122,12 @@ export function escapePath(p: string): string {
 }
 
 /**
- * Which of `ours` the non-test Go files below `dir` import, each with one file and import path as
- * the example. An import path belongs to the longest of `owners` it lies in. Directories Go does
- * not build as part of a module (testdata, `_x`, `.x`, and with `nested`, nested modules) are skipped.
+ * Which of `wanted` the non-test Go files below `dir` import, each with one file and import path as
+ * the example; the walk stops once every one is found. An import path belongs to the longest of
+ * `owners` it lies in. Directories Go does not build as part of a module (testdata, `_x`, `.x`, and
+ * with `nested`, nested modules) are skipped. Only each file's head is read: imports come first.
  */
-function importsOf(dir: string, owners: string[], ours: Set<string>, nested = true): Map<string, { file: string; ip: string }> {
+function importsOf(dir: string, owners: string[], wanted: Set<string>, nested = true): Map<string, { file: string; ip: string }> {
   const hits = new Map<string, { file: string; ip: string }>();
   const ownerOf = (ip: string) => {
     let best: string | null = null;
@@ -140,22 +143,50 @@ function importsOf(dir: string, owners: string[], ours: Set<string>, nested = tr
     }
     if (!top && nested && entries.some((e) => e.name === 'go.mod' && e.isFile())) return;
     for (const e of entries) {
+      if (hits.size === wanted.size) return;
       if (e.isDirectory()) {
         if (e.name === 'testdata' || e.name.startsWith('.') || e.name.startsWith('_')) continue;
         visit(path.join(d, e.name), false);
       } else if (e.name.endsWith('.go') && !e.name.endsWith('_test.go')) {
         const file = path.join(d, e.name);
-        const text = read(file);
-        if (text === null) continue;
-        for (const ip of importPathsIn(text)) {
+        for (const ip of importPathsIn(head(file))) {
           const o = ownerOf(ip);
-          if (o && ours.has(o) && !hits.has(o)) hits.set(o, { file, ip });
+          if (o && wanted.has(o) && !hits.has(o)) hits.set(o, { file, ip });
         }
       }
     }
   };
   visit(dir, true);
   return hits;
+}
+
+/**
+ * A Go file's text up to its first top-level declaration other than imports (byte for byte, as
+ * latin1: import paths are what is read), or all of it; empty when it cannot be read.
+ */
+function head(file: string): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(16384);
+    let text = '';
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n <= 0) return text;
+      text += chunk.toString('latin1', 0, n);
+      // Past the imports once a func, type, var or const starts a line outside a comment.
+      const m = /^(?:func|type|var|const)\b/m.exec(text);
+      if (m && !/\/\*(?![\s\S]*\*\/)/.test(text.slice(0, m.index))) return text.slice(0, m.index);
+    }
+  } catch {
+    return '';
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function read(p: string): string | null {
