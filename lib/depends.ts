@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GoModule, Workspace } from './types.js';
-import { importPathsIn, parseGoVersion, parseReplaces, parseRequires, type Require } from './workspace.js';
+import { importPathsIn, parseGoVersion, parseModulePath, parseReplaces, parseRequires, type Require } from './workspace.js';
 
 /**
  * Dependencies that import a module of the run back (workspace stage, after discovery).
@@ -35,7 +35,7 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
         for (const [mp, where] of hits) {
           const w = byPath.get(mp)!;
           const list = (w.importedBack ??= []);
-          if (!list.some((x) => x.module === dep)) list.push({ module: dep, version, where });
+          if (!list.some((x) => x.module === dep)) list.push({ module: dep, version, where, how: 'requires' });
         }
       };
       // Vendor mode (go 1.14 and later, vendor/modules.txt): the dependencies are the vendored copies.
@@ -98,11 +98,30 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
       }
     }
   }
+  // A module left out of the run (nested in one of its modules) that replaces a module of the run
+  // with its directory builds against this copy too (grpc-go's examples/: `replace google.golang.org/grpc => ../`).
+  const realRoots = new Map(ws.modules.filter((m) => m.path !== '' && m.path !== 'std').map((m) => [realpathOr(m.root), m]));
+  for (const root of ws.leftOut ?? []) {
+    const gomod = read(path.join(root, 'go.mod'));
+    if (gomod === null) continue;
+    const modPath = parseModulePath(gomod) ?? path.basename(root);
+    const targets = new Map<string, GoModule>();
+    for (const r of parseReplaces(gomod)) {
+      const w = r.local ? realRoots.get(realpathOr(path.resolve(root, r.to))) : undefined;
+      if (w && w.path === r.from && !w.importedBack?.length) targets.set(w.path, w);
+    }
+    if (!targets.size) continue;
+    const owners = [...parseRequires(gomod).map((r) => r.path).filter((p) => !targets.has(p)), modPath, ...targets.keys()];
+    const rel = path.relative(ws.cwd, root).split(path.sep).join('/') || '.';
+    for (const [mp, h] of importsOf(root, owners, new Set(targets.keys()))) {
+      targets.get(mp)!.importedBack = [{ module: modPath, version: null, where: `${rel}/${path.relative(root, h.file).split(path.sep).join('/')} imports ${h.ip}`, how: 'replaces' }];
+    }
+  }
   const notes: string[] = [];
   for (const [m, deps] of unchecked) {
     const list = [...deps].sort();
     const shown = list.slice(0, 3).join(', ') + (list.length > 3 ? `, and ${list.length - 3} more` : '');
-    notes.push(`${m.path}: ${list.length} dependenc${list.length === 1 ? 'y' : 'ies'} (${shown}) not in the module cache${modCache ? ` (${modCache})` : ''}, so goshift could not check whether ${list.length === 1 ? 'it imports' : 'they import'} ${m.path} back and would break with its exported API; run \`go mod download\` first, or use --api keep`);
+    notes.push(`${m.path}: goshift could not check whether ${list.length === 1 ? 'a required module' : `${list.length} required modules`} (${shown}) import${list.length === 1 ? 's' : ''} it back, as ${list.length === 1 ? 'its' : 'their'} go.mod is not in the module cache${modCache ? ` (${modCache})` : ''}: Go has not needed ${list.length === 1 ? 'it' : 'them'} so far; if a build does, run \`go mod download\` and goshift again, or use --api keep`);
   }
   if (notes.length) ws.notes = [...(ws.notes ?? []), ...notes];
 }
@@ -194,6 +213,14 @@ function read(p: string): string | null {
     return fs.readFileSync(p, 'utf8');
   } catch {
     return null;
+  }
+}
+
+function realpathOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
   }
 }
 

@@ -241,7 +241,10 @@ export function planSets(input: PlanInput): Planned {
         const mod = m.file.sf.module;
         const dep = mod.importedBack![0];
         report.apiKept = (report.apiKept ?? 0) + 1;
-        leftAlone(root, members, [{ file: m.file.sf.rel, line: lineOf(m.node), reason: `${m.name || describe(m)} is exported API of ${mod.path}, which ${dep.module}${dep.version ? ` ${dep.version}` : ''}, a dependency, imports back (${dep.where}): that code compiles against this copy and would break; add it to a go.work to migrate it too` }]);
+        const why = dep.how === 'replaces'
+          ? `${dep.module}, a module left out of the run, replaces ${mod.path} with this directory and imports it (${dep.where}): it builds against this copy and would break; name its directory too, or list both in a go.work, to migrate it too`
+          : `${dep.module}${dep.version ? ` ${dep.version}` : ''}, a dependency, imports it back (${dep.where}): that code compiles against this copy and would break; add it to a go.work to migrate it too`;
+        leftAlone(root, members, [{ file: m.file.sf.rel, line: lineOf(m.node), reason: `${m.name || describe(m)} is exported API of ${mod.path}, and ${why}` }]);
         continue;
       }
     }

@@ -11,7 +11,7 @@ export interface GoModule {
    * Dependencies of the build that import this module back (lib/depends.ts): they compile against
    * this copy, so its exported API is theirs too. Absent: none found.
    */
-  importedBack?: { module: string; version: string | null; where: string }[];
+  importedBack?: { module: string; version: string | null; where: string; how: 'requires' | 'replaces' }[];
 }
 
 /** One .go file in scope of a run. */
@@ -66,6 +66,11 @@ export interface Workspace {
    * under the same import path. Absent: one part, everything.
    */
   parts?: string[][];
+  /**
+   * Absolute roots of the modules met inside a module's walk (a directory with its own go.mod) and
+   * left out of the run. Absent: none.
+   */
+  leftOut?: string[];
   /** How the files were found, when it is not the usual way (GOPATH mode, modules below a path): for the summary. */
   notes?: string[];
 }

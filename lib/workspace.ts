@@ -492,6 +492,8 @@ class Discovery {
       this.notes.push(`${nested.length} nested module${nested.length === 1 ? '' : 's'} left out (${shown}): each has its own go.mod; name its directory, or list it in a go.work, to include it`);
     }
     if (this.notes.length > 0) ws.notes = [...new Set(this.notes)];
+    const leftOut = [...this.nested].filter((d) => !this.modules.has(d)).sort(cmp);
+    if (leftOut.length) ws.leftOut = leftOut;
     return ws;
   }
 

@@ -606,10 +606,10 @@ test('dependencies that import a module of the run back: module cache, escaping,
   });
   const ws = await discover([path.join(root, 'app')], { cwd: root, env: { GOMODCACHE: cache } });
   const app = ws.modules.find((m) => m.path === 'example.com/app')!;
-  t.deepEqual(app.importedBack, [{ module: 'github.com/Acme/lib', version: 'v1.2.0', where: 'github.com/Acme/lib@v1.2.0/x/x.go imports example.com/app/api' }]);
+  t.deepEqual(app.importedBack, [{ how: 'requires', module: 'github.com/Acme/lib', version: 'v1.2.0', where: 'github.com/Acme/lib@v1.2.0/x/x.go imports example.com/app/api' }]);
   t.true(ws.files.every((f) => f.module.importedBack === app.importedBack));
   // example.com/gone has no go.mod in the cache: the check could not be made, and the note says so.
-  t.true((ws.notes ?? []).some((n) => n.startsWith('example.com/app: 1 dependency (example.com/gone@v0.1.0) not in the module cache') && n.includes('go mod download')));
+  t.true((ws.notes ?? []).some((n) => n.startsWith('example.com/app: goshift could not check whether a required module (example.com/gone@v0.1.0) imports it back') && n.includes('go mod download')));
 
   // Vendor mode reads vendor/, not the cache.
   writeTree(root, {
@@ -617,7 +617,7 @@ test('dependencies that import a module of the run back: module cache, escaping,
     'app/vendor/github.com/Acme/lib/x/x.go': 'package x\n\nimport _ "example.com/app/api"\n',
   });
   const vws = await discover([path.join(root, 'app')], { cwd: root, env: { GOMODCACHE: path.join(root, 'nowhere') } });
-  t.deepEqual(vws.modules[0].importedBack, [{ module: 'github.com/Acme/lib', version: null, where: 'vendor/github.com/Acme/lib/x/x.go imports example.com/app/api' }]);
+  t.deepEqual(vws.modules[0].importedBack, [{ how: 'requires', module: 'github.com/Acme/lib', version: null, where: 'vendor/github.com/Acme/lib/x/x.go imports example.com/app/api' }]);
   t.falsy(vws.notes);
 
   // Before go 1.17, a go.mod lists only direct requirements: the graph is walked through the dependencies' go.mod files.
@@ -629,5 +629,5 @@ test('dependencies that import a module of the run back: module cache, escaping,
     'modcache/example.com/b@v1.1.0/b.go': 'package b\n\nimport "example.com/old"\n',
   });
   const ows = await discover([path.join(root, 'old')], { cwd: root, env: { GOMODCACHE: cache } });
-  t.deepEqual(ows.modules[0].importedBack, [{ module: 'example.com/b', version: 'v1.1.0', where: 'example.com/b@v1.1.0/b.go imports example.com/old' }]);
+  t.deepEqual(ows.modules[0].importedBack, [{ how: 'requires', module: 'example.com/b', version: 'v1.1.0', where: 'example.com/b@v1.1.0/b.go imports example.com/old' }]);
 });
