@@ -91,8 +91,8 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
         const owners = [...reqs.map((r) => r.path).filter((p) => !ours.has(p)), req.path, ...ours];
         const hits = srcDir && isDir(srcDir)
           ? new Map([...importsOf(srcDir, owners, wanted)].map(([mp, h]) => [mp, `${label}/${path.relative(srcDir!, h.file).split(path.sep).join('/')} imports ${h.ip}`]))
-          // Its go.mod requires a module of the run but its source was never downloaded: nothing
-          // in the build can have needed it, unless the cache was trimmed; count it.
+          // Its go.mod requires a module of the run but its source is not in the module cache:
+          // which of its packages import that module cannot be told, so it counts.
           : new Map([...wanted].map((p) => [p, `${label}/go.mod requires it (its source is not in the module cache)`]));
         record(req.path, req.version, hits);
       }
@@ -119,9 +119,12 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
   }
   const notes: string[] = [];
   for (const [m, deps] of unchecked) {
+    // A module whose API is kept anyway loses nothing by what could not be checked.
+    if (m.importedBack?.length) continue;
     const list = [...deps].sort();
     const shown = list.slice(0, 3).join(', ') + (list.length > 3 ? `, and ${list.length - 3} more` : '');
-    notes.push(`${m.path}: goshift could not check whether ${list.length === 1 ? 'a required module' : `${list.length} required modules`} (${shown}) import${list.length === 1 ? 's' : ''} it back, as ${list.length === 1 ? 'its' : 'their'} go.mod is not in the module cache${modCache ? ` (${modCache})` : ''}: Go has not needed ${list.length === 1 ? 'it' : 'them'} so far; if a build does, run \`go mod download\` and goshift again, or use --api keep`);
+    const one = list.length === 1;
+    notes.push(`${m.path}: ${one ? 'a required module' : `${list.length} required modules`} (${shown}) ${one ? 'has' : 'have'} no go.mod in the module cache${modCache ? ` (${modCache})` : ''}, so goshift could not check whether ${one ? 'it imports' : 'they import'} this module back: Go has not needed ${one ? 'it' : 'them'} so far; if a build does, run \`go mod download\` and goshift again, or use --api keep`);
   }
   if (notes.length) ws.notes = [...(ws.notes ?? []), ...notes];
 }
