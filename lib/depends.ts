@@ -56,6 +56,10 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
       const walk = goVersion[0] === 1 && goVersion[1] < 17;
       const queue: Require[] = parseRequires(gomod).filter((r) => !ours.has(r.path));
       const seen = new Set<string>();
+      /** Where each required module's source is (null: not in the module cache), and how to name it. */
+      const located = new Map<string, { version: string; dir: string | null; label: string }>();
+      /** Required modules whose go.mod requires modules of the run that no dependency keeps yet: those modules. */
+      const candidates = new Map<string, Set<string>>();
       while (queue.length) {
         const req = queue.shift()!;
         const key = `${req.path}@${req.version}`;
@@ -76,6 +80,7 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
           srcDir = modCache ? path.join(modCache, ...escapePath(p).split('/')) + '@' + escapePath(v) : null;
           label = `${p}@${v}`;
         }
+        located.set(req.path, { version: req.version, dir: srcDir && isDir(srcDir) ? srcDir : null, label });
         const text = modFile ? read(modFile) : null;
         if (text === null) {
           let set = unchecked.get(main);
@@ -88,6 +93,11 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
         // One dependency is enough to keep a module's API: those already kept are not looked for again.
         const wanted = new Set(reqs.filter((r) => ours.has(r.path) && !byPath.get(r.path)!.importedBack?.length).map((r) => r.path));
         if (!wanted.size) continue;
+        if (!walk) {
+          candidates.set(req.path, wanted);
+          continue;
+        }
+        // Before go 1.17 the module graph holds more than the build: each such module is read whole.
         const owners = [...reqs.map((r) => r.path).filter((p) => !ours.has(p)), req.path, ...ours];
         const hits = srcDir && isDir(srcDir)
           ? new Map([...importsOf(srcDir, owners, wanted)].map(([mp, h]) => [mp, `${label}/${path.relative(srcDir!, h.file).split(path.sep).join('/')} imports ${h.ip}`]))
@@ -95,6 +105,12 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
           // which of its packages import that module cannot be told, so it counts.
           : new Map([...wanted].map((p) => [p, `${label}/go.mod requires it (its source is not in the module cache)`]));
         record(req.path, req.version, hits);
+      }
+      // go 1.17 and later: only the packages the build compiles matter. They are followed from the
+      // imports of the module's files (tests too: go vet and go test compile what they import),
+      // through the packages of the required modules, to one that imports a module of the run.
+      if (candidates.size) {
+        for (const hit of buildImportsBack(ws, main, ours, located, candidates)) record(hit.dep, located.get(hit.dep)?.version ?? null, new Map([[hit.ours, hit.where]]));
       }
     }
   }
@@ -127,6 +143,70 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
     notes.push(`${m.path}: ${one ? 'a required module' : `${list.length} required modules`} (${shown}) ${one ? 'has' : 'have'} no go.mod in the module cache${modCache ? ` (${modCache})` : ''}, so goshift could not check whether ${one ? 'it imports' : 'they import'} this module back: Go has not needed ${one ? 'it' : 'them'} so far; if a build does, run \`go mod download\` and goshift again, or use --api keep`);
   }
   if (notes.length) ws.notes = [...(ws.notes ?? []), ...notes];
+}
+
+/**
+ * Packages the build of `main` compiles, from other modules, that import a module of the run
+ * (`ours`): a breadth-first walk over import paths from every file of `main` in the run, each
+ * resolved to the required module it lies in (the longest path) and read from that module's
+ * source. Standard-library paths are not followed. A package of a `candidates` module whose source
+ * is not in the module cache counts as importing the modules of the run its go.mod requires (which
+ * of its packages do cannot be told).
+ */
+function buildImportsBack(ws: Workspace, main: GoModule, ours: Set<string>, located: Map<string, { version: string; dir: string | null; label: string }>, candidates: Map<string, Set<string>>): { ours: string; dep: string; where: string }[] {
+  const owners = [...located.keys(), ...ours];
+  const ownerOf = (ip: string) => {
+    let best: string | null = null;
+    for (const o of owners) if ((ip === o || ip.startsWith(o + '/')) && (!best || o.length > best.length)) best = o;
+    return best;
+  };
+  const isStd = (ip: string) => !ip.split('/')[0].includes('.');
+  const out: { ours: string; dep: string; where: string }[] = [];
+  const found = new Set<string>();
+  const queued = new Set<string>();
+  const queue: string[] = [];
+  const follow = (ip: string) => {
+    if (isStd(ip) || queued.has(ip)) return;
+    const o = ownerOf(ip);
+    if (!o || ours.has(o)) return;
+    queued.add(ip);
+    queue.push(ip);
+  };
+  for (const sf of ws.files) if (sf.module === main) for (const ip of importPathsIn(head(sf.abs))) follow(ip);
+  while (queue.length && found.size < ours.size) {
+    const ip = queue.shift()!;
+    const dep = ownerOf(ip)!;
+    const loc = located.get(dep)!;
+    if (!loc.dir) {
+      for (const w of candidates.get(dep) ?? []) if (!found.has(w)) {
+        found.add(w);
+        out.push({ ours: w, dep, where: `${loc.label}/go.mod requires ${w} (its source is not in the module cache)` });
+      }
+      continue;
+    }
+    const rel = ip === dep ? '' : ip.slice(dep.length + 1);
+    const dir = path.join(loc.dir, ...rel.split('/').filter(Boolean));
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (!e.isFile() || !e.name.endsWith('.go') || e.name.endsWith('_test.go')) continue;
+      const file = path.join(dir, e.name);
+      for (const imp of importPathsIn(head(file))) {
+        const o = isStd(imp) ? null : ownerOf(imp);
+        if (o && ours.has(o)) {
+          if (!found.has(o)) {
+            found.add(o);
+            out.push({ ours: o, dep, where: `${loc.label}/${path.relative(loc.dir, file).split(path.sep).join('/')} imports ${imp}` });
+          }
+        } else follow(imp);
+      }
+    }
+  }
+  return out;
 }
 
 /** The module cache: $GOMODCACHE, else the first GOPATH entry's pkg/mod, else ~/go/pkg/mod. */

@@ -583,37 +583,41 @@ test('under a go.work, a directory holding only modules: the go.work says how th
   cleanup(root);
 });
 
-test('dependencies that import a module of the run back: module cache, escaping, tests, nested modules, vendor', async (t) => {
+test('dependencies that import a module of the run back: the packages the build compiles, escaping, tests, vendor, old go.mod', async (t) => {
   const root = tmp('importback');
   const cache = path.join(root, 'modcache');
   const dl = (p: string, v: string) => path.join('modcache', 'cache', 'download', p, '@v', `${v}.mod`);
   writeTree(root, {
-    'app/go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/Acme/lib v1.2.0\n\texample.com/testsonly v1.0.0\n\texample.com/other v0.3.0\n\texample.com/gone v0.1.0 // indirect\n)\n',
+    'app/go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/Acme/lib v1.2.0\n\texample.com/testsonly v1.0.0\n\texample.com/other v0.3.0\n\texample.com/app/tools v0.1.0 // indirect\n\texample.com/gone v0.1.0 // indirect\n)\n',
     'app/api/api.go': 'package api\n',
-    // Its go.mod requires the app, and a non-test file imports it: recorded (the cache spells upper case `!a`).
+    'app/main.go': 'package main\n\nimport (\n\t_ "github.com/Acme/lib/y"\n\t_ "example.com/testsonly"\n\t_ "example.com/other"\n)\n\nfunc main() {}\n',
+    // Its go.mod requires the app; package x imports it, but the app's build compiles only y, which
+    // imports z, which does not: nothing (golang.org/x/crypto's acme/autocert and golang.org/x/net).
     [dl('github.com/!acme/lib', 'v1.2.0')]: 'module github.com/Acme/lib\n\ngo 1.22\n\nrequire example.com/app v0.1.0\n',
     'modcache/github.com/!acme/lib@v1.2.0/x/x.go': 'package x\n\nimport (\n\t"fmt"\n\tapi "example.com/app/api"\n)\n',
+    'modcache/github.com/!acme/lib@v1.2.0/y/y.go': '// Package y.\npackage y\n\nimport "github.com/Acme/lib/z"\n\nfunc Y() {}\n',
+    'modcache/github.com/!acme/lib@v1.2.0/z/z.go': 'package z\n\nimport "strings"\n',
     // Only its tests import the app: its build never compiles them.
     [dl('example.com/testsonly', 'v1.0.0')]: 'module example.com/testsonly\n\nrequire example.com/app v0.1.0\n',
     'modcache/example.com/testsonly@v1.0.0/t.go': 'package t\n',
     'modcache/example.com/testsonly@v1.0.0/t_test.go': 'package t\n\nimport _ "example.com/app/api"\n',
-    // It imports example.com/app/tools, a module of its own (the longest module path wins), and
-    // example.com/app only from a nested module.
+    // It imports example.com/app/tools/x, of a module of its own (the longest module path wins).
     [dl('example.com/other', 'v0.3.0')]: 'module example.com/other\n\nrequire (\n\texample.com/app v0.1.0\n\texample.com/app/tools v0.1.0\n)\n',
     'modcache/example.com/other@v0.3.0/o.go': 'package o\n\nimport _ "example.com/app/tools/x"\n',
-    'modcache/example.com/other@v0.3.0/sub/go.mod': 'module example.com/other/sub\n',
-    'modcache/example.com/other@v0.3.0/sub/s.go': 'package s\n\nimport _ "example.com/app/api"\n',
   });
-  const ws = await discover([path.join(root, 'app')], { cwd: root, env: { GOMODCACHE: cache } });
+  let ws = await discover([path.join(root, 'app')], { cwd: root, env: { GOMODCACHE: cache } });
+  t.falsy(ws.modules[0].importedBack);
+  // example.com/gone and example.com/app/tools have no go.mod in the cache: the note says what could not be checked.
+  t.true((ws.notes ?? []).some((n) => n.startsWith('example.com/app: 2 required modules (example.com/app/tools@v0.1.0, example.com/gone@v0.1.0) have no go.mod in the module cache') && n.includes('go mod download')), JSON.stringify(ws.notes));
+
+  // Once a test of the app imports x (go vet and go test compile it), the app's API is the dependency's
+  // too (the cache spells upper case `!a`); what could not be checked no longer matters.
+  writeTree(root, { 'app/main_test.go': 'package main\n\nimport _ "github.com/Acme/lib/x"\n' });
+  ws = await discover([path.join(root, 'app')], { cwd: root, env: { GOMODCACHE: cache } });
   const app = ws.modules.find((m) => m.path === 'example.com/app')!;
   t.deepEqual(app.importedBack, [{ how: 'requires', module: 'github.com/Acme/lib', version: 'v1.2.0', where: 'github.com/Acme/lib@v1.2.0/x/x.go imports example.com/app/api' }]);
   t.true(ws.files.every((f) => f.module.importedBack === app.importedBack));
-  // example.com/gone has no go.mod in the cache: the check could not be made; the app's API is kept anyway, so no note.
   t.falsy(ws.notes);
-  writeTree(root, { 'lone/go.mod': 'module example.com/lone\n\ngo 1.22\n\nrequire example.com/gone v0.1.0\n', 'lone/l.go': 'package lone\n' });
-  const lws = await discover([path.join(root, 'lone')], { cwd: root, env: { GOMODCACHE: cache } });
-  t.falsy(lws.modules[0].importedBack);
-  t.true((lws.notes ?? []).some((n) => n.startsWith('example.com/lone: a required module (example.com/gone@v0.1.0) has no go.mod in the module cache') && n.includes('go mod download')), JSON.stringify(lws.notes));
 
   // Vendor mode reads vendor/, not the cache.
   writeTree(root, {
@@ -634,4 +638,14 @@ test('dependencies that import a module of the run back: module cache, escaping,
   });
   const ows = await discover([path.join(root, 'old')], { cwd: root, env: { GOMODCACHE: cache } });
   t.deepEqual(ows.modules[0].importedBack, [{ how: 'requires', module: 'example.com/b', version: 'v1.1.0', where: 'example.com/b@v1.1.0/b.go imports example.com/old' }]);
+
+  // A package the build compiles from a module whose go.mod requires the run's module but whose
+  // source is not in the cache: which of its packages import it cannot be told, so it counts.
+  writeTree(root, {
+    'lone/go.mod': 'module example.com/lone\n\ngo 1.22\n\nrequire example.com/nosrc v1.0.0\n',
+    'lone/l.go': 'package lone\n\nimport _ "example.com/nosrc/p"\n',
+    [dl('example.com/nosrc', 'v1.0.0')]: 'module example.com/nosrc\n\nrequire example.com/lone v0.1.0\n',
+  });
+  const lws = await discover([path.join(root, 'lone')], { cwd: root, env: { GOMODCACHE: cache } });
+  t.deepEqual(lws.modules[0].importedBack, [{ how: 'requires', module: 'example.com/nosrc', version: 'v1.0.0', where: 'example.com/nosrc@v1.0.0/go.mod requires example.com/lone (its source is not in the module cache)' }]);
 });
