@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GoModule, Workspace } from './types.js';
-import { importPathsIn, parseGoVersion, parseModulePath, parseReplaces, parseRequires, type Require } from './workspace.js';
+import { importPathsIn, parseGoVersion, parseModulePath, parseReplaces, parseRequires, realpathOr, tryRead as read, type Require } from './workspace.js';
 
 /**
  * Dependencies that import a module of the run back (workspace stage, after discovery).
@@ -154,12 +154,7 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
  * of its packages do cannot be told).
  */
 function buildImportsBack(ws: Workspace, main: GoModule, ours: Set<string>, located: Map<string, { version: string; dir: string | null; label: string }>, candidates: Map<string, Set<string>>): { ours: string; dep: string; where: string }[] {
-  const owners = [...located.keys(), ...ours];
-  const ownerOf = (ip: string) => {
-    let best: string | null = null;
-    for (const o of owners) if ((ip === o || ip.startsWith(o + '/')) && (!best || o.length > best.length)) best = o;
-    return best;
-  };
+  const ownerOf = ownerIn([...located.keys(), ...ours]);
   const isStd = (ip: string) => !ip.split('/')[0].includes('.');
   const out: { ours: string; dep: string; where: string }[] = [];
   const found = new Set<string>();
@@ -209,6 +204,15 @@ function buildImportsBack(ws: Workspace, main: GoModule, ours: Set<string>, loca
   return out;
 }
 
+/** The module an import path belongs to: the longest of the module paths it lies in, or null. */
+function ownerIn(modules: string[]): (ip: string) => string | null {
+  return (ip) => {
+    let best: string | null = null;
+    for (const o of modules) if ((ip === o || ip.startsWith(o + '/')) && (!best || o.length > best.length)) best = o;
+    return best;
+  };
+}
+
 /** The module cache: $GOMODCACHE, else the first GOPATH entry's pkg/mod, else ~/go/pkg/mod. */
 function moduleCache(env: NodeJS.ProcessEnv): string | null {
   if (env.GOMODCACHE) return env.GOMODCACHE;
@@ -231,11 +235,7 @@ export function escapePath(p: string): string {
  */
 function importsOf(dir: string, owners: string[], wanted: Set<string>, nested = true): Map<string, { file: string; ip: string }> {
   const hits = new Map<string, { file: string; ip: string }>();
-  const ownerOf = (ip: string) => {
-    let best: string | null = null;
-    for (const o of owners) if ((ip === o || ip.startsWith(o + '/')) && (!best || o.length > best.length)) best = o;
-    return best;
-  };
+  const ownerOf = ownerIn(owners);
   const visit = (d: string, top: boolean) => {
     let entries: fs.Dirent[];
     try {
@@ -288,22 +288,6 @@ function head(file: string): string {
     return '';
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-function read(p: string): string | null {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function realpathOr(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
   }
 }
 

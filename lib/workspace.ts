@@ -914,7 +914,8 @@ export function importPathsIn(text: string): string[] {
   return out;
 }
 
-function tryRead(p: string): string | null {
+/** A file's text, or null when it cannot be read. */
+export function tryRead(p: string): string | null {
   try {
     return fs.readFileSync(p, 'utf8');
   } catch {
@@ -922,7 +923,8 @@ function tryRead(p: string): string | null {
   }
 }
 
-function realpathOr(p: string): string {
+/** The real path, or the path itself when it cannot be resolved. */
+export function realpathOr(p: string): string {
   try {
     return fs.realpathSync(p);
   } catch {
