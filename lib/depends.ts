@@ -124,13 +124,15 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
     const targets = new Map<string, GoModule>();
     for (const r of parseReplaces(gomod)) {
       const w = r.local ? realRoots.get(realpathOr(path.resolve(root, r.to))) : undefined;
-      if (w && w.path === r.from && !w.importedBack?.length) targets.set(w.path, w);
+      // Looked at even when a dependency keeps the module's API already: a module below its path
+      // may import its internal packages too (grpc-go's nested modules import grpc/internal/...).
+      if (w && w.path === r.from && !w.importedBack?.some((x) => x.module === modPath)) targets.set(w.path, w);
     }
     if (!targets.size) continue;
     const owners = [...parseRequires(gomod).map((r) => r.path).filter((p) => !targets.has(p)), modPath, ...targets.keys()];
     const rel = path.relative(ws.cwd, root).split(path.sep).join('/') || '.';
     for (const [mp, h] of importsOf(root, owners, new Set(targets.keys()))) {
-      targets.get(mp)!.importedBack = [{ module: modPath, version: null, where: `${rel}/${path.relative(root, h.file).split(path.sep).join('/')} imports ${h.ip}`, how: 'replaces' }];
+      (targets.get(mp)!.importedBack ??= []).push({ module: modPath, version: null, where: `${rel}/${path.relative(root, h.file).split(path.sep).join('/')} imports ${h.ip}`, how: 'replaces' });
     }
   }
   const notes: string[] = [];

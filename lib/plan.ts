@@ -226,7 +226,7 @@ export function planSets(input: PlanInput): Planned {
     }
     // --api keep: a set that other modules may call or implement is theirs as much as ours.
     if (opts.api === 'keep') {
-      const api = members.filter(exportedAPI);
+      const api = members.filter((x) => exportedAPI(x));
       if (api.length) {
         report.apiKept = (report.apiKept ?? 0) + 1;
         leftAlone(root, members, api.slice(0, 1).map((m) => ({ file: m.file.sf.rel, line: lineOf(m.node), reason: `exported API (--api keep): modules outside the workspace may call or implement ${m.name || describe(m)}, and would break` })));
@@ -236,10 +236,10 @@ export function planSets(input: PlanInput): Planned {
     // A dependency that imports a module of the run back compiles against this copy: that module's
     // exported API is kept as with --api keep (--api compat keeps the old signatures working anyway).
     if (opts.api !== 'keep' && opts.api !== 'compat') {
-      const m = members.find((x) => exportedAPI(x) && x.file.sf.module.importedBack?.length);
-      if (m) {
+      const hit = members.flatMap((x) => (x.file.sf.module.importedBack ?? []).filter((d) => exportedAPI(x, d.module)).map((d) => ({ m: x, dep: d })))[0];
+      if (hit) {
+        const { m, dep } = hit;
         const mod = m.file.sf.module;
-        const dep = mod.importedBack![0];
         report.apiKept = (report.apiKept ?? 0) + 1;
         const why = dep.how === 'replaces'
           ? `${dep.module}, a module left out of the run, replaces ${mod.path} with this directory and imports it (${dep.where}): it builds against this copy and would break; name its directory too, or list both in a go.work, to migrate it too`
@@ -250,15 +250,15 @@ export function planSets(input: PlanInput): Planned {
     }
     // --api compat: exported functions and methods move under a new name; the old one stays.
     let compat: CompatPlan | undefined;
-    if (opts.api === 'compat' && inserts.length && members.some(exportedAPI)) {
+    if (opts.api === 'compat' && inserts.length && members.some((x) => exportedAPI(x))) {
       report.apiKept = (report.apiKept ?? 0) + 1;
-      const m = members.find(exportedAPI)!;
+      const m = members.find((x) => exportedAPI(x))!;
       leftAlone(root, members, [{ file: m.file.sf.rel, line: lineOf(m.node), reason: 'exported API (--api compat): goshift keeps no wrapper for a signature that gains a parameter' }]);
       continue;
     }
-    if (opts.api === 'compat' && members.some(exportedAPI)) {
+    if (opts.api === 'compat' && members.some((x) => exportedAPI(x))) {
       const cp = planCompat(members, refsBySet.get(root) ?? [], first.order, opts.compatSuffix ?? 'Context', usedWhere);
-      const m = members.find(exportedAPI)!;
+      const m = members.find((x) => exportedAPI(x))!;
       if ('error' in cp) {
         report.errors.push({ file: m.file.sf.rel, line: lineOf(m.node), message: cp.error });
         continue;
@@ -374,9 +374,17 @@ export function planSets(input: PlanInput): Planned {
  * exported declaration — in a package other modules can import (not `main`, not under an
  * `internal/` directory) and not in a _test.go file.
  */
-function exportedAPI(m: Slot): boolean {
+function exportedAPI(m: Slot, importer?: string): boolean {
   const sf = m.file.sf;
-  if (sf.isTest || m.file.pkgName === 'main' || sf.importPath.split('/').includes('internal')) return false;
+  if (sf.isTest || m.file.pkgName === 'main') return false;
+  // An internal package is API only to code in the tree rooted at the parent of its (deepest)
+  // internal directory: a module whose path lies there (grpc-go's nested modules import grpc/internal/...).
+  const parts = sf.importPath.split('/');
+  const at = parts.lastIndexOf('internal');
+  if (at >= 0) {
+    const parent = parts.slice(0, at).join('/');
+    if (importer === undefined || !(importer === parent || importer.startsWith(parent + '/'))) return false;
+  }
   const exported = (name: string | null | undefined) => !!name && /^\p{Lu}/u.test(name);
   if (m.kind === 'literal') return false;
   if (m.kind !== 'functype') return exported(m.name);
