@@ -377,11 +377,14 @@ export function planSets(input: PlanInput): Planned {
 function exportedAPI(m: Slot, importer?: string): boolean {
   const sf = m.file.sf;
   if (sf.isTest || m.file.pkgName === 'main') return false;
-  // An internal package is API only to code in the tree rooted at the parent of its (deepest)
-  // internal directory: a module whose path lies there (grpc-go's nested modules import grpc/internal/...).
+  // An internal package can be imported only by code in the tree rooted at the parent of its
+  // (deepest) internal directory: a module whose path lies there (grpc-go's nested modules import
+  // grpc/internal/...) sees all of its API. Code elsewhere cannot name its functions, but values of
+  // its types reach it through the other packages' exported API (a returned *T, an alias, an
+  // interface value): their methods, interface methods and func types are API to anyone.
   const parts = sf.importPath.split('/');
   const at = parts.lastIndexOf('internal');
-  if (at >= 0) {
+  if (at >= 0 && m.kind === 'func') {
     const parent = parts.slice(0, at).join('/');
     if (importer === undefined || !(importer === parent || importer.startsWith(parent + '/'))) return false;
   }
