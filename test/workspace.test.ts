@@ -583,6 +583,24 @@ test('under a go.work, a directory holding only modules: the go.work says how th
   cleanup(root);
 });
 
+test('dependencies that import a module of the run back: in a go.work, one module\'s dependency importing another module of it', async (t) => {
+  const root = tmp('importback-work');
+  const cache = path.join(root, 'modcache');
+  writeTree(root, {
+    'go.work': 'go 1.22\n\nuse (\n\t./a\n\t./b\n)\n',
+    'a/go.mod': 'module example.com/a\n\ngo 1.22\n\nrequire example.com/dep v1.0.0\n',
+    'a/a.go': 'package a\n\nimport _ "example.com/dep/p"\n',
+    'b/go.mod': 'module example.com/b\n\ngo 1.22\n',
+    'b/b.go': 'package b\n',
+    [path.join('modcache', 'cache', 'download', 'example.com', 'dep', '@v', 'v1.0.0.mod')]: 'module example.com/dep\n\nrequire example.com/b v0.1.0\n',
+    'modcache/example.com/dep@v1.0.0/p/p.go': 'package p\n\nimport _ "example.com/b"\n',
+  });
+  const ws = await discover([path.join(root, 'a')], { cwd: root, env: { GOMODCACHE: cache } });
+  const byPath = new Map(ws.modules.map((m) => [m.path, m]));
+  t.falsy(byPath.get('example.com/a')!.importedBack);
+  t.deepEqual(byPath.get('example.com/b')!.importedBack, [{ how: 'requires', module: 'example.com/dep', version: 'v1.0.0', where: 'example.com/dep@v1.0.0/p/p.go imports example.com/b' }]);
+});
+
 test('dependencies that import a module of the run back: the packages the build compiles, escaping, tests, vendor, old go.mod', async (t) => {
   const root = tmp('importback');
   const cache = path.join(root, 'modcache');
