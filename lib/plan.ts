@@ -234,8 +234,10 @@ export function planSets(input: PlanInput): Planned {
       }
     }
     // A dependency that imports a module of the run back compiles against this copy: that module's
-    // exported API is kept as with --api keep (--api compat keeps the old signatures working anyway).
-    if (opts.api !== 'keep' && opts.api !== 'compat') {
+    // exported API is kept as with --api keep, whatever --api says (with --api keep, what reaches here
+    // is API only to a module below an internal directory's parent; --api compat keeps the old
+    // signatures of the exported API working, but not of the internal functions such a module calls).
+    if (!(opts.api === 'compat' && members.some((x) => exportedAPI(x)))) {
       const hit = members.flatMap((x) => (x.file.sf.module.importedBack ?? []).filter((d) => exportedAPI(x, d.module)).map((d) => ({ m: x, dep: d })))[0];
       if (hit) {
         const { m, dep } = hit;
@@ -371,8 +373,8 @@ export function planSets(input: PlanInput): Planned {
 /**
  * Whether another module can reach a member of a set: an exported function, method, interface
  * method, named func type, func-typed field or var, or a func type written in the signature of an
- * exported declaration — in a package other modules can import (not `main`, not under an
- * `internal/` directory) and not in a _test.go file.
+ * exported declaration — in a package other modules can import (not `main`) and not in a _test.go
+ * file. With `importer` (a module path), whether it is API to that module.
  */
 function exportedAPI(m: Slot, importer?: string): boolean {
   const sf = m.file.sf;
