@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GoModule, Workspace } from './types.js';
-import { importPathsIn, parseGoVersion, parseModulePath, parseReplaces, parseRequires, realpathOr, tryRead as read, type Require } from './workspace.js';
+import { importPathsIn, parseGoVersion, parseModulePath, parseReplaces, parseRequires, realpathOr, toPosix, tryRead as read, type Require } from './workspace.js';
 
 /**
  * Dependencies that import a module of the run back (workspace stage, after discovery).
@@ -11,9 +11,12 @@ import { importPathsIn, parseGoVersion, parseModulePath, parseReplaces, parseReq
  * module being migrated, its code compiles against the rewritten one. goshift never sees that
  * code, so a changed exported signature would break the build it lives in. This finds them from
  * the files Go itself reads: each required module's go.mod (a local `replace` directory, else the
- * module cache's `cache/download/<path>/@v/<version>.mod`), and, for one that requires a module of
- * the run, its non-test source (the replace directory, the module cache's `<path>@<version>`, or
- * vendor/ in vendor mode) for an import of that module's packages. Each hit is recorded on the
+ * module cache's `cache/download/<path>/@v/<version>.mod`); when one requires a module of the run,
+ * the packages the build compiles (buildImportsBack: from the run's own imports through the
+ * required modules' sources, the replace directory or the module cache's `<path>@<version>`) for
+ * one that imports it; in vendor mode, vendor/; before go 1.17, the whole source of each module of
+ * the graph that requires it. A left-out nested module that replaces a module of the run with its
+ * directory and imports it counts the same way. Each hit is recorded on the
  * module (`GoModule.importedBack`); the plan stage keeps that module's exported API as --api keep
  * would, with the dependency named. A dependency whose go.mod is nowhere to be read is named in a
  * note: the check could not be made.
@@ -31,12 +34,10 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
       const gomod = read(path.join(main.root, 'go.mod'));
       if (gomod === null) continue;
       const goVersion = parseGoVersion(gomod) ?? [1, 16];
-      const record = (dep: string, version: string | null, hits: Map<string, string>) => {
-        for (const [mp, where] of hits) {
-          const w = byPath.get(mp)!;
-          const list = (w.importedBack ??= []);
-          if (!list.some((x) => x.module === dep)) list.push({ module: dep, version, where, how: 'requires' });
-        }
+      /** Module `mp` of the run is imported back by `dep`, as `where` shows. */
+      const record = (mp: string, dep: string, version: string | null, where: string) => {
+        const list = (byPath.get(mp)!.importedBack ??= []);
+        if (!list.some((x) => x.module === dep)) list.push({ module: dep, version, where, how: 'requires' });
       };
       // Vendor mode (go 1.14 and later, vendor/modules.txt): the dependencies are the vendored copies.
       const modulesTxt = read(path.join(main.root, 'vendor', 'modules.txt'));
@@ -44,9 +45,9 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
         const vendored = [...modulesTxt.matchAll(/^# (\S+) (\S+)/gm)].map((m) => m[1]).filter((p) => !ours.has(p));
         const vendorDir = path.join(main.root, 'vendor');
         for (const [mp, hit] of importsOf(vendorDir, [...vendored, ...ours], ours, false)) {
-          const rel = path.relative(vendorDir, hit.file).split(path.sep).join('/');
+          const rel = toPosix(path.relative(vendorDir, hit.file));
           const dep = vendored.filter((v) => rel.startsWith(v + '/')).sort((a, b) => b.length - a.length)[0] ?? path.posix.dirname(rel);
-          record(dep, null, new Map([[mp, `vendor/${rel} imports ${hit.ip}`]]));
+          record(mp, dep, null, `vendor/${rel} imports ${hit.ip}`);
         }
         continue;
       }
@@ -99,18 +100,17 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
         }
         // Before go 1.17 the module graph holds more than the build: each such module is read whole.
         const owners = [...reqs.map((r) => r.path).filter((p) => !ours.has(p)), req.path, ...ours];
-        const hits = srcDir && isDir(srcDir)
-          ? new Map([...importsOf(srcDir, owners, wanted)].map(([mp, h]) => [mp, `${label}/${path.relative(srcDir!, h.file).split(path.sep).join('/')} imports ${h.ip}`]))
-          // Its go.mod requires a module of the run but its source is not in the module cache:
-          // which of its packages import that module cannot be told, so it counts.
-          : new Map([...wanted].map((p) => [p, `${label}/go.mod requires it (its source is not in the module cache)`]));
-        record(req.path, req.version, hits);
+        const dir = located.get(req.path)!.dir;
+        if (dir) for (const [mp, h] of importsOf(dir, owners, wanted)) record(mp, req.path, req.version, `${label}/${toPosix(path.relative(dir, h.file))} imports ${h.ip}`);
+        // Its go.mod requires a module of the run but its source is not in the module cache:
+        // which of its packages import that module cannot be told, so it counts.
+        else for (const mp of wanted) record(mp, req.path, req.version, `${label}/go.mod requires it (its source is not in the module cache)`);
       }
       // go 1.17 and later: only the packages the build compiles matter. They are followed from the
       // imports of the module's files (tests too: go vet and go test compile what they import),
       // through the packages of the required modules, to one that imports a module of the run.
       if (candidates.size) {
-        for (const hit of buildImportsBack(ws, main, ours, located, candidates)) record(hit.dep, located.get(hit.dep)?.version ?? null, new Map([[hit.ours, hit.where]]));
+        for (const hit of buildImportsBack(ws, main, ours, located, candidates)) record(hit.ours, hit.dep, located.get(hit.dep)?.version ?? null, hit.where);
       }
     }
   }
@@ -130,9 +130,9 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
     }
     if (!targets.size) continue;
     const owners = [...parseRequires(gomod).map((r) => r.path).filter((p) => !targets.has(p)), modPath, ...targets.keys()];
-    const rel = path.relative(ws.cwd, root).split(path.sep).join('/') || '.';
+    const rel = toPosix(path.relative(ws.cwd, root)) || '.';
     for (const [mp, h] of importsOf(root, owners, new Set(targets.keys()))) {
-      (targets.get(mp)!.importedBack ??= []).push({ module: modPath, version: null, where: `${rel}/${path.relative(root, h.file).split(path.sep).join('/')} imports ${h.ip}`, how: 'replaces' });
+      (targets.get(mp)!.importedBack ??= []).push({ module: modPath, version: null, where: `${rel}/${toPosix(path.relative(root, h.file))} imports ${h.ip}`, how: 'replaces' });
     }
   }
   const notes: string[] = [];
@@ -197,7 +197,7 @@ function buildImportsBack(ws: Workspace, main: GoModule, ours: Set<string>, loca
         if (o && ours.has(o)) {
           if (!found.has(o)) {
             found.add(o);
-            out.push({ ours: o, dep, where: `${loc.label}/${path.relative(loc.dir, file).split(path.sep).join('/')} imports ${imp}` });
+            out.push({ ours: o, dep, where: `${loc.label}/${toPosix(path.relative(loc.dir, file))} imports ${imp}` });
           }
         } else follow(imp);
       }

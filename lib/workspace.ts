@@ -256,7 +256,8 @@ function skipName(name: string): boolean {
   return name.startsWith('.') || name.startsWith('_');
 }
 
-function toPosix(p: string): string {
+/** A path with forward slashes, as goshift shows paths. */
+export function toPosix(p: string): string {
   return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
