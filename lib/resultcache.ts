@@ -139,7 +139,8 @@ export function loadResult(cacheDir: string, key: string, inputs: { sf: SourceFi
   for (const c of s.changes) {
     const x = byAbs.get(c.abs);
     if (!x || typeof c.after !== 'string') return null;
-    changes.push({ file: x.sf, ...(c.notes ? { notes: c.notes } : {}), before: x.bytes, after: c.after, encoding: c.encoding });
+    // A copy: the input's bytes are a view of a slab (SlabReader) that the result would keep whole.
+    changes.push({ file: x.sf, ...(c.notes ? { notes: c.notes } : {}), before: Buffer.from(x.bytes), after: c.after, encoding: c.encoding });
   }
   // Nothing was parsed this time: the summary says so.
   return { changes, report: { ...s.report, filesParsed: 0 }, ...(s.sets ? { sets: s.sets } : {}) };

@@ -11,7 +11,7 @@ import type { Linker, Slot } from './link.js';
 import type { Candidate } from './plan.js';
 import { describe } from './plan.js';
 import { CONTEXT_PATHS, Program, paramsOf, tparamsAround } from './program.js';
-import { lineOf, parseSource, readSource } from './source.js';
+import { lineOf, parseSource, SlabReader } from './source.js';
 import type { ParsedFile } from './source.js';
 import type { Node } from './source.js';
 import type { InsertedParam, ParamView, Report, SignatureChange, SignatureView, SourceFile, Transform, TransformOptions, Workspace } from './types.js';
@@ -44,9 +44,11 @@ export function mentionsFor(t: Transform, facts: FileFacts): boolean {
 export function readInputs(ws: Workspace, opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[]): Input[] {
   const inputs: Input[] = [];
   const n = ws.files.length;
+  // Every file's bytes are let go once their facts are in (readFacts): read into slabs, the memory goes back then.
+  const reader = new SlabReader();
   for (const sf of ws.files) {
     opts.progress?.({ stage: 'read', done: inputs.length, total: n });
-    const r = readSource(sf);
+    const r = reader.read(sf);
     if ('error' in r) {
       report.errors.push({ file: sf.rel, message: r.error });
       unreadable.push({ abs: sf.abs, rel: sf.rel });
@@ -84,7 +86,8 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: I
           const f = facts[i];
           if (!f) rest.push(i);
           else if (Date.now() >= until) rest.push(i);
-          else if (early(inputs[i].sf, f)) preparsed.set(inputs[i].abs, parseSource(inputs[i].sf, inputs[i].bytes));
+          // A tree keeps its bytes to the end of the run: a copy, not a view that would keep its slab.
+          else if (early(inputs[i].sf, f)) preparsed.set(inputs[i].abs, parseSource(inputs[i].sf, Buffer.from(inputs[i].bytes)));
         }
         unseen = rest;
         // More to do now: files whose facts are in, left for the next slice.

@@ -1,5 +1,5 @@
 // Reading and parsing one Go file: bytes in, a tree (or a located parse error) out.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import Parser from 'tree-sitter';
 import Go from 'tree-sitter-go-goshift';
 import { describeFsError, errCode } from './fserr.js';
@@ -99,9 +99,62 @@ export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string 
   try {
     return { bytes: readFileSync(sf.abs) };
   } catch (e) {
-    // The file was listed a moment ago: gone now means removed during the run.
-    return { error: `cannot read: ${describeFsError(e)}${errCode(e) === 'ENOENT' ? ' (removed during the run?)' : ''}` };
+    return readError(e);
   }
+}
+
+/** Bytes of the slabs SlabReader reads files into (a file larger than this gets a buffer of its own). */
+const SLAB_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Reads many files for a while, each into the current slab (a large buffer), and hands out views of
+ * it. A file read by readFileSync gets a buffer of its own, from malloc's heap: once the run lets
+ * go of every file's bytes (after their facts), that memory stays with the process, mixed with what
+ * is still in use. Slabs are as large as allocations that malloc maps on their own, and given back
+ * as soon as the last view of one is gone (over ten copies of std: 430 MB held to the end of the
+ * run, against none). A view keeps its whole slab: whatever keeps bytes past that while copies them.
+ */
+export class SlabReader {
+  private slab: Buffer | null = null;
+  private at = 0;
+
+  read(sf: SourceFile): { bytes: Buffer } | { error: string } {
+    let fd: number;
+    try {
+      fd = openSync(sf.abs, 'r');
+    } catch (e) {
+      return readError(e);
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size > SLAB_BYTES / 4) return readSource(sf);
+      if (!this.slab || this.at + size > this.slab.length) {
+        this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+        this.at = 0;
+      }
+      const into = this.slab;
+      let n = 0;
+      while (n < size) {
+        const r = readSync(fd, into, this.at + n, size - n, null);
+        if (r === 0) break;
+        n += r;
+      }
+      // A file that grew since fstat (or was cut short) is read again, as a whole.
+      if (n < size || readSync(fd, Buffer.alloc(1), 0, 1, null) !== 0) return readSource(sf);
+      const bytes = into.subarray(this.at, this.at + n);
+      this.at += n;
+      return { bytes };
+    } catch (e) {
+      return readError(e);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function readError(e: unknown): { error: string } {
+  // The file was listed a moment ago: gone now means removed during the run.
+  return { error: `cannot read: ${describeFsError(e)}${errCode(e) === 'ENOENT' ? ' (removed during the run?)' : ''}` };
 }
 
 export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
