@@ -11,23 +11,32 @@
 //
 // Here: no registration; the id, start offset, start position and (once per node type) the type
 // name are read from the numbers and the node's class; the nodes a native call returns are built by
-// a plain constructor per node type; a field is asked for by id (the native name lookup converts
-// the string and scans the grammar's field names). Offsets and columns are in UTF-16 bytes,
-// halved as node-tree-sitter's own getters do. test/units.test.ts checks every getter here against
-// the native one over every node of large std files, and fails if an upgrade of tree-sitter moves
-// what this relies on.
+// a plain constructor per node type, which keeps the six numbers as named properties (node-tree-sitter
+// keeps them as elements 0-5: a second allocation per node, and over std's round trip two of the
+// linker's 25 s went to making them); a field is asked for by id (the native name lookup converts
+// the string and scans the grammar's field names). So every getter and method node-tree-sitter
+// defines is defined again here, handing the numbers to native code from the named properties (or
+// from the elements of a node node-tree-sitter built itself: a root, a tree cursor's currentNode).
+// Offsets and columns are in UTF-16 bytes, halved as node-tree-sitter's own getters do.
+// test/units.test.ts checks every getter here against the native one over every node of large std
+// files, and fails if an upgrade of tree-sitter moves what this relies on.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Parser from 'tree-sitter';
 import Go from 'tree-sitter-go-goshift';
 
-type Raw = Record<number, number> & { tree: Tree };
+/**
+ * A node: the six numbers as named properties (a-f) when built here; as elements 0-5, with a
+ * undefined, when node-tree-sitter built it (Tree.rootNode, TreeCursor.currentNode).
+ */
+type Raw = Record<number, number> & { tree: Tree; t: number; a: number | undefined; b: number; c: number; d: number; e: number; f: number };
 interface Tree {
-  language: { nodeSubclasses?: (new (tree: Tree) => object)[] };
+  language: { nodeSubclasses?: unknown[] };
 }
 interface Binding {
   NodeMethods: Record<string, (tree: Tree, ...args: unknown[]) => unknown>;
   nodeTransferArray: Uint32Array;
+  pointTransferArray: Uint32Array;
   getNodeFieldNamesById(l: unknown): (string | null)[];
   Tree: unknown;
 }
@@ -46,6 +55,16 @@ const getter = (name: string) => Object.getOwnPropertyDescriptor(proto, name)!.g
 /** node-tree-sitter's own getters and methods, for the tests that compare. */
 export const nativeNode = {
   id: getter('id'),
+  endIndex: getter('endIndex'),
+  endPosition: getter('endPosition'),
+  text: getter('text'),
+  hasError: getter('hasError'),
+  isMissing: getter('isMissing'),
+  isNamed: getter('isNamed'),
+  childCount: getter('childCount'),
+  namedChildCount: getter('namedChildCount'),
+  descendantCount: getter('descendantCount'),
+  closest: proto.closest as (this: unknown, types: string | string[]) => unknown,
   type: getter('type'),
   startIndex: getter('startIndex'),
   startPosition: getter('startPosition'),
@@ -61,62 +80,83 @@ export const nativeNode = {
 P.Tree.prototype._cacheNode = () => undefined;
 P.Tree.prototype._cacheNodes = () => undefined;
 
-/** A constructor per node type id: the class node-tree-sitter would use, without its costs. */
-const ctors: (new (tree: Tree) => object)[] = [];
-/** Whether the type's name is on its constructor's prototype (or, for ERROR, left to the native getter). */
-const named: boolean[] = [];
-function ctorOf(typeId: number, language: Tree['language']): new (tree: Tree) => object {
-  let F = ctors[typeId];
-  if (F) return F;
-  const C = (typeId === ERROR_TYPE_ID ? undefined : language.nodeSubclasses?.[typeId]) ?? P.SyntaxNode;
-  const f = function (this: { tree: Tree }, t: Tree) {
-    this.tree = t;
-  } as unknown as new (tree: Tree) => object;
-  // Named types have their name on their class; the others (punctuation, keywords) get it from the
-  // first node of the type. ERROR nodes keep the native getter.
-  f.prototype = C === P.SyntaxNode && typeId !== ERROR_TYPE_ID ? Object.create(C.prototype) : C.prototype;
-  named[typeId] = Object.prototype.hasOwnProperty.call(f.prototype, 'type') || typeId === ERROR_TYPE_ID;
-  ctors[typeId] = F = f;
-  return F;
-}
+/**
+ * Every node built here is a GoNode: one constructor and one shape for every type (a constructor
+ * per type, as node-tree-sitter has, makes each `new` site see hundreds), its type id kept with its
+ * six numbers, and its type's name looked up by that id (asked of native code once per id; every
+ * time for ERROR nodes).
+ */
+const typeNames: (string | undefined)[] = [];
+const nodeProto = Object.create(P.SyntaxNode.prototype) as object;
+const GoNode = function (this: Raw, tree: Tree, t: number, a?: number, b?: number, c?: number, d?: number, e?: number, f?: number) {
+  this.tree = tree;
+  this.t = t;
+  this.a = a;
+  this.b = b!;
+  this.c = c!;
+  this.d = d!;
+  this.e = e!;
+  this.f = f!;
+} as unknown as new (tree: Tree, t: number, ...six: number[]) => Raw;
+GoNode.prototype = nodeProto;
+Object.defineProperty(nodeProto, 'type', {
+  get(this: Raw) {
+    const t = this.t;
+    let name = typeNames[t];
+    if (name === undefined) {
+      marshal(this);
+      name = NM.type(this.tree) as string;
+      if (t !== ERROR_TYPE_ID) typeNames[t] = name;
+    }
+    return name;
+  },
+  configurable: true,
+  enumerable: true,
+});
 
 /** The node whose six numbers are at buf[at…]: native code gives a type id only for a node that exists (null otherwise). */
 function build(typeId: number, tree: Tree, buf: Uint32Array, at: number): object {
-  const F = ctorOf(typeId, tree.language);
-  const n = new F(tree) as Raw;
-  n[0] = buf[at];
-  n[1] = buf[at + 1];
-  n[2] = buf[at + 2];
-  n[3] = buf[at + 3];
-  n[4] = buf[at + 4];
-  n[5] = buf[at + 5];
-  if (!named[typeId]) {
-    Object.defineProperty(F.prototype, 'type', { value: nativeNode.type.call(n), enumerable: true });
-    named[typeId] = true;
-  }
-  return n;
+  return new GoNode(tree, typeId, buf[at], buf[at + 1], buf[at + 2], buf[at + 3], buf[at + 4], buf[at + 5]);
 }
 
-// The nodes node-tree-sitter still builds itself (a tree cursor's currentNode, which cannot be
-// reached past its wrapper) come from the language's classes: those become the plain constructors
-// too (same prototypes), so that no node defines its `tree` with Object.defineProperty. Setting
-// the language once makes node-tree-sitter create the classes.
+// The nodes node-tree-sitter still builds itself (a tree's root, a tree cursor's currentNode, which
+// cannot be reached past their wrappers) come from the language's classes: each becomes a function
+// making a GoNode of its type, so that no node defines its `tree` with Object.defineProperty
+// (node-tree-sitter then sets the node's elements 0-5). Setting the language once makes
+// node-tree-sitter create the classes. (Their field getters, `bodyNode` and `argumentsNodes`, are
+// gone with them: goshift asks for fields by name or id.)
 new Parser().setLanguage(Go as unknown as Parser.Language);
 {
   const language = Go as unknown as Tree['language'];
-  const subs = language.nodeSubclasses;
+  const subs = language.nodeSubclasses as unknown[] | undefined;
   if (!subs) throw new Error('internal error: tree-sitter made no node classes for Go');
-  for (let id = 0; id < subs.length; id++) subs[id] = ctorOf(id, language);
+  for (let id = 0; id < subs.length; id++) {
+    const t = id;
+    subs[id] = function (tree: Tree) {
+      return new GoNode(tree, t);
+    };
+  }
 }
 
-function marshal(n: Raw): void {
+/** Hands a node's six numbers to native code (at the k-th place of the transfer array). */
+function marshal(n: Raw, k = 0): void {
   const buf = binding.nodeTransferArray;
-  buf[0] = n[0];
-  buf[1] = n[1];
-  buf[2] = n[2];
-  buf[3] = n[3];
-  buf[4] = n[4];
-  buf[5] = n[5];
+  const o = k * 6;
+  if (n.a === undefined) {
+    buf[o] = n[0];
+    buf[o + 1] = n[1];
+    buf[o + 2] = n[2];
+    buf[o + 3] = n[3];
+    buf[o + 4] = n[4];
+    buf[o + 5] = n[5];
+  } else {
+    buf[o] = n.a;
+    buf[o + 1] = n.b;
+    buf[o + 2] = n.c;
+    buf[o + 3] = n.d;
+    buf[o + 4] = n.e;
+    buf[o + 5] = n.f;
+  }
 }
 
 function one(n: Raw, v: unknown): object | null {
@@ -146,10 +186,26 @@ const manyGetter = (m: string) => get(function (this: Raw) {
   marshal(this);
   return many(this, NM[m](this.tree));
 });
+/** A getter answered by native code from the node's numbers. */
+const valueGetter = (m: string) => get(function (this: Raw) {
+  marshal(this);
+  return NM[m](this.tree);
+});
 Object.defineProperties(proto, {
-  id: get(function (this: Raw) { return this[1] * 0x100000000 + this[0]; }),
-  startIndex: get(function (this: Raw) { return this[2] >>> 1; }),
-  startPosition: get(function (this: Raw) { return { row: this[3], column: this[4] >>> 1 }; }),
+  id: get(function (this: Raw) { return this.a === undefined ? this[1] * 0x100000000 + this[0] : this.b * 0x100000000 + this.a; }),
+  startIndex: get(function (this: Raw) { return (this.a === undefined ? this[2] : this.c) >>> 1; }),
+  startPosition: get(function (this: Raw) { return this.a === undefined ? { row: this[3], column: this[4] >>> 1 } : { row: this.d, column: this.e >>> 1 }; }),
+  endPosition: get(function (this: Raw) {
+    marshal(this);
+    NM.endPosition(this.tree);
+    const p = binding.pointTransferArray;
+    return { row: p[0], column: p[1] };
+  }),
+  ...Object.fromEntries(
+    ['typeId', 'grammarId', 'grammarType', 'isExtra', 'isNamed', 'isMissing', 'hasChanges', 'hasError', 'isError', 'endIndex', 'childCount', 'namedChildCount', 'parseState', 'nextParseState', 'descendantCount'].map((m) => [m, valueGetter(m)]),
+  ),
+  // ERROR nodes (and any type without a class of its own) ask native code for their type's name.
+  type: valueGetter('type'),
   parent: oneGetter('parent'),
   firstChild: oneGetter('firstChild'),
   lastChild: oneGetter('lastChild'),
@@ -171,7 +227,39 @@ const manyMethod = (m: string) => function (this: Raw, a: number) {
   marshal(this);
   return many(this, NM[m](this.tree, a));
 };
+/** A method whose arguments go to native code as they are, returning a value (not a node). */
+const valueMethod = (m: string) => function (this: Raw, ...args: unknown[]) {
+  marshal(this);
+  return NM[m](this.tree, ...args);
+};
+/** A method taking a range (end defaulting to start) and returning a node. */
+const rangeMethod = (m: string) => function (this: Raw, start: unknown, end?: unknown) {
+  marshal(this);
+  return one(this, NM[m](this.tree, start, end ?? start));
+};
 Object.assign(proto, {
+  toString: valueMethod('toString'),
+  fieldNameForChild: valueMethod('fieldNameForChild'),
+  fieldNameForNamedChild: valueMethod('fieldNameForNamedChild'),
+  firstChildForIndex: oneMethod('firstChildForIndex'),
+  firstNamedChildForIndex: oneMethod('firstNamedChildForIndex'),
+  namedDescendantForPosition: rangeMethod('namedDescendantForPosition'),
+  descendantForPosition: rangeMethod('descendantForPosition'),
+  childWithDescendant(this: Raw, d: Raw) {
+    marshal(this, 0);
+    marshal(d, 1);
+    return one(this, NM.childWithDescendant(this.tree, d.tree));
+  },
+  closest(this: Raw, types: string | string[]) {
+    marshal(this);
+    return one(this, NM.closest(this.tree, typeof types === 'string' ? [types] : types));
+  },
+  walk(this: Raw) {
+    marshal(this);
+    const cursor = NM.walk(this.tree) as { tree: Tree };
+    cursor.tree = this.tree;
+    return cursor;
+  },
   child: oneMethod('child'),
   namedChild: oneMethod('namedChild'),
   childForFieldId: oneMethod('childForFieldId'),
@@ -188,12 +276,6 @@ Object.assign(proto, {
     marshal(this);
     return many(this, NM.descendantsOfType(this.tree, typeof types === 'string' ? [types] : types, start, end));
   },
-  descendantForIndex(this: Raw, start: number, end?: number) {
-    marshal(this);
-    return one(this, NM.descendantForIndex(this.tree, start, end ?? start));
-  },
-  namedDescendantForIndex(this: Raw, start: number, end?: number) {
-    marshal(this);
-    return one(this, NM.namedDescendantForIndex(this.tree, start, end ?? start));
-  },
+  descendantForIndex: rangeMethod('descendantForIndex'),
+  namedDescendantForIndex: rangeMethod('namedDescendantForIndex'),
 });

@@ -117,6 +117,16 @@ test('the node getters answer what node-tree-sitter\'s native ones do, on every 
         if (!same(n.descendantForIndex(n.startIndex, n.endIndex), nativeNode.descendantForIndex.call(n, n.startIndex, n.endIndex)) || !same(n.descendantForIndex(mid), nativeNode.descendantForIndex.call(n, mid))) fail(`${at}: descendantForIndex differs`);
         const kids = nativeNode.children.call(n) as Node[];
         const named = nativeNode.namedChildren.call(n) as Node[];
+        // Nodes built here keep their numbers as named properties, those node-tree-sitter built as
+        // elements: every other getter, asked of one built here, answers what the native one does of its twin.
+        n.children.forEach((k, i) => {
+          const twin = kids[i];
+          const ask = (g: keyof typeof nativeNode) => JSON.stringify((nativeNode[g] as (this: unknown) => unknown).call(twin));
+          for (const g of ['endIndex', 'endPosition', 'text', 'hasError', 'isMissing', 'isNamed', 'childCount', 'namedChildCount', 'descendantCount'] as const) {
+            if (JSON.stringify((k as unknown as Record<string, unknown>)[g]) !== ask(g)) fail(`${at}: ${g} of child ${i} differs`);
+          }
+          if (!same(k.closest(['block', 'source_file']), nativeNode.closest.call(twin, ['block', 'source_file']))) fail(`${at}: closest of child ${i} differs`);
+        });
         if (!same(n.firstChild, kids[0]) || !same(n.lastChild, kids[kids.length - 1]) || !same(n.firstNamedChild, named[0]) || !same(n.lastNamedChild, named[named.length - 1])) fail(`${at}: first or last child differs`);
         if (kids.length < 200) {
           kids.forEach((k, i) => {
