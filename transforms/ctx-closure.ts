@@ -1,6 +1,6 @@
 import { asOneOfSeveral } from '../lib/gofmt.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
-import { callOf, contains, contextImportNames, enclosingLiterals, FUNC_NODES_LIST, goAtLeast, innermostFunc, items, lookup, runsOnTheSpot, trailingCommentRows, Walker } from '../lib/scope.js';
+import { callOf, contains, contextImportNames, enclosingLiterals, FUNC_NODES, goAtLeast, innermostFunc, items, lookup, runsOnTheSpot, trailingCommentRows, Walker } from '../lib/scope.js';
 import type { Lit, Scope, Snap, Var } from '../lib/scope.js';
 import { importSpecs, lineOf, unparen } from '../lib/source.js';
 import type { Node } from '../lib/source.js';
@@ -215,8 +215,14 @@ class FileRewrite {
   private breakLongBodies(ins: Insertion[]): void {
     const text = this.api.text;
     const grown = (from: number, to: number) => ins.reduce((k, i) => k + (i.pos > from && i.pos < to ? Buffer.byteLength(i.text) - (i.end !== undefined ? Buffer.byteLength(text.slice(i.pos, i.end)) : 0) : 0), 0);
-    // One walk for the three kinds (smallest first; functions of one size cannot hold each other).
-    const fns = this.api.root.descendantsOfType(FUNC_NODES_LIST).sort((a, b) => a.endIndex - a.startIndex - (b.endIndex - b.startIndex));
+    // Only a function with an insertion inside can grow past the limit (one holding a function
+    // broken here holds its insertions too): those around each insertion, smallest first (functions
+    // of one size cannot hold each other), in the order of the file among equals.
+    const around = new Map<number, Node>();
+    for (const i of ins) {
+      for (let n: Node | null = this.api.root.descendantForIndex(i.pos); n; n = n.parent) if (FUNC_NODES.has(n.type)) around.set(n.id, n);
+    }
+    const fns = [...around.values()].sort((a, b) => a.endIndex - a.startIndex - (b.endIndex - b.startIndex) || a.startIndex - b.startIndex);
     const broken: Node[] = [];
     for (const fn of fns) {
       const body = fn.childForFieldName('body');
