@@ -9,25 +9,26 @@
 // same node asked for twice is the same object). goshift compares nodes by id and offsets, never as
 // objects; over std the registration alone cost a tenth of a run's time and 160 MB.
 //
-// Here: no registration; the id, start offset, start position and (once per node type) the type
-// name are read from the numbers and the node's class; the nodes a native call returns are built by
-// a plain constructor per node type, which keeps the six numbers as named properties (node-tree-sitter
-// keeps them as elements 0-5: a second allocation per node, and over std's round trip two of the
-// linker's 25 s went to making them); a field is asked for by id (the native name lookup converts
-// the string and scans the grammar's field names). So every getter and method node-tree-sitter
-// defines is defined again here, handing the numbers to native code from the named properties (or
-// from the elements of a node node-tree-sitter built itself: a root, a tree cursor's currentNode).
-// Offsets and columns are in UTF-16 bytes, halved as node-tree-sitter's own getters do.
-// test/units.test.ts checks every getter here against the native one over every node of large std
-// files, and fails if an upgrade of tree-sitter moves what this relies on.
+// Here: no registration; the id, start offset and start position are read from the numbers, and
+// the type's name by the type id (asked of native code once per id). The nodes a native call
+// returns are built by one plain constructor for every type (GoNode), which keeps the six numbers
+// as named properties: node-tree-sitter keeps them as elements 0-5 (a second allocation per node)
+// and has a class per type (so that each `new` saw some two hundred constructors); over std's round
+// trip, ctx-last's linker walk took a fifth longer with those. A field is asked for by id (the
+// native name lookup converts the string and scans the grammar's field names). So every getter and
+// method node-tree-sitter defines is defined again here, handing the numbers to native code from
+// the named properties, or from the elements of a node node-tree-sitter built itself (a root, a tree
+// cursor's currentNode). Offsets and columns are in UTF-16 bytes, halved as node-tree-sitter's own
+// getters do. test/units.test.ts checks every getter here against the native one over every node
+// of large std files, and fails if an upgrade of tree-sitter moves what this relies on.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Parser from 'tree-sitter';
 import Go from 'tree-sitter-go-goshift';
 
 /**
- * A node: the six numbers as named properties (a-f) when built here; as elements 0-5, with a
- * undefined, when node-tree-sitter built it (Tree.rootNode, TreeCursor.currentNode).
+ * A node: its type id (t) and the six numbers as named properties (a-f) when built here; as
+ * elements 0-5, with a undefined, when node-tree-sitter built it (Tree.rootNode, TreeCursor.currentNode).
  */
 type Raw = Record<number, number> & { tree: Tree; t: number; a: number | undefined; b: number; c: number; d: number; e: number; f: number };
 interface Tree {
@@ -204,7 +205,7 @@ Object.defineProperties(proto, {
   ...Object.fromEntries(
     ['typeId', 'grammarId', 'grammarType', 'isExtra', 'isNamed', 'isMissing', 'hasChanges', 'hasError', 'isError', 'endIndex', 'childCount', 'namedChildCount', 'parseState', 'nextParseState', 'descendantCount'].map((m) => [m, valueGetter(m)]),
   ),
-  // ERROR nodes (and any type without a class of its own) ask native code for their type's name.
+  // An ERROR node node-tree-sitter built itself (its SyntaxNode, not a GoNode) asks native code for its type's name.
   type: valueGetter('type'),
   parent: oneGetter('parent'),
   firstChild: oneGetter('firstChild'),
