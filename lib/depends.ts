@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GoModule, Workspace } from './types.js';
-import { importPathsIn, parseGoVersion, parseModulePath, parseReplaces, parseRequires, realpathOr, toPosix, tryRead as read, type Require } from './workspace.js';
+import { importPathsIn, isStdPath, longestOwner, parseGoVersion, parseModulePath, parseReplaces, parseRequires, realpathOr, toPosix, tryRead as read, type Require } from './workspace.js';
 
 /**
  * Dependencies that import a module of the run back (workspace stage, after discovery).
@@ -157,13 +157,12 @@ export function findImportBacks(ws: Workspace, env: NodeJS.ProcessEnv = process.
  */
 function buildImportsBack(ws: Workspace, main: GoModule, ours: Set<string>, located: Map<string, { version: string; dir: string | null; label: string }>, candidates: Map<string, Set<string>>): { ours: string; dep: string; where: string }[] {
   const ownerOf = ownerIn([...located.keys(), ...ours]);
-  const isStd = (ip: string) => !ip.split('/')[0].includes('.');
   const out: { ours: string; dep: string; where: string }[] = [];
   const found = new Set<string>();
   const queued = new Set<string>();
   const queue: string[] = [];
   const follow = (ip: string) => {
-    if (isStd(ip) || queued.has(ip)) return;
+    if (isStdPath(ip) || queued.has(ip)) return;
     const o = ownerOf(ip);
     if (!o || ours.has(o)) return;
     queued.add(ip);
@@ -193,7 +192,7 @@ function buildImportsBack(ws: Workspace, main: GoModule, ours: Set<string>, loca
       if (!e.isFile() || !e.name.endsWith('.go') || e.name.endsWith('_test.go')) continue;
       const file = path.join(dir, e.name);
       for (const imp of importPathsIn(head(file))) {
-        const o = isStd(imp) ? null : ownerOf(imp);
+        const o = isStdPath(imp) ? null : ownerOf(imp);
         if (o && ours.has(o)) {
           if (!found.has(o)) {
             found.add(o);
@@ -208,11 +207,8 @@ function buildImportsBack(ws: Workspace, main: GoModule, ours: Set<string>, loca
 
 /** The module an import path belongs to: the longest of the module paths it lies in, or null. */
 function ownerIn(modules: string[]): (ip: string) => string | null {
-  return (ip) => {
-    let best: string | null = null;
-    for (const o of modules) if ((ip === o || ip.startsWith(o + '/')) && (!best || o.length > best.length)) best = o;
-    return best;
-  };
+  const of = longestOwner(modules, (m) => m);
+  return (ip) => of(ip) ?? null;
 }
 
 /** The module cache: $GOMODCACHE, else the first GOPATH entry's pkg/mod, else ~/go/pkg/mod. */

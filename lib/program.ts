@@ -8,6 +8,7 @@ import { NodeMemo, parseDeclarations, parseSource, readSource, syntaxErrorOf, wi
 import type { FileFacts } from './facts.js';
 import { keyOf } from './factstore.js';
 import type { Problem, SourceFile } from './types.js';
+import { isStdPath } from './workspace.js';
 
 export const CONTEXT_PATHS = new Set(['context', 'golang.org/x/net/context']);
 
@@ -1159,10 +1160,6 @@ export function unquote(s: string): string {
 }
 
 /** Standard-library import paths have no dot in their first element. */
-function isStdPath(ip: string): boolean {
-  return !ip.split('/')[0].includes('.');
-}
-
 function defaultImportName(ip: string): string {
   // The package name is usually the last element; versions (v2) and gopkg.in suffixes are skipped.
   const parts = ip.split('/');

@@ -640,13 +640,7 @@ class Discovery {
    */
   private checkReplaceBuild(g: ModRec[], dropped: Set<ModRec>): void {
     if (g.length < 2 || g.some((m) => m.gopath || [...this.works.values()].some((uses) => uses.includes(m)))) return;
-    const ofPath = (ip: string): ModRec | undefined => {
-      let best: ModRec | undefined;
-      for (const m of g) {
-        if ((ip === m.mod.path || ip.startsWith(m.mod.path + '/')) && (!best || m.mod.path.length > best.mod.path.length)) best = m;
-      }
-      return best;
-    };
+    const ofPath = longestOwner(g, (m) => m.mod.path);
     // Which modules of the build each module's files import, with one file and path as the example.
     const imports = new Map<ModRec, Map<ModRec, { file: string; ip: string }>>();
     for (const m of g) imports.set(m, new Map());
@@ -960,4 +954,25 @@ function importPathOf(modPath: string, relDir: string): string {
   // A GOPATH src: the path below it is the import path.
   if (modPath === '') return relDir;
   return relDir === '' ? modPath : modPath + '/' + relDir;
+}
+
+/** Whether an import path is the standard library's: its first element has no dot. */
+export function isStdPath(ip: string): boolean {
+  return !ip.split('/')[0].includes('.');
+}
+
+/** The item whose module path (pathOf) holds an import path, the longest such; undefined when none does. */
+export function longestOwner<T>(items: readonly T[], pathOf: (t: T) => string): (ip: string) => T | undefined {
+  return (ip) => {
+    let best: T | undefined;
+    let bestLen = -1;
+    for (const t of items) {
+      const p = pathOf(t);
+      if ((ip === p || ip.startsWith(p + '/')) && p.length > bestLen) {
+        best = t;
+        bestLen = p.length;
+      }
+    }
+    return best;
+  };
 }
