@@ -10,7 +10,7 @@ import { permuteList } from './edits.js';
 import { Linker } from './link.js';
 import { planSets } from './plan.js';
 import { plumbCandidates } from './plumb.js';
-import { contextAliases, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, wordTest } from './select.js';
+import { contextAliases, dropDeclWords, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, wordTest } from './select.js';
 import type { Input } from './select.js';
 import { defaultCacheDir } from './factstore.js';
 import { loadResult, resultKey, storeResult } from './resultcache.js';
@@ -85,6 +85,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
 
   // Link, plan, edit.
   linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.change || t.plumb), runOnly);
+  dropDeclWords(readable);
   phase('link+walk');
   // A spreading transform (ctx-plumb) adds its sets once everything is linked.
   const plumber = reorderers.find((t) => t.plumb);
