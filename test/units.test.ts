@@ -5,7 +5,7 @@ import path from 'node:path';
 import { NOTHING_INSIDE } from '../lib/link.js';
 import { wordsRe, wordTest } from '../lib/select.js';
 import type { Node } from '../lib/source.js';
-import { parseSource } from '../lib/source.js';
+import { parseSource, readSource, SlabReader } from '../lib/source.js';
 import { nativeNode } from '../lib/tsnode.js';
 import type { SourceFile, Transform } from '../lib/types.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
@@ -190,4 +190,32 @@ test('RewriteAPI.mayRunLiterals and mayCaptureContext: false only for a body the
     'Plain false false', 'PlainB true true', 'Typed true false', 'TypedB true true', 'pick false false', 'pickB true true',
     'use false false', 'useB true true',
   ]);
+});
+
+test('SlabReader: the bytes readFileSync reads, as views of shared slabs; a large file gets its own buffer; a missing one the same error as readSource', (t) => {
+  const dir = tempDir('slab');
+  try {
+    const files: Record<string, Buffer> = {};
+    for (let i = 0; i < 300; i++) files[`f${i}.go`] = Buffer.from(`package p\n\n// file ${i}\n${'x'.repeat((i * 7919) % 40000)}\n`);
+    files['empty.go'] = Buffer.alloc(0);
+    files['big.go'] = Buffer.alloc(3 * 1024 * 1024, 0x61);
+    writeTree(dir, files);
+    const sf = (name: string) => ({ abs: path.join(dir, name), rel: name }) as SourceFile;
+    const reader = new SlabReader();
+    const slabs = new Set<ArrayBufferLike>();
+    for (const [name, want] of Object.entries(files)) {
+      const r = reader.read(sf(name));
+      if (!('bytes' in r)) return t.fail(`${name}: ${r.error}`);
+      t.true(r.bytes.equals(want), name);
+      if (name === 'big.go') t.is(r.bytes.byteLength, r.bytes.buffer.byteLength, 'a large file has a buffer of its own');
+      else if (want.length) slabs.add(r.bytes.buffer);
+    }
+    // Some 6 MB of small files: a handful of slabs, not a buffer each.
+    t.true(slabs.size >= 1 && slabs.size <= 3, `${slabs.size} slabs`);
+    const missing = reader.read(sf('gone.go'));
+    t.deepEqual(missing, readSource(sf('gone.go')));
+    t.true('error' in missing && /removed during the run/.test(missing.error));
+  } finally {
+    cleanup(dir);
+  }
 });
