@@ -1159,7 +1159,6 @@ export function unquote(s: string): string {
   return s.replace(/^[`"]|[`"]$/g, '');
 }
 
-/** Standard-library import paths have no dot in their first element. */
 function defaultImportName(ip: string): string {
   // The package name is usually the last element; versions (v2) and gopkg.in suffixes are skipped.
   const parts = ip.split('/');

@@ -440,7 +440,7 @@ const NO_WORDS: string[] = Object.freeze([]) as unknown as string[];
 /**
  * Once the linker is done (linkRelevant), nothing reads what each declaration's signature or type
  * mentions (DeclFacts.words, a field's words): those lists, a third of the facts' memory, are let
- * go (over ten copies of std, some 125 MB of the heap that every later full collection marks).
+ * go (over ten copies of std, some 140 MB of the heap that every later full collection marks).
  */
 export function dropDeclWords(readable: Readable[]): void {
   for (const { facts } of readable) {

@@ -103,7 +103,7 @@ export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string 
   }
 }
 
-/** Bytes of the slabs SlabReader reads files into (a file larger than this gets a buffer of its own). */
+/** Bytes of the slabs SlabReader reads files into (a file larger than a quarter of one gets a buffer of its own). */
 const SLAB_BYTES = 8 * 1024 * 1024;
 
 /**
