@@ -265,13 +265,15 @@ Object.assign(proto, {
   namedChild: oneMethod('namedChild'),
   childForFieldId: oneMethod('childForFieldId'),
   childrenForFieldId: manyMethod('childrenForFieldId'),
+  // A name that is no field of the grammar: no child, as the native lookup answers (which would
+  // read elements 0-5 that a node built here lacks).
   childForFieldName(this: Raw & { childForFieldId(id: number): unknown }, name: string) {
     const id = fieldIds.get(name);
-    return id === undefined ? nativeNode.childForFieldName.call(this, name) : this.childForFieldId(id);
+    return id === undefined ? null : this.childForFieldId(id);
   },
   childrenForFieldName(this: Raw & { childrenForFieldId(id: number): unknown }, name: string) {
     const id = fieldIds.get(name);
-    return id === undefined ? nativeNode.childrenForFieldName.call(this, name) : this.childrenForFieldId(id);
+    return id === undefined ? [] : this.childrenForFieldId(id);
   },
   descendantsOfType(this: Raw, types: string | string[], start?: unknown, end?: unknown) {
     marshal(this);

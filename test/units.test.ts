@@ -126,6 +126,7 @@ test('the node getters answer what node-tree-sitter\'s native ones do, on every 
             if (JSON.stringify((k as unknown as Record<string, unknown>)[g]) !== ask(g)) fail(`${at}: ${g} of child ${i} differs`);
           }
           if (!same(k.closest(['block', 'source_file']), nativeNode.closest.call(twin, ['block', 'source_file']))) fail(`${at}: closest of child ${i} differs`);
+          if (k.childForFieldName('no_such_field') !== nativeNode.childForFieldName.call(twin, 'no_such_field') || k.childrenForFieldName('no_such_field').length !== (nativeNode.childrenForFieldName.call(twin, 'no_such_field') as unknown[]).length) fail(`${at}: a field the grammar lacks differs`);
         });
         if (!same(n.firstChild, kids[0]) || !same(n.lastChild, kids[kids.length - 1]) || !same(n.firstNamedChild, named[0]) || !same(n.lastNamedChild, named[named.length - 1])) fail(`${at}: first or last child differs`);
         if (kids.length < 200) {
