@@ -103,6 +103,8 @@ export function readSource(sf: SourceFile): { bytes: Buffer } | { error: string 
   }
 }
 
+/** One byte read past a file's size: none there means it did not grow since fstat. */
+const PROBE = Buffer.alloc(1);
 /** Bytes of the slabs SlabReader reads files into (a file larger than a quarter of one gets a buffer of its own). */
 const SLAB_BYTES = 8 * 1024 * 1024;
 
@@ -140,7 +142,7 @@ export class SlabReader {
         n += r;
       }
       // A file that grew since fstat (or was cut short) is read again, as a whole.
-      if (n < size || readSync(fd, Buffer.alloc(1), 0, 1, null) !== 0) return readSource(sf);
+      if (n < size || readSync(fd, PROBE, 0, 1, null) !== 0) return readSource(sf);
       const bytes = into.subarray(this.at, this.at + n);
       this.at += n;
       return { bytes };
