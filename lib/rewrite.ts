@@ -80,6 +80,13 @@ export interface RewriteAPI {
    * does: a cheap test before walking a body for literals that capture a context.
    */
   mayCaptureContext(body: Node): boolean;
+  /**
+   * True only when the file's facts list the body among those mayCaptureContext is true for (rather
+   * than not knowing it): the facts then saw a literal called where it is written or bound to a name
+   * in it (or a `}` followed by `(`, as in `interface{}(x)`, which they count as one), so that a
+   * transform can take that as found instead of searching the body's tree for one.
+   */
+  capturesListed(body: Node): boolean;
   /** A package-level declaration (func, var, const, type) of this file's package, in any of its files, has this name. */
   packageDeclares(name: string): boolean;
   /** The names under which the package's files import `path`, most used first. */
@@ -141,12 +148,12 @@ export interface DoneRecord {
 
 /**
  * Whether a top-level function's body is among those a list of the file's facts names (by index into
- * `bodies`); true when the facts cannot say (none, unsure, a file not read as UTF-8, a body they do not list).
+ * `bodies`); null when the facts cannot say (none, unsure, a file not read as UTF-8, a body they do not know).
  */
-function bodyListed(prog: Program, file: GoFile, body: Node, list: (facts: FileFacts) => number[]): boolean {
+function bodyListed(prog: Program, file: GoFile, body: Node, list: (facts: FileFacts) => number[]): boolean | null {
   const facts = prog.facts.get(file.sf.abs);
   // Facts' offsets are in the text decoded as UTF-8 (a file that is not is read as latin1).
-  if (!facts || facts.unsure || file.pf.encoding !== 'utf8') return true;
+  if (!facts || facts.unsure || file.pf.encoding !== 'utf8') return null;
   const bodies = facts.bodies;
   // The bodies' starts (just past `{`) in order, at the even indices.
   let lo = 0;
@@ -158,7 +165,7 @@ function bodyListed(prog: Program, file: GoFile, body: Node, list: (facts: FileF
     if (at < body.startIndex + 1) lo = mid + 1;
     else hi = mid - 1;
   }
-  return true;
+  return null;
 }
 
 export function createRewriteAPI(args: {
@@ -270,8 +277,9 @@ export function createRewriteAPI(args: {
       const sig = funcSig(name, qualifier);
       return sig ? prog.paramType(sig, i, false) : undefined;
     },
-    mayRunLiterals: (body) => bodyListed(prog, file, body, (facts) => facts.runBodies),
-    mayCaptureContext: (body) => bodyListed(prog, file, body, (facts) => facts.captureBodies),
+    mayRunLiterals: (body) => bodyListed(prog, file, body, (facts) => facts.runBodies) !== false,
+    mayCaptureContext: (body) => bodyListed(prog, file, body, (facts) => facts.captureBodies) !== false,
+    capturesListed: (body) => bodyListed(prog, file, body, (facts) => facts.captureBodies) === true,
     packageDeclares: (name) => file.pkg.declares(name),
     packageImportNames: (path) => {
       const n = new Map<string, number>();

@@ -5,7 +5,8 @@ import type { GType } from './program.js';
 import { BUILTIN_FUNCS, PREDECLARED_TYPES } from './program.js';
 import type { RewriteAPI } from './rewrite.js';
 import { importSpecs, lineOf, unparen } from './source.js';
-import type { Node } from './source.js';
+import { resetCursor } from './tsnode.js';
+import type { Node, TreeCursor } from './source.js';
 
 /** Functions of package context whose (first) result is a context.Context. */
 export const CONTEXT_FUNCS = new Set([
@@ -164,13 +165,73 @@ export function hasToken(n: Node, tok: string): boolean {
 }
 
 /** The node types special() handles (a walk hands every other named node's children on in the same scope). */
-export const SPECIAL = new Set([
+const SPECIAL = new Set([
   'function_declaration', 'method_declaration', 'func_literal', 'block', 'if_statement', 'for_statement',
   'expression_switch_statement', 'type_switch_statement', 'select_statement', 'short_var_declaration',
   'var_declaration', 'const_declaration', 'type_declaration', 'assignment_statement', 'inc_statement',
   'dec_statement', 'unary_expression', 'identifier', 'parameter_declaration', 'variadic_parameter_declaration',
   'comment', 'field_identifier', 'type_identifier', 'package_identifier', 'label_name',
 ]);
+/** Of SPECIAL, the types special() passes over without a look (it returns true and declares nothing). */
+const PASSED_OVER = new Set(['parameter_declaration', 'variadic_parameter_declaration', 'comment', 'field_identifier', 'type_identifier', 'package_identifier', 'label_name']);
+
+/** What walk() does with a node of a type: leaves it (an anonymous token, or PASSED_OVER), hands it to special(), or walks its children. */
+const LEAVE = 0;
+const SPECIAL_NODE = 1;
+const CHILDREN = 2;
+/** By type id, as the ids are met (whether a type is named, and its name, are the same for every node of that id). */
+const walkKinds: number[] = [];
+function walkKind(c: TreeCursor): number {
+  const id = c.nodeTypeId;
+  let kind = walkKinds[id];
+  if (kind === undefined) {
+    const type = c.nodeType;
+    kind = !c.nodeIsNamed || PASSED_OVER.has(type) ? LEAVE : SPECIAL.has(type) ? SPECIAL_NODE : CHILDREN;
+    walkKinds[id] = kind;
+  }
+  return kind;
+}
+
+/**
+ * A variable as the walk declares it. Whether it is a context is a question asked when a transform
+ * first wants to know (a class, not an object literal with getters: a file declares thousands).
+ */
+class WalkedVar implements Var {
+  seq: number;
+  refs: Node[] = [];
+  writes: Node[] = [];
+  addr: Node[] = [];
+  private known: Ctx | undefined;
+  constructor(
+    readonly name: string,
+    readonly node: Node,
+    seq: number,
+    readonly scope: Scope,
+    private readonly question: Ctx | (() => Ctx),
+    readonly typeNode: Node | null,
+    readonly init: Node | null,
+    readonly kind: Var['kind'],
+    readonly stmt: Node | null,
+    readonly fresh: string[],
+  ) {
+    this.seq = seq;
+    if (typeof question !== 'function') this.known = question;
+  }
+  private answer(): Ctx {
+    return (this.known ??= (this.question as () => Ctx)());
+  }
+  get ctx(): boolean {
+    return this.answer() === true;
+  }
+  get unsure(): string | null {
+    const c = this.answer();
+    return typeof c === 'string' ? c : null;
+  }
+  get maybe(): string | null {
+    const c = this.answer();
+    return typeof c === 'object' ? c.maybe : null;
+  }
+}
 
 /** Scopes and references of one file. */
 export class Walker {
@@ -214,24 +275,9 @@ export class Walker {
    * (resolving may parse the files declaring what it is made from).
    */
   private declare(s: Scope, id: Node, kind: Var['kind'], ctx: Ctx | (() => Ctx), stmt: Node | null = null, fresh: string[] = [], typeNode: Node | null = null, init: Node | null = null): void {
-    if (id.text === '_') return;
-    let known: Ctx | undefined = typeof ctx === 'function' ? undefined : ctx;
-    const get = (): Ctx => (known ??= (ctx as () => Ctx)());
-    const v: Var = {
-      name: id.text, node: id, seq: this.seq++, scope: s,
-      get ctx() {
-        return get() === true;
-      },
-      get unsure() {
-        const c = get();
-        return typeof c === 'string' ? c : null;
-      },
-      get maybe() {
-        const c = get();
-        return typeof c === 'object' ? c.maybe : null;
-      },
-      typeNode, init, kind, stmt, fresh, refs: [], writes: [], addr: [],
-    };
+    const name = id.text;
+    if (name === '_') return;
+    const v = new WalkedVar(name, id, this.seq++, s, ctx, typeNode, init, kind, stmt, fresh);
     s.vars.set(v.name, v);
     this.vars.push(v);
     this.declOf.set(id.id, v);
@@ -267,20 +313,34 @@ export class Walker {
   walk(root: Node, s: Scope): void {
     if (this.special(root, s)) return;
     // A tree cursor, not namedChildren: most nodes are expressions that only pass the scope on, and
-    // a cursor reads their types without building a node object for each.
-    const c = root.walk();
+    // a cursor reads their type ids without building a node object for each (walkKind: a node object
+    // only for the types special() handles and does not pass over).
+    // special() walks again inside: one cursor for each level of that recursion, reused.
+    const level = this.level;
+    let c = this.cursors[level];
+    if (!c || !resetCursor(c, root)) c = this.cursors[level] = root.walk();
     if (!c.gotoFirstChild()) return;
-    let depth = 1;
-    for (;;) {
-      if (c.nodeIsNamed && (!SPECIAL.has(c.nodeType) || !this.special(c.currentNode, s)) && c.gotoFirstChild()) {
-        depth++;
-        continue;
+    this.level++;
+    try {
+      let depth = 1;
+      for (;;) {
+        const kind = walkKind(c);
+        if ((kind === CHILDREN || (kind === SPECIAL_NODE && !this.special(c.currentNode, s))) && c.gotoFirstChild()) {
+          depth++;
+          continue;
+        }
+        while (!c.gotoNextSibling()) {
+          if (--depth === 0 || !c.gotoParent()) return;
+        }
       }
-      while (!c.gotoNextSibling()) {
-        if (--depth === 0 || !c.gotoParent()) return;
-      }
+    } finally {
+      this.level--;
     }
   }
+
+  /** Tree cursors for walk(), by how deep in special()'s recursion it runs. */
+  private readonly cursors: TreeCursor[] = [];
+  private level = 0;
 
   /** Handles n when its type needs more than a walk of its children in the same scope; false otherwise. A type handled here is in SPECIAL too. */
   private special(n: Node, s: Scope): boolean {
@@ -628,13 +688,37 @@ export function goAtLeast(version: string | null, minor: number): boolean {
   return !!m && (Number(m[1]) > 1 || Number(m[2]) >= minor);
 }
 
-/** The rows (0-based) of the file that end in a comment after code: gofmt aligns those of neighbouring rows. */
-export function trailingCommentRows(api: RewriteAPI): Set<number> {
-  const out = new Set<number>();
+/**
+ * Which rows (0-based) hold a comment after some code on the same line, asked row by row: only the
+ * lines asked about are looked at (for `//` or `/*` where the tree has a comment starting), not
+ * every comment of the file.
+ */
+export function trailingCommentRows(api: RewriteAPI): { has(row: number): boolean } {
   const text = api.text;
-  for (const c of api.root.descendantsOfType('comment')) {
-    const lineStart = text.lastIndexOf('\n', c.startIndex - 1) + 1;
-    if (text.slice(lineStart, c.startIndex).trim() !== '') out.add(c.startPosition.row);
-  }
-  return out;
+  let starts: number[] | null = null;
+  const memo = new Map<number, boolean>();
+  const look = (row: number): boolean => {
+    if (!starts) {
+      starts = [0];
+      for (let x = text.indexOf('\n'); x >= 0; x = text.indexOf('\n', x + 1)) starts.push(x + 1);
+    }
+    if (row < 0 || row >= starts.length) return false;
+    const from = starts[row];
+    const to = row + 1 < starts.length ? starts[row + 1] : text.length;
+    for (let x = text.indexOf('/', from); x >= 0 && x < to - 1; x = text.indexOf('/', x + 1)) {
+      if (text[x + 1] !== '/' && text[x + 1] !== '*') continue;
+      const n = api.root.descendantForIndex(x);
+      if (n.type !== 'comment' || n.startIndex !== x) continue;
+      if (text.slice(from, x).trim() !== '') return true;
+      x = n.endIndex - 1; // `/* a */ code // b`: the comment after the code counts
+    }
+    return false;
+  };
+  return {
+    has(row: number): boolean {
+      let v = memo.get(row);
+      if (v === undefined) memo.set(row, (v = look(row)));
+      return v;
+    },
+  };
 }

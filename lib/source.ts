@@ -8,6 +8,7 @@ import type { SourceFile } from './types.js';
 
 export type Node = Parser.SyntaxNode;
 export type Tree = Parser.Tree;
+export type TreeCursor = Parser.TreeCursor;
 
 /**
  * Answers about nodes, computed once: by tree (so that a tree no longer used takes its answers

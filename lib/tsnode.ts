@@ -282,3 +282,18 @@ Object.assign(proto, {
   descendantForIndex: rangeMethod('descendantForIndex'),
   namedDescendantForIndex: rangeMethod('namedDescendantForIndex'),
 });
+
+/**
+ * Moves a cursor to a node of its tree (the native TreeCursor.reset reads the node from the
+ * transfer array), so that a walk started often reuses one cursor instead of making one each time
+ * (each is a native object freed by a finalizer). False, and the cursor untouched, for a node of
+ * another tree.
+ */
+export function resetCursor(cursor: Parser.TreeCursor, node: Parser.SyntaxNode): boolean {
+  const c = cursor as unknown as { tree: Tree; reset(): void };
+  const n = node as unknown as Raw;
+  if (c.tree !== n.tree) return false;
+  marshal(n);
+  c.reset();
+  return true;
+}

@@ -7,6 +7,8 @@ import { wordsRe, wordTest } from '../lib/select.js';
 import type { Node } from '../lib/source.js';
 import { parseSource, readSource, SlabReader } from '../lib/source.js';
 import { nativeNode } from '../lib/tsnode.js';
+import { trailingCommentRows } from '../lib/scope.js';
+import type { RewriteAPI } from '../lib/rewrite.js';
 import type { SourceFile, Transform } from '../lib/types.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
 import { runWorkspace } from '../lib/parts.js';
@@ -148,7 +150,7 @@ test('the node getters answer what node-tree-sitter\'s native ones do, on every 
   t.is(bad, 0);
 });
 
-test('RewriteAPI.mayRunLiterals and mayCaptureContext: false only for a body the facts say runs no literal (that may capture a context); true for a file not read as UTF-8', async (t) => {
+test('RewriteAPI.mayRunLiterals, mayCaptureContext and capturesListed: false only for a body the facts say runs no literal (that may capture a context); true for a file not read as UTF-8', async (t) => {
   const dir = tempDir('goshift-mayrun-');
   t.teardown(() => cleanup(dir));
   const code = [
@@ -178,19 +180,45 @@ test('RewriteAPI.mayRunLiterals and mayCaptureContext: false only for a body the
     rewriteFile(api) {
       for (const c of api.root.namedChildren) {
         const body = c.type === 'function_declaration' ? c.childForFieldName('body') : null;
-        if (body) seen.push(`${c.childForFieldName('name')!.text} ${api.mayRunLiterals(body)} ${api.mayCaptureContext(body)}`);
+        if (body) seen.push(`${c.childForFieldName('name')!.text} ${api.mayRunLiterals(body)} ${api.mayCaptureContext(body)} ${api.capturesListed(body)}`);
       }
     },
   };
   const ws = await discover(['.'], { cwd: dir });
   await runWorkspace(ws, [probe], { allowTypesBefore: [], api: 'change', cacheDir: null, jobs: 1 });
   // Run literals that read nothing of their function, or only a pointer, capture no context.
+  // capturesListed: true only where the facts (which the latin1 file has none of) list the body.
   t.deepEqual(seen.sort(), [
-    'Bound true false', 'BoundB true true', 'Captures true true', 'CapturesB true true', 'Go true false', 'GoB true true',
-    'Local true true', 'LocalB true true', 'Paren true false', 'ParenB true true', 'Passed false false', 'PassedB true true',
-    'Plain false false', 'PlainB true true', 'Typed true false', 'TypedB true true', 'pick false false', 'pickB true true',
-    'use false false', 'useB true true',
+    'Bound true false false', 'BoundB true true false', 'Captures true true true', 'CapturesB true true false', 'Go true false false', 'GoB true true false',
+    'Local true true true', 'LocalB true true false', 'Paren true false false', 'ParenB true true false', 'Passed false false false', 'PassedB true true false',
+    'Plain false false false', 'PlainB true true false', 'Typed true false false', 'TypedB true true false', 'pick false false false', 'pickB true true false',
+    'use false false false', 'useB true true false',
   ]);
+});
+
+test('trailingCommentRows: the rows where a comment starts after code, as a scan of every comment finds them', async (t) => {
+  const goroot = await findGoroot();
+  const inputs: [string, Buffer][] = [];
+  for (const f of ['net/http/server.go', 'go/printer/nodes.go', 'syscall/types_windows.go', 'go/printer/testdata/comments.golden']) {
+    inputs.push([f, await fs.readFile(path.join(goroot, 'src', f))]);
+  }
+  inputs.push(['mixed.go', Buffer.from('package p\n\n/* a */ var x = 1 // b\nvar y = "// not" /* c\n*/\n// d\nvar z = `/* no */` // é e\n\tvar w int /* f */ /* g */\n')]);
+  let rows = 0;
+  for (const [f, bytes] of inputs) {
+    const pf = parseSource({ abs: `/x/${f}`, rel: f } as SourceFile, bytes);
+    const want = new Set<number>();
+    for (const c of pf.root.descendantsOfType('comment')) {
+      const lineStart = pf.text.lastIndexOf('\n', c.startIndex - 1) + 1;
+      if (pf.text.slice(lineStart, c.startIndex).trim() !== '') want.add(c.startPosition.row);
+    }
+    const got = trailingCommentRows({ text: pf.text, root: pf.root } as RewriteAPI);
+    const last = pf.root.endPosition.row + 1;
+    const differ: number[] = [];
+    for (let r = -1; r <= last; r++) if (got.has(r) !== want.has(r)) differ.push(r);
+    t.deepEqual(differ, [], `${f}: rows that differ`);
+    rows += want.size;
+  }
+  t.true(rows > 100, `only ${rows} rows with a trailing comment`);
 });
 
 test('SlabReader: the bytes readFileSync reads, as views of shared slabs; a large file gets its own buffer; a missing one the same error as readSource', (t) => {

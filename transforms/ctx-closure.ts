@@ -102,7 +102,10 @@ class FileRewrite {
       // read no variable of the function that may be a context (the facts tell). It is not walked.
       if (c.type === 'function_declaration' || c.type === 'method_declaration') {
         const body = c.childForFieldName('body');
-        if (!body || !this.api.mayCaptureContext(body) || !/\bfunc\b/.test(body.text) || !body.descendantsOfType('func_literal').some(runShape)) continue;
+        if (!body || !this.api.mayCaptureContext(body)) continue;
+        // Where the facts list the body they have seen such a literal in it (nearly always: a body
+        // walked needlessly changes nothing); otherwise its tree is searched for one.
+        if (!this.api.capturesListed(body) && (!/\bfunc\b/.test(body.text) || !body.descendantsOfType('func_literal').some(runShape))) continue;
       }
       w.walk(c, pkg);
     }
@@ -522,7 +525,7 @@ class FileRewrite {
     return false;
   }
 
-  private trailingRows?: Set<number>;
+  private trailingRows?: { has(row: number): boolean };
   private perIter?: boolean;
   /** The module's go.mod says go 1.22 or later: a 3-clause for loop's variables are per iteration. */
   private perIterationLoopVars(): boolean {

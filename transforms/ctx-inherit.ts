@@ -78,7 +78,7 @@ function sides(st: Node): { left: Node[]; right: Node[] } {
 class Inherit {
   private readonly names: Set<string>;
   private readonly w: Walker;
-  private trailing?: Set<number>;
+  private trailing?: { has(row: number): boolean };
 
   constructor(
     private readonly api: RewriteAPI,
