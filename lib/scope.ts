@@ -179,12 +179,15 @@ const PASSED_OVER = new Set(['parameter_declaration', 'variadic_parameter_declar
 const LEAVE = 0;
 const SPECIAL_NODE = 1;
 const CHILDREN = 2;
-/** By type id, as the ids are met (whether a type is named, and its name, are the same for every node of that id). */
-const walkKinds: number[] = [];
+/**
+ * By type id (16 bits; ERROR's is the largest), as the ids are met, -1 until then: whether a type is
+ * named, and its name, are the same for every node of that id.
+ */
+const walkKinds = new Int8Array(0x10000).fill(-1);
 function walkKind(c: TreeCursor): number {
   const id = c.nodeTypeId;
   let kind = walkKinds[id];
-  if (kind === undefined) {
+  if (kind < 0) {
     const type = c.nodeType;
     kind = !c.nodeIsNamed || PASSED_OVER.has(type) ? LEAVE : SPECIAL.has(type) ? SPECIAL_NODE : CHILDREN;
     walkKinds[id] = kind;
