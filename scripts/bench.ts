@@ -20,12 +20,13 @@
 //   goshift -l --check           over std after goshift -w (nothing left to change), warm cache, next to
 //   revive                       v1.17.0 with only context-as-argument (go install into a temporary GOBIN)
 //   --scale N (default 10)       goshift -l, cold, over N copies of std under module paths of their
-//                                own in one go.work (scripts/synth-lib.ts): a warm-up, then one timed
-//                                run, as a ratio of std's median
+//                                own in one go.work (scripts/synth-lib.ts): a warm-up, then
+//                                --scale-runs (default 3) timed runs, each right after the same
+//                                command over std; the ratio of the two medians
 // The result is each goshift command's wall time as a ratio of each peer's, measured in this run:
 // numbers from one machine are only comparable with numbers from the same run.
 //
-// Usage: npm run bench -- [--runs N] [--goroot DIR] [--json]
+// Usage: npm run bench -- [--runs N] [--scale N] [--scale-runs N] [--goroot DIR] [--json]
 import { promises as fs } from 'node:fs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -117,6 +118,7 @@ async function main(): Promise<number> {
       options: {
         runs: { type: 'string', default: '5' },
         scale: { type: 'string', default: '10' },
+        'scale-runs': { type: 'string', default: '3' },
         goroot: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -127,11 +129,16 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--runs N] [--scale N] [--goroot DIR] [--json]\n');
+    process.stdout.write('usage: npm run bench -- [--runs N] [--scale N] [--scale-runs N] [--goroot DIR] [--json]\n');
     return 0;
   }
   const runs = Number(values.runs);
   const scale = Number(values.scale);
+  const scaleRuns = Number(values['scale-runs']);
+  if (!Number.isInteger(scaleRuns) || scaleRuns < 1) {
+    process.stderr.write(`bench: --scale-runs wants an integer >= 1, not ${JSON.stringify(values['scale-runs'])}\n`);
+    return 2;
+  }
   if (!Number.isInteger(scale) || scale < 0) {
     process.stderr.write(`bench: --scale wants an integer >= 0, not ${JSON.stringify(values.scale)}\n`);
     return 2;
@@ -217,8 +224,11 @@ async function main(): Promise<number> {
       return { name: c.name, peer: c.peer, command: [path.basename(c.cmd), ...c.args.map((a) => (a === cliPath() ? 'dist/bin/goshift.js' : a.startsWith(tmp) ? '<temp>' : a))].join(' '), runs: ts, median: median(ts), summary: summaries.get(c), tree: c.tree };
     });
     // Linear: the default set, cold, over a synthetic tree `scale` times std (copies under module paths
-    // of their own in one go.work), once; compared with the same command's median over std.
-    let synthetic: { scale: number; goFiles: number; timing: Timing; summary?: string; ratio: number } | undefined;
+    // of their own in one go.work), in turn with the same command over std (`--scale-runs` pairs, so
+    // that both sides of the ratio fall in the same minutes of the machine: one run compared with a
+    // median taken minutes before was off by as much as the machine drifts, a quarter either way);
+    // the ratio of the two medians.
+    let synthetic: { scale: number; goFiles: number; runs: Timing[]; timing: Timing; std: Timing[]; stdMedian: Timing; summary?: string; ratio: number } | undefined;
     if (scale > 1) {
       const big = path.join(tmp, 'synthetic');
       log(`writing a synthetic tree ${scale}× std`);
@@ -230,11 +240,22 @@ async function main(): Promise<number> {
       await run('sync', [], { cwd: tmp, timeoutMs: 10 * 60_000 });
       log(`${c.name}: warm-up`);
       await measure(c, big, useTime);
-      log(`${c.name}: one run`);
-      const t = await measure(c, big, useTime);
+      const stdCmd = cmds.find((x) => x.name === 'goshift -l (default set, cold cache)')!;
+      const bigRuns: Timing[] = [];
+      const stdRuns: Timing[] = [];
+      let last = '';
+      for (let i = 0; i < scaleRuns; i++) {
+        const ts = await measure(stdCmd, src, useTime);
+        stdRuns.push(ts);
+        const t = await measure(c, big, useTime);
+        bigRuns.push(t);
+        last = t.stderr;
+        log(`${c.name}: run ${i + 1}/${scaleRuns}: ${(t.wallMs / 1000).toFixed(2)} s (std just before: ${(ts.wallMs / 1000).toFixed(2)} s)`);
+      }
       await removeTree(big);
-      const base = results.find((r) => r.name === 'goshift -l (default set, cold cache)')!;
-      synthetic = { scale, goFiles: n, timing: t, summary: /goshift: [^\n]*files? scanned[^\n]*/.exec(t.stderr)?.[0], ratio: t.wallMs / base.median.wallMs };
+      const timing = median(bigRuns);
+      const stdMedian = median(stdRuns);
+      synthetic = { scale, goFiles: n, runs: bigRuns, timing, std: stdRuns, stdMedian, summary: /goshift: [^\n]*files? scanned[^\n]*/.exec(last)?.[0], ratio: timing.wallMs / stdMedian.wallMs };
     }
     const ratios = results.filter((r) => !r.peer).flatMap((g) =>
       results.filter((p) => p.peer && (p.tree === g.tree || (g.tree === 'edited' && p.tree === 'std'))).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
@@ -254,7 +275,8 @@ async function main(): Promise<number> {
     }
     for (const q of ratios) lines.push(`  ${q.goshift} / ${q.peer}: ${q.wall.toFixed(2)}x wall${q.cpu === null ? '' : `, ${q.cpu.toFixed(2)}x cpu`}`);
     if (synthetic) {
-      lines.push(`  goshift -l (default set, cold cache) over ${synthetic.scale}× std (${synthetic.goFiles} .go files, one run): wall ${s(synthetic.timing.wallMs)}, cpu ${s(synthetic.timing.cpuMs)}, max rss ${synthetic.timing.maxRssMb === null ? '?' : `${Math.round(synthetic.timing.maxRssMb)} MB`}: ${synthetic.ratio.toFixed(2)}x the median over std`);
+      const range = (ts: Timing[]) => `${(Math.min(...ts.map((t) => t.wallMs)) / 1000).toFixed(2)}–${(Math.max(...ts.map((t) => t.wallMs)) / 1000).toFixed(2)}`;
+      lines.push(`  goshift -l (default set, cold cache) over ${synthetic.scale}× std (${synthetic.goFiles} .go files, median of ${synthetic.runs.length} run(s) in turn with std): wall ${s(synthetic.timing.wallMs)} (${range(synthetic.runs)}), cpu ${s(synthetic.timing.cpuMs)}, max rss ${synthetic.timing.maxRssMb === null ? '?' : `${Math.round(synthetic.timing.maxRssMb)} MB`}; std in the same turns ${s(synthetic.stdMedian.wallMs)} (${range(synthetic.std)}): ${synthetic.ratio.toFixed(2)}x`);
       if (synthetic.summary) lines.push(`      ${synthetic.summary}`);
     }
     process.stdout.write(lines.join('\n') + '\n');
