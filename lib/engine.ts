@@ -12,7 +12,7 @@ import { planSets } from './plan.js';
 import { plumbCandidates } from './plumb.js';
 import { contextAliases, dropDeclWords, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, wordTest } from './select.js';
 import type { Input } from './select.js';
-import { defaultCacheDir } from './factstore.js';
+import { defaultCacheDir, defaultJobs, prestartFacts, releaseSpareWorkers } from './factstore.js';
 import { loadResult, resultKey, storeResult } from './resultcache.js';
 import { factsOf } from './facts.js';
 import type { FileFacts } from './facts.js';
@@ -48,17 +48,27 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
   // Files and directories that could not be read: they may reference anything in their module.
   const unreadable = ws.unreadable.map((rel) => ({ abs: path.resolve(ws.cwd, rel), rel }));
 
-  // Every file's bytes; a run over exactly these inputs before has its result in the cache.
+  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  // A cold run of a large workspace starts its facts workers now, to be ready when the reading is done.
+  prestartFacts({ jobs: opts.jobs ?? defaultJobs(), files: ws.files.length, cacheDir });
+  try {
+    return await readAndRun(ws, transforms, opts, report, unreadable, cacheDir, phase, (p) => (parsed = p));
+  } finally {
+    releaseSpareWorkers();
+  }
+}
+
+/** Every file's bytes; a run over exactly these inputs before has its result in the cache; else the stages. */
+async function readAndRun(ws: Workspace, transforms: Transform[], opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[], cacheDir: string | null, phase: (name: string) => void, setParsed: (p: () => string) => void): Promise<RunResult> {
   const inputs = readInputs(ws, opts, report, unreadable);
   phase('read');
-  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
   const key = cacheDir && !report.errors.length ? resultKey(ws, transforms, { ...opts, cacheDir }, inputs) : null;
   const cached = key ? loadResult(cacheDir!, key, inputs) : null;
   if (cached) {
     phase('result from the cache');
     return cached;
   }
-  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => (parsed = () => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only, ${p.parsed.filter((f) => f.pf.runBodiesOnly).length} with only the bodies that run literals)`));
+  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => setParsed(() => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only, ${p.parsed.filter((f) => f.pf.runBodiesOnly).length} with only the bodies that run literals)`));
   if (key) storeResult(cacheDir!, key, result);
   return result;
 }
@@ -69,6 +79,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   const rewriters = transforms.filter((t) => t.rewriteFile);
   // Facts of every file; then the files that can declare a context parameter, or that a file-local transform looks at.
   const { prog, readable } = await readFacts(ws, opts, inputs, parsedEarly(reorderers, rewriters));
+  releaseSpareWorkers();
   counting(prog);
   phase(`facts (${prog.preparsed.size} files parsed while they were computed)`);
   const aliases = contextAliases(prog, readable);

@@ -641,6 +641,67 @@ function request(batch: Batch): { req: WorkerRequest; transfer: ArrayBuffer[] } 
   return { req: { buf: all.buffer, ends, keys: batch.keys }, transfer: [all.buffer] };
 }
 
+const WORKER_URL = new URL('./factsworker.js', import.meta.url);
+
+/** A workspace of this many files or more gets its facts workers started early (prestartFacts). */
+const PRESTART_FILES = 200;
+
+/** Workers prestartFacts started, for the next Pool to take; unref'd until then, so that they keep no process alive. */
+let spares: { w: Worker; dead: boolean }[] = [];
+
+/**
+ * Starts the facts workers a cold run will want before it has read and hashed its inputs: a worker
+ * takes about a tenth of a second to start (its isolate, the lexer's modules), which then overlaps
+ * the main thread's reading instead of delaying the first batch. Only where the facts will mostly be
+ * computed: a workspace of PRESTART_FILES files or more, and no cache, or one without facts of this
+ * version. The next factsFor takes them; releaseSpareWorkers stops any it did not. Never changes a result.
+ */
+export function prestartFacts(opts: { jobs: number; files: number; cacheDir: string | null }): void {
+  // factsFor, with work of its own for the main thread (meanwhile), runs jobs - 1 workers.
+  const n = Math.floor(opts.jobs) - 1;
+  if (n < 1 || spares.length || opts.files < PRESTART_FILES) return;
+  if (opts.cacheDir && fs.existsSync(versionDir(opts.cacheDir))) return;
+  for (let i = 0; i < n; i++) {
+    let w: Worker;
+    try {
+      w = new Worker(WORKER_URL);
+    } catch {
+      return;
+    }
+    const spare = { w, dead: false };
+    // One that fails before a Pool takes it is not taken: the Pool starts another.
+    const gone = () => {
+      spare.dead = true;
+    };
+    w.on('error', gone);
+    w.on('exit', gone);
+    w.unref();
+    spares.push(spare);
+  }
+}
+
+/** How many workers prestartFacts started wait for a Pool (for the tests). */
+export function spareWorkers(): number {
+  return spares.length;
+}
+
+/** Stops the workers prestartFacts started that no Pool took. */
+export function releaseSpareWorkers(): void {
+  for (const s of spares.splice(0)) void s.w.terminate();
+}
+
+/** A live spare worker, taken out of the spares, with its listeners of the time before removed; null when none. */
+function takeSpare(): Worker | null {
+  for (let s = spares.shift(); s; s = spares.shift()) {
+    if (s.dead) continue;
+    s.w.removeAllListeners('error');
+    s.w.removeAllListeners('exit');
+    s.w.ref();
+    return s.w;
+  }
+  return null;
+}
+
 /**
  * Up to `jobs` worker threads fed from one queue of batches. A worker is started only when a
  * batch waits and every started worker is busy, so that a few batches do not start many workers.
@@ -685,7 +746,7 @@ class Pool {
   private start(): { w: Worker; sent: Batch[]; dead: boolean } | null {
     let w: Worker;
     try {
-      w = new Worker(new URL('./factsworker.js', import.meta.url));
+      w = takeSpare() ?? new Worker(WORKER_URL);
     } catch {
       this.cannotStart = true;
       return null;

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FACTS_VERSION, factsOf, type FileFacts } from '../lib/facts.js';
-import { defaultCacheDir, defaultJobs, factsFor, trim, type FactsOptions } from '../lib/factstore.js';
+import { defaultCacheDir, defaultJobs, factsFor, prestartFacts, releaseSpareWorkers, spareWorkers, trim, type FactsOptions } from '../lib/factstore.js';
 import { fixturesRoot } from './support/paths.js';
 import { isRoot, tempDirs } from './unit-tmp.js';
 
@@ -47,6 +47,30 @@ const expected = (ins: Input[]): FileFacts[] => ins.map((f) => JSON.parse(JSON.s
 
 /** Forces the worker pool on however few bytes there are. */
 const pool = (cacheDir: string | null, jobs = 2): FactsOptions => ({ jobs, cacheDir, minPoolBytes: 0 });
+
+// Serial: the tests that run at once would take the workers started here.
+test.serial('prestartFacts: workers started early only for a cold run of many files, taken by factsFor with the same facts, let go when not taken', async (t) => {
+  // Too few files, one job, or a cache that has facts of this version: none is started.
+  prestartFacts({ jobs: 2, files: 10, cacheDir: null });
+  t.is(spareWorkers(), 0);
+  prestartFacts({ jobs: 1, files: 1000, cacheDir: null });
+  t.is(spareWorkers(), 0);
+  const warm = tmp('prestart-warm');
+  await factsFor(inputs.slice(0, 3), { jobs: 1, cacheDir: warm });
+  prestartFacts({ jobs: 2, files: 1000, cacheDir: warm });
+  t.is(spareWorkers(), 0);
+  // A cold run with two jobs: one worker (the main thread lexes too), which the pool takes.
+  prestartFacts({ jobs: 2, files: 1000, cacheDir: tmp('prestart-cold') });
+  t.is(spareWorkers(), 1);
+  const r = await factsFor(inputs, pool(null));
+  t.deepEqual(r.facts, expected(inputs));
+  t.is(spareWorkers(), 0);
+  // None taken: stopped.
+  prestartFacts({ jobs: 3, files: 1000, cacheDir: null });
+  t.is(spareWorkers(), 2);
+  releaseSpareWorkers();
+  t.is(spareWorkers(), 0);
+});
 
 /** The single-entry files of a cache (packs left out). */
 function entries(cacheDir: string): string[] {
