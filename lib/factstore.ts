@@ -647,7 +647,7 @@ const WORKER_URL = new URL('./factsworker.js', import.meta.url);
 const PRESTART_FILES = 200;
 
 /** Workers prestartFacts started, for the next Pool to take; unref'd until then, so that they keep no process alive. */
-let spares: { w: Worker; dead: boolean }[] = [];
+const spares: { w: Worker; dead: boolean }[] = [];
 
 /**
  * Starts the facts workers a cold run will want before it has read and hashed its inputs: a worker
