@@ -10,7 +10,7 @@ import { permuteList } from './edits.js';
 import { Linker } from './link.js';
 import { planSets } from './plan.js';
 import { plumbCandidates } from './plumb.js';
-import { contextAliases, dropDeclWords, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, wordTest } from './select.js';
+import { contextAliases, dropDeclWords, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, refineCaptures, wordTest } from './select.js';
 import type { Input } from './select.js';
 import { defaultCacheDir, defaultJobs, prestartFacts, releaseSpareWorkers } from './factstore.js';
 import { loadResult, resultKey, storeResult } from './resultcache.js';
@@ -83,6 +83,8 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   counting(prog);
   phase(`facts (${prog.preparsed.size} files parsed while they were computed)`);
   const aliases = contextAliases(prog, readable);
+  // Bodies whose literals capture nothing that can be a context are not parsed for ctx-closure.
+  if (rewriters.some((t) => t.capturingLiteralsOnly)) refineCaptures(prog, aliases, unreadable.length);
   const runOnly = parseContextFiles(prog, readable, aliases, reorderers, rewriters, opts.progress);
   phase('read+context packages');
 

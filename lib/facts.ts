@@ -11,7 +11,7 @@
 import { debugOn, EVERY_RUN_BODY } from './debug.js';
 
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 7;
+export const FACTS_VERSION = 8;
 
 /** A top-level declaration. */
 export interface DeclFacts {
@@ -35,6 +35,17 @@ export interface DeclFacts {
    * listed under both readings.
    */
   fields?: { name: string; words: string[] }[];
+  /**
+   * Where a func's or method's `Context` words stand: `p` in its parameters, `r` in its type
+   * parameters or results, `pr` both (set only when `words` have `Context`), so that one taking a
+   * context is not taken for one returning it (captureWhy).
+   */
+  cx?: 'p' | 'r' | 'pr';
+  /**
+   * For a type whose `words` have `Context`: the methods of its interfaces whose parameters (`p:M`)
+   * or results (`r:M`) have `Context`.
+   */
+  im?: string[];
 }
 
 export interface FileFacts {
@@ -79,6 +90,21 @@ export interface FileFacts {
   captureLits: boolean;
   /** Which of `runBodies` hold a literal that may capture a context, sorted. */
   captureBodies: number[];
+  /**
+   * For each of `captureBodies`, what its literals capture that may make them capture a context,
+   * for the engine to rule out with what the whole workspace declares (refineCaptures in
+   * lib/select.ts). Per name captured: `n:<name>`, then how each of its declarations outside the
+   * literal makes it (`t:<type name>` a type written, `a:<type name>` a type assertion, `c:<name>`
+   * a call of a function or method, `s:<name>` a field read, `v:<name>` a copy of another variable,
+   * whose own declarations follow, `l:<name>` a call of a func value the function declares, `?`
+   * anything else; `a:*` is an assertion to a type that cannot be one), then the signs that it is used as a context
+   * (`m` a Done, Deadline or Value call on it, `p:<name>` passed to a function or method of that
+   * name, `p:?` in parentheses goshift does not follow). Absent when a body's literal could not be
+   * read (then nothing is ruled out).
+   */
+  captureWhy?: string[][];
+  /** A literal outside every body (a package-level var's) may capture a context. */
+  captureTop?: true;
   /** Names of types declared inside functions (`type X = context.Context` in a body), sorted, once each. */
   localTypes: string[];
   /**
@@ -441,25 +467,45 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): 
   for (let r = 0; r < runs.length; r += 3) order.push(r);
   order.sort((a, b) => runs[a + 2] - runs[b + 2]);
   const bs = facts.bodies;
+  const every = order.length > 0 && debugOn(EVERY_RUN_BODY);
+  const why: string[][] = [];
   let i = 0;
-  let decls: Map<string, number[]> | null = null;
-  let every: boolean | undefined;
-  for (const r of order) {
-    const at = toks.at[runs[r + 2]];
-    while (i + 1 < bs.length && bs[i + 1] <= at) {
-      i += 2;
-      decls = null;
+  /** The body whose literals are being gathered (an index into bs), what they capture, and whether one could not be read. */
+  let at = -1;
+  let decls: LocalNames | null = null;
+  let caught = new Map<string, number[]>();
+  let blind = false;
+  const done = () => {
+    if (at < 0) return;
+    if (blind || caught.size || every) {
+      facts.captureBodies.push(at / 2);
+      why.push(blind ? ['?'] : captureWhy(toks, close, fns[at], close[fns[at + 1]], decls!, caught));
     }
-    if (!(i + 1 < bs.length && bs[i] <= at)) {
+    at = -1;
+    caught = new Map();
+    blind = false;
+  };
+  for (const r of order) {
+    const place = toks.at[runs[r + 2]];
+    while (i + 1 < bs.length && bs[i + 1] <= place) i += 2;
+    if (!(i + 1 < bs.length && bs[i] <= place)) {
       facts.captureLits = true;
+      facts.captureTop = true;
       continue;
     }
     if (facts.runBodies[facts.runBodies.length - 1] !== i / 2) facts.runBodies.push(i / 2);
-    if (facts.captureBodies[facts.captureBodies.length - 1] === i / 2) continue;
+    if (at !== i) {
+      done();
+      at = i;
+      decls = localNames(toks, close, fns[i], close[fns[i + 1]]);
+    }
     const f = runs[r];
-    decls ??= localNames(toks, close, fns[i], close[fns[i + 1]]);
-    if (f < 0 || (every ??= debugOn(EVERY_RUN_BODY)) || mayCapture(toks, f, runs[r + 1], decls)) facts.captureBodies.push(i / 2);
+    if (f < 0) blind = true;
+    else captures(toks, f, runs[r + 1], decls!, caught);
   }
+  done();
+  // Without the literals' captures read (every body listed for the tests), nothing is ruled out.
+  if (facts.captureBodies.length && !every) facts.captureWhy = why;
   if (facts.captureBodies.length) facts.captureLits = true;
 }
 
@@ -484,11 +530,15 @@ function literalBody(toks: Toks, close: Int32Array, j: number): number {
  * a selector, a call, a conversion or an assertion: not a literal, an operation, an index, `range`,
  * a receive or a type switch's binding). More may be listed, never less.
  */
-function localNames(toks: Toks, close: Int32Array, from: number, to: number): Map<string, number[]> {
+function localNames(toks: Toks, close: Int32Array, from: number, to: number): LocalNames {
   const { k, t } = toks;
   const out = new Map<string, number[]>();
-  const add = (x: number) => {
+  const why = new Map<number, string>();
+  /** Every name the function declares as a variable or parameter, whatever its type. */
+  const declared = new Set<string>();
+  const add = (x: number, how: string) => {
     if (t[x] === '_') return;
+    why.set(x, how);
     const list = out.get(t[x]);
     if (list) list.push(x);
     else out.set(t[x], [x]);
@@ -525,28 +575,32 @@ function localNames(toks: Toks, close: Int32Array, from: number, to: number): Ma
     for (let e = 0; e < els.length; e += 2) {
       const x = els[e];
       const y = els[e + 1];
+      if (k[x] === ID) declared.add(t[x]);
       if (y - x === 1 && k[x] === ID) {
         pending.push(x);
         continue;
       }
       if (y - x >= 2 && k[x] === ID && k[x + 1] !== DOT && typeMay(x + 1, y)) {
-        add(x);
-        for (const p of pending) add(p);
+        const how = `t:${t[y - 1]}`;
+        add(x, how);
+        for (const p of pending) add(p, how);
       }
       pending = [];
     }
   };
   /** `names := values` or `var names [type] [= values]`: names [a, eq), values [eq + 1, b). */
   const binding = (names: number[], typeAt: number, eq: number, b: number) => {
+    for (const x of names) declared.add(t[x]);
     if (typeAt < eq) {
-      if (typeMay(typeAt, eq)) for (const x of names) add(x);
+      if (typeMay(typeAt, eq)) for (const x of names) add(x, `t:${t[eq - 1]}`);
       return;
     }
     if (eq >= b) return;
     const vals = elements(eq + 1, b);
     for (let i = 0; i < names.length; i++) {
       const v = vals.length === 2 * names.length ? 2 * i : vals.length === 2 ? 0 : -1;
-      if (v < 0 || valueMay(vals[v], vals[v + 1])) add(names[i]);
+      if (v < 0) add(names[i], '?');
+      else if (valueMay(vals[v], vals[v + 1])) add(names[i], valueHow(vals[v], vals[v + 1]));
     }
   };
   /** The end of the statement part starting at a: `;`, `:` or the end of the enclosing block or list. */
@@ -554,6 +608,35 @@ function localNames(toks: Toks, close: Int32Array, from: number, to: number): Ma
     let x = a;
     while (x < limit && k[x] !== SEMI && k[x] !== COLON && !isClose(k[x])) x = next(k, close, x);
     return x;
+  };
+  /**
+   * How a value [a, b) that valueMay lets through may be a context (captureWhy's forms): a name, a
+   * selector, a call (its function's last name), an assertion (its type's last name).
+   */
+  const valueHow = (a: number, b: number): string => {
+    let last = a;
+    let only = true;
+    for (let x = a; x < b; x = next(k, close, x)) {
+      if (x > a) only = false;
+      last = x;
+    }
+    if (k[last] === ID) {
+      if (only) return `v:${t[last]}`;
+      // A field (or a package's variable) read, whatever it is read from.
+      return k[last - 1] === DOT ? `s:${t[last]}` : '?';
+    }
+    if (k[last] !== LPAREN || last === a) return '?';
+    const c = close[last];
+    // An assertion: only to a type written as a name or a qualified name can it give a context.
+    if (k[last - 1] === DOT) return c - last === 2 && k[last + 1] === ID ? `a:${t[last + 1]}` : c - last === 4 && k[last + 1] === ID && k[last + 2] === DOT && k[last + 3] === ID ? `a:${t[last + 3]}` : 'a:*';
+    if (k[last - 1] === ID) return `c:${t[last - 1]}`;
+    // Type arguments: F[T](…), pkg.F[T](…).
+    if (k[last - 1] === RBRACK) {
+      let o = last - 2;
+      while (o > a && close[o] !== last - 1) o--;
+      if (close[o] === last - 1 && o > a && k[o - 1] === ID) return `c:${t[o - 1]}`;
+    }
+    return '?';
   };
   for (let j = from; j <= to; j++) {
     const kind = k[j];
@@ -568,6 +651,7 @@ function localNames(toks: Toks, close: Int32Array, from: number, to: number): Ma
       const end = stmtEnd(j + 1, to);
       let typeSwitch = false;
       for (let x = j + 1; x < end && !typeSwitch; x = next(k, close, x)) typeSwitch = k[x] === DOT && k[x + 1] === LPAREN && k[x + 2] === KW && t[x + 2] === 'type';
+      for (const x of names) declared.add(t[x]);
       if (!typeSwitch) binding(names, j, j, end);
     } else if (kind === KW && t[j] === 'var') {
       const spec = (a: number, b: number) => {
@@ -604,21 +688,81 @@ function localNames(toks: Toks, close: Int32Array, from: number, to: number): Ma
       }
     }
   }
-  return out;
+  return { names: out, why, declared };
+}
+
+/** localNames' answer: the names with the tokens declaring them, and how each of those may make it a context (captureWhy's forms). */
+interface LocalNames {
+  names: Map<string, number[]>;
+  why: Map<number, string>;
+  /** Every name the function declares as a variable or parameter (a call of one calls a func value). */
+  declared: Set<string>;
 }
 
 /**
- * Whether the literal (tokens [from, to]) reads a name that its function declares outside it
- * (`decls`, from localNames): a name read after a `.` is a field or method, not a variable.
+ * The names the literal (tokens [from, to]) reads that its function declares outside it (`decls`,
+ * from localNames), with those declarations: a name read after a `.` is a field or method, not a
+ * variable.
  */
-function mayCapture(toks: Toks, from: number, to: number, decls: Map<string, number[]>): boolean {
+function captures(toks: Toks, from: number, to: number, decls: LocalNames, out: Map<string, number[]>): void {
   const { k, t } = toks;
   for (let x = from + 1; x < to; x++) {
     if (k[x] !== ID || k[x - 1] === DOT) continue;
-    const at = decls.get(t[x]);
-    if (at && at.some((d) => d < from || d > to)) return true;
+    const at = decls.names.get(t[x]);
+    if (!at || out.has(t[x])) continue;
+    const outside = at.filter((d) => d < from || d > to);
+    if (outside.length) out.set(t[x], outside);
   }
-  return false;
+}
+
+/** Methods of context.Context whose call on a variable is a sign it is one (as CONTEXT_METHODS in lib/scope.ts). */
+const SIGN_METHODS = new Set(['Done', 'Deadline', 'Value']);
+
+/**
+ * captureWhy's entries for the names a body's literals capture (`caught`, with their declarations
+ * outside the literal): how each declaration may make the name a context (a copy of another
+ * variable brings that one's declarations too), and the signs in the function (tokens [from, to])
+ * that the name is used as one.
+ */
+function captureWhy(toks: Toks, close: Int32Array, from: number, to: number, decls: LocalNames, caught: Map<string, number[]>): string[] {
+  const { k, t } = toks;
+  const out: string[] = [];
+  let openOf: Int32Array | undefined;
+  for (const [name, at] of caught) {
+    const hows = new Set<string>();
+    const seen = new Set<number>();
+    const todo = [...at];
+    while (todo.length) {
+      const d = todo.pop()!;
+      if (seen.has(d)) continue;
+      seen.add(d);
+      let how = decls.why.get(d) ?? '?';
+      // A call of a name the function declares calls a func value, whatever the name (`len := f`):
+      // what it returns is not told by any top-level declaration.
+      if (how.startsWith('c:') && decls.declared.has(how.slice(2))) how = `l:${how.slice(2)}`;
+      hows.add(how);
+      if (how.startsWith('v:')) todo.push(...(decls.names.get(how.slice(2)) ?? []));
+    }
+    const signs = new Set<string>();
+    for (let x = from; x <= to; x++) {
+      if (k[x] !== ID || t[x] !== name || (x > 0 && k[x - 1] === DOT)) continue;
+      if (k[x + 1] === DOT && k[x + 2] === ID && SIGN_METHODS.has(t[x + 2]) && k[x + 3] === LPAREN) signs.add('m');
+      if (!(k[x - 1] === LPAREN || k[x - 1] === COMMA) || !(k[x + 1] === RPAREN || k[x + 1] === COMMA || k[x + 1] === ELLIPSIS)) continue;
+      // The bracket the name stands in: an argument when it is a call's parentheses.
+      let o = x - 1;
+      openOf ??= opens(close);
+      while (o >= 0 && !isOpen(k[o])) o = isClose(k[o]) ? openOf[o] - 1 : o - 1;
+      if (o < 1 || k[o] !== LPAREN) continue;
+      const before = k[o - 1];
+      if (before === ID) signs.add(`p:${t[o - 1]}`);
+      // Not a call of a literal (`}(x)`) or of an instantiation (`F[T](x)`), which take no context
+      // the scope walk would see: parentheses around the name (`(x).Done()`, `f((x))`), or a call of
+      // a call or of a parenthesized function, which are not followed.
+      else if (before !== RBRACE && before !== RBRACK) signs.add('p:?');
+    }
+    out.push(`n:${name}`, ...hows, ...signs);
+  }
+  return out;
 }
 
 /** For each closing bracket's index, where it opened. */
@@ -716,7 +860,13 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]
           if (k[b] === LBRACE && !(k[b - 1] === KW && (t[b - 1] === 'struct' || t[b - 1] === 'interface'))) break;
           b = next(k, close, b);
         }
-        facts.decls.push(recv === undefined ? { kind: 'func', name, words: words(a + 1, b) } : { kind: 'method', name, recv, words: words(a + 1, b) });
+        const d: DeclFacts = recv === undefined ? { kind: 'func', name, words: words(a + 1, b) } : { kind: 'method', name, recv, words: words(a + 1, b) };
+        if (d.words.includes('Context')) {
+          // The parameter list, and the rest (type parameters, results).
+          const p = is(a + 1, LBRACK) ? past(a + 1) : a + 1;
+          if (is(p, LPAREN)) d.cx = cxOf(toks, p + 1, close[p], [a + 1, p, past(p), b]);
+        }
+        facts.decls.push(d);
         if (is(b, LBRACE)) {
           facts.bodies.push(toks.at[b] + 1, toks.at[close[b]]);
           fns.push(j, b);
@@ -737,6 +887,11 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]
           const fields: DeclFacts['fields'] = [];
           for (let x = a + 1; x < b; x++) if (k[x] === KW && t[x] === 'struct' && is(x + 1, LBRACE)) structFields(toks, x + 2, close[x + 1], close, fields);
           if (fields.length) d.fields = fields;
+          if (d.words.includes('Context')) {
+            const im: string[] = [];
+            for (let x = a + 1; x < b; x++) if (k[x] === KW && t[x] === 'interface' && is(x + 1, LBRACE)) interfaceMethods(toks, x + 2, close[x + 1], close, im);
+            if (im.length) d.im = im;
+          }
           facts.decls.push(d);
         });
         break;
@@ -768,6 +923,34 @@ function receiverBase(toks: Toks, a: number, b: number): string {
   const base = ids[ids.length - 1];
   if (!base) throw new Unsure('receiver without a type');
   return base;
+}
+
+/** Where `Context` stands in a signature: in the parameters [a, b), in the other ranges (pairs in `rest`). */
+function cxOf(toks: Toks, a: number, b: number, rest: number[]): 'p' | 'r' | 'pr' | undefined {
+  const has = (x: number, y: number) => {
+    for (let z = x; z < y; z++) if (toks.k[z] === ID && toks.t[z] === 'Context') return true;
+    return false;
+  };
+  const p = has(a, b);
+  let r = false;
+  for (let i = 0; i + 1 < rest.length && !r; i += 2) r = has(rest[i], rest[i + 1]);
+  return p && r ? 'pr' : p ? 'p' : r ? 'r' : undefined;
+}
+
+/** The methods of an interface body `{ … }` (a to b) with `Context` in their parameters (`p:M`) or results (`r:M`). */
+function interfaceMethods(toks: Toks, a: number, b: number, close: Int32Array, out: string[]): void {
+  const { k, t } = toks;
+  let s = a;
+  while (s < b) {
+    let e = s;
+    while (e < b && k[e] !== SEMI) e = next(k, close, e);
+    if (e > s + 1 && k[s] === ID && k[s + 1] === LPAREN) {
+      const cx = cxOf(toks, s + 2, close[s + 1], [close[s + 1] + 1, e]);
+      if (cx?.includes('p')) out.push(`p:${t[s]}`);
+      if (cx?.includes('r')) out.push(`r:${t[s]}`);
+    }
+    s = e + 1;
+  }
 }
 
 /** Fields of a struct body `{ … }` (from a to b, exclusive of the braces), nested structs included. */

@@ -76,8 +76,13 @@ export interface RewriteAPI {
    * Whether such a literal in the body may capture a context: read a variable that its function
    * declares outside it in a way that may make it a context (a parameter or var whose type is
    * written as a name or a qualified name, or a name bound by `:=` or `var` to a name, a selector, a
-   * call, a conversion or an assertion). False only when the file's facts (captureBodies) say none
-   * does: a cheap test before walking a body for literals that capture a context.
+   * call, a conversion or an assertion), unless the workspace's declarations rule it out: every
+   * such variable is declared with a type that is not a context.Context, or from a call, field or
+   * copy that cannot give one, and any whose type only the call's resolution could tell shows no
+   * sign of being used as a context (its name, a Done, Deadline or Value call, being passed to a
+   * function or method that may take one). False only when the facts (captureBodies, as the engine
+   * narrows them: refineCaptures in lib/select.ts) say none does: a cheap test before walking a body
+   * for literals that capture a context.
    */
   mayCaptureContext(body: Node): boolean;
   /**

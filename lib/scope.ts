@@ -43,7 +43,7 @@ export const CONTEXT_METHODS = new Set(['Done', 'Deadline', 'Value']);
  * context.Context (recover's and any's `any` is not one either), unless the package declares the
  * name again or a local shadows it.
  */
-const NEVER_CONTEXT_CALLS = new Set([...BUILTIN_FUNCS, ...PREDECLARED_TYPES]);
+export const NEVER_CONTEXT_CALLS = new Set([...BUILTIN_FUNCS, ...PREDECLARED_TYPES]);
 
 export const FUNC_NODES_LIST = ['function_declaration', 'method_declaration', 'func_literal'];
 export const FUNC_NODES = new Set(FUNC_NODES_LIST);

@@ -11,6 +11,7 @@ import type { Linker, Slot } from './link.js';
 import type { Candidate } from './plan.js';
 import { describe } from './plan.js';
 import { CONTEXT_PATHS, Program, paramsOf, tparamsAround } from './program.js';
+import { CONTEXT_FUNCS, CONTEXT_LIKE_NAME, CONTEXT_TAKERS, FOREIGN_CONTEXT_RESULTS, NEVER_CONTEXT_CALLS } from './scope.js';
 import { lineOf, parseSource, SlabReader } from './source.js';
 import type { ParsedFile } from './source.js';
 import type { Node } from './source.js';
@@ -130,6 +131,145 @@ export function contextAliases(prog: Program, readable: Readable[]): Set<string>
     if (aliases.size === before) break;
   }
   return aliases;
+}
+
+/**
+ * The bodies whose run literals may capture a context (facts' captureBodies), less those the whole
+ * workspace's declarations rule out, so that a transform looking only at those (ctx-closure) neither
+ * parses nor walks them. A body is ruled out when every variable its literals capture (captureWhy)
+ * is declared in ways that cannot make it a context.Context: with a type that is not one (not
+ * `Context`, an alias of it or a local type), from a call of a function or method no declaration of
+ * that name in the workspace returns one (nor context's or the known foreign ones), from a field no
+ * type mentioning a context has, from a copy of such a variable; and when any of those declarations
+ * leaves its type open (a call), the variable shows no sign of being used as a context (its name,
+ * a Done, Deadline or Value call, being passed to a function or method that may take one). The
+ * facts are changed in place (as dropDeclWords does), after the cache has them. Nothing is ruled
+ * out when a file could not be read; every name in a file the lexer was unsure of counts as one that
+ * may declare or stand for a context.
+ * Returns how many bodies were ruled out.
+ */
+export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: number): number {
+  const all = [...prog.facts.values()];
+  if (unreadable > 0 || !all.some((f) => f.captureWhy?.length)) return 0;
+  // A file the lexer was unsure of may declare anything: every name in it may be an alias of
+  // context.Context, a function returning one, a builtin declared again.
+  const maybeAliases = new Set(aliases);
+  for (const f of all) if (f.unsure !== undefined) for (const w of f.words) maybeAliases.add(w);
+  const spells = new Set(['Context', ...maybeAliases]);
+  /** Functions and methods (an interface's too) that may return a context. */
+  const results = new Set<string>(['Context', ...CONTEXT_FUNCS, ...[...FOREIGN_CONTEXT_RESULTS.keys()].map((k) => k.slice(k.lastIndexOf('.') + 1))]);
+  /** Functions and methods (an interface's too) that may take a context. */
+  const takes = new Set<string>(CONTEXT_TAKERS);
+  /** Fields that may hold a context (their type mentions one). */
+  const fields = new Set<string>(['Context']);
+  /** Builtin functions and predeclared types that a directory's files declare again, by directory. */
+  const redeclared = new Map<string, Set<string>>();
+  const redeclare = (abs: string, w: string) => {
+    const dir = path.dirname(abs);
+    let set = redeclared.get(dir);
+    if (!set) redeclared.set(dir, (set = new Set()));
+    set.add(w);
+  };
+  const both = (w: string) => {
+    results.add(w);
+    takes.add(w);
+    fields.add(w);
+  };
+  for (const [abs, facts] of prog.facts) {
+    // What a file the lexer was unsure of declares is unknown: every name in it may be anything.
+    if (facts.unsure !== undefined) {
+      for (const w of facts.words) {
+        both(w);
+        if (NEVER_CONTEXT_CALLS.has(w)) redeclare(abs, w);
+      }
+      continue;
+    }
+    for (const d of facts.decls) {
+      if (NEVER_CONTEXT_CALLS.has(d.name)) redeclare(abs, d.name);
+      if (d.kind === 'var' || d.kind === 'const') continue;
+      if (!d.words.some((w) => spells.has(w))) continue;
+      // Spelled by an alias: where it stands is not recorded.
+      const aliased = maybeAliases.size > 0 && d.words.some((w) => maybeAliases.has(w));
+      if (d.kind === 'type') {
+        if (aliased) for (const w of d.words) both(w);
+        for (const f of d.fields ?? []) if (f.words.some((w) => spells.has(w))) fields.add(f.name);
+        for (const m of d.im ?? []) (m.startsWith('r:') ? results : takes).add(m.slice(2));
+        continue;
+      }
+      if (aliased || !d.cx || d.cx.includes('p')) takes.add(d.name);
+      if (aliased || !d.cx || d.cx.includes('r')) results.add(d.name);
+    }
+  }
+  let ruledOut = 0;
+  for (const [abs, facts] of prog.facts) {
+    const why = facts.captureWhy;
+    if (!why || facts.unsure !== undefined || why.length !== facts.captureBodies.length) continue;
+    const local = new Set(facts.localTypes);
+    // The file's own package-level variables are the only ones its scope walk sees (lib/scope.ts).
+    const vars = new Set(facts.decls.filter((d) => d.kind === 'var' || d.kind === 'const').map((d) => d.name));
+    const redecl = redeclared.get(path.dirname(abs)) ?? new Set<string>();
+    const keep: number[] = [];
+    const keepWhy: string[][] = [];
+    facts.captureBodies.forEach((b, i) => {
+      if (mayCatchContext(why[i], spells, local, { results, takes, fields, vars, redeclared: redecl })) {
+        keep.push(b);
+        keepWhy.push(why[i]);
+      } else ruledOut++;
+    });
+    if (keep.length === facts.captureBodies.length) continue;
+    facts.captureBodies = keep;
+    facts.captureWhy = keepWhy;
+    facts.captureLits = keep.length > 0 || !!facts.captureTop;
+  }
+  return ruledOut;
+}
+
+/** Whether what a body's literals capture (captureWhy's entries) may hold a context, or may be one ctx-closure would report. */
+function mayCatchContext(entries: string[], spells: Set<string>, local: Set<string>, ws: { results: Set<string>; takes: Set<string>; fields: Set<string>; vars: Set<string>; redeclared: Set<string> }): boolean {
+  const { results, takes, fields, vars, redeclared } = ws;
+  let name = '';
+  let open = false;
+  let sign = false;
+  const verdict = () => open && (sign || CONTEXT_LIKE_NAME.test(name));
+  for (const e of entries) {
+    if (e === '?') return true;
+    const tag = e.slice(0, 2);
+    const w = e.slice(2);
+    switch (tag) {
+      case 'n:':
+        if (verdict()) return true;
+        name = w;
+        open = false;
+        sign = false;
+        break;
+      case 't:':
+      case 'a:':
+        if (spells.has(w) || local.has(w)) return true;
+        break;
+      case 'c:':
+        if (results.has(w)) return true;
+        // A builtin or a conversion to a predeclared type returns no context (scope.ts's NEVER_CONTEXT_CALLS).
+        if (!NEVER_CONTEXT_CALLS.has(w) || redeclared.has(w)) open = true;
+        break;
+      case 'l:':
+        open = true;
+        break;
+      case 's:':
+        if (fields.has(w)) return true;
+        break;
+      case 'v:':
+        // A package-level variable of the file: what it holds is not followed here.
+        if (vars.has(w)) return true;
+        break;
+      case 'p:':
+        if (w === '?' || /Context$/.test(w) || takes.has(w)) sign = true;
+        break;
+      default:
+        if (e === 'm') sign = true;
+        else return true;
+    }
+  }
+  return verdict();
 }
 
 /**

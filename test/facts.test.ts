@@ -306,6 +306,43 @@ test('facts: which run literals may capture a context, by how their function dec
   t.deepEqual(got, cases.map((c) => { const name = /^func (\w+)/.exec(c)![1]; return `${name} ${name.startsWith('Yes')}`; }));
 });
 
+test('facts: what the run literals capture, for the engine to rule out with the workspace\'s declarations (captureWhy)', (t) => {
+  // One function per case, each with one body that may capture a context; its entries as expected.
+  const cases: [string, string[]][] = [
+    ['func Typed(c pkg.Ctx, d Ctx) { go func() { _, _ = c, d }() }', ['n:c', 't:Ctx', 'n:d', 't:Ctx']],
+    ['func Call() { c := pkg.Make(1); go func() { _ = c }() }', ['n:c', 'c:Make']],
+    ['func Generic() { c := pick[int](1); go func() { _ = c }() }', ['n:c', 'c:pick']],
+    ['func Field(s S) { c := s.a.ctx; go func() { _ = c }() }', ['n:c', 's:ctx']],
+    ['func FieldOfCall() { c := get().ctx; go func() { _ = c }() }', ['n:c', 's:ctx']],
+    ['func Copy(p Ctx) { q := p; c := q; go func() { _ = c }() }', ['n:c', 'v:q', 'v:p', 't:Ctx']],
+    ['func Assert(v any) { c := v.(pkg.Ctx); d := v.(*T); go func() { _, _ = c, d }() }', ['n:c', 'a:Ctx', 'n:d', 'a:*']],
+    ['func Mismatch() { a, c := f(), g(), h(); go func() { _ = c }() }', ['n:c', '?']],
+    ['func Method() { c := f(); go func() { <-c.Done() }() }', ['n:c', 'c:f', 'm']],
+    ['func Passed() { c := f(); go func() { use(1, c); x.Run(c, 2) }() }', ['n:c', 'c:f', 'p:use', 'p:Run']],
+    ['func Parens() { c := f(); go func() { <-(c).Done() }() }', ['n:c', 'c:f', 'p:?']],
+    ['func LocalFunc(len func() int) { c := len(); go func() { _ = c }() }', ['n:c', 'l:len']],
+    ['func LiteralArg() { c := f(); go func(x T) { _, _ = x, c }(c); g[int](c) }', ['n:c', 'c:f']],
+  ];
+  const src = `package p\n\n${cases.map(([c]) => c).join('\n\n')}\n`;
+  const facts = factsOf(Buffer.from(src));
+  t.is(facts.unsure, undefined);
+  t.deepEqual(facts.captureBodies, cases.map((_, i) => i));
+  t.deepEqual(facts.captureWhy, cases.map(([, why]) => why));
+  t.is(facts.captureTop, undefined);
+  // A literal outside every body is marked, and every body kept without a reading when the tests ask for all.
+  t.true(factsOf(Buffer.from('package p\n\nvar x = func() int { return y }()\n')).captureTop);
+  // Where a signature's Context stands, and an interface's methods with one.
+  const decls = factsOf(
+    Buffer.from(
+      'package p\n\nfunc Takes(ctx context.Context) error { return nil }\n\nfunc Gives[C context.Context]() (c C) { return }\n\nfunc Both(ctx context.Context) context.Context { return ctx }\n\nfunc Neither(n int) int { return n }\n\ntype I interface {\n\tCtx() context.Context\n\tRun(ctx context.Context, n int)\n\tName() string\n}\n',
+    ),
+  ).decls;
+  t.deepEqual(
+    decls.map((d) => [d.name, d.cx ?? d.im ?? null]),
+    [['Takes', 'p'], ['Gives', 'r'], ['Both', 'pr'], ['Neither', null], ['I', ['r:Ctx', 'p:Run']]],
+  );
+});
+
 test('facts: what the lexer cannot be sure of is marked, never thrown', (t) => {
   for (const src of ['package p\nvar s = "unterminated\n', 'package p\nfunc f() { /* open', 'package p\nfunc f() {', 'package p\nvar r = `raw', 'package p\n#\n', 'package p\nfunc f() )']) {
     const f = factsOf(Buffer.from(src));

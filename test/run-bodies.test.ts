@@ -3,12 +3,18 @@
 // localNames): ctx-closure neither parses nor walks them. That must never change a result: every
 // fixture, std packages where ctx-closure changes and reports literals, and the semantic
 // fuzzer's modules give the same changes and the same report with those bodies left out as with
-// every body kept (GOSHIFT_DEBUG_EVERY_RUN_BODY); and over std the first parses fewer files. A file
+// every body kept (GOSHIFT_DEBUG_EVERY_RUN_BODY); and over std the first parses fewer files. The
+// bodies left out include those the workspace's declarations rule out (refineCaptures), which is
+// also checked case by case below. A file
 // only such a transform reads is parsed in the edit stage, and its tree let go after its rewrite.
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EVERY_RUN_BODY } from '../lib/debug.js';
+import { factsOf } from '../lib/facts.js';
+import type { FileFacts } from '../lib/facts.js';
+import type { Program } from '../lib/program.js';
+import { refineCaptures } from '../lib/select.js';
 import { fullCollection } from '../lib/gc.js';
 import { runWorkspace } from '../lib/parts.js';
 import type { RunResult, Transform } from '../lib/types.js';
@@ -133,4 +139,93 @@ test.serial('a file read only for a transform looking at run literals is parsed 
   } finally {
     await removeTree(tmp);
   }
+});
+
+test('the workspace\'s declarations rule out the bodies whose captures cannot be contexts, and keep every other', (t) => {
+  // Package a's functions, one body each, named for whether refineCaptures must keep the body.
+  const a = `package a
+
+import "context"
+
+var top = context.Background()
+
+func KeepTyped(c Ctx) { go func() { _ = c }() }
+func KeepLocalType() { type L = int; var c L; go func() { _ = c }() }
+func KeepInterfaceMethod(g Getter) { c := g.Ctx(); go func() { _ = c }() }
+func KeepFunc() { c := b.Derive(); go func() { _ = c }() }
+func KeepField(j b.Job) { c := j.ctx; go func() { _ = c }() }
+func KeepFileVar() { c := top; go func() { _ = c }() }
+func KeepRedeclared() { c := len(nil); go func() { _ = c }() }
+func KeepNamed() { myCtx := b.Unknown(); go func() { _ = myCtx }() }
+func KeepDone() { c := b.Unknown(); go func() { <-c.Done() }() }
+func KeepPassed() { c := b.Unknown(); go func() { b.Use(c) }() }
+func KeepPassedContext() { c := b.Unknown(); go func() { x.WithContext(c) }() }
+func KeepParens() { c := b.Unknown(); go func() { <-(c).Done() }() }
+func KeepLocalBuiltin() { cap := b.Unknown; myCtx := cap(); go func() { _ = myCtx }() }
+func KeepContextCall(r R) { c := r.Context(); go func() { _ = c }() }
+func KeepBackground() { c := context.Background(); go func() { _ = c }() }
+func OutTyped(n Number) { go func() { _ = n }() }
+func OutTakesNotGives() { c, err := b.Use(nil); go func() { _, _ = c, err }() }
+func OutUnknownUnused() { c := b.Unknown(); go func() { println(c) }() }
+func OutBuiltin() { c := cap(nil); go func() { _ = c }() }
+func OutOtherFileVar() { c := other; go func() { _ = c }() }
+func OutField(j b.Job) { c := j.name; go func() { _ = c }() }
+func OutAssert(v any) { c := v.(*Number); go func() { _ = c }() }
+`;
+  const aliases = `package a
+
+import "context"
+
+type Ctx = context.Context
+
+type Getter interface{ Ctx() context.Context }
+
+func len(x any) context.Context { return nil }
+`;
+  const b = `package b
+
+import "context"
+
+type Job struct {
+\tctx  context.Context
+\tname string
+}
+
+func Derive() context.Context { return nil }
+
+func Use(ctx context.Context) (int, error) { return 0, nil }
+
+func Unknown() int { return 0 }
+
+var other = 1
+`;
+  const files = new Map<string, FileFacts>([
+    ['/w/a/a.go', factsOf(Buffer.from(a))],
+    ['/w/a/aliases.go', factsOf(Buffer.from(aliases))],
+    ['/w/b/b.go', factsOf(Buffer.from(b))],
+  ]);
+  const names = [...a.matchAll(/^func (\w+)/gm)].map((m) => m[1]);
+  const fresh = () => new Map([...files].map(([k, v]) => [k, structuredClone(v)]));
+  const kept = (facts: FileFacts) => facts.captureBodies.map((i) => names[i]);
+  const prog = { facts: fresh() } as unknown as Program;
+  t.deepEqual(kept(prog.facts.get('/w/a/a.go')!), names, 'every body listed before');
+  const out = refineCaptures(prog, new Set(['Ctx']), 0);
+  t.deepEqual(kept(prog.facts.get('/w/a/a.go')!), names.filter((n) => n.startsWith('Keep')));
+  t.is(out, names.filter((n) => n.startsWith('Out')).length);
+  t.true(prog.facts.get('/w/a/a.go')!.captureLits);
+  // With a file that could not be read, nothing is ruled out.
+  const unread = { facts: fresh() } as unknown as Program;
+  t.is(refineCaptures(unread, new Set(['Ctx']), 1), 0);
+  // A file the lexer was unsure of may declare an alias of context.Context, or a function returning one.
+  const e = factsOf(Buffer.from('package e\n\nfunc f(c MyCtx) { go func() { _ = c }() }\n\nfunc g() { c := h(); go func() { _ = c }() }\n'));
+  const unsure = factsOf(Buffer.from('package e\n\ntype MyCtx = context.Context\n\nfunc h() context.Context { return nil }\n\nvar s = "unterminated\n'));
+  t.truthy(unsure.unsure);
+  t.is(refineCaptures({ facts: new Map([['/w/e/e.go', structuredClone(e)]]) } as unknown as Program, new Set(), 0), 2, 'without the file the lexer was unsure of, both bodies are ruled out');
+  const withUnsure = { facts: new Map([['/w/e/e.go', e], ['/w/e/u.go', unsure]]) } as unknown as Program;
+  t.is(refineCaptures(withUnsure, new Set(), 0), 0);
+  t.deepEqual(withUnsure.facts.get('/w/e/e.go')!.captureBodies, [0, 1]);
+  // A file whose every body is ruled out no longer has literals that may capture a context.
+  const only = { facts: new Map([['/w/d/d.go', factsOf(Buffer.from('package d\n\nfunc f(n int) { m := g(); go func() { _ = m + n }() }\n'))]]) } as unknown as Program;
+  t.is(refineCaptures(only, new Set(), 0), 1);
+  t.false(only.facts.get('/w/d/d.go')!.captureLits);
 });
