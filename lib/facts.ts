@@ -479,7 +479,7 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): 
     if (at < 0) return;
     if (blind || caught.size || every) {
       facts.captureBodies.push(at / 2);
-      why.push(blind ? ['?'] : captureWhy(toks, close, fns[at], close[fns[at + 1]], decls!, caught));
+      why.push(blind ? ['?'] : captureWhy(toks, close, () => (openOf ??= opens(close)), fns[at], close[fns[at + 1]], decls!, caught));
     }
     at = -1;
     caught = new Map();
@@ -722,12 +722,11 @@ const SIGN_METHODS = new Set(['Done', 'Deadline', 'Value']);
  * captureWhy's entries for the names a body's literals capture (`caught`, with their declarations
  * outside the literal): how each declaration may make the name a context (a copy of another
  * variable brings that one's declarations too), and the signs in the function (tokens [from, to])
- * that the name is used as one.
+ * that the name is used as one. `opened` gives where each closing bracket opened (made once a file).
  */
-function captureWhy(toks: Toks, close: Int32Array, from: number, to: number, decls: LocalNames, caught: Map<string, number[]>): string[] {
+function captureWhy(toks: Toks, close: Int32Array, opened: () => Int32Array, from: number, to: number, decls: LocalNames, caught: Map<string, number[]>): string[] {
   const { k, t } = toks;
   const out: string[] = [];
-  let openOf: Int32Array | undefined;
   for (const [name, at] of caught) {
     const hows = new Set<string>();
     const seen = new Set<number>();
@@ -750,7 +749,7 @@ function captureWhy(toks: Toks, close: Int32Array, from: number, to: number, dec
       if (!(k[x - 1] === LPAREN || k[x - 1] === COMMA) || !(k[x + 1] === RPAREN || k[x + 1] === COMMA || k[x + 1] === ELLIPSIS)) continue;
       // The bracket the name stands in: an argument when it is a call's parentheses.
       let o = x - 1;
-      openOf ??= opens(close);
+      const openOf = opened();
       while (o >= 0 && !isOpen(k[o])) o = isClose(k[o]) ? openOf[o] - 1 : o - 1;
       if (o < 1 || k[o] !== LPAREN) continue;
       const before = k[o - 1];
@@ -768,9 +767,7 @@ function captureWhy(toks: Toks, close: Int32Array, from: number, to: number, dec
 /** For each closing bracket's index, where it opened. */
 function opens(close: Int32Array): Int32Array {
   const o = new Int32Array(close.length).fill(-1);
-  close.forEach((c, a) => {
-    if (c >= 0) o[c] = a;
-  });
+  for (let a = 0; a < close.length; a++) if (close[a] >= 0) o[close[a]] = a;
   return o;
 }
 
