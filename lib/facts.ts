@@ -36,14 +36,18 @@ export interface DeclFacts {
    */
   fields?: { name: string; words: string[] }[];
   /**
-   * Where a func's or method's `Context` words stand: `p` in its parameters, `r` in its type
-   * parameters or results, `pr` both (set only when `words` have `Context`), so that one taking a
-   * context is not taken for one returning it (captureWhy).
+   * For a func or method whose `words` have `Context`: its type parameters or results have it
+   * (it may return a context), so that one taking a context is not taken for one returning it.
    */
-  cx?: 'p' | 'r' | 'pr';
+  cr?: true;
   /**
-   * For a type whose `words` have `Context`: the methods of its interfaces whose parameters (`p:M`)
-   * or results (`r:M`) have `Context`.
+   * For a func or method whose `words` have `Context`: the positions of the parameters whose type
+   * may be a context (-1: a variadic one, from its position on).
+   */
+  cp?: number[];
+  /**
+   * For a type whose `words` have `Context`: the methods of its interfaces whose results have
+   * `Context` (`r:M`), and those whose parameters have it at some positions (`p:M:0,2`).
    */
   im?: string[];
 }
@@ -98,8 +102,8 @@ export interface FileFacts {
    * a call of a function or method, `s:<name>` a field read, `v:<name>` a copy of another variable,
    * whose own declarations follow, `l:<name>` a call of a func value the function declares, `?`
    * anything else; `a:*` is an assertion to a type that cannot be one), then the signs that it is used as a context
-   * (`m` a Done, Deadline or Value call on it, `p:<name>` passed to a function or method of that
-   * name, `p:?` in parentheses goshift does not follow). Absent when a body's literal could not be
+   * (`m` a Done, Deadline or Value call on it, `p:<name>:<i>` passed as argument i to a function
+   * or method of that name, `p:?` in parentheses goshift does not follow). Absent when a body's literal could not be
    * read (then nothing is ruled out).
    */
   captureWhy?: string[][];
@@ -749,11 +753,15 @@ function captureWhy(toks: Toks, close: Int32Array, opened: () => Int32Array, fro
       if (!(k[x - 1] === LPAREN || k[x - 1] === COMMA) || !(k[x + 1] === RPAREN || k[x + 1] === COMMA || k[x + 1] === ELLIPSIS)) continue;
       // The bracket the name stands in: an argument when it is a call's parentheses.
       let o = x - 1;
+      let at = 0;
       const openOf = opened();
-      while (o >= 0 && !isOpen(k[o])) o = isClose(k[o]) ? openOf[o] - 1 : o - 1;
+      while (o >= 0 && !isOpen(k[o])) {
+        if (k[o] === COMMA) at++;
+        o = isClose(k[o]) ? openOf[o] - 1 : o - 1;
+      }
       if (o < 1 || k[o] !== LPAREN) continue;
       const before = k[o - 1];
-      if (before === ID) signs.add(`p:${t[o - 1]}`);
+      if (before === ID) signs.add(`p:${t[o - 1]}:${at}`);
       // Not a call of a literal (`}(x)`) or of an instantiation (`F[T](x)`), which take no context
       // the scope walk would see: parentheses around the name (`(x).Done()`, `f((x))`), or a call of
       // a call or of a parenthesized function, which are not followed.
@@ -861,7 +869,11 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]
         if (d.words.includes('Context')) {
           // The parameter list, and the rest (type parameters, results).
           const p = is(a + 1, LBRACK) ? past(a + 1) : a + 1;
-          if (is(p, LPAREN)) d.cx = cxOf(toks, p + 1, close[p], [a + 1, p, past(p), b]);
+          if (is(p, LPAREN)) {
+            if (hasContext(toks, a + 1, p) || hasContext(toks, past(p), b)) d.cr = true;
+            const cp = contextParams(toks, close, p + 1, close[p]);
+            if (cp.length) d.cp = cp;
+          }
         }
         facts.decls.push(d);
         if (is(b, LBRACE)) {
@@ -922,19 +934,46 @@ function receiverBase(toks: Toks, a: number, b: number): string {
   return base;
 }
 
-/** Where `Context` stands in a signature: in the parameters [a, b), in the other ranges (pairs in `rest`). */
-function cxOf(toks: Toks, a: number, b: number, rest: number[]): 'p' | 'r' | 'pr' | undefined {
-  const has = (x: number, y: number) => {
-    for (let z = x; z < y; z++) if (toks.k[z] === ID && toks.t[z] === 'Context') return true;
-    return false;
-  };
-  const p = has(a, b);
-  let r = false;
-  for (let i = 0; i + 1 < rest.length && !r; i += 2) r = has(rest[i], rest[i + 1]);
-  return p && r ? 'pr' : p ? 'p' : r ? 'r' : undefined;
+/** Whether tokens [a, b) have the identifier `Context`. */
+function hasContext(toks: Toks, a: number, b: number): boolean {
+  for (let z = a; z < b; z++) if (toks.k[z] === ID && toks.t[z] === 'Context') return true;
+  return false;
 }
 
-/** The methods of an interface body `{ … }` (a to b) with `Context` in their parameters (`p:M`) or results (`r:M`). */
+/**
+ * The positions of the parameters in a parameter list's inside [a, b) whose type has `Context`: a
+ * lone name stands for a type (`(context.Context, int)`) or shares the type of the next element
+ * (`(a, b context.Context)`), so either counts; a variadic one gives -1 (every position from it on).
+ */
+function contextParams(toks: Toks, close: Int32Array, a: number, b: number): number[] {
+  const { k } = toks;
+  const els: number[] = [];
+  let s = a;
+  for (let x = a; x <= b; x = x < b ? next(k, close, x) : b + 1) {
+    if (x === b || k[x] === COMMA) {
+      if (x > s) els.push(s, x);
+      s = x + 1;
+    }
+  }
+  const out: number[] = [];
+  for (let e = 0; e < els.length; e += 2) {
+    const [x, y] = [els[e], els[e + 1]];
+    let has = hasContext(toks, x, y);
+    // A lone name: the type of the next element with more than a name, for a grouped name.
+    for (let f = e + 2; !has && y - x === 1 && f < els.length; f += 2) {
+      if (els[f + 1] - els[f] === 1) continue;
+      has = hasContext(toks, els[f], els[f + 1]);
+      break;
+    }
+    if (!has) continue;
+    let variadic = false;
+    for (let z = x; z < y; z = next(k, close, z)) if (k[z] === ELLIPSIS) variadic = true;
+    out.push(variadic ? -1 : e / 2);
+  }
+  return out;
+}
+
+/** The methods of an interface body `{ … }` (a to b) with `Context` in their results (`r:M`) or parameters (`p:M:<positions>`). */
 function interfaceMethods(toks: Toks, a: number, b: number, close: Int32Array, out: string[]): void {
   const { k, t } = toks;
   let s = a;
@@ -942,9 +981,9 @@ function interfaceMethods(toks: Toks, a: number, b: number, close: Int32Array, o
     let e = s;
     while (e < b && k[e] !== SEMI) e = next(k, close, e);
     if (e > s + 1 && k[s] === ID && k[s + 1] === LPAREN) {
-      const cx = cxOf(toks, s + 2, close[s + 1], [close[s + 1] + 1, e]);
-      if (cx?.includes('p')) out.push(`p:${t[s]}`);
-      if (cx?.includes('r')) out.push(`r:${t[s]}`);
+      const cp = contextParams(toks, close, s + 2, close[s + 1]);
+      if (cp.length) out.push(`p:${t[s]}:${cp.join(',')}`);
+      if (hasContext(toks, close[s + 1] + 1, e)) out.push(`r:${t[s]}`);
     }
     s = e + 1;
   }

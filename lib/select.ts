@@ -158,8 +158,14 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
   const spells = new Set(['Context', ...maybeAliases]);
   /** Functions and methods (an interface's too) that may return a context. */
   const results = new Set<string>(['Context', ...CONTEXT_FUNCS, ...[...FOREIGN_CONTEXT_RESULTS.keys()].map((k) => k.slice(k.lastIndexOf('.') + 1))]);
-  /** Functions and methods (an interface's too) that may take a context. */
-  const takes = new Set<string>(CONTEXT_TAKERS);
+  /** Functions and methods (an interface's too) that may take a context, with the positions (-1: any). */
+  const takes = new Map<string, Set<number>>();
+  const take = (name: string, at: number) => {
+    const s = takes.get(name);
+    if (s) s.add(at);
+    else takes.set(name, new Set([at]));
+  };
+  for (const f of CONTEXT_TAKERS) take(f, 0);
   /** Fields that may hold a context (their type mentions one). */
   const fields = new Set<string>(['Context']);
   /** Builtin functions and predeclared types that a directory's files declare again, by directory. */
@@ -172,7 +178,7 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
   };
   const both = (w: string) => {
     results.add(w);
-    takes.add(w);
+    take(w, -1);
     fields.add(w);
   };
   for (const [abs, facts] of prog.facts) {
@@ -193,11 +199,20 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
       if (d.kind === 'type') {
         if (aliased) for (const w of d.words) both(w);
         for (const f of d.fields ?? []) if (f.words.some((w) => spells.has(w))) fields.add(f.name);
-        for (const m of d.im ?? []) (m.startsWith('r:') ? results : takes).add(m.slice(2));
+        for (const m of d.im ?? []) {
+          const [tag, name, at] = m.split(':');
+          if (tag === 'r') results.add(name);
+          else for (const i of at.split(',')) take(name, Number(i));
+        }
         continue;
       }
-      if (aliased || !d.cx || d.cx.includes('p')) takes.add(d.name);
-      if (aliased || !d.cx || d.cx.includes('r')) results.add(d.name);
+      if (aliased) {
+        take(d.name, -1);
+        results.add(d.name);
+        continue;
+      }
+      for (const i of d.cp ?? []) take(d.name, i);
+      if (d.cr) results.add(d.name);
     }
   }
   let ruledOut = 0;
@@ -225,7 +240,7 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
 }
 
 /** Whether what a body's literals capture (captureWhy's entries) may hold a context, or may be one ctx-closure would report. */
-function mayCatchContext(entries: string[], spells: Set<string>, local: Set<string>, ws: { results: Set<string>; takes: Set<string>; fields: Set<string>; vars: Set<string>; redeclared: Set<string> }): boolean {
+function mayCatchContext(entries: string[], spells: Set<string>, local: Set<string>, ws: { results: Set<string>; takes: Map<string, Set<number>>; fields: Set<string>; vars: Set<string>; redeclared: Set<string> }): boolean {
   const { results, takes, fields, vars, redeclared } = ws;
   let name = '';
   let open = false;
@@ -261,9 +276,20 @@ function mayCatchContext(entries: string[], spells: Set<string>, local: Set<stri
         // A package-level variable of the file: what it holds is not followed here.
         if (vars.has(w)) return true;
         break;
-      case 'p:':
-        if (w === '?' || /Context$/.test(w) || takes.has(w)) sign = true;
+      case 'p:': {
+        if (w === '?') {
+          sign = true;
+          break;
+        }
+        // Passed as argument `at` of a function or method of that name: one that takes a context
+        // there, or the first argument of a …Context function (scope.ts's contextSign).
+        const colon = w.lastIndexOf(':');
+        const callee = w.slice(0, colon);
+        const at = Number(w.slice(colon + 1));
+        const where = takes.get(callee);
+        if ((at === 0 && /Context$/.test(callee)) || where?.has(at) || where?.has(-1)) sign = true;
         break;
+      }
       default:
         if (e === 'm') sign = true;
         else return true;

@@ -318,7 +318,7 @@ test('facts: what the run literals capture, for the engine to rule out with the 
     ['func Assert(v any) { c := v.(pkg.Ctx); d := v.(*T); go func() { _, _ = c, d }() }', ['n:c', 'a:Ctx', 'n:d', 'a:*']],
     ['func Mismatch() { a, c := f(), g(), h(); go func() { _ = c }() }', ['n:c', '?']],
     ['func Method() { c := f(); go func() { <-c.Done() }() }', ['n:c', 'c:f', 'm']],
-    ['func Passed() { c := f(); go func() { use(1, c); x.Run(c, 2) }() }', ['n:c', 'c:f', 'p:use', 'p:Run']],
+    ['func Passed() { c := f(); go func() { use(1, c); x.Run(c, 2) }() }', ['n:c', 'c:f', 'p:use:1', 'p:Run:0']],
     ['func Parens() { c := f(); go func() { <-(c).Done() }() }', ['n:c', 'c:f', 'p:?']],
     ['func LocalFunc(len func() int) { c := len(); go func() { _ = c }() }', ['n:c', 'l:len']],
     ['func LiteralArg() { c := f(); go func(x T) { _, _ = x, c }(c); g[int](c) }', ['n:c', 'c:f']],
@@ -334,12 +334,19 @@ test('facts: what the run literals capture, for the engine to rule out with the 
   // Where a signature's Context stands, and an interface's methods with one.
   const decls = factsOf(
     Buffer.from(
-      'package p\n\nfunc Takes(ctx context.Context) error { return nil }\n\nfunc Gives[C context.Context]() (c C) { return }\n\nfunc Both(ctx context.Context) context.Context { return ctx }\n\nfunc Neither(n int) int { return n }\n\ntype I interface {\n\tCtx() context.Context\n\tRun(ctx context.Context, n int)\n\tName() string\n}\n',
+      'package p\n\nfunc Takes(n int, a, b context.Context, c int) error { return nil }\n\nfunc Gives[C context.Context]() (c C) { return }\n\nfunc Both(context.Context, int, ...context.Context) context.Context { return nil }\n\nfunc Neither(n int) int { return n }\n\ntype I interface {\n\tCtx() context.Context\n\tRun(n int, ctx context.Context)\n\tName() string\n}\n',
     ),
   ).decls;
   t.deepEqual(
-    decls.map((d) => [d.name, d.cx ?? d.im ?? null]),
-    [['Takes', 'p'], ['Gives', 'r'], ['Both', 'pr'], ['Neither', null], ['I', ['r:Ctx', 'p:Run']]],
+    decls.map((d) => [d.name, d.cr ?? null, d.cp ?? null, d.im ?? null]),
+    [
+      ['Takes', null, [1, 2], null],
+      ['Gives', true, null, null],
+      // A lone name may be a parameter's name grouped with the next one's type: int counts too.
+      ['Both', true, [0, 1, -1], null],
+      ['Neither', null, null, null],
+      ['I', null, null, ['r:Ctx', 'p:Run:1']],
+    ],
   );
 });
 
