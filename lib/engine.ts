@@ -14,7 +14,7 @@ import { contextAliases, dropDeclWords, findCandidates, linkRelevant, mentionsFo
 import type { Input } from './select.js';
 import { defaultCacheDir, defaultJobs, prestartFacts, releaseSpareWorkers } from './factstore.js';
 import { loadResult, resultKey, storeResult } from './resultcache.js';
-import { factsOf } from './facts.js';
+import { factsOf, importsOf as textImports } from './facts.js';
 import type { FileFacts } from './facts.js';
 import type { Program } from './program.js';
 import type { FileChange, Report, RunResult, RunView, Transform, TransformOptions, Workspace } from './types.js';
@@ -149,7 +149,7 @@ function runView(ws: Workspace, prog: Program, changes: FileChange[], unreadable
         if (bad.has(sf.abs)) add(null, null);
         const before = importsOf(prog.facts.get(sf.abs));
         const c = changed.get(sf.abs);
-        add(before, c ? importsOf(factsOf(Buffer.from(c.after, c.encoding))) : before);
+        add(before, c ? (c.encoding === 'utf8' ? textImports(c.after).map((i) => i.path) : importsOf(factsOf(Buffer.from(c.after, c.encoding)))) : before);
       }
       for (const abs of ws.skippedGo ?? []) {
         if (moduleOf(abs)?.root !== m.root) continue;

@@ -395,6 +395,23 @@ export function factsOf(bytes: Buffer): FileFacts {
 }
 
 /**
+ * The imports of a Go text, as factsOf gives them, lexing no more than the part before its first
+ * top-level declaration other than an import when it can: imports come before every other
+ * declaration, so a line starting with `func`, `type`, `var` or `const` ends them, unless it stands
+ * in a comment or a raw string, which then leaves the part cut short unsure, and the whole text is
+ * read (so it is when an import line follows).
+ */
+export function importsOf(text: string): FileFacts['imports'] {
+  const m = /\n(?:func|type|var|const)[\s(]/.exec(text);
+  // (An import after other declarations is not Go, but factsOf would list it: the whole text then.)
+  if (m && !/\nimport[\s("`]/.test(text.slice(m.index))) {
+    const head = factsOf(Buffer.from(text.slice(0, m.index + 1), 'utf8'));
+    if (head.unsure === undefined) return head.imports;
+  }
+  return factsOf(Buffer.from(text, 'utf8')).imports;
+}
+
+/**
  * What the facts say below the top level: later list elements, func literals, local types. `fns`
  * holds, for each body in `facts.bodies`, its function's `func` token and its `{` token.
  */

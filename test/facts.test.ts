@@ -9,7 +9,7 @@ import test from 'ava';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { factsOf } from '../lib/facts.js';
+import { factsOf, importsOf } from '../lib/facts.js';
 import { WARM_FILES } from '../lib/factswarm.js';
 import type { Node } from '../lib/source.js';
 import { items } from '../lib/scope.js';
@@ -348,6 +348,27 @@ test('facts: what the run literals capture, for the engine to rule out with the 
       ['I', null, null, ['r:Ctx', 'p:Run:1']],
     ],
   );
+});
+
+test('importsOf: the imports factsOf gives, over std files and texts where a declaration keyword starts a line early', async (t) => {
+  const goroot = await findGoroot();
+  let n = 0;
+  for (const dir of ['net/http', 'context', 'os']) {
+    for (const f of (await goFiles(path.join(goroot, 'src', dir))).slice(0, 60)) {
+      const text = await fs.readFile(f, 'utf8');
+      t.deepEqual(importsOf(text), factsOf(Buffer.from(text)).imports, f);
+      n++;
+    }
+  }
+  t.true(n > 100);
+  const tricky = [
+    'package p\n\n/*\nfunc not code\n*/\nimport "fmt"\n\nfunc F() { fmt.Println() }\n',
+    'package p\n\nimport (\n\t"fmt"\n\tx `os\nfunc`\n)\n\nfunc F() {}\n',
+    'package p\r\n\r\nimport "fmt"\r\n\r\nvar _ = fmt.Sprint\r\n',
+    'package p\n\nfunc F() {}\n',
+    'package p\n\nfunc F() {}\n\nimport "late"\n',
+  ];
+  for (const text of tricky) t.deepEqual(importsOf(text), factsOf(Buffer.from(text)).imports, text);
 });
 
 test('facts: what the lexer cannot be sure of is marked, never thrown', (t) => {
