@@ -97,14 +97,16 @@ export interface FileFacts {
   /**
    * For each of `captureBodies`, what its literals capture that may make them capture a context,
    * for the engine to rule out with what the whole workspace declares (refineCaptures in
-   * lib/select.ts). Per name captured: `n:<name>`, then how each of its declarations outside the
-   * literal makes it (`t:<type name>` a type written, `a:<type name>` a type assertion, `c:<name>`
-   * a call of a function or method, `s:<name>` a field read, `v:<name>` a copy of another variable,
-   * whose own declarations follow, `l:<name>` a call of a func value the function declares, `?`
-   * anything else; `a:*` is an assertion to a type that cannot be one), then the signs that it is used as a context
-   * (`m` a Done, Deadline or Value call on it, `p:<name>:<i>` passed as argument i to a function
-   * or method of that name, `p:?` in parentheses goshift does not follow). Absent when a body's literal could not be
-   * read (then nothing is ruled out).
+   * lib/select.ts). First `f:<name>` for each field or method of a struct or interface type written
+   * in the function. Then per name captured: `n:<name>`; how each of its declarations outside the
+   * literal makes it: `t:<type name>` a type written, `a:<type name>` a type assertion (`a:*` to a
+   * type that cannot be a context), `c:<name>` a call of a function or method, `l:<name>` a call of
+   * a func value the function declares, `s:<name>` a field read, `v:<name>` a copy of another
+   * variable, whose own declarations follow, `?` anything else; then the signs that it is used as a
+   * context: `m` a Done, Deadline or Value call on it, `p:<name>:<i>` passed as argument i to a
+   * function or method of that name, `p:?` in parentheses goshift does not follow. Absent when the
+   * facts list every body (GOSHIFT_DEBUG_EVERY_RUN_BODY); a body with a literal that could not be
+   * read has just `?`.
    */
   captureWhy?: string[][];
   /** A literal outside every body (a package-level var's) may capture a context. */
@@ -748,6 +750,22 @@ const SIGN_METHODS = new Set(['Done', 'Deadline', 'Value']);
 function captureWhy(toks: Toks, close: Int32Array, opened: () => Int32Array, from: number, to: number, decls: LocalNames, caught: Map<string, number[]>): string[] {
   const { k, t } = toks;
   const out: string[] = [];
+  // The fields and methods of struct and interface types written in the function (a local type, a
+  // composite literal's or a variable's own type): a field read or a method call may give a context
+  // through them, which no top-level declaration says.
+  const members = new Set<string>();
+  for (let x = from; x < to; x++) {
+    if (k[x] !== KW || k[x + 1] !== LBRACE || (t[x] !== 'struct' && t[x] !== 'interface')) continue;
+    const fields: NonNullable<DeclFacts['fields']> = [];
+    if (t[x] === 'struct') structFields(toks, x + 2, close[x + 1], close, fields);
+    else for (let s = x + 2, e = s; s < close[x + 1]; s = e + 1) {
+      e = s;
+      while (e < close[x + 1] && k[e] !== SEMI) e = next(k, close, e);
+      if (k[s] === ID && k[s + 1] === LPAREN) fields.push({ name: t[s], words: [] });
+    }
+    for (const f of fields) members.add(f.name);
+  }
+  for (const m of members) out.push(`f:${m}`);
   for (const [name, at] of caught) {
     const hows = new Set<string>();
     const seen = new Set<number>();

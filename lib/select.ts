@@ -249,6 +249,8 @@ function mayCatchContext(entries: string[], spells: Set<string>, local: Set<stri
   let name = '';
   let open = false;
   let sign = false;
+  /** Fields and methods of the struct and interface types written in the function. */
+  const members = new Set<string>();
   const verdict = () => open && (sign || CONTEXT_LIKE_NAME.test(name));
   for (const e of entries) {
     if (e === '?') return true;
@@ -265,8 +267,11 @@ function mayCatchContext(entries: string[], spells: Set<string>, local: Set<stri
       case 'a:':
         if (spells.has(w) || local.has(w)) return true;
         break;
+      case 'f:':
+        members.add(w);
+        break;
       case 'c:':
-        if (results.has(w)) return true;
+        if (results.has(w) || members.has(w)) return true;
         // A builtin or a conversion to a predeclared type returns no context (scope.ts's NEVER_CONTEXT_CALLS).
         if (!NEVER_CONTEXT_CALLS.has(w) || redeclared.has(w)) open = true;
         break;
@@ -274,7 +279,7 @@ function mayCatchContext(entries: string[], spells: Set<string>, local: Set<stri
         open = true;
         break;
       case 's:':
-        if (fields.has(w)) return true;
+        if (fields.has(w) || members.has(w)) return true;
         break;
       case 'v:':
         // A package-level variable of the file: what it holds is not followed here.
@@ -286,12 +291,13 @@ function mayCatchContext(entries: string[], spells: Set<string>, local: Set<stri
           break;
         }
         // Passed as argument `at` of a function or method of that name: one that takes a context
-        // there, or the first argument of a …Context function (scope.ts's contextSign).
+        // there, or the first argument of a …Context function (scope.ts's contextSign); or of a
+        // method of an interface type written in the function.
         const colon = w.lastIndexOf(':');
         const callee = w.slice(0, colon);
         const at = Number(w.slice(colon + 1));
         const where = takes.get(callee);
-        if ((at === 0 && /Context$/.test(callee)) || where?.has(at) || where?.has(-1)) sign = true;
+        if ((at === 0 && /Context$/.test(callee)) || where?.has(at) || where?.has(-1) || members.has(callee)) sign = true;
         break;
       }
       default:

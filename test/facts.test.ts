@@ -321,6 +321,7 @@ test('facts: what the run literals capture, for the engine to rule out with the 
     ['func Passed() { c := f(); go func() { use(1, c); x.Run(c, 2) }() }', ['n:c', 'c:f', 'p:use:1', 'p:Run:0']],
     ['func Parens() { c := f(); go func() { <-(c).Done() }() }', ['n:c', 'c:f', 'p:?']],
     ['func LocalFunc(len func() int) { c := len(); go func() { _ = c }() }', ['n:c', 'l:len']],
+    ['func Members() { s := struct{ a, b int; C }{}; type i interface{ M() int; J }; c := s.a; go func() { _ = c }() }', ['f:a', 'f:b', 'f:C', 'f:M', 'n:c', 's:a']],
     ['func LiteralArg() { c := f(); go func(x T) { _, _ = x, c }(c); g[int](c) }', ['n:c', 'c:f']],
   ];
   const src = `package p\n\n${cases.map(([c]) => c).join('\n\n')}\n`;

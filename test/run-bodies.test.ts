@@ -161,6 +161,9 @@ func KeepDone() { c := b.Unknown(); go func() { <-c.Done() }() }
 func KeepPassed() { c := b.Unknown(); go func() { b.Use(c) }() }
 func KeepPassedContext() { c := b.Unknown(); go func() { x.WithContext(c) }() }
 func KeepParens() { c := b.Unknown(); go func() { <-(c).Done() }() }
+func KeepLocalStruct() { h := struct{ inner context.Context }{}; c := h.inner; go func() { _ = c }() }
+func KeepLocalIface() { type g interface{ Give() context.Context }; var x g; c := x.Give(); go func() { _ = c }() }
+func KeepLocalIfaceParam() { type u interface{ Use(n int, ctx context.Context) }; var x u; c := b.Unknown(); go func() { x.Use(1, c) }() }
 func KeepLocalBuiltin() { cap := b.Unknown; myCtx := cap(); go func() { _ = myCtx }() }
 func KeepContextCall(r R) { c := r.Context(); go func() { _ = c }() }
 func KeepBackground() { c := context.Background(); go func() { _ = c }() }
