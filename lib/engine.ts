@@ -149,7 +149,7 @@ function runView(ws: Workspace, prog: Program, changes: FileChange[], unreadable
         if (bad.has(sf.abs)) add(null, null);
         const before = importsOf(prog.facts.get(sf.abs));
         const c = changed.get(sf.abs);
-        add(before, c ? (c.encoding === 'utf8' ? textImports(c.after).map((i) => i.path) : importsOf(factsOf(Buffer.from(c.after, c.encoding)))) : before);
+        add(before, c ? textImports(c.after, c.encoding).map((i) => i.path) : before);
       }
       for (const abs of ws.skippedGo ?? []) {
         if (moduleOf(abs)?.root !== m.root) continue;

@@ -359,6 +359,29 @@ const closer = (k: number) => (k === LPAREN ? RPAREN : k === LBRACK ? RBRACK : R
 /** The index after the token at j, a bracketed part skipped whole. */
 const next = (k: Uint8Array, close: Int32Array, j: number) => (isOpen(k[j]) ? close[j] + 1 : j + 1);
 
+/** The elements of tokens [a, b) separated by commas at their own level, as [start, end) pairs (an empty one too). */
+function elementsOf(k: Uint8Array, close: Int32Array, a: number, b: number): number[] {
+  const els: number[] = [];
+  let s = a;
+  for (let x = a; x <= b; x = x < b ? next(k, close, x) : b + 1) {
+    if (x === b || k[x] === COMMA) {
+      els.push(s, x);
+      s = x + 1;
+    }
+  }
+  return els;
+}
+
+/** Calls each(start, end) for every spec of a block's inside [a, b): the runs of tokens between semicolons at their own level. */
+function eachSpec(k: Uint8Array, close: Int32Array, a: number, b: number, each: (s: number, e: number) => void): void {
+  for (let s = a; s < b; ) {
+    let e = s;
+    while (e < b && k[e] !== SEMI) e = next(k, close, e);
+    if (e > s) each(s, e);
+    s = e + 1;
+  }
+}
+
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
   const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], words: [], linknames: [], later: [], funcLits: false, runLits: false, runBodies: [], captureLits: false, captureBodies: [], localTypes: [], bodies: [] };
@@ -397,20 +420,20 @@ export function factsOf(bytes: Buffer): FileFacts {
 }
 
 /**
- * The imports of a Go text, as factsOf gives them, lexing no more than the part before its first
- * top-level declaration other than an import when it can: imports come before every other
- * declaration, so a line starting with `func`, `type`, `var` or `const` ends them, unless it stands
- * in a comment or a raw string, which then leaves the part cut short unsure, and the whole text is
- * read (so it is when an import line follows).
+ * The imports of a Go text (to be written in `encoding`), as factsOf gives them, lexing no more than
+ * the part before its first top-level declaration other than an import when it can: imports come
+ * before every other declaration, so a line starting with `func`, `type`, `var` or `const` ends
+ * them, unless it stands in a comment or a raw string, which then leaves the part cut short unsure,
+ * and the whole text is read (so it is when an import line follows).
  */
-export function importsOf(text: string): FileFacts['imports'] {
+export function importsOf(text: string, encoding: 'utf8' | 'latin1' = 'utf8'): FileFacts['imports'] {
   const m = /\n(?:func|type|var|const)[\s(]/.exec(text);
   // (An import after other declarations is not Go, but factsOf would list it: the whole text then.)
   if (m && !/\nimport[\s("`]/.test(text.slice(m.index))) {
-    const head = factsOf(Buffer.from(text.slice(0, m.index + 1), 'utf8'));
+    const head = factsOf(Buffer.from(text.slice(0, m.index + 1), encoding));
     if (head.unsure === undefined) return head.imports;
   }
-  return factsOf(Buffer.from(text, 'utf8')).imports;
+  return factsOf(Buffer.from(text, encoding)).imports;
 }
 
 /**
@@ -579,18 +602,7 @@ function localNames(toks: Toks, close: Int32Array, from: number, to: number): Lo
     const kind = isOpen(k[last]) ? k[close[last]] : k[last];
     return kind === ID || kind === KW || kind === RPAREN;
   };
-  /** The top-level elements of [a, b) separated by commas, as [start, end) pairs. */
-  const elements = (a: number, b: number) => {
-    const els: number[] = [];
-    let s = a;
-    for (let x = a; x <= b; x = x < b ? next(k, close, x) : b + 1) {
-      if (x === b || k[x] === COMMA) {
-        els.push(s, x);
-        s = x + 1;
-      }
-    }
-    return els;
-  };
+  const elements = (a: number, b: number) => elementsOf(k, close, a, b);
   /** A parameter list's inside [a, b): names with a type that may be a context, with the names grouped before them. */
   const params = (a: number, b: number) => {
     const els = elements(a, b);
@@ -756,13 +768,14 @@ function captureWhy(toks: Toks, close: Int32Array, opened: () => Int32Array, fro
   const members = new Set<string>();
   for (let x = from; x < to; x++) {
     if (k[x] !== KW || k[x + 1] !== LBRACE || (t[x] !== 'struct' && t[x] !== 'interface')) continue;
-    const fields: NonNullable<DeclFacts['fields']> = [];
-    if (t[x] === 'struct') structFields(toks, x + 2, close[x + 1], close, fields);
-    else for (let s = x + 2, e = s; s < close[x + 1]; s = e + 1) {
-      e = s;
-      while (e < close[x + 1] && k[e] !== SEMI) e = next(k, close, e);
-      if (k[s] === ID && k[s + 1] === LPAREN) fields.push({ name: t[s], words: [] });
+    if (t[x] === 'interface') {
+      eachSpec(k, close, x + 2, close[x + 1], (s) => {
+        if (k[s] === ID && k[s + 1] === LPAREN) members.add(t[s]);
+      });
+      continue;
     }
+    const fields: NonNullable<DeclFacts['fields']> = [];
+    structFields(toks, x + 2, close[x + 1], close, fields);
     for (const f of fields) members.add(f.name);
   }
   for (const m of members) out.push(`f:${m}`);
@@ -851,15 +864,8 @@ function topLevel(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]
   /** `kw spec` or `kw ( spec; spec; … )`: calls each(spec start, spec end); returns the statement's end. */
   const specs = (j: number, each: (a: number, b: number) => void) => {
     if (is(j, LPAREN)) {
-      const stop = close[j];
-      let a = j + 1;
-      while (a < stop) {
-        let b = a;
-        while (b < stop && k[b] !== SEMI) b = next(k, close, b);
-        if (b > a) each(a, b);
-        a = b + 1;
-      }
-      return end(stop + 1);
+      eachSpec(k, close, j + 1, close[j], each);
+      return end(close[j] + 1);
     }
     const b = end(j);
     each(j, b);
@@ -982,14 +988,10 @@ function hasContext(toks: Toks, a: number, b: number): boolean {
  */
 function contextParams(toks: Toks, close: Int32Array, a: number, b: number): number[] {
   const { k } = toks;
+  const all = elementsOf(k, close, a, b);
+  // Those with tokens (a trailing comma leaves an empty one).
   const els: number[] = [];
-  let s = a;
-  for (let x = a; x <= b; x = x < b ? next(k, close, x) : b + 1) {
-    if (x === b || k[x] === COMMA) {
-      if (x > s) els.push(s, x);
-      s = x + 1;
-    }
-  }
+  for (let i = 0; i < all.length; i += 2) if (all[i + 1] > all[i]) els.push(all[i], all[i + 1]);
   const out: number[] = [];
   for (let e = 0; e < els.length; e += 2) {
     const [x, y] = [els[e], els[e + 1]];
@@ -1011,65 +1013,54 @@ function contextParams(toks: Toks, close: Int32Array, a: number, b: number): num
 /** The methods of an interface body `{ … }` (a to b) with `Context` in their results (`r:M`) or parameters (`p:M:<positions>`). */
 function interfaceMethods(toks: Toks, a: number, b: number, close: Int32Array, out: string[]): void {
   const { k, t } = toks;
-  let s = a;
-  while (s < b) {
-    let e = s;
-    while (e < b && k[e] !== SEMI) e = next(k, close, e);
-    if (e > s + 1 && k[s] === ID && k[s + 1] === LPAREN) {
-      const cp = contextParams(toks, close, s + 2, close[s + 1]);
-      if (cp.length) out.push(`p:${t[s]}:${cp.join(',')}`);
-      if (hasContext(toks, close[s + 1] + 1, e)) out.push(`r:${t[s]}`);
-    }
-    s = e + 1;
-  }
+  eachSpec(k, close, a, b, (s, e) => {
+    if (k[s] !== ID || k[s + 1] !== LPAREN) return;
+    const cp = contextParams(toks, close, s + 2, close[s + 1]);
+    if (cp.length) out.push(`p:${t[s]}:${cp.join(',')}`);
+    if (hasContext(toks, close[s + 1] + 1, e)) out.push(`r:${t[s]}`);
+  });
 }
 
 /** Fields of a struct body `{ … }` (from a to b, exclusive of the braces), nested structs included. */
 function structFields(toks: Toks, a: number, b: number, close: Int32Array, out: NonNullable<DeclFacts['fields']>): void {
   const { k, t } = toks;
-  let s = a;
-  while (s < b) {
-    let e = s;
-    while (e < b && k[e] !== SEMI) e = next(k, close, e);
-    if (e > s) {
-      const w = new Set<string>();
-      for (let x = s; x < e; x++) if (k[x] === ID) w.add(t[x]);
-      const ident = (x: number) => x < e && k[x] === ID;
-      // An embedded field: [*] T, [*] pkg.T, T[K…], with an optional tag.
-      let x = s;
-      if (k[x] === STAR) x++;
-      let emb: string | null = null;
-      if (ident(x)) {
-        emb = t[x];
-        x++;
-        if (x < e && k[x] === DOT && ident(x + 1)) {
-          emb = t[x + 1];
-          x += 2;
-        }
-        const generic = x < e && k[x] === LBRACK;
-        if (generic) x = close[x] + 1;
-        if (x < e && k[x] === LIT) x++;
-        if (x !== e) emb = null;
-        // `a [N]T` reads as an embedded generic `a[N]` followed by T: not embedded then, but `T[K]` alone is.
+  eachSpec(k, close, a, b, (s, e) => {
+    const w = new Set<string>();
+    for (let x = s; x < e; x++) if (k[x] === ID) w.add(t[x]);
+    const ident = (x: number) => x < e && k[x] === ID;
+    // An embedded field: [*] T, [*] pkg.T, T[K…], with an optional tag.
+    let x = s;
+    if (k[x] === STAR) x++;
+    let emb: string | null = null;
+    if (ident(x)) {
+      emb = t[x];
+      x++;
+      if (x < e && k[x] === DOT && ident(x + 1)) {
+        emb = t[x + 1];
+        x += 2;
       }
-      if (emb) out.push({ name: emb, words: [...w] });
-      // Named fields: a, b T (also when the same tokens could read as an embedded generic: `a [N]int`).
-      if (!emb || (isWord(k[s]) && k[s + 1] === LBRACK)) {
-        const names: string[] = [];
-        let y = s;
-        while (ident(y)) {
-          names.push(t[y]);
-          if (y + 1 < e && k[y + 1] === COMMA) y += 2;
-          else break;
-        }
-        if (names.length && y + 1 < e) {
-          const tw = new Set<string>();
-          for (let z = y + 1; z < e; z++) if (k[z] === ID) tw.add(t[z]);
-          for (const nm of names) out.push({ name: nm, words: [...tw] });
-        }
-      }
-      for (let y = s; y < e; y++) if (k[y] === KW && t[y] === 'struct' && y + 1 < e && k[y + 1] === LBRACE) structFields(toks, y + 2, close[y + 1], close, out);
+      const generic = x < e && k[x] === LBRACK;
+      if (generic) x = close[x] + 1;
+      if (x < e && k[x] === LIT) x++;
+      if (x !== e) emb = null;
+      // `a [N]T` reads as an embedded generic `a[N]` followed by T: not embedded then, but `T[K]` alone is.
     }
-    s = e + 1;
-  }
+    if (emb) out.push({ name: emb, words: [...w] });
+    // Named fields: a, b T (also when the same tokens could read as an embedded generic: `a [N]int`).
+    if (!emb || (isWord(k[s]) && k[s + 1] === LBRACK)) {
+      const names: string[] = [];
+      let y = s;
+      while (ident(y)) {
+        names.push(t[y]);
+        if (y + 1 < e && k[y + 1] === COMMA) y += 2;
+        else break;
+      }
+      if (names.length && y + 1 < e) {
+        const tw = new Set<string>();
+        for (let z = y + 1; z < e; z++) if (k[z] === ID) tw.add(t[z]);
+        for (const nm of names) out.push({ name: nm, words: [...tw] });
+      }
+    }
+    for (let y = s; y < e; y++) if (k[y] === KW && t[y] === 'struct' && y + 1 < e && k[y + 1] === LBRACE) structFields(toks, y + 2, close[y + 1], close, out);
+  });
 }
