@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The table of goshift's flags. What they do is lib/run.ts.
+// First, before any other module is compiled: how V8 compiles goshift (lib/jit.ts).
+import '../lib/jit.js';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { cli, formats, listTransforms, optionsFromFlags, runCommand, UsageError, version } from '../lib/run.js';
