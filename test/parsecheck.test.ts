@@ -72,6 +72,18 @@ test('without a worker (one job, or below the threshold), every text is parsed h
   }
 });
 
+test('without a worker, past 4 MB of text parsed here, its trees are let go on the way and the answers stay right', async (t) => {
+  const ts = texts(450);
+  t.true(ts.reduce((a, s) => a + s.length, 0) > 4 * 1024 * 1024);
+  const check = new ParseCheck({ jobs: 1, expected: 1e9, minPoolBytes: 0 });
+  const got = [];
+  for (const id of ts.map((s) => check.submit(s))) got.push(await check.result(id));
+  t.deepEqual(got, expected(ts));
+  t.deepEqual(check.parsed, { worker: 0, here: ts.length });
+  t.true(check.collections >= 1, 'a full collection was made for the trees');
+  await check.stop();
+});
+
 test('a worker that dies leaves its texts to this thread, those it had taken too', async (t) => {
   const ts = texts(20);
   const check = new ParseCheck({ jobs: 2, expected: 1, minPoolBytes: 0 });
