@@ -16,7 +16,7 @@ import type { TempPlan } from './temps.js';
 import type { DoneRecord, EditRecord } from './rewrite.js';
 import { defaultJobs } from './factstore.js';
 import { ParseCheck } from './parsecheck.js';
-import { fullCollection } from './gc.js';
+import { treeCollector } from './gc.js';
 import type { SyntaxErr } from './parsecheck.js';
 import type { Node } from './source.js';
 import { lineOf } from './source.js';
@@ -343,7 +343,7 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
     // parsed now, rewritten by every transform, handed to the check, and let go, so that their trees
     // are not all alive at once (a file parsed meanwhile, to look up a declaration, was rewritten above).
     const seen = new Set(prog.parsed);
-    let released = 0;
+    const collectTrees = treeCollector(COLLECT_NODES);
     // A file that failed in an earlier round (editsAndRetries) stays as it is, as any file would: it
     // was let go, so its GoFile now is another.
     const failedBefore = new Set([...failed.keys()].map((f) => f.sf));
@@ -356,16 +356,10 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
       for (const t of rewriters) rewrite(t, f);
       final(f);
       if (parsedHere) {
-        released += f.pf.root.descendantCount;
+        const nodes = f.pf.root.descendantCount;
         prog.release(f);
-        // A tree is freed by the finalizer of its JavaScript object, which runs only once the event
-        // loop turns after the collection that found it garbage: without a turn here, none would be.
-        // V8 does not count a tree's memory, so it would seldom collect for it: a full collection
-        // is asked for once the trees let go since the last one are large enough.
-        if (released >= COLLECT_NODES) {
-          released = 0;
-          fullCollection()?.();
-        }
+        // Without a turn of the event loop here, no tree let go would be freed (gc.ts).
+        collectTrees(nodes);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }

@@ -20,3 +20,23 @@ export function fullCollection(): (() => void) | null {
   }
   return gc;
 }
+
+/**
+ * Counts what a thread let go of its syntax trees (nodes, bytes of text): once `limit` is passed
+ * since the last time, a full collection of the thread's heap, and true. V8 does not count a tree's
+ * native memory, so it would seldom collect for trees; and a tree is freed by its wrapper's
+ * finalizer, which runs only when the event loop turns after the collection that found it garbage:
+ * the caller lets the loop turn before it parses much more.
+ */
+export function treeCollector(limit: number): (amount: number) => boolean {
+  let since = 0;
+  return (amount) => {
+    since += amount;
+    if (since < limit) return false;
+    since = 0;
+    const gc = fullCollection();
+    if (!gc) return false;
+    gc();
+    return true;
+  };
+}

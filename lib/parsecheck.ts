@@ -8,7 +8,7 @@
 // taken yet when its answer is asked (or when there is no worker), on this thread.
 import { Worker } from 'node:worker_threads';
 import { envNumber } from './factstore.js';
-import { fullCollection } from './gc.js';
+import { treeCollector } from './gc.js';
 import { syntaxErrorOf } from './source.js';
 
 export type SyntaxErr = { line: number; column: number; message: string } | undefined;
@@ -60,8 +60,8 @@ export class ParseCheck {
   private wake: (() => void) | null = null;
   /** How many texts each side parsed. */
   readonly parsed = { worker: 0, here: 0 };
-  /** Text parsed here since the last full collection, and how many were made for it. */
-  private hereBytes = 0;
+  /** Counts the text parsed here, for the full collections that let its trees go; how many were made. */
+  private readonly collectTrees = treeCollector(HERE_GC_BYTES);
   collections = 0;
 
   constructor(opts: { jobs: number; expected: number; minPoolBytes?: number }) {
@@ -119,7 +119,7 @@ export class ParseCheck {
       // Not taken by the worker, or taken by a worker that is gone: parsed here.
       if (this.take(it) || !this.worker) {
         this.here(it);
-        await this.letTreesGo();
+        await this.letTreesGo(it);
         break;
       }
       // The worker has it: meanwhile, parse the last text it has not taken, then let its replies in.
@@ -127,7 +127,7 @@ export class ParseCheck {
       for (let k = this.items.length - 1; k > id && !last; k--) if (!this.items[k].done && this.take(this.items[k])) last = this.items[k];
       if (last) {
         this.here(last);
-        if (!(await this.letTreesGo())) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!(await this.letTreesGo(last))) await new Promise<void>((resolve) => setImmediate(resolve));
       } else {
         await new Promise<void>((resolve) => (this.wake = resolve));
       }
@@ -144,19 +144,14 @@ export class ParseCheck {
     it.bad = syntaxErrorOf(it.text);
     it.done = true;
     this.parsed.here++;
-    this.hereBytes += it.text.length;
   }
 
   /**
-   * Past HERE_GC_BYTES of text parsed here, a full collection, then a turn of the event loop, where
-   * the trees' finalizers free them; true when it did so.
+   * Past HERE_GC_BYTES of text parsed here since the last time, a full collection, then a turn of
+   * the event loop, where the trees' finalizers free them; true when it did so.
    */
-  private async letTreesGo(): Promise<boolean> {
-    if (this.hereBytes < HERE_GC_BYTES) return false;
-    this.hereBytes = 0;
-    const gc = fullCollection();
-    if (!gc) return false;
-    gc();
+  private async letTreesGo(it: Item): Promise<boolean> {
+    if (!this.collectTrees(it.text.length)) return false;
     this.collections++;
     await new Promise<void>((resolve) => setImmediate(resolve));
     return true;

@@ -10,14 +10,13 @@
 // at the worst, which malloc then kept, free, to the end of the run).
 import { parentPort } from 'node:worker_threads';
 import type { CheckReply, CheckRequest, StopMessage } from './parsecheck.js';
-import { fullCollection } from './gc.js';
+import { treeCollector } from './gc.js';
 import { syntaxErrorOf } from './source.js';
 
 /** Text parsed between two collections. */
 const GC_BYTES = 512 * 1024;
 
-const gc = fullCollection();
-let parsed = 0;
+const collectTrees = treeCollector(GC_BYTES);
 /** Texts received and not yet looked at, from `head` on. */
 let queue: CheckRequest[] = [];
 let head = 0;
@@ -61,9 +60,6 @@ function check(req: CheckRequest): void {
     return;
   }
   parentPort!.postMessage({ id: req.id, bad: syntaxErrorOf(req.text) } satisfies CheckReply);
-  parsed += req.text.length;
-  if (gc && parsed >= GC_BYTES) {
-    parsed = 0;
-    gc();
-  }
+  // The loop turns before the next text (next()), so the trees a collection finds garbage are freed.
+  collectTrees(req.text.length);
 }
