@@ -643,6 +643,13 @@ function request(batch: Batch): { req: WorkerRequest; transfer: ArrayBuffer[] } 
 
 const WORKER_URL = new URL('./factsworker.js', import.meta.url);
 
+/**
+ * Batches a worker may have in flight. Two were not enough: a worker only gets its next batch when
+ * this thread turns its event loop, and this thread, computing a batch of its own (and JSON.parse of
+ * replies) can take longer than a worker's batch: over std the worker waited 0.1 s of its 1 s.
+ */
+const IN_FLIGHT = 3;
+
 /** A workspace of this many files or more gets its facts workers started early (prestartFacts). */
 const PRESTART_FILES = 200;
 
@@ -705,7 +712,7 @@ function takeSpare(): Worker | null {
 /**
  * Up to `jobs` worker threads fed from one queue of batches. A worker is started only when a
  * batch waits and every started worker is busy, so that a few batches do not start many workers.
- * Each worker has up to two batches in flight (it never waits for the next one). A batch whose
+ * Each worker has up to IN_FLIGHT batches in flight, so that it never waits for the next one. A batch whose
  * worker fails is computed on this thread at finish(): an exception from factsOf then surfaces
  * as itself, and nothing is lost.
  */
@@ -731,7 +738,7 @@ class Pool {
       const live = this.lanes.filter((l) => !l.dead);
       let lane = live.find((l) => l.sent.length === 0);
       if (!lane && this.lanes.length < this.jobs && !this.cannotStart) lane = this.start() ?? undefined;
-      lane ??= live.find((l) => l.sent.length < 2);
+      lane ??= live.find((l) => l.sent.length < IN_FLIGHT);
       if (!lane) break;
       const batch = this.queue.shift()!;
       lane.sent.push(batch);
