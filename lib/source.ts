@@ -1,9 +1,9 @@
 // Reading and parsing one Go file: bytes in, a tree (or a located parse error) out.
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import Parser from 'tree-sitter';
-import Go from 'tree-sitter-go-goshift';
+import type Parser from 'tree-sitter';
 import { describeFsError, errCode } from './fserr.js';
 import './tsnode.js';
+import { Go, Parser as ParserClass } from './treesitter.js';
 import type { SourceFile } from './types.js';
 
 export type Node = Parser.SyntaxNode;
@@ -29,8 +29,8 @@ export class NodeMemo<T> {
 let parser: Parser | undefined;
 function getParser(): Parser {
   if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(Go as unknown as Parser.Language);
+    parser = new ParserClass();
+    parser.setLanguage(Go);
   }
   return parser;
 }

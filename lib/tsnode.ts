@@ -23,8 +23,8 @@
 // of large std files, and fails if an upgrade of tree-sitter moves what this relies on.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import Parser from 'tree-sitter';
-import Go from 'tree-sitter-go-goshift';
+import type ParserTypes from 'tree-sitter';
+import { Go, Parser } from './treesitter.js';
 
 /**
  * A node: its type id (t) and the six numbers as named properties (a-f) when built here; as
@@ -126,7 +126,7 @@ function build(typeId: number, tree: Tree, buf: Uint32Array, at: number): object
 // (node-tree-sitter then sets the node's elements 0-5). Setting the language once makes
 // node-tree-sitter create the classes. (Their field getters, `bodyNode` and `argumentsNodes`, are
 // gone with them: goshift asks for fields by name or id.)
-new Parser().setLanguage(Go as unknown as Parser.Language);
+new Parser().setLanguage(Go);
 {
   const language = Go as unknown as Tree['language'];
   const subs = language.nodeSubclasses as unknown[] | undefined;
@@ -289,7 +289,7 @@ Object.assign(proto, {
  * (each is a native object freed by a finalizer). False, and the cursor untouched, for a node of
  * another tree.
  */
-export function resetCursor(cursor: Parser.TreeCursor, node: Parser.SyntaxNode): boolean {
+export function resetCursor(cursor: ParserTypes.TreeCursor, node: ParserTypes.SyntaxNode): boolean {
   const c = cursor as unknown as { tree: Tree; reset(): void };
   const n = node as unknown as Raw;
   if (c.tree !== n.tree) return false;
