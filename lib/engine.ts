@@ -12,7 +12,7 @@ import { planSets } from './plan.js';
 import { plumbCandidates } from './plumb.js';
 import { contextAliases, dropDeclWords, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, refineCaptures, wordTest } from './select.js';
 import type { Input } from './select.js';
-import { defaultCacheDir, defaultJobs, prestartFacts, releaseSpareWorkers } from './factstore.js';
+import { defaultCacheDir, defaultJobs, hasVersion, prestartFacts, releaseSpareWorkers } from './factstore.js';
 import { loadResult, resultKey, storeResult } from './resultcache.js';
 import { factsOf, importsOf as textImports } from './facts.js';
 import type { FileFacts } from './facts.js';
@@ -62,23 +62,28 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
 async function readAndRun(ws: Workspace, transforms: Transform[], opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[], cacheDir: string | null, phase: (name: string) => void, setParsed: (p: () => string) => void): Promise<RunResult> {
   const inputs = readInputs(ws, opts, report, unreadable);
   phase('read');
-  const key = cacheDir && !report.errors.length ? resultKey(ws, transforms, { ...opts, cacheDir }, inputs) : null;
+  const keyed = cacheDir !== null && !report.errors.length;
+  // A cache with nothing of this version (a first run) holds no result to look up: the key is
+  // made once the facts are in, from the files' hashes, made where their facts were (every core).
+  const lookUp = keyed && hasVersion(cacheDir);
+  let key = lookUp ? resultKey(ws, transforms, { ...opts, cacheDir }, inputs) : null;
   const cached = key ? loadResult(cacheDir!, key, inputs) : null;
   if (cached) {
     phase('result from the cache');
     return cached;
   }
-  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => setParsed(() => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only, ${p.parsed.filter((f) => f.pf.runBodiesOnly).length} with only the bodies that run literals)`));
+  const keyLater = keyed && !lookUp ? () => void (key = resultKey(ws, transforms, { ...opts, cacheDir }, inputs)) : undefined;
+  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => setParsed(() => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only, ${p.parsed.filter((f) => f.pf.runBodiesOnly).length} with only the bodies that run literals)`), keyLater);
   if (key) storeResult(cacheDir!, key, result);
   return result;
 }
 
 /** The stages after reading: facts, what to parse, link, plan, edit. */
-async function runStages(ws: Workspace, transforms: Transform[], opts: TransformOptions, report: Report, inputs: Input[], unreadable: { abs: string; rel: string }[], phase: (name: string) => void, counting: (p: Program) => void): Promise<RunResult> {
+async function runStages(ws: Workspace, transforms: Transform[], opts: TransformOptions, report: Report, inputs: Input[], unreadable: { abs: string; rel: string }[], phase: (name: string) => void, counting: (p: Program) => void, factsIn?: () => void): Promise<RunResult> {
   const reorderers = transforms.filter((t) => t.reorder || t.change || t.plumb);
   const rewriters = transforms.filter((t) => t.rewriteFile);
   // Facts of every file; then the files that can declare a context parameter, or that a file-local transform looks at.
-  const { prog, readable } = await readFacts(ws, opts, inputs, parsedEarly(reorderers, rewriters));
+  const { prog, readable } = await readFacts(ws, opts, inputs, parsedEarly(reorderers, rewriters), factsIn);
   releaseSpareWorkers();
   counting(prog);
   phase(`facts (${prog.preparsed.size} files parsed while they were computed)`);

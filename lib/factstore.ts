@@ -152,6 +152,11 @@ function versionDir(cacheDir: string): string {
   return path.join(cacheDir, `facts-v${FACTS_VERSION}`);
 }
 
+/** Whether the cache may hold facts or results of this version: none when its directory is not there. */
+export function hasVersion(cacheDir: string): boolean {
+  return fs.existsSync(versionDir(cacheDir));
+}
+
 function entryPath(cacheDir: string, key: string): string {
   return path.join(versionDir(cacheDir), key.slice(0, 2), key);
 }
@@ -595,36 +600,59 @@ export function computeJson(files: Buffer[]): string[] {
   return files.map((b) => JSON.stringify(factsOf(b)));
 }
 
-/** A batch of misses: their indices in the input, their keys (when cached), and their bytes. */
+/**
+ * A batch of misses: their indices in the input, their keys (when looked up), and their bytes;
+ * `hash`: their keys are to be computed by whoever computes their facts; `pack`: their cache
+ * entries are wanted, encoded for a pack.
+ */
 interface Batch {
   idx: number[];
   keys: string[] | null;
   files: Buffer[];
   size: number;
+  hash: boolean;
+  pack: boolean;
 }
 
 /** What a worker is sent: one ArrayBuffer holding all of a batch's files, transferred, not copied. */
 export interface WorkerRequest {
   buf: ArrayBuffer;
   ends: number[];
-  /** The files' cache keys, when there is a cache: the reply then has the entries to write. */
+  /** The files' cache keys, when this thread looked them up. */
   keys: string[] | null;
+  /** No keys given: hash the files there, and reply their keys. */
+  hash: boolean;
+  /** Encode the files' cache entries (with the keys given or hashed) for this thread to write. */
+  pack: boolean;
 }
 
 export interface WorkerReply {
   json: string[];
+  /** The keys hashed by whoever computed the batch (`hash`). */
+  keys?: string[];
   /** The batch's cache entries, encoded one after another (encodeEntries), for this thread to write. */
   entries: { buf: ArrayBuffer; ends: number[] } | null;
 }
 
-/** A batch's facts as a worker replies them: JSON, and the cache entries when there are keys. */
-export function computeReply(files: Buffer[], keys: string[] | null): { reply: WorkerReply; transfer: ArrayBuffer[] } {
+/**
+ * A batch's facts as a worker replies them: JSON; the files' keys when it hashes them (`hash`, no
+ * keys given); the cache entries when they are wanted (`pack`).
+ */
+export function computeReply(files: Buffer[], keys: string[] | null, hash = false, pack = keys !== null): { reply: WorkerReply; transfer: ArrayBuffer[] } {
   const json = computeJson(files);
-  if (!keys) return { reply: { json, entries: null }, transfer: [] };
-  const { buf, ends } = encodeEntries(keys, json);
+  const hashed = !keys && hash ? files.map(keyOf) : null;
+  const ks = keys ?? hashed;
+  const extra = hashed ? { keys: hashed } : {};
+  if (!ks || !pack) return { reply: { json, entries: null, ...extra }, transfer: [] };
+  const { buf, ends } = encodeEntries(ks, json);
   // Buffer.concat may hand out a slice of a shared pool: send a buffer of its own.
   const own = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength ? (buf.buffer as ArrayBuffer) : new Uint8Array(buf).buffer;
-  return { reply: { json, entries: { buf: own, ends } }, transfer: [own] };
+  return { reply: { json, entries: { buf: own, ends }, ...extra }, transfer: [own] };
+}
+
+/** A batch computed on this thread. */
+function computeHere(b: Batch): WorkerReply {
+  return computeReply(b.files, b.keys, b.hash, b.pack).reply;
 }
 
 function request(batch: Batch): { req: WorkerRequest; transfer: ArrayBuffer[] } {
@@ -638,7 +666,7 @@ function request(batch: Batch): { req: WorkerRequest; transfer: ArrayBuffer[] } 
     off += f.length;
     ends.push(off);
   }
-  return { req: { buf: all.buffer, ends, keys: batch.keys }, transfer: [all.buffer] };
+  return { req: { buf: all.buffer, ends, keys: batch.keys, hash: batch.hash, pack: batch.pack }, transfer: [all.buffer] };
 }
 
 const WORKER_URL = new URL('./factsworker.js', import.meta.url);
@@ -667,7 +695,7 @@ export function prestartFacts(opts: { jobs: number; files: number; cacheDir: str
   // factsFor, with work of its own for the main thread (meanwhile), runs jobs - 1 workers.
   const n = Math.floor(opts.jobs) - 1;
   if (n < 1 || spares.length || opts.files < PRESTART_FILES) return;
-  if (opts.cacheDir && fs.existsSync(versionDir(opts.cacheDir))) return;
+  if (opts.cacheDir && hasVersion(opts.cacheDir)) return;
   for (let i = 0; i < n; i++) {
     let w: Worker;
     try {
@@ -815,7 +843,7 @@ class Pool {
     if (!this.idle()) await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = null;
     await this.stop();
-    for (const b of this.leftovers.splice(0)) this.done(b, computeReply(b.files, b.keys).reply);
+    for (const b of this.leftovers.splice(0)) this.done(b, computeHere(b));
   }
 }
 
@@ -856,6 +884,12 @@ export async function factsFor(
   let pack: PackWriter | null = null;
   let written = 0;
   const done = (b: Batch, r: WorkerReply) => {
+    // Keys hashed where the batch was computed: keyOf answers them from now on (Program's digests).
+    if (r.keys) {
+      const ks = r.keys;
+      b.keys = ks;
+      b.idx.forEach((i, j) => keyMemo.set(inputs[i]!.bytes, ks[j]!));
+    }
     b.idx.forEach((i, j) => {
       facts[i] = JSON.parse(r.json[j]!) as FileFacts;
     });
@@ -875,7 +909,11 @@ export async function factsFor(
   for (const f of inputs) total += f.bytes.length;
   // About 4 batches per worker at least, so that the workers finish at about the same time.
   const target = Math.max(1, Math.min(BATCH_BYTES, Math.ceil(total / (jobs * 4))));
-  const newBatch = (): Batch => ({ idx: [], keys: cacheDir ? [] : null, files: [], size: 0 });
+  // A cache with nothing of this version (a first run, or one after an upgrade) has no facts and
+  // no result to look up: then no key is needed before the facts are computed, and the files are
+  // hashed where their facts are, on every core, as with no cache (Program's digests need them).
+  const lookup = cacheDir !== null && hasVersion(cacheDir);
+  const newBatch = (): Batch => ({ idx: [], keys: lookup ? [] : null, files: [], size: 0, hash: !lookup, pack: cacheDir !== null });
   /** A batch's files, in order, cut into batches of about `size` bytes: each full one goes to `emit`; the last (maybe empty) is returned. */
   const cut = (from: Batch, size: number, emit: (b: Batch) => void): Batch => {
     let b = newBatch();
@@ -901,17 +939,17 @@ export async function factsFor(
   // compute while this pass goes on.
   let pending = newBatch();
   const now = Date.now();
-  const packs = cacheDir ? new Packs(cacheDir) : null;
+  const packs = lookup ? new Packs(cacheDir) : null;
   if (packs) stats.cacheErrors += packs.bad;
-  const entryFiles = cacheDir ? new EntryFiles(cacheDir) : null;
+  const entryFiles = lookup ? new EntryFiles(cacheDir) : null;
   try {
     for (let i = 0; i < n; i++) {
       const bytes = inputs[i]!.bytes;
       let key: string | null = null;
-      if (cacheDir) {
+      if (lookup) {
         key = keyOf(bytes);
         let r = packs!.read(key);
-        if (r === 'missing' && entryFiles!.mayHave(key)) r = readEntry(cacheDir, key, now);
+        if (r === 'missing' && entryFiles!.mayHave(key)) r = readEntry(cacheDir!, key, now);
         if (typeof r === 'object') {
           const f = parseFacts(r.json);
           if (f) {
@@ -957,22 +995,22 @@ export async function factsFor(
             const b = pool.take();
             if (!b) await pool.reply();
             else {
-              done(b, computeReply(b.files, b.keys).reply);
+              done(b, computeHere(b));
               await letIn();
             }
           }
         }
       }
       await pool.finish();
-    } else if (pending.size >= minPool && pending.keys) {
+    } else if (pending.size >= minPool && pending.pack) {
       // As many misses as workers would have had (--jobs 1, one core): one pack too, since creating
       // a file per entry costs more than computing it on some file systems (4,166 files over std:
       // 3-4 s). Batch by batch, so that no more than a batch's entries are held encoded at once.
-      const compute = (b: Batch) => done(b, computeReply(b.files, b.keys).reply);
+      const compute = (b: Batch) => done(b, computeHere(b));
       const last = cut(pending, BATCH_BYTES, compute);
       if (last.idx.length > 0) compute(last);
     } else if (pending.idx.length > 0) {
-      done(pending, { json: computeJson(pending.files), entries: null });
+      done(pending, computeReply(pending.files, pending.keys, pending.hash, false).reply);
     }
   } catch (e) {
     // factsOf threw (here, or on a worker for a batch it left to this thread): no worker is left

@@ -1,7 +1,7 @@
 // A worker thread of factstore.ts: computes the facts of a batch of files (given with their cache
-// keys) and encodes their cache entries, so that lexing, JSON and checksums run on every core.
-// The main thread keeps the hashing and the cache reads, which decide what is a miss, and writes
-// the entries (one pack per run).
+// keys, or hashing them itself when the main thread looked nothing up) and encodes their cache
+// entries, so that lexing, hashing, JSON and checksums run on every core. The main thread keeps the
+// cache reads, which decide what is a miss, and writes the entries (one pack per run).
 
 import { parentPort } from 'node:worker_threads';
 import { computeReply, type WorkerRequest } from './factstore.js';
@@ -13,6 +13,6 @@ parentPort!.on('message', (req: WorkerRequest) => {
     files.push(Buffer.from(req.buf, start, end - start));
     start = end;
   }
-  const { reply, transfer } = computeReply(files, req.keys);
+  const { reply, transfer } = computeReply(files, req.keys, req.hash, req.pack);
   parentPort!.postMessage(reply, transfer);
 });

@@ -74,9 +74,10 @@ const COLLECT_BYTES = 64 * 1024 * 1024;
 /**
  * Takes the facts of the files read (on every core, through the cache in opts.cacheDir, resolved
  * by the engine; none when null): the program knows every file's declarations, and has parsed none.
- * The inputs' bytes are taken: each is left empty, and the program reads a file again to parse it.
+ * The inputs' bytes are taken: each is left empty, and the program reads a file again to parse it;
+ * `factsIn` is called just before, when every file has its facts (and its key, keyOf).
  */
-export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[], early?: (sf: SourceFile, facts: FileFacts) => boolean): Promise<{ prog: Program; readable: Readable[] }> {
+export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[], early?: (sf: SourceFile, facts: FileFacts) => boolean, factsIn?: () => void): Promise<{ prog: Program; readable: Readable[] }> {
   const progress = opts.progress;
   const onProgress = progress ? (done: number) => progress({ stage: 'facts', done, total: inputs.length }) : undefined;
   // While workers compute facts, this thread would wait: it parses the files that will be parsed
@@ -100,6 +101,7 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: I
       }
     : undefined;
   const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir ?? null, onProgress, meanwhile });
+  factsIn?.();
   const byAbs = new Map<string, FileFacts>();
   inputs.forEach((x, i) => byAbs.set(x.abs, facts[i]));
   const prog = new Program(ws.files, byAbs);
