@@ -363,7 +363,9 @@ function fakeInstall(): string {
   fs.writeFileSync(path.join(root, 'dist/lib/engine.js'), fakeEngine);
   fs.copyFileSync(path.join(dist, '../package.json'), path.join(root, 'package.json'));
   fs.symlinkSync(path.join(dist, '../node_modules'), path.join(root, 'node_modules'));
-  return path.join(root, 'dist/bin/goshift.js');
+  // The CLI unbundled (scripts/bundle.ts), which imports the engine swapped in above; the bundle would not.
+  const modules = path.join(root, 'dist/bin/goshift.modules.js');
+  return fs.existsSync(modules) ? modules : path.join(root, 'dist/bin/goshift.js');
 }
 
 const goSrc = 'package p\n\nimport "context"\n\nfunc F(a int, ctx context.Context) {}\n';
