@@ -425,6 +425,21 @@ test('flow with a stand-in engine: -d, -l, --check, -w, failures', (t) => {
   t.regex(debug.stderr, /^\s+at runTransforms /m);
 });
 
+test('the CLI runs bundled (scripts/bundle.ts), and answers as its modules do', (t) => {
+  const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  t.true(fs.readFileSync(path.join(dist, 'bin/goshift.js'), 'utf8').includes("import '../lib/cli.bundle.js'"), 'npm run build and npm test bundle the CLI');
+  const mod = tmp('bundled');
+  writeTree(mod, { 'go.mod': 'module m\n', 'p/p.go': goSrc, 'p/q.go': 'package p\n\nimport "context"\n\nfunc G(ctx context.Context) { F(1, ctx) }\n' });
+  const run = (cli: string) => spawnSync(process.execPath, [path.join(dist, 'bin', cli), '--json', '--no-cache'], { cwd: mod, encoding: 'utf8' });
+  const bundled = run('goshift.js');
+  const modules = run('goshift.modules.js');
+  t.is(bundled.status, 0, bundled.stderr);
+  t.is(bundled.stdout, modules.stdout);
+  t.is(bundled.stderr, modules.stderr);
+  const doc = JSON.parse(bundled.stdout) as { files: { path: string; status: string }[] };
+  t.deepEqual(doc.files.filter((f) => f.status === 'changed').map((f) => f.path), ['p/p.go', 'p/q.go']);
+});
+
 test('GOSHIFT_DEBUG_TIMING: 0 and empty are off, other values on', (t) => {
   const dir = tmp();
   writeTree(dir, {
