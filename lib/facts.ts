@@ -11,7 +11,7 @@
 import { debugOn, EVERY_RUN_BODY } from './debug.js';
 
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 8;
+export const FACTS_VERSION = 9;
 
 /** A top-level declaration. */
 export interface DeclFacts {
@@ -73,6 +73,13 @@ export interface FileFacts {
   later: string[];
   /** The file has a `func` below its top-level declarations' starts: a func literal (or a func type). */
   funcLits: boolean;
+  /**
+   * A `func` keyword in code stands inside square brackets (`Map[string, func()]`, `[F ~func()]`,
+   * `a[f(func() {…})]`): only then can a type argument or a constraint be a func type, which the
+   * linker pins, and reading the file with its bodies blank could miss one. (Brackets in comments and
+   * strings do not count, as they did for the byte-level test this replaces.)
+   */
+  funcInBrackets?: true;
   /**
    * The file may have a func literal that its own code runs or binds to a name: one called where it
    * is written (a `}` then `(`, through closing parentheses: `go func(){…}()`, `(func(){…})()`), or
@@ -392,13 +399,22 @@ export function factsOf(bytes: Buffer): FileFacts {
     // Brackets must balance: the top level is read by depth.
     const close = new Int32Array(n).fill(-1);
     const opened: number[] = [];
+    /** Square brackets open around the token. */
+    let squares = 0;
     for (let j = 0; j < n; j++) {
       const kind = k[j];
+      if (kind === KW) {
+        if (squares > 0 && toks.t[j] === 'func') facts.funcInBrackets = true;
+        continue;
+      }
       if (kind < OP) continue;
-      if (isOpen(kind)) opened.push(j);
-      else if (isClose(kind)) {
+      if (isOpen(kind)) {
+        opened.push(j);
+        if (kind === LBRACK) squares++;
+      } else if (isClose(kind)) {
         const o = opened.pop();
         if (o === undefined || closer(k[o]) !== kind) throw new Unsure(`unbalanced ${toks.t[j]}`);
+        if (kind === RBRACK) squares--;
         close[o] = j;
       }
     }

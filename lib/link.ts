@@ -332,8 +332,10 @@ export class Linker {
   private declareUses(f: GoFile): void {
     // Our type as a type argument of another module's generic type or function must keep
     // satisfying its constraint, which goshift cannot see.
-    // Cheap byte-level gates: a func type inside brackets; an import from outside the workspace.
-    const funcInBrackets = /\[[^\]]*\bfunc\b/.test(f.pf.text);
+    // Cheap gates: a func inside square brackets (the lexer's funcInBrackets; the bytes of a file it
+    // was unsure of); an import from outside the workspace.
+    const facts = this.prog.facts.get(f.sf.abs);
+    const funcInBrackets = facts && facts.unsure === undefined ? !!facts.funcInBrackets : /\[[^\]]*\bfunc\b/.test(f.pf.text);
     const foreignImport = [...f.imports.values()].some((ip) => !this.prog.isOurs(ip) && !isStd(ip));
     if (funcInBrackets || foreignImport) {
       for (const ta of this.nodesOf(f, 'type_arguments')) {

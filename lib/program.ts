@@ -542,12 +542,11 @@ export class Program {
   private mayParseDeclarationsOnly(sf: SourceFile, bytes: Buffer): boolean {
     const facts = this.facts.get(sf.abs);
     if (!facts || facts.unsure !== undefined || !facts.bodies?.length) return false;
-    const text = bytes.toString('latin1');
-    if (/\[[^\]]*\bfunc\b/.test(text)) return false;
+    if (facts.funcInBrackets) return false;
     const foreign = facts.imports.filter((i) => !this.isOurs(i.path) && !isStdPath(i.path) && i.name !== '_' && i.name !== '.').map((i) => i.name ?? defaultImportName(i.path));
     if (!foreign.length) return true;
     if (foreign.some((n) => !/^\w+$/.test(n))) return false;
-    return !new RegExp(`\\b(?:${foreign.join('|')})\\s*\\.\\s*[\\w\\x80-\\xff]+\\s*\\[`).test(text);
+    return !new RegExp(`\\b(?:${foreign.join('|')})\\s*\\.\\s*[\\w\\x80-\\xff]+\\s*\\[`).test(bytes.toString('latin1'));
   }
 
   /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */

@@ -39,6 +39,7 @@ interface TreeFacts {
   /** Type names of parameters after the first (plain or qualified): the facts' `later` must hold them. */
   laterTypes: Set<string>;
   funcLits: boolean;
+  funcInBrackets: boolean;
   /** A func literal called where it is written or among the values of an assignment, `:=` or `var` (ctx-closure's run literals). */
   runLits: boolean;
   /** Which top-level bodies hold a literal called or bound, and how many such literals the file has. */
@@ -206,7 +207,26 @@ function fromTree(abs: string, bytes: Buffer): TreeFacts | null {
     for (const at of ats) for (let i = 0; i + 1 < bodies.length; i += 2) if (bodies[i] <= at && at < bodies[i + 1]) out.add(i / 2);
     return [...out].sort((a, b) => a - b);
   };
-  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, runBodies: bodiesOf(runAt), runCount: runAt.length, captureLits, captureBodies: bodiesOf(captureAt), captureCount: captureAt.length, localTypes, bodies, tops: topsOf(pf.root) };
+  return { pkg, imports, decls, ids, generated: pf.generated, laterTypes, funcLits, runLits, runBodies: bodiesOf(runAt), runCount: runAt.length, captureLits, captureBodies: bodiesOf(captureAt), captureCount: captureAt.length, localTypes, bodies, tops: topsOf(pf.root), funcInBrackets: funcInBracketsOf(pf.root) };
+}
+
+/** Whether a `func` keyword stands inside square brackets, by the tree's tokens in order (a comment or a literal is one token). */
+function funcInBracketsOf(root: Node): boolean {
+  let squares = 0;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.childCount === 0) {
+      if (n.type === '[') squares++;
+      else if (n.type === ']') squares--;
+      else if (n.type === 'func' && squares > 0) return true;
+      continue;
+    }
+    if (n.type === 'comment' || (n.type.endsWith('_literal') && n.type !== 'func_literal' && n.type !== 'composite_literal')) continue;
+    const ch = n.children;
+    for (let i = ch.length - 1; i >= 0; i--) stack.push(ch[i]);
+  }
+  return false;
 }
 
 async function agree(t: import('ava').ExecutionContext, files: string[]): Promise<void> {
@@ -228,6 +248,7 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
     const later = new Set(facts.later);
     t.deepEqual([...tree.laterTypes].filter((w) => !later.has(w)), [], `${abs}: types of later parameters missing from later`);
     if (tree.funcLits) t.true(facts.funcLits, `${abs}: a func literal the facts do not see`);
+    t.is(!!facts.funcInBrackets, tree.funcInBrackets, `${abs}: a func inside square brackets`);
     if (tree.runLits) t.true(facts.runLits, `${abs}: a literal called or bound that the facts do not see`);
     if (tree.captureLits) t.true(facts.captureLits, `${abs}: a literal called or bound that may capture a context, which the facts do not see`);
     t.deepEqual(facts.captureBodies.filter((i) => !facts.runBodies.includes(i)), [], `${abs}: captureBodies not among runBodies`);
