@@ -1104,7 +1104,25 @@ export class Program {
     if (!typeNode) return false;
     // Cheap syntactic pre-check: only selectors and identifiers can name context.Context.
     if (typeNode.type !== 'qualified_type' && typeNode.type !== 'type_identifier') return false;
+    if (typeNode.type === 'qualified_type') {
+      const ip = this.importPath(file, typeNode.childForFieldName('package')!.text);
+      if (ip && this.definedByFacts(ip, typeNode.childForFieldName('name')!.text)) return false;
+    }
     return this.typeOfTypeNode(typeNode, file, tparams).k === 'context';
+  }
+
+  /**
+   * Whether the type `name` of the workspace package at `ip` is, by the facts alone, no context:
+   * the package declares it nowhere as an alias (a defined type is never context.Context; no
+   * declaration, an unknown type), and the lexer was sure of each of its files. memberType would
+   * parse the file declaring it to say the same, and before the linker's files are known it parses
+   * it whole: the candidates' other parameters (`t *testing.T`, `d time.Duration`) cost 40 ms over std.
+   */
+  private definedByFacts(ip: string, name: string): boolean {
+    if (CONTEXT_PATHS.has(ip) || !this.isOurs(ip)) return false;
+    const pkg = this.pkg(ip);
+    if (!pkg || pkg.sources.some((s) => s.facts.unsure !== undefined)) return false;
+    return pkg.types.sourcesOf(name).every((s) => s.facts.decls.every((d) => d.kind !== 'type' || d.name !== name || !d.alias));
   }
 }
 
