@@ -1121,9 +1121,14 @@ export class Program {
   private definedByFacts(ip: string, name: string): boolean {
     if (CONTEXT_PATHS.has(ip) || !this.isOurs(ip)) return false;
     const pkg = this.pkg(ip);
-    if (!pkg || pkg.sources.some((s) => s.facts.unsure !== undefined)) return false;
-    return pkg.types.sourcesOf(name).every((s) => s.facts.decls.every((d) => d.kind !== 'type' || d.name !== name || !d.alias));
+    if (!pkg) return false;
+    let sure = this.factsSure.get(pkg);
+    if (sure === undefined) this.factsSure.set(pkg, (sure = pkg.sources.every((s) => s.facts.unsure === undefined)));
+    return sure && pkg.types.sourcesOf(name).every((s) => s.facts.decls.every((d) => d.kind !== 'type' || d.name !== name || !d.alias));
   }
+
+  /** Packages whose every file's facts the lexer was sure of (definedByFacts). */
+  private readonly factsSure = new Map<Package, boolean>();
 }
 
 // ---------------------------------------------------------------------------------------------
