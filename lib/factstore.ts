@@ -638,7 +638,7 @@ export interface WorkerReply {
  * A batch's facts as a worker replies them: JSON; the files' keys when it hashes them (`hash`, no
  * keys given); the cache entries when they are wanted (`pack`).
  */
-export function computeReply(files: Buffer[], keys: string[] | null, hash = false, pack = keys !== null): { reply: WorkerReply; transfer: ArrayBuffer[] } {
+export function computeReply(files: Buffer[], keys: string[] | null, hash: boolean, pack: boolean): { reply: WorkerReply; transfer: ArrayBuffer[] } {
   const json = computeJson(files);
   const hashed = !keys && hash ? files.map(keyOf) : null;
   const ks = keys ?? hashed;
