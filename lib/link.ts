@@ -6,7 +6,7 @@
 // poisons a set: it is then left entirely alone.
 import type { Node } from './source.js';
 import { lineOf, NodeMemo, unparen } from './source.js';
-import type { DeclFacts } from './facts.js';
+import { someWord, type DeclFacts } from './facts.js';
 import type { FuncDecl, GoFile, GType, Package, Program, Sig, Source, VarDecl } from './program.js';
 import { BUILTIN_FUNCS, paramsOf, sigOfDecl, tparamsAround, unknown } from './program.js';
 import { wordTest } from './select.js';
@@ -297,7 +297,7 @@ export class Linker {
     // Only declarations whose signature or type names something relevant (a context, a candidate, a
     // name leading to one) can be in a linked set, or link one: the others' twins are not parsed.
     const hit = (srcs: Source[], match: (d: DeclFacts) => boolean) =>
-      !this.relevantWord || srcs.some((src) => src.facts.unsure !== undefined || src.facts.decls.some((d) => match(d) && d.words.some(this.relevantWord!)));
+      !this.relevantWord || srcs.some((src) => src.facts.unsure !== undefined || src.facts.decls.some((d) => match(d) && someWord(d.words, this.relevantWord!)));
     for (const d of this.prog.facts.get(f.sf.abs)?.decls ?? []) {
       if (d.kind === 'func' && d.name !== 'init' && d.name !== '_' && once(`f ${d.name}`)) {
         if (hit(pkg.funcs.sourcesOf(d.name), (x) => x.kind === 'func' && x.name === d.name)) this.declareTwins(pkg.funcs.get(d.name) ?? []);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { debugOn } from './debug.js';
+import { hasWord } from './facts.js';
 import type { Linker, Ref, Slot, Why } from './link.js';
 import { paramsOf } from './program.js';
 import type { GoFile, Program } from './program.js';
@@ -92,7 +93,7 @@ export function planSets(input: PlanInput): Planned {
   const blocked = new Map<string, Why[]>();
   /** Where a name is written in the workspace's code (the first file, in order), or null: a new name must be unused. */
   const usedWhere = (name: string): string | null => {
-    for (const sf of ws.files) if (prog.facts.get(sf.abs)?.words.includes(name)) return `in ${sf.rel}`;
+    for (const sf of ws.files) if (hasWord(prog.facts.get(sf.abs)?.words ?? '', name)) return `in ${sf.rel}`;
     return null;
   };
   /** Statements (file:offset) that get temporaries for a call of a set already planned. */

@@ -4,7 +4,7 @@
 // file-local transform; a package's other files only as their declarations are needed.
 import path from 'node:path';
 import { debugOn } from './debug.js';
-import type { FileFacts } from './facts.js';
+import { anyWordIn, someWord, wordList, type FileFacts, type Words } from './facts.js';
 import { defaultJobs, factsFor, keyOf } from './factstore.js';
 import { fullCollection } from './gc.js';
 import type { Linker, Slot } from './link.js';
@@ -25,7 +25,7 @@ export interface Readable {
 
 /** The file's code names one of the words (a file the lexer was unsure of names everything). */
 export function says(facts: FileFacts, want: Set<string>): boolean {
-  return facts.unsure !== undefined || facts.words.some((w) => want.has(w));
+  return facts.unsure !== undefined || anyWordIn(facts.words, want);
 }
 
 export function importsContext(facts: FileFacts): boolean {
@@ -38,7 +38,7 @@ export function mentionsFor(t: Transform, facts: FileFacts): boolean {
   if (t.funcLiteralsOnly && !facts.funcLits) return false;
   if (t.runLiteralsOnly && !facts.runLits) return false;
   if (t.runLiteralsOnly && t.capturingLiteralsOnly && !facts.captureLits) return false;
-  return !t.mentions || facts.words.some((w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
+  return !t.mentions || someWord(facts.words, (w) => t.mentions!.test(w)) || facts.imports.some((i) => t.mentions!.test(i.path));
 }
 
 /** Reads every file once; those that cannot be read are reported (and listed in `unreadable`). */
@@ -129,7 +129,7 @@ export function contextAliases(prog: Program, readable: Readable[]): Set<string>
     const want = new Set(['Context', ...aliases]);
     for (const { sf, facts } of readable) {
       for (const d of facts.decls) {
-        if (d.kind !== 'type' || !d.alias || aliases.has(d.name) || !d.words.some((w) => want.has(w))) continue;
+        if (d.kind !== 'type' || !d.alias || aliases.has(d.name) || !anyWordIn(d.words, want)) continue;
         const td = prog.fileOf(sf)?.pkg.types.first(d.name);
         if (td && prog.typeOfTypeNode(td.typeNode, td.file).k === 'context') aliases.add(d.name);
       }
@@ -160,7 +160,7 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
   // A file the lexer was unsure of may declare anything: every name in it may be an alias of
   // context.Context, a function returning one, a builtin declared again.
   const maybeAliases = new Set(aliases);
-  for (const f of all) if (f.unsure !== undefined) for (const w of f.words) maybeAliases.add(w);
+  for (const f of all) if (f.unsure !== undefined) for (const w of wordList(f.words)) maybeAliases.add(w);
   const spells = new Set(['Context', ...maybeAliases]);
   /** Functions and methods (an interface's too) that may return a context. */
   const results = new Set<string>(['Context', ...CONTEXT_FUNCS, ...[...FOREIGN_CONTEXT_RESULTS.keys()].map((k) => k.slice(k.lastIndexOf('.') + 1))]);
@@ -190,7 +190,7 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
   for (const [abs, facts] of prog.facts) {
     // What a file the lexer was unsure of declares is unknown: every name in it may be anything.
     if (facts.unsure !== undefined) {
-      for (const w of facts.words) {
+      for (const w of wordList(facts.words)) {
         both(w);
         if (NEVER_CONTEXT_CALLS.has(w)) redeclare(abs, w);
       }
@@ -199,12 +199,12 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
     for (const d of facts.decls) {
       if (NEVER_CONTEXT_CALLS.has(d.name)) redeclare(abs, d.name);
       if (d.kind === 'var' || d.kind === 'const') continue;
-      if (!d.words.some((w) => spells.has(w))) continue;
+      if (!anyWordIn(d.words, spells)) continue;
       // Spelled by an alias: where it stands is not recorded.
-      const aliased = maybeAliases.size > 0 && d.words.some((w) => maybeAliases.has(w));
+      const aliased = maybeAliases.size > 0 && anyWordIn(d.words, maybeAliases);
       if (d.kind === 'type') {
-        if (aliased) for (const w of d.words) both(w);
-        for (const f of d.fields ?? []) if (f.words.some((w) => spells.has(w))) fields.add(f.name);
+        if (aliased) for (const w of wordList(d.words)) both(w);
+        for (const f of d.fields ?? []) if (anyWordIn(f.words, spells)) fields.add(f.name);
         for (const m of d.im ?? []) {
           const [tag, name, at] = m.split(':');
           if (tag === 'r') results.add(name);
@@ -325,7 +325,7 @@ function contextFileCriteria(reorderers: Transform[], rewriters: Transform[], al
   const placed = (facts: FileFacts) => !notFirst || laterContext(facts);
   const context = (sf: SourceFile, facts: FileFacts) => reorderers.length > 0 && (importsContext(facts) || CONTEXT_PATHS.has(sf.importPath) || says(facts, aliases)) && placed(facts);
   const rewritten = (t: Transform, sf: SourceFile, facts: FileFacts) => sf.target && mentionsFor(t, facts);
-  const named = (t: Transform, facts: FileFacts) => !!t.changeNames && (facts.unsure !== undefined || facts.words.some((w) => t.changeNames!.test(w)));
+  const named = (t: Transform, facts: FileFacts) => !!t.changeNames && (facts.unsure !== undefined || someWord(facts.words, (w) => t.changeNames!.test(w)));
   return {
     // A change that spreads up the call graph may reach any function.
     all: reorderers.some((t) => t.plumb),
@@ -433,7 +433,7 @@ export function findCandidates(prog: Program, linker: Linker, reorderers: Transf
   if (named.length) {
     for (const f of prog.parsed) {
       const facts = prog.facts.get(f.sf.abs)!;
-      if (facts.unsure === undefined && !named.some((t) => facts.words.some((w) => t.changeNames!.test(w)))) continue;
+      if (facts.unsure === undefined && !named.some((t) => someWord(facts.words, (w) => t.changeNames!.test(w)))) continue;
       for (const owner of f.pf.root.descendantsOfType(['function_declaration', 'method_declaration', 'method_elem'])) {
         const name = owner.childForFieldName('name')?.text ?? '';
         const ts = named.filter((t) => t.changeNames!.test(name));
@@ -613,18 +613,17 @@ export function composedChange(view: SignatureView, reorderers: Transform[], opt
   return { order, insert };
 }
 
-const NO_WORDS: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * Once the linker is done (linkRelevant), nothing reads what each declaration's signature or type
- * mentions (DeclFacts.words, a field's words): those lists, a third of the facts' memory, are let
- * go (over ten copies of std, some 140 MB of the heap that every later full collection marks).
+ * mentions (DeclFacts.words, a field's words): those strings, a fifth of the facts' memory, are let
+ * go (heap that every later full collection would mark again).
  */
 export function dropDeclWords(readable: Readable[]): void {
   for (const { facts } of readable) {
     for (const d of facts.decls) {
-      d.words = NO_WORDS;
-      for (const fd of d.fields ?? []) fd.words = NO_WORDS;
+      d.words = '';
+      for (const fd of d.fields ?? []) fd.words = '';
     }
   }
 }
@@ -636,7 +635,7 @@ export function dropDeclWords(readable: Readable[]): void {
  */
 function namesLeadingTo(facts: FileFacts, want: Set<string>): string[] {
   const out: string[] = [];
-  const mentions = (ws: string[]) => ws.some((w) => want.has(w));
+  const mentions = (ws: Words) => anyWordIn(ws, want);
   for (const d of facts.decls) {
     if (d.kind === 'const' || !mentions(d.words)) continue;
     out.push(d.name);

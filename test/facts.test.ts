@@ -9,7 +9,7 @@ import test from 'ava';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { factsOf, importsOf } from '../lib/facts.js';
+import { anyWordIn, factsOf, hasWord, importsOf, someWord, wordList } from '../lib/facts.js';
 import { WARM_FILES } from '../lib/factswarm.js';
 import type { Node } from '../lib/source.js';
 import { items } from '../lib/scope.js';
@@ -242,7 +242,7 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
     t.deepEqual(facts.imports.map((i) => `${i.name} ${i.path}`), tree.imports, `${abs}: imports`);
     t.is(facts.pkg, tree.pkg, `${abs}: package`);
     t.is(facts.generated, tree.generated, `${abs}: generated`);
-    const words = new Set(facts.words);
+    const words = new Set(wordList(facts.words));
     const missing = [...tree.ids].filter((id) => !words.has(id));
     t.deepEqual(missing, [], `${abs}: identifiers missing from the words`);
     const later = new Set(facts.later);
@@ -278,6 +278,25 @@ async function agree(t: import('ava').ExecutionContext, files: string[]): Promis
   }
   t.true(checked > 0);
 }
+
+test('facts keep words as one string: each word found whole, never a part of another', (t) => {
+  const f = factsOf(Buffer.from('package p\n\nimport "context"\n\nfunc Run(ctx context.Context, ctxs []int) {}\n\nvar é, x = 1, 2\n'));
+  t.is(f.words, 'p Run ctx context Context ctxs int é x');
+  t.deepEqual(wordList(f.words), ['p', 'Run', 'ctx', 'context', 'Context', 'ctxs', 'int', 'é', 'x']);
+  t.deepEqual(wordList(''), []);
+  for (const w of ['p', 'ctx', 'ctxs', 'x', 'é', 'Context']) t.true(hasWord(f.words, w), w);
+  for (const w of ['', 'cont', 'Run ', 'tx', 'ctxs2', 'xé', 'Contex']) t.false(hasWord(f.words, w), JSON.stringify(w));
+  t.is(f.decls[0].words, 'ctx context Context ctxs int');
+  t.true(someWord(f.words, (w) => w.length > 6));
+  t.false(someWord('', () => true));
+  // Few words are looked for in the string, many looked up word by word: the same answers.
+  const many = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
+  t.false(anyWordIn(f.words, many));
+  t.true(anyWordIn(f.words, new Set([...many, 'ctxs'])));
+  t.true(anyWordIn(f.words, new Set(['nope', 'x'])));
+  t.false(anyWordIn(f.words, new Set(['nope', 'ct'])));
+  t.false(anyWordIn(f.words, new Set()));
+});
 
 test('facts agree with the tree over every fixture', async (t) => {
   await agree(t, await goFiles(fixturesRoot));
@@ -404,8 +423,8 @@ test('facts: what the lexer cannot be sure of is marked, never thrown', (t) => {
   t.deepEqual(ok.decls.map((d) => [d.kind, d.name, d.recv ?? d.aliasOf ?? '']), [['type', 'A', 'B'], ['type', 'B', ''], ['method', 'M', 'B']]);
   const b = ok.decls[1];
   t.deepEqual(b.fields?.map((f) => f.name).sort(), ['Embedded', 'a', 'b', 'f']);
-  t.true(b.fields!.find((f) => f.name === 'f')!.words.includes('Ctx'));
-  t.true(ok.decls[2].words.includes('Ctx'));
+  t.true(hasWord(b.fields!.find((f) => f.name === 'f')!.words, 'Ctx'));
+  t.true(hasWord(ok.decls[2].words, 'Ctx'));
 });
 
 test("the lexer's warm-up files read cleanly, agree with the tree, and take the paths they are there for", async (t) => {
@@ -424,7 +443,7 @@ test("the lexer's warm-up files read cleanly, agree with the tree, and take the 
   t.deepEqual([...new Set(ascii.decls.map((d) => d.kind))].sort(), ['const', 'func', 'method', 'type', 'var']);
   t.true(ascii.decls.some((d) => d.aliasOf) && ascii.decls.some((d) => d.fields?.length));
   t.true(ascii.runBodies.length > ascii.captureBodies.length && ascii.captureBodies.length > 0 && ascii.localTypes.length > 0 && ascii.later.length > 0);
-  t.true(wide.words.some((w) => /[^\x00-\x7f]/.test(w)));
+  t.true(someWord(wide.words, (w) => /[^\x00-\x7f]/.test(w)));
   // The second file ends in a comment without a line end, the third right after an operator.
   t.true(/\/\/[^\n]*$/.test(WARM_FILES[1]) && WARM_FILES[2].endsWith('}'));
 });
