@@ -311,7 +311,7 @@ export class Linker {
       const twinable = d.kind === 'type' || d.kind === 'var' || (d.kind === 'func' && (pkg.vars.has(d.name) || pkg.types.has(d.name)));
       if (!twinable || !once(`tv ${d.name}`)) continue;
       const srcs = [...pkg.funcs.sourcesOf(d.name), ...pkg.vars.sourcesOf(d.name), ...pkg.types.sourcesOf(d.name)];
-      if (srcs.length >= 2 && hit(srcs, (x) => x.name === d.name && x.kind !== 'method' && x.kind !== 'const')) this.declareTypeTwins(pkg, d.name);
+      if (srcs.length >= 2 && hit(srcs, (x) => x.name === d.name && x.kind !== 'method')) this.declareTypeTwins(pkg, d.name);
     }
     this.declareUses(f);
   }

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
 import { NodeMemo, parseDeclarations, parseSource, readSource, syntaxErrorOf, withoutTree } from './source.js';
-import type { FileFacts } from './facts.js';
+import { wordList, type FileFacts } from './facts.js';
 import { keyOf } from './factstore.js';
 import type { Problem, SourceFile } from './types.js';
 import { isStdPath } from './workspace.js';
@@ -226,6 +226,7 @@ export class Package {
           if (d.name !== 'init' && d.name !== '_') add(where.func, d.name, src);
         } else add(where[d.kind], d.name, src);
       }
+      for (const name of wordList(src.facts.consts)) add(where.const, name, src);
     }
     this.funcs = new DeclTable(where.func, need);
     this.types = new DeclTable(where.type, need);

@@ -196,9 +196,10 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
       }
       continue;
     }
+    for (const c of wordList(facts.consts)) if (NEVER_CONTEXT_CALLS.has(c)) redeclare(abs, c);
     for (const d of facts.decls) {
       if (NEVER_CONTEXT_CALLS.has(d.name)) redeclare(abs, d.name);
-      if (d.kind === 'var' || d.kind === 'const') continue;
+      if (d.kind === 'var') continue;
       if (!anyWordIn(d.words, spells)) continue;
       // Spelled by an alias: where it stands is not recorded.
       const aliased = maybeAliases.size > 0 && anyWordIn(d.words, maybeAliases);
@@ -227,7 +228,7 @@ export function refineCaptures(prog: Program, aliases: Set<string>, unreadable: 
     if (!why || facts.unsure !== undefined || why.length !== facts.captureBodies.length) continue;
     const local = new Set(facts.localTypes);
     // The file's own package-level variables are the only ones its scope walk sees (lib/scope.ts).
-    const vars = new Set(facts.decls.filter((d) => d.kind === 'var' || d.kind === 'const').map((d) => d.name));
+    const vars = new Set([...facts.decls.filter((d) => d.kind === 'var').map((d) => d.name), ...wordList(facts.consts)]);
     const redecl = redeclared.get(path.dirname(abs)) ?? new Set<string>();
     const keep: number[] = [];
     const keepWhy: string[][] = [];
@@ -637,7 +638,7 @@ function namesLeadingTo(facts: FileFacts, want: Set<string>): string[] {
   const out: string[] = [];
   const mentions = (ws: Words) => anyWordIn(ws, want);
   for (const d of facts.decls) {
-    if (d.kind === 'const' || !mentions(d.words)) continue;
+    if (!mentions(d.words)) continue;
     out.push(d.name);
     for (const fd of d.fields ?? []) if (mentions(fd.words)) out.push(fd.name);
   }
