@@ -19,7 +19,7 @@ import { ParseCheck } from './parsecheck.js';
 import { treeCollector } from './gc.js';
 import type { SyntaxErr } from './parsecheck.js';
 import type { Node } from './source.js';
-import { lineOf } from './source.js';
+import { bytesOf, lineOf } from './source.js';
 import type { FileFacts } from './facts.js';
 import type { ChangeNote, FileChange, LeftAlone, Report, SetSummary, Transform, TransformOptions, Unmoved } from './types.js';
 
@@ -412,7 +412,7 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
       }
       const fileNotes = [...(notes.get(f) ?? []), ...done.map((d) => ({ line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, kind: 'rewrite' as const, transform: d.transform, detail: d.what }))];
       fileNotes.sort((a, b) => a.line - b.line || a.column - b.column || (a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0));
-      out.changes.push({ file: f.sf, notes: fileNotes, before: f.pf.bytes, after, encoding: f.pf.encoding });
+      out.changes.push({ file: f.sf, notes: fileNotes, before: bytesOf(f.pf), after, encoding: f.pf.encoding });
       if (f.pf.generated) out.generated.push(f.sf.rel);
     }
     out.generated.sort();

@@ -554,9 +554,10 @@ export class Program {
   private parse(sf: SourceFile): GoFile | null {
     const have = this.fileBySf.get(sf);
     if (have !== undefined) return have;
-    // Parsed while the facts were computed, from the bytes they were computed from; else read again.
+    // Parsed while the facts were computed, from the bytes they were computed from (none needed
+    // then); else read again.
     const pre = this.preparsed.get(sf.abs);
-    let r: { bytes: Buffer } | { error: string } = pre ? { bytes: pre.bytes } : readSource(sf);
+    let r: { bytes: Buffer } | { error: string } = pre ? { bytes: Buffer.alloc(0) } : readSource(sf);
     const digest = this.digests.get(sf.abs);
     if (!pre && 'bytes' in r && digest !== undefined && keyOf(r.bytes) !== digest) r = { error: 'changed on disk while goshift was running (its bytes are no longer those it read at the start); run goshift again' };
     if ('error' in r) {

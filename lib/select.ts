@@ -92,8 +92,8 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: I
           const f = facts[i];
           if (!f) rest.push(i);
           else if (Date.now() >= until) rest.push(i);
-          // A tree keeps its bytes to the end of the run: a copy, not a view that would keep its slab.
-          else if (early(inputs[i].sf, f)) preparsed.set(inputs[i].abs, parseSource(inputs[i].sf, Buffer.from(inputs[i].bytes)));
+          // (The parsed file keeps no view of the bytes, which would keep their slab.)
+          else if (early(inputs[i].sf, f)) preparsed.set(inputs[i].abs, parseSource(inputs[i].sf, inputs[i].bytes));
         }
         unseen = rest;
         // More to do now: files whose facts are in, left for the next slice.
