@@ -23,10 +23,14 @@
 //                                own in one go.work (scripts/synth-lib.ts): a warm-up, then
 //                                --scale-runs (default 3) timed runs, each right after the same
 //                                command over std; the ratio of the two medians
+//   --ctx-last-runs N (default 2) goshift -t ctx-last -l --no-cache over std: the round trip's
+//                                migration (scripts/roundtrip.ts), whose signatures have names nearly
+//                                every file mentions, so that nearly every file is parsed and walked
 // The result is each goshift command's wall time as a ratio of each peer's, measured in this run:
-// numbers from one machine are only comparable with numbers from the same run.
+// numbers from one machine are only comparable with numbers from the same run. Last, each of issue
+// 11's targets, met or not by this run's numbers.
 //
-// Usage: npm run bench -- [--runs N] [--scale N] [--scale-runs N] [--goroot DIR] [--json]
+// Usage: npm run bench -- [--runs N] [--scale N] [--scale-runs N] [--ctx-last-runs N] [--goroot DIR] [--json]
 import { promises as fs } from 'node:fs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -119,6 +123,7 @@ async function main(): Promise<number> {
         runs: { type: 'string', default: '5' },
         scale: { type: 'string', default: '10' },
         'scale-runs': { type: 'string', default: '3' },
+        'ctx-last-runs': { type: 'string', default: '2' },
         goroot: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -129,12 +134,17 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--runs N] [--scale N] [--scale-runs N] [--goroot DIR] [--json]\n');
+    process.stdout.write('usage: npm run bench -- [--runs N] [--scale N] [--scale-runs N] [--ctx-last-runs N] [--goroot DIR] [--json]\n');
     return 0;
   }
   const runs = Number(values.runs);
   const scale = Number(values.scale);
   const scaleRuns = Number(values['scale-runs']);
+  const ctxLastRuns = Number(values['ctx-last-runs']);
+  if (!Number.isInteger(ctxLastRuns) || ctxLastRuns < 0) {
+    process.stderr.write(`bench: --ctx-last-runs wants an integer >= 0, not ${JSON.stringify(values['ctx-last-runs'])}\n`);
+    return 2;
+  }
   if (!Number.isInteger(scaleRuns) || scaleRuns < 1) {
     process.stderr.write(`bench: --scale-runs wants an integer >= 1, not ${JSON.stringify(values['scale-runs'])}\n`);
     return 2;
@@ -257,15 +267,32 @@ async function main(): Promise<number> {
       const stdMedian = median(stdRuns);
       synthetic = { scale, goFiles: n, runs: bigRuns, timing, std: stdRuns, stdMedian, summary: /goshift: [^\n]*files? scanned[^\n]*/.exec(last)?.[0], ratio: timing.wallMs / stdMedian.wallMs };
     }
+    // The round trip's migration over all of std, no cache (its own target: time and memory).
+    let ctxLast: { runs: Timing[]; timing: Timing; summary?: string } | undefined;
+    if (ctxLastRuns > 0) {
+      const c: Cmd = { name: 'goshift -t ctx-last -l --no-cache', peer: false, cmd: node, args: [cliPath(), '-t', 'ctx-last', '-l', '--no-cache', '.'], tree: 'std' };
+      const ts: Timing[] = [];
+      let last = '';
+      for (let i = 0; i < ctxLastRuns; i++) {
+        const t = await measure(c, src, useTime);
+        ts.push(t);
+        last = t.stderr;
+        log(`${c.name}: run ${i + 1}/${ctxLastRuns}: ${(t.wallMs / 1000).toFixed(2)} s`);
+      }
+      ctxLast = { runs: ts, timing: median(ts), summary: /goshift: [^\n]*files? scanned[^\n]*/.exec(last)?.[0] };
+    }
     const ratios = results.filter((r) => !r.peer).flatMap((g) =>
       results.filter((p) => p.peer && (p.tree === g.tree || (g.tree === 'edited' && p.tree === 'std'))).map((p) => ({ goshift: g.name, peer: p.name, wall: g.median.wallMs / p.median.wallMs, cpu: g.median.cpuMs !== null && p.median.cpuMs !== null ? g.median.cpuMs / p.median.cpuMs : null })),
     );
     const os = await import('node:os');
-    const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString(), node: process.version, results, ratios, synthetic };
+    const out = { tree: `${goroot}/src (copy)`, goFiles: files, runs, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString(), node: process.version, results, ratios, synthetic, ctxLast, targets: [] as Target[] };
+    out.targets = targetsOf(results, ratios, synthetic, ctxLast);
     if (values.json) {
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       return 0;
     }
+    const range = (ts: Timing[]) => `${(Math.min(...ts.map((t) => t.wallMs)) / 1000).toFixed(2)}–${(Math.max(...ts.map((t) => t.wallMs)) / 1000).toFixed(2)}`;
+    const rss = (t: Timing) => (t.maxRssMb === null ? '?' : `${Math.round(t.maxRssMb)} MB`);
     const s = (ms: number | null) => (ms === null ? '?' : `${(ms / 1000).toFixed(2)} s`);
     const lines = [`goshift bench over a copy of ${goroot}/src (module std only): ${files} .go files, ${out.cores} cores, ${out.memoryGiB} GiB, node ${process.version}, ${out.date}; median (min–max) of ${runs} alternating run(s)`];
     for (const r of results) {
@@ -275,15 +302,61 @@ async function main(): Promise<number> {
     }
     for (const q of ratios) lines.push(`  ${q.goshift} / ${q.peer}: ${q.wall.toFixed(2)}x wall${q.cpu === null ? '' : `, ${q.cpu.toFixed(2)}x cpu`}`);
     if (synthetic) {
-      const range = (ts: Timing[]) => `${(Math.min(...ts.map((t) => t.wallMs)) / 1000).toFixed(2)}–${(Math.max(...ts.map((t) => t.wallMs)) / 1000).toFixed(2)}`;
       lines.push(`  goshift -l (default set, cold cache) over ${synthetic.scale}× std (${synthetic.goFiles} .go files, median of ${synthetic.runs.length} run(s) in turn with std): wall ${s(synthetic.timing.wallMs)} (${range(synthetic.runs)}), cpu ${s(synthetic.timing.cpuMs)}, max rss ${synthetic.timing.maxRssMb === null ? '?' : `${Math.round(synthetic.timing.maxRssMb)} MB`}; std in the same turns ${s(synthetic.stdMedian.wallMs)} (${range(synthetic.std)}): ${synthetic.ratio.toFixed(2)}x`);
       if (synthetic.summary) lines.push(`      ${synthetic.summary}`);
     }
+    if (ctxLast) {
+      lines.push(`  goshift -t ctx-last -l --no-cache (the round trip's migration, all of std; median of ${ctxLast.runs.length}): wall ${s(ctxLast.timing.wallMs)} (${range(ctxLast.runs)}), cpu ${s(ctxLast.timing.cpuMs)}, max rss ${rss(ctxLast.timing)}`);
+      if (ctxLast.summary) lines.push(`      ${ctxLast.summary}`);
+    }
+    lines.push("  issue 11's targets in this run:");
+    for (const t of out.targets) lines.push(`    ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${t.value}`);
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   } finally {
     await removeTree(tmp);
   }
+}
+
+interface Target {
+  target: string;
+  /** What this run measured, in words. */
+  value: string;
+  /** null: not measured in this run (a peer missing, --scale 0, no /usr/bin/time for memory). */
+  met: boolean | null;
+}
+
+/** Issue 11's targets, each against this run's numbers. */
+function targetsOf(
+  results: Measured[],
+  ratios: { goshift: string; peer: string; wall: number }[],
+  synthetic: { scale: number; timing: Timing; ratio: number } | undefined,
+  ctxLast: { timing: Timing } | undefined,
+): Target[] {
+  const out: Target[] = [];
+  const ratio = (g: string, p: string) => ratios.find((r) => r.goshift === g && r.peer.startsWith(p))?.wall;
+  const x = (v: number | undefined) => (v === undefined ? 'not measured (the peer is missing)' : `${v.toFixed(2)}×`);
+  // Peak RSS as the rows print it (MB of 1,048,576 bytes), held to the targets' round numbers.
+  const mb = (t: Timing) => t.maxRssMb;
+  const cold = ratio('goshift -l (default set, cold cache)', 'ast-grep');
+  out.push({ target: 'cold goshift -l over std ≤ 1.0× ast-grep', value: x(cold), met: cold === undefined ? null : cold <= 1 });
+  const warm = ratio('goshift -l (default set, warm cache)', 'ast-grep');
+  out.push({ target: 'warm ≤ 0.3× ast-grep', value: x(warm), met: warm === undefined ? null : warm <= 0.3 });
+  const check = ratio('goshift -l --check (migrated, warm cache)', 'revive');
+  out.push({ target: 'goshift -l --check over migrated std, warm ≤ revive', value: x(check), met: check === undefined ? null : check <= 1 });
+  const peak = Math.max(...results.filter((r) => !r.peer && r.tree === 'std').map((r) => mb(r.median) ?? NaN));
+  out.push({ target: 'peak RSS over std ≤ 400 MB', value: Number.isNaN(peak) ? 'not measured' : `${Math.round(peak)} MB (the largest median of goshift's rows over std)`, met: Number.isNaN(peak) ? null : peak <= 400 });
+  if (ctxLast) {
+    const m = mb(ctxLast.timing);
+    out.push({ target: "the round trip's -t ctx-last -l ≤ 30 s", value: `${(ctxLast.timing.wallMs / 1000).toFixed(2)} s`, met: ctxLast.timing.wallMs <= 30_000 });
+    out.push({ target: "the round trip's -t ctx-last -l ≤ 1.5 GB", value: m === null ? 'not measured' : `${Math.round(m)} MB`, met: m === null ? null : m <= 1500 });
+  } else out.push({ target: "the round trip's -t ctx-last -l ≤ 30 s and ≤ 1.5 GB", value: 'not measured (--ctx-last-runs 0)', met: null });
+  if (synthetic && synthetic.scale === 10) {
+    const m = mb(synthetic.timing);
+    out.push({ target: '10× std ≤ 10× the time of std', value: `${synthetic.ratio.toFixed(2)}×`, met: synthetic.ratio <= 10 });
+    out.push({ target: '10× std ≤ 1 GB', value: m === null ? 'not measured' : `${Math.round(m)} MB`, met: m === null ? null : m <= 1000 });
+  } else out.push({ target: '10× std ≤ 10× the time of std and ≤ 1 GB', value: 'not measured (--scale is not 10)', met: null });
+  return out;
 }
 
 /** revive v1.17.0 installed with `go install` into a temporary GOBIN (needs Go and the module proxy). */
