@@ -298,6 +298,63 @@ export function makeMutant(corpus: CorpusFile[], seed: number, index: number): M
 
 const LISTS = new Set(['parameter_list', 'argument_list']);
 
+/**
+ * The text with every evaluation-order temporary put back where it came from (lib/temps.ts): a
+ * short variable declaration `a, b := x, y` whose names are each used once in what follows it in
+ * its block, there as an item of an argument list of the next statement, is dropped, and each name
+ * replaced by its expression. Done to both sides of a change before they are compared, a binding
+ * the input had in that shape is put back on both; what is left must then be a permutation (or
+ * insertion), as for any other call.
+ */
+export function inlineTemporaries(text: string, rel: string): string {
+  for (let round = 0; round < 100; round++) {
+    const pf = parseSource(PSEUDO_SF(rel), Buffer.from(text, 'utf8'));
+    if (pf.error) return text;
+    let edit: { start: number; end: number; text: string }[] | null = null;
+    const visit = (n: Node): void => {
+      if (edit) return;
+      if (n.type === 'short_var_declaration') {
+        const e = tempEdit(n);
+        if (e) {
+          edit = e;
+          return;
+        }
+      }
+      for (const c of n.namedChildren) visit(c);
+    };
+    visit(pf.root);
+    if (!edit) return text;
+    for (const e of (edit as { start: number; end: number; text: string }[]).sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  }
+  return text;
+}
+
+/** The edits that inline one temporary binding, or null when it is not in that shape. */
+function tempEdit(decl: Node): { start: number; end: number; text: string }[] | null {
+  const left = decl.childForFieldName('left');
+  const right = decl.childForFieldName('right');
+  const next = decl.nextNamedSibling;
+  if (!left || !right || !next || next.type === 'comment') return null;
+  const names = left.namedChildren;
+  const values = right.namedChildren;
+  if (!names.length || names.length !== values.length || names.some((x) => x.type !== 'identifier' || x.text === '_')) return null;
+  const edits: { start: number; end: number; text: string }[] = [{ start: decl.startIndex, end: next.startIndex, text: '' }];
+  for (const [i, name] of names.entries()) {
+    // Every use of the name after the binding, in the rest of the block.
+    const uses: Node[] = [];
+    for (let st: Node | null = next; st; st = st.nextNamedSibling) {
+      for (const id of st.descendantsOfType('identifier')) if (id.text === name.text) uses.push(id);
+    }
+    if (uses.length !== 1 || uses[0].parent?.type !== 'argument_list' || !contains(next, uses[0])) return null;
+    edits.push({ start: uses[0].startIndex, end: uses[0].endIndex, text: values[i].text });
+  }
+  return edits;
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
 function where(n: Node): string {
   return `${n.startPosition.row + 1}:${n.startPosition.column + 1}`;
 }
@@ -764,9 +821,12 @@ export function checkChange(c: FileChange, pass: Pass, parsedBefore: boolean): s
   }
   const shape = shapeChange(c.before, afterBytes);
   if (shape) return shape;
-  const before = parseSource(PSEUDO_SF(c.file.rel), c.before);
-  const after = parseSource(PSEUDO_SF(c.file.rel), afterBytes);
-  if (after.error) return `tree-sitter parsed it before, not after: ${after.error.line}:${after.error.column}: ${after.error.message}`;
+  const parsedAfter = parseSource(PSEUDO_SF(c.file.rel), afterBytes);
+  if (parsedAfter.error) return `tree-sitter parsed it before, not after: ${parsedAfter.error.line}:${parsedAfter.error.column}: ${parsedAfter.error.message}`;
+  // Temporaries that keep the evaluation order (lib/temps.ts) put back on both sides.
+  const before = parseSource(PSEUDO_SF(c.file.rel), Buffer.from(inlineTemporaries(d.text, c.file.rel), 'utf8'));
+  const after = parseSource(PSEUDO_SF(c.file.rel), Buffer.from(inlineTemporaries(c.after, c.file.rel), 'utf8'));
+  if (before.error || after.error) return `the temporaries put back, it no longer parses (${before.error ? 'before' : 'after'})`;
   try {
     if (pass.check === 'permutation') {
       const diff = onlyListsPermuted(before.root, after.root);

@@ -31,6 +31,22 @@ test('checker: a permutation of parameters and arguments is fine', (t) => {
   t.is(checkChange(change(nested, nested.replace('H(G(1, ctx), y)', 'H(y, G(ctx, 1))')), pass('permutation'), true), null);
 });
 
+test('checker: evaluation-order temporaries (lib/temps.ts) count as the permutation they stand for', (t) => {
+  const src = SRC.replace('G(1, ctx)', 'G(f(), ctx, g())');
+  const re = (s: string | null) => s ?? '(no problem found)';
+  // What ctx-first writes when G's context moves first and f() must still run before g().
+  const temps = src.replace('\tG(f(), ctx, g())\n', '\targ, arg2 := f(), g()\n\tG(ctx, arg, arg2)\n');
+  t.is(checkChange(change(src, temps), pass('permutation'), true), null);
+  // A binding the input already had, in that shape, stays as it was.
+  const had = src.replace('\tG(f(), ctx, g())\n', '\tv := f()\n\tG(v, ctx, g())\n');
+  t.is(checkChange(change(had, had.replace('G(v, ctx, g())', 'G(ctx, v, g())')), pass('permutation'), true), null);
+  // Not a temporary: its name is used again, or what it binds is not what the call passed.
+  const twice = src.replace('\tG(f(), ctx, g())\n', '\targ := f()\n\tG(ctx, arg, g())\n\tH(arg, y)\n');
+  t.regex(re(checkChange(change(src, twice), pass('permutation'), true)), /changed outside parameter and argument lists/);
+  const other = src.replace('\tG(f(), ctx, g())\n', '\targ, arg2 := f(), h()\n\tG(ctx, arg, arg2)\n');
+  t.regex(re(checkChange(change(src, other), pass('permutation'), true)), /not one of its old items/);
+});
+
 test('checker: anything else is a bad write', (t) => {
   const re = (s: string | null) => s ?? '(no problem found)';
   // Statements swapped: outside any list.
