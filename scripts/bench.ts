@@ -296,13 +296,12 @@ async function main(): Promise<number> {
     const s = (ms: number | null) => (ms === null ? '?' : `${(ms / 1000).toFixed(2)} s`);
     const lines = [`goshift bench over a copy of ${goroot}/src (module std only): ${files} .go files, ${out.cores} cores, ${out.memoryGiB} GiB, node ${process.version}, ${out.date}; median (min–max) of ${runs} alternating run(s)`];
     for (const r of results) {
-      const walls = r.runs.map((t) => t.wallMs);
-      lines.push(`  ${r.name.padEnd(38)} wall ${s(r.median.wallMs).padStart(9)} (${(Math.min(...walls) / 1000).toFixed(2)}–${(Math.max(...walls) / 1000).toFixed(2)})   cpu ${s(r.median.cpuMs).padStart(9)}   max rss ${r.median.maxRssMb === null ? '?' : `${Math.round(r.median.maxRssMb)} MB`}`);
+      lines.push(`  ${r.name.padEnd(38)} wall ${s(r.median.wallMs).padStart(9)} (${range(r.runs)})   cpu ${s(r.median.cpuMs).padStart(9)}   max rss ${rss(r.median)}`);
       if (r.summary) lines.push(`      ${r.summary}`);
     }
     for (const q of ratios) lines.push(`  ${q.goshift} / ${q.peer}: ${q.wall.toFixed(2)}x wall${q.cpu === null ? '' : `, ${q.cpu.toFixed(2)}x cpu`}`);
     if (synthetic) {
-      lines.push(`  goshift -l (default set, cold cache) over ${synthetic.scale}× std (${synthetic.goFiles} .go files, median of ${synthetic.runs.length} run(s) in turn with std): wall ${s(synthetic.timing.wallMs)} (${range(synthetic.runs)}), cpu ${s(synthetic.timing.cpuMs)}, max rss ${synthetic.timing.maxRssMb === null ? '?' : `${Math.round(synthetic.timing.maxRssMb)} MB`}; std in the same turns ${s(synthetic.stdMedian.wallMs)} (${range(synthetic.std)}): ${synthetic.ratio.toFixed(2)}x`);
+      lines.push(`  goshift -l (default set, cold cache) over ${synthetic.scale}× std (${synthetic.goFiles} .go files, median of ${synthetic.runs.length} run(s) in turn with std): wall ${s(synthetic.timing.wallMs)} (${range(synthetic.runs)}), cpu ${s(synthetic.timing.cpuMs)}, max rss ${rss(synthetic.timing)}; std in the same turns ${s(synthetic.stdMedian.wallMs)} (${range(synthetic.std)}): ${synthetic.ratio.toFixed(2)}x`);
       if (synthetic.summary) lines.push(`      ${synthetic.summary}`);
     }
     if (ctxLast) {
@@ -336,23 +335,22 @@ function targetsOf(
   const out: Target[] = [];
   const ratio = (g: string, p: string) => ratios.find((r) => r.goshift === g && r.peer.startsWith(p))?.wall;
   const x = (v: number | undefined) => (v === undefined ? 'not measured (the peer is missing)' : `${v.toFixed(2)}×`);
-  // Peak RSS as the rows print it (MB of 1,048,576 bytes), held to the targets' round numbers.
-  const mb = (t: Timing) => t.maxRssMb;
+  // Peak RSS as the rows print it (maxRssMb: MB of 1,048,576 bytes), held to the targets' round numbers.
   const cold = ratio('goshift -l (default set, cold cache)', 'ast-grep');
   out.push({ target: 'cold goshift -l over std ≤ 1.0× ast-grep', value: x(cold), met: cold === undefined ? null : cold <= 1 });
   const warm = ratio('goshift -l (default set, warm cache)', 'ast-grep');
   out.push({ target: 'warm ≤ 0.3× ast-grep', value: x(warm), met: warm === undefined ? null : warm <= 0.3 });
   const check = ratio('goshift -l --check (migrated, warm cache)', 'revive');
   out.push({ target: 'goshift -l --check over migrated std, warm ≤ revive', value: x(check), met: check === undefined ? null : check <= 1 });
-  const peak = Math.max(...results.filter((r) => !r.peer && r.tree === 'std').map((r) => mb(r.median) ?? NaN));
+  const peak = Math.max(...results.filter((r) => !r.peer && r.tree === 'std').map((r) => r.median.maxRssMb ?? NaN));
   out.push({ target: 'peak RSS over std ≤ 400 MB', value: Number.isNaN(peak) ? 'not measured' : `${Math.round(peak)} MB (the largest median of goshift's rows over std)`, met: Number.isNaN(peak) ? null : peak <= 400 });
   if (ctxLast) {
-    const m = mb(ctxLast.timing);
+    const m = ctxLast.timing.maxRssMb;
     out.push({ target: "the round trip's -t ctx-last -l ≤ 30 s", value: `${(ctxLast.timing.wallMs / 1000).toFixed(2)} s`, met: ctxLast.timing.wallMs <= 30_000 });
     out.push({ target: "the round trip's -t ctx-last -l ≤ 1.5 GB", value: m === null ? 'not measured' : `${Math.round(m)} MB`, met: m === null ? null : m <= 1500 });
   } else out.push({ target: "the round trip's -t ctx-last -l ≤ 30 s and ≤ 1.5 GB", value: 'not measured (--ctx-last-runs 0)', met: null });
   if (synthetic && synthetic.scale === 10) {
-    const m = mb(synthetic.timing);
+    const m = synthetic.timing.maxRssMb;
     out.push({ target: '10× std ≤ 10× the time of std', value: `${synthetic.ratio.toFixed(2)}×`, met: synthetic.ratio <= 10 });
     out.push({ target: '10× std ≤ 1 GB', value: m === null ? 'not measured' : `${Math.round(m)} MB`, met: m === null ? null : m <= 1000 });
   } else out.push({ target: '10× std ≤ 10× the time of std and ≤ 1 GB', value: 'not measured (--scale is not 10)', met: null });

@@ -310,21 +310,10 @@ export function inlineTemporaries(text: string, rel: string): string {
   for (let round = 0; round < 100; round++) {
     const pf = parseSource(PSEUDO_SF(rel), Buffer.from(text, 'utf8'));
     if (pf.error) return text;
-    let edit: { start: number; end: number; text: string }[] | null = null;
-    const visit = (n: Node): void => {
-      if (edit) return;
-      if (n.type === 'short_var_declaration') {
-        const e = tempEdit(n);
-        if (e) {
-          edit = e;
-          return;
-        }
-      }
-      for (const c of n.namedChildren) visit(c);
-    };
-    visit(pf.root);
-    if (!edit) return text;
-    for (const e of (edit as { start: number; end: number; text: string }[]).sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+    let edits: { start: number; end: number; text: string }[] | null = null;
+    for (const decl of pf.root.descendantsOfType('short_var_declaration')) if ((edits = tempEdit(decl))) break;
+    if (!edits) return text;
+    for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
   }
   return text;
 }
@@ -338,13 +327,12 @@ function tempEdit(decl: Node): { start: number; end: number; text: string }[] | 
   const names = left.namedChildren;
   const values = right.namedChildren;
   if (!names.length || names.length !== values.length || names.some((x) => x.type !== 'identifier' || x.text === '_')) return null;
+  // Every identifier after the binding, in the rest of the block.
+  const after: Node[] = [];
+  for (let st: Node | null = next; st; st = st.nextNamedSibling) after.push(...st.descendantsOfType('identifier'));
   const edits: { start: number; end: number; text: string }[] = [{ start: decl.startIndex, end: next.startIndex, text: '' }];
   for (const [i, name] of names.entries()) {
-    // Every use of the name after the binding, in the rest of the block.
-    const uses: Node[] = [];
-    for (let st: Node | null = next; st; st = st.nextNamedSibling) {
-      for (const id of st.descendantsOfType('identifier')) if (id.text === name.text) uses.push(id);
-    }
+    const uses = after.filter((id) => id.text === name.text);
     if (uses.length !== 1 || uses[0].parent?.type !== 'argument_list' || !contains(next, uses[0])) return null;
     edits.push({ start: uses[0].startIndex, end: uses[0].endIndex, text: values[i].text });
   }
