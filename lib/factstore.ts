@@ -169,9 +169,22 @@ function sha256hex(data: Buffer): string {
 }
 
 function encodeEntry(key: string, json: string): Buffer {
-  const payload = Buffer.from(json, 'utf8');
-  const header = Buffer.from(`${MAGIC} ${key} ${payload.length} ${sha256hex(payload)}\n`, 'latin1');
-  return Buffer.concat([header, payload]);
+  return Buffer.concat(entryParts(key, json));
+}
+
+/**
+ * An entry's bytes in pieces: the header, then the JSON's UTF-8, given whole or as pieces whose
+ * concatenation it is (so that a large entry is never one string nor one buffer: lib/resultcache.ts).
+ */
+function entryParts(key: string, json: string | Buffer[]): Buffer[] {
+  const payload = typeof json === 'string' ? [Buffer.from(json, 'utf8')] : json;
+  const hash = createHash('sha256');
+  let n = 0;
+  for (const p of payload) {
+    hash.update(p);
+    n += p.length;
+  }
+  return [Buffer.from(`${MAGIC} ${key} ${n} ${hash.digest('hex')}\n`, 'latin1'), ...payload];
 }
 
 /** The JSON of a valid entry for `key`, or null when `data` is not one. */
@@ -515,7 +528,7 @@ const HOPELESS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTD
  * the bytes written and the number of entries not written; after an error that would repeat
  * (read-only, full, not a directory), the rest are not tried.
  */
-export function writeEntries(cacheDir: string, entries: { key: string; json: string }[]): { bytes: number; failed: number } {
+export function writeEntries(cacheDir: string, entries: { key: string; json: string | Buffer[] }[]): { bytes: number; failed: number } {
   const made = new Set<string>();
   let bytes = 0;
   let failed = 0;
@@ -534,12 +547,17 @@ export function writeEntries(cacheDir: string, entries: { key: string; json: str
         fs.mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      const data = encodeEntry(key, json);
-      fs.writeFileSync(tmp, data, { flag: 'wx', mode: 0o644 });
+      const data = entryParts(key, json);
+      const fd = fs.openSync(tmp, 'wx', 0o644);
       created = true;
+      try {
+        for (const b of data) for (let at = 0; at < b.length; ) at += fs.writeSync(fd, b, at);
+      } finally {
+        fs.closeSync(fd);
+      }
       fs.renameSync(tmp, file);
       created = false;
-      bytes += data.length;
+      for (const b of data) bytes += b.length;
     } catch (e) {
       failed++;
       if (HOPELESS.has((e as NodeJS.ErrnoException).code ?? '')) hopeless = true;
@@ -565,7 +583,7 @@ export function readStored(cacheDir: string, key: string): string | null {
 }
 
 /** Writes such an entry (atomically) and keeps the store under its bound; false when it could not be written. */
-export function writeStored(cacheDir: string, key: string, json: string, maxBytes?: number): boolean {
+export function writeStored(cacheDir: string, key: string, json: string | Buffer[], maxBytes?: number): boolean {
   const { bytes, failed } = writeEntries(cacheDir, [{ key, json }]);
   if (bytes > 0) {
     try {
