@@ -169,22 +169,30 @@ function sha256hex(data: Buffer): string {
 }
 
 function encodeEntry(key: string, json: string): Buffer {
-  return Buffer.concat(entryParts(key, json));
+  const payload = Buffer.from(json, 'utf8');
+  return Buffer.concat([Buffer.from(headerOf(key, payload.length, sha256hex(payload)), 'latin1'), payload]);
+}
+
+function headerOf(key: string, length: number, sha: string): string {
+  return `${MAGIC} ${key} ${length} ${sha}\n`;
 }
 
 /**
- * An entry's bytes in pieces: the header, then the JSON's UTF-8, given whole or as pieces whose
- * concatenation it is (so that a large entry is never one string nor one buffer: lib/resultcache.ts).
+ * JSON given as pieces whose concatenation it is, made again each time they are asked for: a large
+ * entry (lib/resultcache.ts) is then never one string nor one buffer. Its UTF-8 length and hash are
+ * worked out by a first pass; the second writes it.
  */
-function entryParts(key: string, json: string | Buffer[]): Buffer[] {
-  const payload = typeof json === 'string' ? [Buffer.from(json, 'utf8')] : json;
+export type JsonPieces = () => Iterable<string>;
+
+/** The UTF-8 length and SHA-256 of pieces of text. */
+function measure(pieces: JsonPieces): { length: number; sha: string } {
   const hash = createHash('sha256');
-  let n = 0;
-  for (const p of payload) {
-    hash.update(p);
-    n += p.length;
+  let length = 0;
+  for (const p of pieces()) {
+    hash.update(p, 'utf8');
+    length += Buffer.byteLength(p, 'utf8');
   }
-  return [Buffer.from(`${MAGIC} ${key} ${n} ${hash.digest('hex')}\n`, 'latin1'), ...payload];
+  return { length, sha: hash.digest('hex') };
 }
 
 /** The JSON of a valid entry for `key`, or null when `data` is not one. */
@@ -526,9 +534,10 @@ const HOPELESS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTD
 /**
  * Writes entries, each atomically (temporary file in the same directory, then rename). Returns
  * the bytes written and the number of entries not written; after an error that would repeat
- * (read-only, full, not a directory), the rest are not tried.
+ * (read-only, full, not a directory), the rest are not tried. An entry given as pieces whose JSON
+ * is over `maxEntryBytes` is left out (not counted as a failure).
  */
-export function writeEntries(cacheDir: string, entries: { key: string; json: string | Buffer[] }[]): { bytes: number; failed: number } {
+export function writeEntries(cacheDir: string, entries: { key: string; json: string | JsonPieces }[], maxEntryBytes = Infinity): { bytes: number; failed: number } {
   const made = new Set<string>();
   let bytes = 0;
   let failed = 0;
@@ -547,17 +556,27 @@ export function writeEntries(cacheDir: string, entries: { key: string; json: str
         fs.mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      const data = entryParts(key, json);
-      const fd = fs.openSync(tmp, 'wx', 0o644);
-      created = true;
-      try {
-        for (const b of data) for (let at = 0; at < b.length; ) at += fs.writeSync(fd, b, at);
-      } finally {
-        fs.closeSync(fd);
+      if (typeof json === 'string') {
+        const data = encodeEntry(key, json);
+        fs.writeFileSync(tmp, data, { flag: 'wx', mode: 0o644 });
+        created = true;
+        bytes += data.length;
+      } else {
+        const { length, sha } = measure(json);
+        if (length > maxEntryBytes) continue;
+        const header = Buffer.from(headerOf(key, length, sha), 'latin1');
+        const fd = fs.openSync(tmp, 'wx', 0o644);
+        created = true;
+        try {
+          writeAll(fd, header);
+          for (const p of json()) writeAll(fd, Buffer.from(p, 'utf8'));
+        } finally {
+          fs.closeSync(fd);
+        }
+        bytes += header.length + length;
       }
       fs.renameSync(tmp, file);
       created = false;
-      for (const b of data) bytes += b.length;
     } catch (e) {
       failed++;
       if (HOPELESS.has((e as NodeJS.ErrnoException).code ?? '')) hopeless = true;
@@ -582,9 +601,12 @@ export function readStored(cacheDir: string, key: string): string | null {
   return typeof r === 'object' ? r.json : null;
 }
 
-/** Writes such an entry (atomically) and keeps the store under its bound; false when it could not be written. */
-export function writeStored(cacheDir: string, key: string, json: string | Buffer[], maxBytes?: number): boolean {
-  const { bytes, failed } = writeEntries(cacheDir, [{ key, json }]);
+/**
+ * Writes such an entry (atomically) and keeps the store under its bound; false when it could not be
+ * written. One of more than `maxEntryBytes` is not written (and that is no failure).
+ */
+export function writeStored(cacheDir: string, key: string, json: string | JsonPieces, maxBytes?: number, maxEntryBytes?: number): boolean {
+  const { bytes, failed } = writeEntries(cacheDir, [{ key, json }], maxEntryBytes);
   if (bytes > 0) {
     try {
       updateSizeAndTrim(cacheDir, bytes, maxBytes ?? storeBound());

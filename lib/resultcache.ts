@@ -152,21 +152,18 @@ export function loadResult(cacheDir: string, key: string, inputs: { sf: SourceFi
  */
 export function storeResult(cacheDir: string, key: string, r: RunResult, bound = storeBound()): void {
   if (r.report.errors.length) return;
-  // The JSON of a Stored, in pieces, a change each: over ten copies of std it is 16 MB, which as one
-  // string, then its bytes, then those with the header took 90 MB at the end of the run (its peak).
-  const parts: Buffer[] = [];
-  let bytes = 0;
-  const add = (text: string) => {
-    const b = Buffer.from(text, 'utf8');
-    parts.push(b);
-    bytes += b.length;
+  // The JSON of a Stored, in pieces, a change each, made as they are written: over ten copies of
+  // std it is 16 MB, which as one string, then its bytes, then those with the header took 90 MB at
+  // the end of the run (its peak).
+  const pieces = function* (): Iterable<string> {
+    yield `{"v":${RESULT_VERSION},"changes":[`;
+    let first = true;
+    for (const c of r.changes) {
+      const sc: Stored['changes'][number] = { abs: c.file.abs, ...(c.notes ? { notes: c.notes } : {}), after: c.after, encoding: c.encoding };
+      yield (first ? '' : ',') + JSON.stringify(sc);
+      first = false;
+    }
+    yield `],"report":${JSON.stringify(r.report)}${r.sets ? `,"sets":${JSON.stringify(r.sets)}` : ''}}`;
   };
-  add(`{"v":${RESULT_VERSION},"changes":[`);
-  r.changes.forEach((c, i) => {
-    const sc: Stored['changes'][number] = { abs: c.file.abs, ...(c.notes ? { notes: c.notes } : {}), after: c.after, encoding: c.encoding };
-    add((i ? ',' : '') + JSON.stringify(sc));
-  });
-  add(`],"report":${JSON.stringify(r.report)}${r.sets ? `,"sets":${JSON.stringify(r.sets)}` : ''}}`);
-  if (bytes > bound / 4) return;
-  writeStored(cacheDir, key, parts);
+  writeStored(cacheDir, key, pieces, undefined, bound / 4);
 }
