@@ -342,7 +342,8 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
     // The files only transforms looking at run literals read, left unparsed by the linker: each is
     // parsed now, rewritten by every transform, handed to the check, and let go, so that their trees
     // are not all alive at once (a file parsed meanwhile, to look up a declaration, was rewritten above).
-    const seen = new Set(prog.parsed);
+    // (Files by SourceFile: nothing here keeps one's GoFile, and with it its text, past its turn.)
+    const seen = new Set(prog.parsed.map((f) => f.sf));
     const collectTrees = treeCollector(COLLECT_NODES);
     // A file that failed in an earlier round (editsAndRetries) stays as it is, as any file would: it
     // was let go, so its GoFile now is another.
@@ -351,10 +352,16 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
       if (failedBefore.has(sf)) continue;
       const parsedHere = !prog.isParsed(sf);
       const f = prog.fileOf(sf);
-      if (!f || seen.has(f)) continue;
-      seen.add(f);
+      if (!f || seen.has(sf)) continue;
+      seen.add(sf);
       for (const t of rewriters) rewrite(t, f);
       final(f);
+      // One the transforms left as it was is done with: its editor (and what a failed check would
+      // take back) would keep its text to the end of the run.
+      if (!editors.get(f)?.ms.hasChanged() && !failed.has(f) && !takenBack.has(f)) {
+        editors.delete(f);
+        said.delete(f);
+      }
       if (parsedHere) {
         const nodes = f.pf.root.descendantCount;
         prog.release(f);

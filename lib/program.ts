@@ -4,7 +4,7 @@
 // `unknown`, never a guess: the linker treats unknown as "may be anything".
 import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
-import { NodeMemo, parseDeclarations, parseSource, readSource, syntaxErrorOf, withoutTree } from './source.js';
+import { NodeMemo, own, parseDeclarations, parseSource, readSource, syntaxErrorOf, withoutTree } from './source.js';
 import { wordList, type FileFacts } from './facts.js';
 import { keyOf } from './factstore.js';
 import type { Problem, SourceFile } from './types.js';
@@ -610,11 +610,11 @@ export class Program {
           for (const spec of top.descendantsOfType('import_spec')) {
             const p = spec.childForFieldName('path');
             if (!p) continue;
-            const ip = unquote(p.text);
+            const ip = own(unquote(p.text));
             const nm = spec.childForFieldName('name');
             if (nm?.type === 'dot') gf.dotImports.push(ip);
             else if (nm?.type === 'blank_identifier') continue;
-            else if (nm) gf.imports.set(nm.text, ip);
+            else if (nm) gf.imports.set(own(nm.text), ip);
             else if (this.isOurs(ip)) gf.imports.set(this.packageName(ip) ?? defaultImportName(ip), ip);
             else {
               gf.imports.set(defaultImportName(ip), ip);
@@ -624,20 +624,21 @@ export class Program {
           }
           break;
         case 'function_declaration': {
-          const name = top.childForFieldName('name')!.text;
+          const name = own(top.childForFieldName('name')!.text);
           const params = top.childForFieldName('parameters')!;
           const d: FuncDecl = { name, node: top, params, result: top.childForFieldName('result'), file: gf, tparams: tparamsOf(top) };
           if (name !== 'init' && name !== '_') pkg.funcs.add(name, d, ord, top.startIndex);
           break;
         }
         case 'method_declaration': {
-          const name = top.childForFieldName('name')!.text;
+          const name = own(top.childForFieldName('name')!.text);
           const recvList = top.childForFieldName('receiver')!;
           const rp = recvList.namedChildren.find((c) => c.type === 'parameter_declaration');
           const rt = rp?.childForFieldName('type');
           if (!rt) break;
-          const { base, ptr, tparams } = receiverBase(rt);
-          if (!base) break;
+          const { base: cut, ptr, tparams } = receiverBase(rt);
+          if (!cut) break;
+          const base = own(cut);
           const d: FuncDecl = {
             name, node: top, params: top.childForFieldName('parameters')!, result: top.childForFieldName('result'), file: gf,
             recv: { typeName: pkg.recvType(base), ptr, node: rp! }, tparams,
@@ -648,7 +649,7 @@ export class Program {
         case 'type_declaration':
           for (const spec of top.namedChildren) {
             if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
-            const name = spec.childForFieldName('name')!.text;
+            const name = own(spec.childForFieldName('name')!.text);
             const typeNode = spec.childForFieldName('type');
             if (!typeNode) continue;
             pkg.types.add(name, { name, spec, typeNode, alias: spec.type === 'type_alias', file: gf, tparams: tparamsOf(spec) }, ord, spec.startIndex);
@@ -659,7 +660,10 @@ export class Program {
             const names = spec.childrenForFieldName('name');
             const typeNode = spec.childForFieldName('type');
             const value = spec.childForFieldName('value');
-            names.forEach((n, i) => pkg.vars.add(n.text, { name: n.text, typeNode, value, index: i, file: gf }, ord, n.startIndex));
+            names.forEach((n, i) => {
+              const name = own(n.text);
+              pkg.vars.add(name, { name, typeNode, value, index: i, file: gf }, ord, n.startIndex);
+            });
           }
           break;
         case 'const_declaration':
@@ -670,7 +674,7 @@ export class Program {
             const tn = spec.childForFieldName('type');
             if (tn) last = { typeNode: tn, file: gf };
             else if (spec.childForFieldName('value')) last = null;
-            for (const n of spec.childrenForFieldName('name')) pkg.consts.add(n.text, last, ord, n.startIndex);
+            for (const n of spec.childrenForFieldName('name')) pkg.consts.add(own(n.text), last, ord, n.startIndex);
           }
         }
           break;

@@ -94,6 +94,16 @@ const RELEASED = new Proxy(
   },
 ) as Tree & Node;
 
+/**
+ * A string cut from a file's text (node.text) as a string of its own: V8 keeps a cut of 13
+ * characters or more as a view of the whole text, which it then keeps alive. For what outlives the
+ * file's tree in tables (the names a package declares, import paths): a file let go (Program.release)
+ * otherwise left its text behind, held by a name, to the end of the run.
+ */
+export function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** The file's bytes, as read: its text encoded back (decode round-trips). */
 export function bytesOf(pf: ParsedFile): Buffer {
   return Buffer.from(pf.text, pf.encoding);
