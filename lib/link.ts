@@ -25,13 +25,22 @@ export interface Slot {
   node: Node;
 }
 
-export interface Ref {
-  slot: string;
-  args: Node; // argument_list
-  /** 1 for a method expression call (the receiver is argument 0). */
-  offset: number;
-  file: GoFile;
-  call: Node;
+/**
+ * A reference: a call of a slot's function. Its argument list is the call's, asked for when needed
+ * rather than kept (a node object each: over std, ctx-last's linker records 240,000 references).
+ */
+export class Ref {
+  constructor(
+    readonly slot: string,
+    /** 1 for a method expression call (the receiver is argument 0). */
+    readonly offset: number,
+    readonly file: GoFile,
+    readonly call: Node,
+  ) {}
+  /** The call's argument_list. */
+  get args(): Node {
+    return this.call.childForFieldName('arguments')!;
+  }
 }
 
 export interface Why {
@@ -115,7 +124,6 @@ class Scope {
 /** A call's function (parentheses dropped), arguments and the builtin it calls, if any. */
 interface CallShape {
   fn: Node;
-  argsNode: Node;
   args: Node[];
   builtin: string | null;
 }
@@ -222,45 +230,46 @@ export class Linker {
   // ---------------------------------------------------------------------------------- slots
   slotOf(sig: Sig): string {
     const id = `${sig.file.sf.abs}:${sig.params.startIndex}`;
-    if (!this.slots.has(id)) {
-      const owner = sig.params.parent!;
-      let kind: SlotKind = 'functype';
-      let name = '';
-      let node = owner;
-      switch (owner.type) {
-        case 'function_declaration':
-          kind = 'func';
-          name = owner.childForFieldName('name')!.text;
-          break;
-        case 'method_declaration':
-          kind = 'method';
-          name = owner.childForFieldName('name')!.text;
-          break;
-        case 'method_elem':
-          kind = 'imethod';
-          name = owner.childForFieldName('name')!.text;
-          break;
-        case 'func_literal':
-          kind = 'literal';
-          name = 'func literal';
-          break;
-        default: {
-          // A func type: named after what holds it.
-          for (let n: Node | null = owner; n && n.type !== 'block' && n.type !== 'func_literal'; n = n.parent) {
-            const nm = n.childForFieldName('name');
-            if (nm && ['type_spec', 'field_declaration', 'var_spec', 'parameter_declaration', 'function_declaration', 'method_declaration', 'method_elem'].includes(n.type)) {
-              name = nm.text;
-              node = n;
-              break;
-            }
+    // The id the slot was made with: what keeps an id (a reference, a set) shares that one string.
+    const have = this.slots.get(id);
+    if (have) return have.id;
+    const owner = sig.params.parent!;
+    let kind: SlotKind = 'functype';
+    let name = '';
+    let node = owner;
+    switch (owner.type) {
+      case 'function_declaration':
+        kind = 'func';
+        name = owner.childForFieldName('name')!.text;
+        break;
+      case 'method_declaration':
+        kind = 'method';
+        name = owner.childForFieldName('name')!.text;
+        break;
+      case 'method_elem':
+        kind = 'imethod';
+        name = owner.childForFieldName('name')!.text;
+        break;
+      case 'func_literal':
+        kind = 'literal';
+        name = 'func literal';
+        break;
+      default: {
+        // A func type: named after what holds it.
+        for (let n: Node | null = owner; n && n.type !== 'block' && n.type !== 'func_literal'; n = n.parent) {
+          const nm = n.childForFieldName('name');
+          if (nm && ['type_spec', 'field_declaration', 'var_spec', 'parameter_declaration', 'function_declaration', 'method_declaration', 'method_elem'].includes(n.type)) {
+            name = nm.text;
+            node = n;
+            break;
           }
         }
       }
-      const sl: Slot = { id, kind, params: sig.params, file: sig.file, tparams: sig.tparams, name, node };
-      this.slots.set(id, sl);
-      // A slot made after the members were indexed (a declaration first seen by a later stage) is a set of its own.
-      if (this.memberIndex && this.find(id) === id) this.memberIndex.set(id, [sl]);
     }
+    const sl: Slot = { id, kind, params: sig.params, file: sig.file, tparams: sig.tparams, name, node };
+    this.slots.set(id, sl);
+    // A slot made after the members were indexed (a declaration first seen by a later stage) is a set of its own.
+    if (this.memberIndex && this.find(id) === id) this.memberIndex.set(id, [sl]);
     return id;
   }
 
@@ -991,11 +1000,11 @@ export class Linker {
     const argsNode = n.childForFieldName('arguments')!;
     const args = argsNode.namedChildren.filter((c) => c.type !== 'comment');
     const builtin = fn.type === 'identifier' && BUILTIN_FUNCS.has(fn.text) && !s.lookup(fn.text) && !file.pkg.funcs.has(fn.text) && !file.pkg.vars.has(fn.text) ? fn.text : null;
-    return { fn, argsNode, args, builtin };
+    return { fn, args, builtin };
   }
 
   /** What a call links (its operands already walked): references, flows of the arguments, pins. */
-  private call(n: Node, { fn, argsNode, args, builtin }: CallShape, s: Scope, file: GoFile): void {
+  private call(n: Node, { fn, args, builtin }: CallShape, s: Scope, file: GoFile): void {
     const spread = args.length > 0 && args[args.length - 1].type === 'variadic_argument';
     // Builtins.
     if (builtin) {
@@ -1024,7 +1033,7 @@ export class Linker {
     if (fu.k === 'func' || fu.k === 'mexpr') {
       const id = this.slotOf(fu.sig);
       const offset = fu.k === 'mexpr' ? 1 : 0;
-      this.refs.push({ slot: id, args: argsNode, offset, file, call: n });
+      this.refs.push(new Ref(id, offset, file, n));
       if (args.length === 1 && offset === 0 && fu.sig.params.namedChildren.filter((c) => c.type !== 'comment').length > 0) {
         // f(g()) with a multi-value g: arguments cannot be permuted.
         const at = this.typeOf(argExpr(args[0]), s, file);
