@@ -14,12 +14,13 @@ import { EVERY_RUN_BODY } from '../lib/debug.js';
 import { factsOf } from '../lib/facts.js';
 import type { FileFacts } from '../lib/facts.js';
 import type { Program } from '../lib/program.js';
-import { refineCaptures } from '../lib/select.js';
+import { mentionsFor, refineCaptures } from '../lib/select.js';
 import { fullCollection } from '../lib/gc.js';
 import { runWorkspace } from '../lib/parts.js';
 import type { RunResult, Transform } from '../lib/types.js';
 import { discover } from '../lib/workspace.js';
 import { transforms as allTransforms, defaultTransforms } from '../transforms/index.js';
+import { ctxClosure } from '../transforms/ctx-closure.js';
 import { findGoroot } from '../scripts/roundtrip-lib.js';
 import { generateModule } from '../scripts/semfuzz-lib.js';
 import { findFixtures } from './support/fixtures.js';
@@ -139,6 +140,17 @@ test.serial('a file read only for a transform looking at run literals is parsed 
   } finally {
     await removeTree(tmp);
   }
+});
+
+test('whether ctx-closure reads a file follows its facts when refineCaptures rules its bodies out', (t) => {
+  // mentionsFor keeps its answers per file: asked while the facts come in (parsedEarly), before the
+  // workspace's declarations are known, it must answer again once refineCaptures changed the facts.
+  const facts = factsOf(Buffer.from('package a\n\nfunc OutTyped(ctx Number) { go func() { _ = ctx }() }\n'));
+  const prog = { facts: new Map([['/w/a/a.go', facts]]) } as unknown as Program;
+  t.true(mentionsFor(ctxClosure, facts), 'before: a literal that may capture a context');
+  t.is(refineCaptures(prog, new Set(), 0), 1);
+  t.false(facts.captureLits);
+  t.false(mentionsFor(ctxClosure, facts), 'after: its only body ruled out');
 });
 
 test('the workspace\'s declarations rule out the bodies whose captures cannot be contexts, and keep every other', (t) => {
