@@ -239,15 +239,9 @@ export class Linker {
     let node = owner;
     switch (owner.type) {
       case 'function_declaration':
-        kind = 'func';
-        name = owner.childForFieldName('name')!.text;
-        break;
       case 'method_declaration':
-        kind = 'method';
-        name = owner.childForFieldName('name')!.text;
-        break;
       case 'method_elem':
-        kind = 'imethod';
+        kind = owner.type === 'function_declaration' ? 'func' : owner.type === 'method_declaration' ? 'method' : 'imethod';
         name = owner.childForFieldName('name')!.text;
         break;
       case 'func_literal':
