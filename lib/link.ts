@@ -299,7 +299,7 @@ export class Linker {
     };
     // Only declarations whose signature or type names something relevant (a context, a candidate, a
     // name leading to one) can be in a linked set, or link one: the others' twins are not parsed.
-    const hit = (srcs: Source[], match: (d: DeclFacts) => boolean) =>
+    const hit = (srcs: readonly Source[], match: (d: DeclFacts) => boolean) =>
       !this.relevantWord || srcs.some((src) => src.facts.unsure !== undefined || src.facts.decls.some((d) => match(d) && someWord(d.words, this.relevantWord!)));
     for (const d of this.prog.facts.get(f.sf.abs)?.decls ?? []) {
       if (d.kind === 'func' && d.name !== 'init' && d.name !== '_' && once(`f ${d.name}`)) {

@@ -70,6 +70,28 @@ export interface Source {
 type Ordered<T> = { d: T; ord: number; pos: number };
 
 /**
+ * The files declaring each name: most names are declared in one file, kept as it is; a list only
+ * for the others (a list for each, as a package's tables were, came to some 50 MB over ten copies
+ * of std: an array and its elements per name).
+ */
+type Where = Map<string, Source | Source[]>;
+const NO_SOURCES: readonly Source[] = [];
+
+function sourcesIn(w: Where, name: string): readonly Source[] {
+  const v = w.get(name);
+  return v === undefined ? NO_SOURCES : Array.isArray(v) ? v : [v];
+}
+
+/** Adds a file declaring the name (once: a file's declarations of it come one after the other). */
+function addSource(w: Where, name: string, src: Source): void {
+  const v = w.get(name);
+  if (v === undefined) w.set(name, src);
+  else if (!Array.isArray(v)) {
+    if (v !== src) w.set(name, [v, src]);
+  } else if (v[v.length - 1] !== src) v.push(src);
+}
+
+/**
  * Declarations of one kind by name. Which files declare a name is known from their facts;
  * `get` parses those files (once) and returns every declaration, in file order. `has` parses
  * nothing. `parsed` holds what the files parsed so far declare.
@@ -78,14 +100,14 @@ export class DeclTable<T> {
   private readonly m = new Map<string, Ordered<T>[]>();
   private readonly plain = new Map<string, T[]>();
   constructor(
-    private readonly where: Map<string, Source[]>,
+    private readonly where: Where,
     private readonly need: (src: Source) => void,
   ) {}
   has(name: string): boolean {
     return this.where.has(name) || this.m.has(name);
   }
   get(name: string): T[] | undefined {
-    for (const src of this.where.get(name) ?? []) this.need(src);
+    for (const src of sourcesIn(this.where, name)) this.need(src);
     return this.plain.get(name);
   }
   /**
@@ -93,7 +115,7 @@ export class DeclTable<T> {
    * is known: the others (twins behind build tags) are parsed when something asks for all of them.
    */
   first(name: string): T | undefined {
-    for (const src of this.where.get(name) ?? []) {
+    for (const src of sourcesIn(this.where, name)) {
       const l = this.m.get(name);
       // Files not yet parsed come at or after this one: one declared at or before it is first.
       if (l && l[0].ord <= src.ord) break;
@@ -102,8 +124,8 @@ export class DeclTable<T> {
     return this.plain.get(name)?.[0];
   }
   /** The files declaring the name, by their facts (parsed or not). */
-  sourcesOf(name: string): Source[] {
-    return this.where.get(name) ?? [];
+  sourcesOf(name: string): readonly Source[] {
+    return sourcesIn(this.where, name);
   }
   parsed(): ReadonlyMap<string, T[]> {
     return this.plain;
@@ -142,8 +164,8 @@ export class DeclTable<T> {
 export class MethodTable {
   private readonly byRecv = new Map<string, DeclTable<FuncDecl>>();
   constructor(
-    private readonly whereRecv: Map<string, Source[]>,
-    private readonly whereName: Map<string, Source[]>,
+    private readonly whereRecv: Where,
+    private readonly whereName: Where,
     private readonly need: (src: Source) => void,
   ) {}
   has(recv: string): boolean {
@@ -151,7 +173,7 @@ export class MethodTable {
   }
   /** Every method declared on the type (all its files parsed). */
   get(recv: string): ReadonlyMap<string, FuncDecl[]> | undefined {
-    for (const src of this.whereRecv.get(recv) ?? []) this.need(src);
+    for (const src of sourcesIn(this.whereRecv, recv)) this.need(src);
     return this.byRecv.get(recv)?.parsed();
   }
   /**
@@ -159,18 +181,18 @@ export class MethodTable {
    * included): only the files whose facts declare one are parsed. `recvOf` is Package.recvType.
    */
   of(recv: string, name: string, recvOf: (base: string) => string): FuncDecl[] | undefined {
-    for (const src of this.whereRecv.get(recv) ?? []) {
+    for (const src of sourcesIn(this.whereRecv, recv)) {
       if (src.facts.decls.some((d) => d.kind === 'method' && d.name === name && recvOf(d.recv!) === recv)) this.need(src);
     }
     return this.byRecv.get(recv)?.parsed().get(name);
   }
   /** The files declaring methods on the type, by their facts (parsed or not). */
-  sourcesOf(recv: string): Source[] {
-    return this.whereRecv.get(recv) ?? [];
+  sourcesOf(recv: string): readonly Source[] {
+    return sourcesIn(this.whereRecv, recv);
   }
   /** Every method of that name, on any type of the package. */
   named(name: string): FuncDecl[] {
-    for (const src of this.whereName.get(name) ?? []) this.need(src);
+    for (const src of sourcesIn(this.whereName, name)) this.need(src);
     return [...this.byRecv.values()].flatMap((t) => t.parsed().get(name) ?? []);
   }
   drop(ord: number): void {
@@ -205,14 +227,9 @@ export class Package {
     readonly sources: Source[],
     need: (src: Source) => void,
   ) {
-    const where = { func: new Map<string, Source[]>(), type: new Map<string, Source[]>(), var: new Map<string, Source[]>(), const: new Map<string, Source[]>() };
-    const recvs = new Map<string, Source[]>();
-    const mnames = new Map<string, Source[]>();
-    const add = (m: Map<string, Source[]>, k: string, src: Source) => {
-      const l = m.get(k);
-      if (!l) m.set(k, [src]);
-      else if (l[l.length - 1] !== src) l.push(src);
-    };
+    const where = { func: new Map() as Where, type: new Map() as Where, var: new Map() as Where, const: new Map() as Where };
+    const recvs: Where = new Map();
+    const mnames: Where = new Map();
     for (const src of sources) {
       for (const [local] of src.facts.linknames) this.linknamed.add(local);
       for (const d of src.facts.decls) if (d.kind === 'type' && d.aliasOf) this.aliasOf.set(d.name, d.aliasOf);
@@ -220,13 +237,13 @@ export class Package {
     for (const src of sources) {
       for (const d of src.facts.decls) {
         if (d.kind === 'method') {
-          add(recvs, this.recvType(d.recv!), src);
-          add(mnames, d.name, src);
+          addSource(recvs, this.recvType(d.recv!), src);
+          addSource(mnames, d.name, src);
         } else if (d.kind === 'func') {
-          if (d.name !== 'init' && d.name !== '_') add(where.func, d.name, src);
-        } else add(where[d.kind], d.name, src);
+          if (d.name !== 'init' && d.name !== '_') addSource(where.func, d.name, src);
+        } else addSource(where[d.kind], d.name, src);
       }
-      for (const name of wordList(src.facts.consts)) add(where.const, name, src);
+      for (const name of wordList(src.facts.consts)) addSource(where.const, name, src);
     }
     this.funcs = new DeclTable(where.func, need);
     this.types = new DeclTable(where.type, need);
