@@ -567,27 +567,40 @@ export class Program {
     return !new RegExp(`\\b(?:${foreign.join('|')})\\s*\\.\\s*[\\w\\x80-\\xff]+\\s*\\[`).test(bytes.toString('latin1'));
   }
 
+  /**
+   * A file read again, which must hash as it did when its facts were computed, and parsed (in part
+   * when it may be); null when it cannot be read or has changed (the error is the run's).
+   */
+  private readAndParse(sf: SourceFile): ParsedFile | null {
+    const r = readSource(sf);
+    if ('error' in r) {
+      this.errors.push({ file: sf.rel, message: r.error });
+      return null;
+    }
+    const digest = this.digests.get(sf.abs);
+    if (digest !== undefined && keyOf(r.bytes) !== digest) {
+      this.errors.push({ file: sf.rel, message: 'changed on disk while goshift was running (its bytes are no longer those it read at the start); run goshift again' });
+      return null;
+    }
+    const facts = this.facts.get(sf.abs);
+    const runBodies = this.runBodiesOnly.get(sf.abs);
+    const partly = facts && (this.declarationsOnly || runBodies) && this.mayParseDeclarationsOnly(sf, r.bytes);
+    const keep = runBodies === 'capture' ? facts?.captureBodies : runBodies ? facts?.runBodies : undefined;
+    return (partly && parseDeclarations(sf, r.bytes, facts.bodies, keep, runBodies === 'capture')) || parseSource(sf, r.bytes);
+  }
+
   /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */
   private parse(sf: SourceFile): GoFile | null {
     const have = this.fileBySf.get(sf);
     if (have !== undefined) return have;
-    // Parsed while the facts were computed, from the bytes they were computed from (none needed
-    // then); else read again.
+    // Parsed while the facts were computed, from the bytes they were computed from; else read again.
     const pre = this.preparsed.get(sf.abs);
-    let r: { bytes: Buffer } | { error: string } = pre ? { bytes: Buffer.alloc(0) } : readSource(sf);
-    const digest = this.digests.get(sf.abs);
-    if (!pre && 'bytes' in r && digest !== undefined && keyOf(r.bytes) !== digest) r = { error: 'changed on disk while goshift was running (its bytes are no longer those it read at the start); run goshift again' };
-    if ('error' in r) {
-      this.errors.push({ file: sf.rel, message: r.error });
+    if (pre) this.preparsed.delete(sf.abs);
+    const pf = pre ?? this.readAndParse(sf);
+    if (!pf) {
       this.fileBySf.set(sf, null);
       return null;
     }
-    if (pre) this.preparsed.delete(sf.abs);
-    const facts = this.facts.get(sf.abs);
-    const runBodies = this.runBodiesOnly.get(sf.abs);
-    const partly = !pre && facts && (this.declarationsOnly || runBodies) && this.mayParseDeclarationsOnly(sf, r.bytes);
-    const keep = runBodies === 'capture' ? facts?.captureBodies : runBodies ? facts?.runBodies : undefined;
-    const pf = pre ?? ((partly && parseDeclarations(sf, r.bytes, facts.bodies, keep, runBodies === 'capture')) || parseSource(sf, r.bytes));
     this.parseCount++;
     if (pf.error) {
       this.unparsable(sf, pf.text, pf.error);

@@ -629,7 +629,6 @@ export function composedChange(view: SignatureView, reorderers: Transform[], opt
   return { order, insert };
 }
 
-
 /**
  * Once the linker is done (linkRelevant), nothing reads what each declaration's signature or type
  * mentions (DeclFacts.words, a field's words): those strings, a fifth of the facts' memory, are let
