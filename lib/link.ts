@@ -4,7 +4,7 @@
 // flows into it, same-named declarations behind different build tags. Every reference (call,
 // method expression call) is recorded against its slot. What cannot be determined pins or
 // poisons a set: it is then left entirely alone.
-import type { Node } from './source.js';
+import type { Node, ParsedFile } from './source.js';
 import { lineOf, NodeMemo, unparen } from './source.js';
 import { someWord, type DeclFacts } from './facts.js';
 import type { FuncDecl, GoFile, GType, Package, Program, Sig, Source, VarDecl } from './program.js';
@@ -146,6 +146,42 @@ export const NOTHING_INSIDE = new Set(['identifier', 'field_identifier', 'type_i
 /** The kinds of node the linker looks for in whole files (Linker.nodesOf). */
 const INDEXED_KINDS = ['type_arguments', 'type_parameter_declaration', 'type_spec', 'type_alias', 'interface_type', 'field_declaration'] as const;
 type IndexedKind = (typeof INDEXED_KINDS)[number];
+/** Of those, the kinds that no keyword starts: found by a pass over the tree. */
+const UNKEYED_KINDS: readonly IndexedKind[] = ['type_arguments', 'type_parameter_declaration'];
+type KeyedKind = 'type_spec' | 'type_alias' | 'interface_type' | 'field_declaration';
+
+/**
+ * The nodes of the kinds a keyword starts, in tree order (what `root.descendantsOfType` finds),
+ * from the keywords in the text: `type` (a type declaration's specs and aliases), `interface` (an
+ * interface type), `struct` (a struct type's fields). A pass over the tree visits every node
+ * natively (over std, a tenth of ctx-last's linker time); the keywords are a few per file. A word
+ * in a comment, a string or a blank body is no keyword token of the tree, and is passed over. For a
+ * file with a syntax error (where a keyword may be missing or stranded), the pass over the tree.
+ */
+export function keyedNodes(pf: ParsedFile): Map<KeyedKind, Node[]> {
+  const out = new Map<KeyedKind, Node[]>([['type_spec', []], ['type_alias', []], ['interface_type', []], ['field_declaration', []]]);
+  if (pf.root.hasError) {
+    for (const n of pf.root.descendantsOfType([...out.keys()])) out.get(n.type as KeyedKind)!.push(n);
+    return out;
+  }
+  for (const m of pf.text.matchAll(/\b(?:type|interface|struct)\b/g)) {
+    const word = m[0];
+    const kw = pf.root.descendantForIndex(m.index, m.index + word.length);
+    if (kw.type !== word) continue;
+    const p = kw.parent;
+    if (word === 'type' && p?.type === 'type_declaration') {
+      for (const c of p.namedChildren) if (c.type === 'type_spec' || c.type === 'type_alias') out.get(c.type)!.push(c);
+    } else if (word === 'interface' && p?.type === 'interface_type') {
+      out.get('interface_type')!.push(p);
+    } else if (word === 'struct' && p?.type === 'struct_type') {
+      for (const l of p.namedChildren) if (l.type === 'field_declaration_list') for (const c of l.namedChildren) if (c.type === 'field_declaration') out.get('field_declaration')!.push(c);
+    }
+  }
+  // A struct inside a field's type has its fields found after the outer struct's, which the tree
+  // visits before the field after it: nodes of one kind never start at the same offset.
+  for (const l of out.values()) l.sort((a, b) => a.startIndex - b.startIndex);
+  return out;
+}
 
 /** The type of each field of a struct type, in order, one per name (positional composite literals). */
 const positionalTypes = new NodeMemo<readonly (Node | null)[]>();
@@ -189,16 +225,19 @@ export class Linker {
   private readonly nodeIndex = new Map<GoFile, Map<string, Node[]>>();
 
   /**
-   * The nodes of one kind in a whole file, found once: the kinds the linker asks for are found in
-   * one pass over the tree (each pass visits every node natively).
+   * The nodes of one kind in a whole file, found once: those a keyword starts from the keywords
+   * (keyedNodes), the others in one pass over the tree, made only when one of them is asked for.
    */
   private nodesOf(f: GoFile, type: IndexedKind): Node[] {
     let idx = this.nodeIndex.get(f);
-    if (!idx) {
-      this.nodeIndex.set(f, (idx = new Map(INDEXED_KINDS.map((k) => [k, []]))));
-      for (const n of f.pf.root.descendantsOfType([...INDEXED_KINDS])) idx.get(n.type)!.push(n);
+    if (!idx) this.nodeIndex.set(f, (idx = keyedNodes(f.pf)));
+    let found = idx.get(type);
+    if (!found) {
+      for (const k of UNKEYED_KINDS) idx.set(k, []);
+      for (const n of f.pf.root.descendantsOfType([...UNKEYED_KINDS])) idx.get(n.type)!.push(n);
+      found = idx.get(type)!;
     }
-    return idx.get(type)!;
+    return found;
   }
 
   // ---------------------------------------------------------------------------------- union-find

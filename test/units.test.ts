@@ -2,10 +2,11 @@
 import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { NOTHING_INSIDE } from '../lib/link.js';
+import { keyedNodes, NOTHING_INSIDE } from '../lib/link.js';
+import { factsOf } from '../lib/facts.js';
 import { wordsRe, wordTest } from '../lib/select.js';
 import type { Node } from '../lib/source.js';
-import { parseSource, readSource, SlabReader } from '../lib/source.js';
+import { parseDeclarations, parseSource, readSource, SlabReader } from '../lib/source.js';
 import { nativeNode } from '../lib/tsnode.js';
 import { trailingCommentRows } from '../lib/scope.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
@@ -194,6 +195,43 @@ test('RewriteAPI.mayRunLiterals, mayCaptureContext and capturesListed: false onl
     'Plain false false false', 'PlainB true true false', 'Typed true false false', 'TypedB true true false', 'pick false false false', 'pickB true true false',
     'use false false false', 'useB true true false',
   ]);
+});
+
+test('keyedNodes finds, from the keywords, the nodes a pass over the tree finds, in its order: whole files, declarations only, syntax errors', async (t) => {
+  const goroot = await findGoroot();
+  const inputs: [string, Buffer][] = [];
+  for (const f of ['net/http/server.go', 'go/types/api_test.go', 'reflect/all_test.go', 'encoding/json/decode_test.go', 'internal/types/testdata/check/decls0.go', 'cmd/compile/internal/types2/testdata/local/issue47996.go']) {
+    const abs = path.join(goroot, 'src', f);
+    const bytes = await fs.readFile(abs).catch(() => null);
+    if (bytes) inputs.push([f, bytes]);
+  }
+  // Keywords in comments, strings and identifiers; a type switch; a struct in a field before
+  // another field (its fields come between the outer ones in tree order); local and grouped types;
+  // a generic struct; a file that does not parse.
+  inputs.push(['tricky.go', Buffer.from('package p\n\n// type A struct { x int }\nvar s = "interface{ M() }" + `struct{}`\nvar typeX, structY, interface_ = 1, 2, 3\n\ntype (\n\tB struct {\n\t\tin struct {\n\t\t\ta, b int\n\t\t\tc interface{ N() }\n\t\t}\n\t\tafter int\n\t}\n\tC = interface{ M(struct{ z int }) }\n)\n\ntype G[T interface{ ~int }] struct{ v T }\n\nfunc f(x any) {\n\ttype L struct{ q struct{ r int } }\n\tswitch x.(type) {\n\t}\n\t_ = []struct{ k, v string }{}\n}\n')]);
+  inputs.push(['broken.go', Buffer.from('package p\n\ntype A struct {\n\tx int\n\nfunc f() { type B interface { M() } }\n')]);
+  const kinds = ['type_spec', 'type_alias', 'interface_type', 'field_declaration'] as const;
+  let compared = 0;
+  for (const [f, bytes] of inputs) {
+    const sf = { abs: `/x/${f}`, rel: f } as SourceFile;
+    const facts = factsOf(bytes);
+    for (const pf of [parseSource(sf, bytes), parseDeclarations(sf, bytes, facts.bodies)]) {
+      if (!pf) continue;
+      const got = keyedNodes(pf);
+      const want = pf.root.descendantsOfType([...kinds]);
+      for (const k of kinds) {
+        t.deepEqual(got.get(k)!.map((n) => n.startIndex), want.filter((n) => n.type === k).map((n) => n.startIndex), `${f}${pf.declarationsOnly ? ' (declarations only)' : ''}: ${k}`);
+        t.deepEqual(got.get(k)!.map((n) => n.id), want.filter((n) => n.type === k).map((n) => n.id));
+      }
+      compared++;
+    }
+  }
+  t.true(compared >= 10);
+  const tricky = keyedNodes(parseSource({ abs: '/x/t.go', rel: 't.go' } as SourceFile, inputs.find(([f]) => f === 'tricky.go')![1]));
+  t.deepEqual(tricky.get('type_spec')!.map((n) => n.childForFieldName('name')!.text), ['B', 'G', 'L']);
+  t.deepEqual(tricky.get('type_alias')!.map((n) => n.childForFieldName('name')!.text), ['C']);
+  t.deepEqual(tricky.get('field_declaration')!.map((n) => n.text.split(/\s/)[0]), ['in', 'a,', 'c', 'after', 'z', 'v', 'q', 'r', 'k,']);
+  t.is(tricky.get('interface_type')!.length, 3);
 });
 
 test('trailingCommentRows: the rows where a comment starts after code, as a scan of every comment finds them', async (t) => {
