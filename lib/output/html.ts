@@ -28,11 +28,15 @@ export interface HtmlOptions {
 
 /** HtmlOptions.source for a run: a changed file's text as read, any other file's from disk. */
 export function sourcesOf(ws: Workspace, changes: FileChange[]): (path: string) => string | null {
-  const before = new Map(changes.map((c) => [c.file.rel, c]));
-  const abs = new Map(ws.files.map((f) => [f.rel, f.abs]));
+  // Made when first asked (most printers never ask): a table of every file is some MB in a large
+  // workspace, at the run's end, where its memory peaks.
+  let before: Map<string, FileChange> | undefined;
+  let abs: Map<string, string> | undefined;
   return (p) => {
+    before ??= new Map(changes.map((c) => [c.file.rel, c]));
     const c = before.get(p);
     if (c) return c.before.toString(c.encoding);
+    abs ??= new Map(ws.files.map((f) => [f.rel, f.abs]));
     const a = abs.get(p);
     if (a === undefined) return null;
     try {
