@@ -202,6 +202,12 @@ function callOperands({ fn, args, builtin }: CallShape): Node[] {
   return out;
 }
 
+/** The node is the function of its parent, a call (not in parentheses). */
+function isCallOf(n: Node): boolean {
+  const p = n.parent;
+  return p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id;
+}
+
 export class Linker {
   readonly slots = new Map<string, Slot>();
   private readonly parent = new Map<string, string>();
@@ -905,12 +911,19 @@ export class Linker {
   private expr(root: Node | null, s: Scope, file: GoFile): void {
     if (!root) return;
     const stack: (Node | CallDone)[] = [root];
+    // The function of the call just met, when it is the call's own child (not in parentheses): it is
+    // the next node off the stack. Every other node but the root was pushed from a parent that is
+    // not a call, or is an argument: only the root's parent must be asked for (a native call that
+    // walks down from the tree's root, a twentieth of ctx-last's linker time when every selector asked).
+    let callee: Node | null = null;
     while (stack.length) {
       const n = stack.pop()!;
       if (n instanceof CallDone) {
         this.call(n.call, n.shape, s, file);
         continue;
       }
+      const isCallee = n === callee;
+      callee = null;
       switch (n.type) {
         case 'call_expression': {
           // The operands first (calls in them included), then the call itself.
@@ -918,6 +931,8 @@ export class Linker {
           stack.push(new CallDone(n, shape));
           const ops = callOperands(shape);
           for (let i = ops.length - 1; i >= 0; i--) stack.push(ops[i]);
+          // The function is the call's child unless callShape took it out of parentheses.
+          if (shape.fn.startIndex === n.startIndex) callee = shape.fn;
           break;
         }
         case 'type_assertion_expression': {
@@ -942,7 +957,7 @@ export class Linker {
           break;
         default: {
           if (NOTHING_INSIDE.has(n.type)) break;
-          if (n.type === 'selector_expression') this.selectorValue(n, s, file);
+          if (n.type === 'selector_expression') this.selectorValue(n, s, file, n === root ? undefined : isCallee);
           const cs = n.namedChildren;
           for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
         }
@@ -955,9 +970,8 @@ export class Linker {
    * selects, any method or func-typed field of that name may be taken as a value here, whatever
    * its parameters.
    */
-  private selectorValue(n: Node, s: Scope, file: GoFile): void {
-    const p = n.parent;
-    if (p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id) return;
+  private selectorValue(n: Node, s: Scope, file: GoFile, isCallee?: boolean): void {
+    if (isCallee ?? isCallOf(n)) return;
     const name = n.childForFieldName('field')?.text;
     if (!name || !this.valueNames?.(name)) return;
     const t = this.typeOf(n, s, file);
