@@ -273,12 +273,13 @@ export class Linker {
   }
 
   // ---------------------------------------------------------------------------------- slots
-  slotOf(sig: Sig): string {
+  /** The slot of a signature; `ownerNode`, the node whose parameter list it is, when the caller has it (a node's parent is found by walking down from the root). */
+  slotOf(sig: Sig, ownerNode?: Node): string {
     const id = `${sig.file.sf.abs}:${sig.params.startIndex}`;
     // The id the slot was made with: what keeps an id (a reference, a set) shares that one string.
     const have = this.slots.get(id);
     if (have) return have.id;
-    const owner = sig.params.parent!;
+    const owner = ownerNode ?? sig.params.parent!;
     let kind: SlotKind = 'functype';
     let name = '';
     let node = owner;
@@ -942,7 +943,7 @@ export class Linker {
         }
         case 'func_literal': {
           const sig: Sig = { params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() };
-          this.slotOf(sig);
+          this.slotOf(sig, n);
           const inner = new Scope(s, sig);
           this.bindParams(sig.params, inner, file);
           if (sig.result?.type === 'parameter_list') this.bindParams(sig.result, inner, file);
@@ -953,7 +954,7 @@ export class Linker {
           this.composite(n, this.prog.typeOfTypeNode(n.childForFieldName('type'), file, s.tp()), s, file);
           break;
         case 'function_type':
-          this.slotOf({ params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() });
+          this.slotOf({ params: n.childForFieldName('parameters')!, result: n.childForFieldName('result'), file, tparams: s.tp() }, n);
           break;
         default: {
           if (NOTHING_INSIDE.has(n.type)) break;
