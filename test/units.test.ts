@@ -197,6 +197,28 @@ test('RewriteAPI.mayRunLiterals, mayCaptureContext and capturesListed: false onl
   ]);
 });
 
+test('a name\'s text, read without asking for its end, is what node-tree-sitter reads: ASCII, non-ASCII, digits, syntax errors', async (t) => {
+  const goroot = await findGoroot();
+  const inputs: [string, Buffer][] = [];
+  for (const f of ['unicode/tables.go', 'net/http/server.go', 'go/scanner/scanner_test.go', 'strings/strings_test.go']) inputs.push([f, await fs.readFile(path.join(goroot, 'src', f))]);
+  inputs.push(['names.go', Buffer.from('package p\n\ntype é struct{ aé, éa, a1, _b2 int }\n\nfunc F(x é) { L:\n\tfor aβ := range x.éa { _ = aβ; goto L }\n\tvar ab\u00e9 = x.a1 + x._b2\n\t_ = ab\u00e9\n}\n')]);
+  inputs.push(['broken.go', Buffer.from('package p\n\nfunc F(a int {\n\tx := [}\n\treturn é +\n}\nvar = 1\nfunc G(abc\n')]);
+  const kinds = ['identifier', 'field_identifier', 'type_identifier', 'package_identifier', 'label_name'];
+  let names = 0;
+  let nonAscii = 0;
+  for (const [f, bytes] of inputs) {
+    const pf = parseSource({ abs: `/x/${f}`, rel: f } as SourceFile, bytes);
+    t.is(pf.root.hasError, f === 'broken.go', f);
+    for (const n of pf.root.descendantsOfType(kinds)) {
+      const want = nativeNode.text.call(n) as string;
+      if (n.text !== want) t.fail(`${f}: ${n.type} at ${n.startIndex}: ${JSON.stringify(n.text)}, not ${JSON.stringify(want)}`);
+      names++;
+      if (/[^\x00-\x7f]/.test(want)) nonAscii++;
+    }
+  }
+  t.true(names > 10_000 && nonAscii >= 8, `${names} names, ${nonAscii} not ASCII`);
+});
+
 test('keyedNodes finds, from the keywords, the nodes a pass over the tree finds, in its order: whole files, declarations only, syntax errors', async (t) => {
   const goroot = await findGoroot();
   const inputs: [string, Buffer][] = [];
