@@ -913,8 +913,8 @@ export class Linker {
     if (!root) return;
     const stack: (Node | CallDone)[] = [root];
     // The function of the call just met, when it is the call's own child (not in parentheses): it is
-    // the next node off the stack. Every other node but the root was pushed from a parent that is
-    // not a call, or is an argument: only the root's parent must be asked for (a native call that
+    // the next node off the stack. Every other node but the root was pushed by a parent that is not a
+    // call, or as a call's argument: only the root's parent must be asked for (a native call that
     // walks down from the tree's root, a twentieth of ctx-last's linker time when every selector asked).
     let callee: Node | null = null;
     while (stack.length) {
