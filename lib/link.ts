@@ -143,12 +143,14 @@ class CallDone {
  */
 export const NOTHING_INSIDE = new Set(['identifier', 'field_identifier', 'type_identifier', 'package_identifier', 'blank_identifier', 'label_name', 'int_literal', 'float_literal', 'imaginary_literal', 'rune_literal', 'interpreted_string_literal', 'raw_string_literal', 'nil', 'true', 'false', 'iota', 'comment', 'dot']);
 
-/** The kinds of node the linker looks for in whole files (Linker.nodesOf). */
-const INDEXED_KINDS = ['type_arguments', 'type_parameter_declaration', 'type_spec', 'type_alias', 'interface_type', 'field_declaration'] as const;
-type IndexedKind = (typeof INDEXED_KINDS)[number];
-/** Of those, the kinds that no keyword starts: found by a pass over the tree. */
-const UNKEYED_KINDS: readonly IndexedKind[] = ['type_arguments', 'type_parameter_declaration'];
-type KeyedKind = 'type_spec' | 'type_alias' | 'interface_type' | 'field_declaration';
+/**
+ * The kinds of node the linker looks for in whole files (Linker.nodesOf): those a keyword starts,
+ * found from the keywords (keyedNodes), and those no keyword starts, found by a pass over the tree.
+ */
+const KEYED_KINDS = ['type_spec', 'type_alias', 'interface_type', 'field_declaration'] as const;
+const UNKEYED_KINDS = ['type_arguments', 'type_parameter_declaration'] as const;
+type KeyedKind = (typeof KEYED_KINDS)[number];
+type IndexedKind = KeyedKind | (typeof UNKEYED_KINDS)[number];
 
 /**
  * The nodes of the kinds a keyword starts, in tree order (what `root.descendantsOfType` finds),
@@ -159,9 +161,9 @@ type KeyedKind = 'type_spec' | 'type_alias' | 'interface_type' | 'field_declarat
  * file with a syntax error (where a keyword may be missing or stranded), the pass over the tree.
  */
 export function keyedNodes(pf: ParsedFile): Map<KeyedKind, Node[]> {
-  const out = new Map<KeyedKind, Node[]>([['type_spec', []], ['type_alias', []], ['interface_type', []], ['field_declaration', []]]);
+  const out = new Map<KeyedKind, Node[]>(KEYED_KINDS.map((k) => [k, []]));
   if (pf.root.hasError) {
-    for (const n of pf.root.descendantsOfType([...out.keys()])) out.get(n.type as KeyedKind)!.push(n);
+    for (const n of pf.root.descendantsOfType([...KEYED_KINDS])) out.get(n.type as KeyedKind)!.push(n);
     return out;
   }
   for (const m of pf.text.matchAll(/\b(?:type|interface|struct)\b/g)) {
