@@ -5,9 +5,10 @@ import path from 'node:path';
 import { keyedNodes, NOTHING_INSIDE } from '../lib/link.js';
 import { factsOf } from '../lib/facts.js';
 import { wordsRe, wordTest } from '../lib/select.js';
-import type { Node } from '../lib/source.js';
+import type { Node, TreeCursor } from '../lib/source.js';
 import { parseDeclarations, parseSource, readSource, SlabReader } from '../lib/source.js';
 import { nativeNode } from '../lib/tsnode.js';
+import { Go, Parser } from '../lib/treesitter.js';
 import { trailingCommentRows } from '../lib/scope.js';
 import type { RewriteAPI } from '../lib/rewrite.js';
 import type { SourceFile, Transform } from '../lib/types.js';
@@ -254,6 +255,44 @@ test('keyedNodes finds, from the keywords, the nodes a pass over the tree finds,
   t.deepEqual(tricky.get('type_alias')!.map((n) => n.childForFieldName('name')!.text), ['C']);
   t.deepEqual(tricky.get('field_declaration')!.map((n) => n.text.split(/\s/)[0]), ['in', 'a,', 'c', 'after', 'z', 'v', 'q', 'r', 'k,']);
   t.is(tricky.get('interface_type')!.length, 3);
+});
+
+test('parseDeclarations: the parser told to skip the blanked bodies (included ranges) builds the tree it builds reading them, node for node, in each mode', async (t) => {
+  const goroot = await findGoroot();
+  const inputs: [string, Buffer][] = [];
+  for (const f of ['net/http/server.go', 'strings/strings_test.go', 'go/scanner/scanner_test.go', 'unicode/utf8/utf8_test.go', 'runtime/proc.go', 'context/context.go']) inputs.push([f, await fs.readFile(path.join(goroot, 'src', f))]);
+  // Non-ASCII before and inside bodies (columns count UTF-16 units), CRLF line ends, an empty body,
+  // a body on one line, one ending on its `{` line, a run literal (kept in run mode), a method.
+  inputs.push(['mixed.go', Buffer.from('package p\r\n\r\nvar é = "ü"\r\n\r\nfunc f() {}\r\n\r\nfunc g(ctx int) { go func() { _ = ctx }() }\r\n\r\n// ß\r\nfunc (t *T) h() (r int) {\r\n\tr = len("αβγ") // δ\r\n\treturn\r\n}\r\ntype T struct{ ñ int }\r\nfunc k() { /* ✓ */\r\n}\r\n')]);
+  const plain = new Parser();
+  plain.setLanguage(Go);
+  const dump = (tree: { walk(): TreeCursor }) => {
+    const c = tree.walk();
+    const out: string[] = [];
+    for (;;) {
+      const n = c.currentNode;
+      out.push(`${n.type} ${c.currentFieldName} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}${n.isMissing ? ' missing' : ''}${n.hasError ? ' error' : ''}`);
+      if (c.gotoFirstChild()) continue;
+      while (!c.gotoNextSibling()) if (!c.gotoParent()) return out;
+    }
+  };
+  let ranged = 0;
+  for (const [f, bytes] of inputs) {
+    const facts = factsOf(bytes);
+    for (const mode of ['declarations', 'run bodies', 'capture bodies'] as const) {
+      const keep = mode === 'run bodies' ? facts.runBodies : mode === 'capture bodies' ? facts.captureBodies : undefined;
+      const pf = parseDeclarations({ abs: `/x/${f}`, rel: f } as SourceFile, bytes, facts.bodies, keep, mode === 'capture bodies');
+      if (!pf) {
+        t.fail(`${f}: not parsed for its ${mode}`);
+        continue;
+      }
+      const skeleton = (pf.tree as unknown as { input: string }).input;
+      t.is(skeleton.length, pf.text.length);
+      if (pf.tree.getIncludedRanges().length > 1) ranged++;
+      t.deepEqual(dump(pf.tree), dump(plain.parse(skeleton, undefined, { bufferSize: skeleton.length * 2 + 65536 })), `${f}, ${mode}`);
+    }
+  }
+  t.true(ranged >= 15);
 });
 
 test('trailingCommentRows: the rows where a comment starts after code, as a scan of every comment finds them', async (t) => {
