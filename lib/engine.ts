@@ -10,9 +10,9 @@ import { permuteList } from './edits.js';
 import { Linker } from './link.js';
 import { planSets } from './plan.js';
 import { plumbCandidates } from './plumb.js';
-import { contextAliases, dropDeclWords, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, refineCaptures, wordTest } from './select.js';
+import { contextAliases, dropDeclWords, findCandidates, linkRelevant, mentionsFor, namesFixpoint, parseContextFiles, parsedEarly, readFacts, readInputs, refineCaptures, streamInputs, wordTest } from './select.js';
 import type { Input } from './select.js';
-import { defaultCacheDir, defaultJobs, hasVersion, prestartFacts, releaseSpareWorkers } from './factstore.js';
+import { defaultCacheDir, defaultJobs, hasVersion, prestartFacts, releaseSpareWorkers, streamMinFiles } from './factstore.js';
 import { loadResult, resultKey, storeResult } from './resultcache.js';
 import { factsOf, importsOf as textImports } from './facts.js';
 import type { FileFacts } from './facts.js';
@@ -60,30 +60,34 @@ export async function runTransforms(ws: Workspace, transforms: Transform[], opts
 
 /** Every file's bytes; a run over exactly these inputs before has its result in the cache; else the stages. */
 async function readAndRun(ws: Workspace, transforms: Transform[], opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[], cacheDir: string | null, phase: (name: string) => void, setParsed: (p: () => string) => void): Promise<RunResult> {
-  const inputs = readInputs(ws, opts, report, unreadable);
-  phase('read');
-  const keyed = cacheDir !== null && !report.errors.length;
   // A cache with nothing of this version (a first run) holds no result to look up: the key is
   // made once the facts are in, from the files' hashes, made where their facts were (every core).
-  const lookUp = keyed && hasVersion(cacheDir);
+  // Then, in a workspace large enough for workers, the files are read as their facts are computed
+  // (streamInputs): the workers lex the first files while the rest are read.
+  const streamed = (cacheDir === null || !hasVersion(cacheDir)) && ws.files.length >= streamMinFiles() ? streamInputs(ws, report, unreadable) : null;
+  const inputs = streamed?.inputs ?? readInputs(ws, opts, report, unreadable);
+  phase(streamed ? 'read (later, with the facts)' : 'read');
+  /** Whether the result may be cached: every file was read (known once the facts are in when streamed). */
+  const keyed = () => cacheDir !== null && !report.errors.length;
+  const lookUp = !streamed && keyed() && hasVersion(cacheDir!);
   let key = lookUp ? resultKey(ws, transforms, { ...opts, cacheDir }, inputs) : null;
   const cached = key ? loadResult(cacheDir!, key, inputs) : null;
   if (cached) {
     phase('result from the cache');
     return cached;
   }
-  const keyLater = keyed && !lookUp ? () => void (key = resultKey(ws, transforms, { ...opts, cacheDir }, inputs)) : undefined;
-  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => setParsed(() => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only, ${p.parsed.filter((f) => f.pf.runBodiesOnly).length} with only the bodies that run literals)`), keyLater);
+  const keyLater = !lookUp ? () => void (key = keyed() ? resultKey(ws, transforms, { ...opts, cacheDir }, inputs) : null) : undefined;
+  const result = await runStages(ws, transforms, { ...opts, cacheDir }, report, inputs, unreadable, phase, (p) => setParsed(() => `${p.parseCount} (${p.parsed.filter((f) => f.pf.declarationsOnly).length} for declarations only, ${p.parsed.filter((f) => f.pf.runBodiesOnly).length} with only the bodies that run literals)`), keyLater, streamed?.read);
   if (key) storeResult(cacheDir!, key, result);
   return result;
 }
 
 /** The stages after reading: facts, what to parse, link, plan, edit. */
-async function runStages(ws: Workspace, transforms: Transform[], opts: TransformOptions, report: Report, inputs: Input[], unreadable: { abs: string; rel: string }[], phase: (name: string) => void, counting: (p: Program) => void, factsIn?: () => void): Promise<RunResult> {
+async function runStages(ws: Workspace, transforms: Transform[], opts: TransformOptions, report: Report, inputs: Input[], unreadable: { abs: string; rel: string }[], phase: (name: string) => void, counting: (p: Program) => void, factsIn?: () => void, read?: (i: number) => Buffer | null): Promise<RunResult> {
   const reorderers = transforms.filter((t) => t.reorder || t.change || t.plumb);
   const rewriters = transforms.filter((t) => t.rewriteFile);
   // Facts of every file; then the files that can declare a context parameter, or that a file-local transform looks at.
-  const { prog, readable } = await readFacts(ws, opts, inputs, parsedEarly(reorderers, rewriters), factsIn);
+  const { prog, readable } = await readFacts(ws, opts, inputs, parsedEarly(reorderers, rewriters), factsIn, read);
   releaseSpareWorkers();
   counting(prog);
   phase(`facts (${prog.preparsed.size} files parsed while they were computed)`);

@@ -51,6 +51,13 @@ export interface FactsOptions {
    * input (undefined: not yet). Nothing it does may change the result: it can only get ahead.
    */
   meanwhile?: (facts: readonly (FileFacts | undefined)[]) => boolean;
+  /**
+   * The inputs' bytes are read here, in order, as the pass over them comes to each (their `bytes`
+   * are then set): the workers compute the first files' facts while the rest are read. Null: the
+   * file could not be read (the caller has said why); its facts stay undefined. Without it, every
+   * input's bytes are there already.
+   */
+  read?: (i: number) => Buffer | null;
 }
 
 export interface FactsStats {
@@ -719,7 +726,16 @@ const WORKER_URL = new URL('./factsworker.js', import.meta.url);
 const IN_FLIGHT = 3;
 
 /** A workspace of this many files or more gets its facts workers started early (prestartFacts). */
-const PRESTART_FILES = 200;
+export const PRESTART_FILES = 200;
+
+/**
+ * A cold run of this many files or more reads them as their facts are computed (streamInputs):
+ * $GOSHIFT_STREAM_MIN_FILES, else PRESTART_FILES. (The tests set it to 0, so that every cold run of
+ * a fixture reads that way while a warm one reads first.)
+ */
+export function streamMinFiles(): number {
+  return envNumber(process.env.GOSHIFT_STREAM_MIN_FILES) ?? PRESTART_FILES;
+}
 
 /** Workers prestartFacts started, for the next Pool to take; unref'd until then, so that they keep no process alive. */
 const spares: { w: Worker; dead: boolean }[] = [];
@@ -907,7 +923,7 @@ export function envNumber(v: string | undefined): number | undefined {
 // ---------------------------------------------------------------------------------------------
 // The entry point
 
-/** Facts for each input (same order). Files' bytes are already read by the caller. */
+/** Facts for each input (same order): its bytes read already by the caller, or by opts.read as the pass comes to it (undefined for one it could not read). */
 export async function factsFor(
   inputs: { abs: string; bytes: Buffer }[],
   opts: FactsOptions,
@@ -947,8 +963,9 @@ export async function factsFor(
   const minPool = opts.minPoolBytes ?? envNumber(process.env.GOSHIFT_FACTS_MIN_POOL) ?? DEFAULT_MIN_POOL_BYTES;
   let total = 0;
   for (const f of inputs) total += f.bytes.length;
-  // About 4 batches per worker at least, so that the workers finish at about the same time.
-  const target = Math.max(1, Math.min(BATCH_BYTES, Math.ceil(total / (jobs * 4))));
+  // About 4 batches per worker at least, so that the workers finish at about the same time (files
+  // read as the pass goes: their size is not known before).
+  const target = opts.read ? BATCH_BYTES : Math.max(1, Math.min(BATCH_BYTES, Math.ceil(total / (jobs * 4))));
   // A cache with nothing of this version (a first run, or one after an upgrade) has no facts and
   // no result to look up: then no key is needed before the facts are computed, and the files are
   // hashed where their facts are, on every core, as with no cache (Program's digests need them).
@@ -984,6 +1001,11 @@ export async function factsFor(
   const entryFiles = lookup ? new EntryFiles(cacheDir) : null;
   try {
     for (let i = 0; i < n; i++) {
+      if (opts.read) {
+        const read = opts.read(i);
+        if (!read) continue;
+        inputs[i]!.bytes = read;
+      }
       const bytes = inputs[i]!.bytes;
       let key: string | null = null;
       if (lookup) {

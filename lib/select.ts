@@ -76,8 +76,31 @@ export function readInputs(ws: Workspace, opts: TransformOptions, report: Report
 
 export type Input = { sf: SourceFile; abs: string; bytes: Buffer };
 
-/** What an input's bytes become once readFacts has their facts. */
+/** What an input's bytes are before streamInputs' `read` and once readFacts has their facts. */
 const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * The inputs of a cold run, not read yet: readFacts reads each (`read`, by index) as the facts
+ * pass comes to it, so that workers compute the first files' facts while the rest are read. A file
+ * that cannot be read is reported and listed in `unreadable` as readInputs would, in the same
+ * order, and readFacts leaves it out of the inputs.
+ */
+export function streamInputs(ws: Workspace, report: Report, unreadable: { abs: string; rel: string }[]): { inputs: Input[]; read: (i: number) => Buffer | null } {
+  const inputs: Input[] = ws.files.map((sf) => ({ sf, abs: sf.abs, bytes: NO_BYTES }));
+  const reader = new SlabReader();
+  const read = (i: number): Buffer | null => {
+    const sf = inputs[i].sf;
+    const r = reader.read(sf);
+    if ('error' in r) {
+      report.errors.push({ file: sf.rel, message: r.error });
+      unreadable.push({ abs: sf.abs, rel: sf.rel });
+      return null;
+    }
+    return r.bytes;
+  };
+  return { inputs, read };
+}
+
 /**
  * Below this many bytes let go, readFacts leaves them to V8's own collections. The full collection
  * costs what the heap of facts does to mark (80-100 ms over std, 40 MB of files: 3% of a cold run,
@@ -91,7 +114,7 @@ const COLLECT_BYTES = 64 * 1024 * 1024;
  * The inputs' bytes are taken: each is left empty, and the program reads a file again to parse it;
  * `factsIn` is called just before, when every file has its facts (and its key, keyOf).
  */
-export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[], early?: (sf: SourceFile, facts: FileFacts) => boolean, factsIn?: () => void): Promise<{ prog: Program; readable: Readable[] }> {
+export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: Input[], early?: (sf: SourceFile, facts: FileFacts) => boolean, factsIn?: () => void, read?: (i: number) => Buffer | null): Promise<{ prog: Program; readable: Readable[] }> {
   const progress = opts.progress;
   const onProgress = progress ? (done: number) => progress({ stage: 'facts', done, total: inputs.length }) : undefined;
   // While workers compute facts, this thread would wait: it parses the files that will be parsed
@@ -114,7 +137,19 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: I
         return rest.some((i) => facts[i] !== undefined);
       }
     : undefined;
-  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir ?? null, onProgress, meanwhile });
+  const { facts } = await factsFor(inputs, { jobs: opts.jobs ?? defaultJobs(), cacheDir: opts.cacheDir ?? null, onProgress, meanwhile, ...(read ? { read } : {}) });
+  if (read) {
+    // The files that could not be read leave the inputs (in place: the caller keeps the list), as
+    // readInputs leaves them out.
+    let w = 0;
+    for (let i = 0; i < inputs.length; i++) {
+      if (facts[i] === undefined) continue;
+      inputs[w] = inputs[i];
+      facts[w++] = facts[i];
+    }
+    inputs.length = w;
+    facts.length = w;
+  }
   factsIn?.();
   const byAbs = new Map<string, FileFacts>();
   inputs.forEach((x, i) => byAbs.set(x.abs, facts[i]));

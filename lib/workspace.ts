@@ -15,7 +15,7 @@ import type { GoModule, Problem, SourceFile, Workspace } from './types.js';
  * well under a second.
  */
 export async function discover(paths: string[], opts: DiscoverOptions): Promise<Workspace> {
-  const ws = new Discovery(path.resolve(opts.cwd), gopathRoots(opts), excluder(opts.exclude)).run(paths.length > 0 ? paths : ['.']);
+  const ws = new Discovery(path.resolve(opts.cwd), gopathRoots(opts), excluder(opts.exclude), opts.onManyFiles ?? null).run(paths.length > 0 ? paths : ['.']);
   findImportBacks(ws, opts.env);
   return ws;
 }
@@ -31,6 +31,8 @@ export interface DiscoverOptions {
   env?: NodeJS.ProcessEnv;
   /** Files to exclude (--exclude, `exclude` in .goshift.yaml): see SourceFile.excluded. */
   exclude?: ExcludeRules[];
+  /** Called once, as soon as the walk has found `atLeast` .go files (the run's workers can start then). */
+  onManyFiles?: { atLeast: number; call: () => void };
 }
 
 /** Exclusion patterns, with .gitignore's syntax and meaning, relative to `base`. */
@@ -348,7 +350,7 @@ class Discovery {
   /** Real paths of directories with their own go.mod met inside a module's walk. */
   private readonly nested = new Set<string>();
 
-  constructor(private cwd: string, private gopaths: string[] = [], private excluded: ((abs: string) => boolean) | null = null) {}
+  constructor(private cwd: string, private gopaths: string[] = [], private excluded: ((abs: string) => boolean) | null = null, private onManyFiles: { atLeast: number; call: () => void } | null = null) {}
 
   private find(k: string): string {
     let r = k;
@@ -888,6 +890,10 @@ class Discovery {
       } else if (d.isFile()) {
         if (!name.endsWith('.go') || ignored(name, false)) continue;
         this.files.set(real, { abs, real, loc: real, mod: m });
+        if (this.onManyFiles && this.files.size >= this.onManyFiles.atLeast) {
+          this.onManyFiles.call();
+          this.onManyFiles = null;
+        }
       } else if (d.isSymbolicLink()) {
         if (ignored(name, false)) continue;
         let st: fs.Stats;

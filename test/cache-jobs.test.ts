@@ -19,6 +19,9 @@ import { copyTree, makeTempDir, removeTree, writeFiles } from './support/tree.js
 // its worker with two jobs.
 process.env.GOSHIFT_FACTS_MIN_POOL = '0';
 process.env.GOSHIFT_CHECK_MIN_POOL = '0';
+// And a cold run (no cache, or one without facts of this version) reads its files as their facts
+// are computed, as one of many files does (streamInputs), while a warm one reads them first.
+process.env.GOSHIFT_STREAM_MIN_FILES = '0';
 
 /** What a run says: every changed file's new text, and the report (but how many files it parsed: a result from the cache parsed none). */
 function outcome(r: RunResult): string {
@@ -72,6 +75,39 @@ async function compareModes(t: import('ava').ExecutionContext, root: string, tra
     await removeTree(cache);
   }
 }
+
+test('a cold run reads its files as their facts are computed, a warm one first: the same result, a file removed since discovery reported alike', async (t) => {
+  const root = await makeTempDir('goshift-stream-');
+  const cache = await makeTempDir('goshift-cache-');
+  try {
+    const files: Record<string, string> = { 'go.mod': 'module example.com/s\n\ngo 1.22\n' };
+    for (let i = 0; i < 30; i++) files[`p/f${i}.go`] = `package p\n\nimport "context"\n\nfunc F${i}(n int, ctx context.Context) int {\n\tif n == 0 {\n\t\treturn ${i}\n\t}\n\treturn F${(i + 1) % 30}(n-1, ctx)\n}\n`;
+    files['q/q.go'] = 'package q\n\nimport "context"\n\nfunc Q(ctx context.Context) {\n\tgo func() { _ = ctx }()\n}\n';
+    await writeFiles(root, Object.entries(files));
+    const ws = await discover([], { cwd: root });
+    // Gone after discovery: read neither way.
+    await fs.rm(path.join(root, 'p/f7.go'));
+    const run = async (jobs: number, cacheDir: string | null) => {
+      const stages = new Set<string>();
+      const r = await runWorkspace(ws, defaultTransforms(), { allowTypesBefore: [], jobs, cacheDir, progress: (p) => void stages.add(p.stage) });
+      return { out: outcome(r), read: stages.has('read'), errors: r.report.errors };
+    };
+    const none = await run(2, null);
+    t.false(none.read, 'no cache: read with the facts');
+    t.deepEqual(none.errors.map((e) => e.file), ['p/f7.go']);
+    t.regex(none.errors[0].message, /^cannot read: .*removed during the run/);
+    const cold = await run(2, cache);
+    t.false(cold.read, 'cold cache: read with the facts');
+    t.is(cold.out, none.out);
+    const warm = await run(2, cache);
+    t.true(warm.read, 'warm cache: read first');
+    t.is(warm.out, none.out);
+    t.is((await run(1, null)).out, none.out);
+  } finally {
+    await removeTree(root);
+    await removeTree(cache);
+  }
+});
 
 test('every fixture: the same result with --jobs 1 and no cache, --jobs 2 and a cold, warm or corrupted cache', async (t) => {
   const { fixtures } = await findFixtures(fixturesRoot);

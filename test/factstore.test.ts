@@ -72,6 +72,27 @@ test.serial('prestartFacts: workers started early only for a cold run of many fi
   t.is(spareWorkers(), 0);
 });
 
+test('factsFor with read: each file read as the pass comes to it, in order; the facts the bytes read first give; an unreadable one left undefined', async (t) => {
+  for (const [jobs, cacheDir] of [[2, null], [1, null], [2, tmp('read-cold')]] as const) {
+    const lazy = inputs.map((f) => ({ abs: f.abs, bytes: Buffer.alloc(0) }));
+    const asked: number[] = [];
+    const r = await factsFor(lazy, {
+      ...pool(cacheDir, jobs),
+      read: (i) => {
+        asked.push(i);
+        return i % 5 === 3 ? null : inputs[i].bytes;
+      },
+    });
+    t.deepEqual(asked, inputs.map((_, i) => i), `jobs ${jobs}: every file read once, in order`);
+    const want = expected(inputs);
+    inputs.forEach((_, i) => {
+      if (i % 5 === 3) t.is(r.facts[i] as FileFacts | undefined, undefined);
+      else t.deepEqual(r.facts[i], want[i]);
+    });
+    t.is(r.stats.computed, inputs.length - Math.floor((inputs.length + 1) / 5));
+  }
+});
+
 /** The single-entry files of a cache (packs left out). */
 function entries(cacheDir: string): string[] {
   const vdir = path.join(cacheDir, `facts-v${FACTS_VERSION}`);

@@ -96,6 +96,21 @@ test('module scope, targets, import paths, skips, sorting', async (t) => {
   t.is(one.files.length, 7);
 });
 
+test('onManyFiles: called once, as the walk finds the given number of .go files; not at all with fewer', async (t) => {
+  const d = tmp();
+  const files: Record<string, string> = { 'go.mod': 'module example.com/m\n' };
+  for (let i = 0; i < 7; i++) files[`p${i % 3}/f${i}.go`] = pkg;
+  writeTree(d, files);
+  for (const [atLeast, calls] of [[1, 1], [7, 1], [8, 0]] as const) {
+    let n = 0;
+    let seen = -1;
+    const ws = await discover([], { cwd: d, onManyFiles: { atLeast, call: () => void (n++, (seen = n)) } });
+    t.is(n, calls, `atLeast ${atLeast}`);
+    t.is(ws.files.length, 7);
+    if (calls) t.is(seen, 1);
+  }
+});
+
 test('rel paths are relative to cwd, also outside it', async (t) => {
   const root = tmp();
   writeTree(root, { 'go.mod': 'module m\n', 'x/x.go': pkg, 'y/y.go': pkg });
