@@ -403,7 +403,7 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
     for (const f of editors.keys()) final(f);
     for (const [f, { ms, done }] of editors) {
       if (failed.has(f) || takenBack.has(f)) continue;
-      const after = ms.toString();
+      let after = ms.toString();
       if (after === f.pf.text) continue;
       if (f.sf.excluded) {
         // The plan leaves every set touching an excluded file alone; this is a guard, not a path.
@@ -412,7 +412,11 @@ export async function editFiles(input: EditInput): Promise<{ changes: FileChange
       }
       // Every output is parsed again: one that does not parse is an internal error, never a write.
       const sent = submitted.get(f);
-      const bad: SyntaxErr = await checking.result(sent?.after === after ? sent.id : checking.submit(after));
+      submitted.delete(f);
+      const same = sent?.after === after;
+      // The text the check was given, when it is this one: the change keeps that copy, not a second.
+      if (same) after = sent!.after;
+      const bad: SyntaxErr = await checking.result(same ? sent!.id : checking.submit(after));
       if (bad) {
         if (!takeBack(f)) failed.set(f, `internal error: the rewritten file would not parse (${bad.line}:${bad.column}: ${bad.message}); file left unchanged`);
         continue;

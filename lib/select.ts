@@ -87,10 +87,12 @@ const NO_BYTES = Buffer.alloc(0);
  */
 export function streamInputs(ws: Workspace, report: Report, unreadable: { abs: string; rel: string }[]): { inputs: Input[]; read: (i: number) => Buffer | null } {
   const inputs: Input[] = ws.files.map((sf) => ({ sf, abs: sf.abs, bytes: NO_BYTES }));
-  const reader = new SlabReader();
+  // Let go with the last file (`read` lives as long as the run's stages): its current slab with it.
+  let reader: SlabReader | null = new SlabReader();
   const read = (i: number): Buffer | null => {
     const sf = inputs[i].sf;
-    const r = reader.read(sf);
+    const r = (reader ??= new SlabReader()).read(sf);
+    if (i === inputs.length - 1) reader = null;
     if ('error' in r) {
       report.errors.push({ file: sf.rel, message: r.error });
       unreadable.push({ abs: sf.abs, rel: sf.rel });
