@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type Parser from 'tree-sitter';
 import { describeFsError, errCode } from './fserr.js';
-import './tsnode.js';
+import { leaveOut } from './tsnode.js';
 import { Go, Parser as ParserClass } from './treesitter.js';
 import type { SourceFile } from './types.js';
 
@@ -190,24 +190,26 @@ export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
 
 /**
  * A file read only for what it declares (a type, a function's signature, a variable looked up from
- * another file): the bodies of its top-level functions (`bodies`, from its facts) are blanked
- * (blank()), so that every node keeps its offset, row and column, and parsing costs what the
- * declarations do. With `keep` (indices into the pairs of `bodies`), those bodies stay
- * (runBodiesOnly; captureBodiesOnly too with `capture`). Null when the bodies are not where the facts say (a file that is not UTF-8) or
- * the rest does not parse cleanly: then the file is parsed whole.
+ * another file): the bodies of its top-level functions (`bodies`, from its facts) are left out, so
+ * that parsing costs what the declarations do. With `keep` (indices into the pairs of `bodies`),
+ * those bodies stay (runBodiesOnly; captureBodiesOnly too with `capture`). Null when the bodies are
+ * not where the facts say (a file that is not UTF-8) or the rest does not parse cleanly: then the
+ * file is parsed whole.
  *
- * The parser is also told to read only the text between the blanked bodies (included ranges): it
- * would otherwise step through every blank character, a third of a declarations-only parse over
- * std. The tree is the same, node for node (types, offsets, rows, columns, fields, errors: compared
- * over every file of GOROOT/src, in each of the three modes, by test/units.test.ts on std's files);
- * its nodes' text is still the blanked text's.
+ * The parser reads only the text between the bodies left out (included ranges), so every node keeps
+ * its offset, row and column; and their text reads as if those bodies were blank (tsnode.ts's
+ * `text`, from the ranges left out, marked on the tree), as it did when each was blanked in a copy
+ * of the text that was parsed whole: the tree is the same, node for node, and so is every node's
+ * text (compared over every .go file of GOROOT/src in the three modes; test/units.test.ts on std's
+ * files). Neither the copy nor the parser's stepping through its blanks (a third of a
+ * declarations-only parse over std) is paid any more.
  */
 export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[], keep?: number[], capture?: boolean): ParsedFile | null {
   const { text, encoding } = decode(bytes);
   if (encoding !== 'utf8') return null;
   const kept = new Set(keep);
-  const parts: string[] = [];
   const includedRanges: Parser.Range[] = [];
+  const left: number[] = [];
   const point = pointsIn(text);
   let at = 0;
   /** Where the range being included starts. */
@@ -218,17 +220,16 @@ export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[
     const b = bodies[i + 1];
     if (a < at || b < a || b >= text.length || text.charCodeAt(a - 1) !== 123 /* { */ || text.charCodeAt(b) !== 125 /* } */) return null;
     if (kept.has(i / 2)) continue;
-    parts.push(text.slice(at, a), blank(text, a, b));
     at = b;
     if (a === b) continue;
+    left.push(a, b);
     includedRanges.push({ startIndex: start, endIndex: a, startPosition: from, endPosition: point(a) });
     start = b;
     from = point(b);
   }
-  parts.push(text.slice(at));
   includedRanges.push({ startIndex: start, endIndex: text.length, startPosition: from, endPosition: point(text.length) });
-  const skeleton = parts.join('');
-  const tree = getParser().parse(skeleton, undefined, { bufferSize: Math.max(64 * 1024, skeleton.length * 2 + 16), includedRanges });
+  const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16), includedRanges });
+  if (left.length) leaveOut(tree, left);
   const root = tree.rootNode;
   if (root.hasError) return null;
   return { sf, text, encoding, tree, root, generated: isGenerated(text, root), ...(keep ? { runBodiesOnly: true, ...(capture ? { captureBodiesOnly: true as const } : {}) } : { declarationsOnly: true }) };
@@ -250,18 +251,6 @@ function pointsIn(text: string): (offset: number) => Parser.Point {
     counted = offset;
     return { row, column: offset - lineStart };
   };
-}
-
-/**
- * text[a, b) made blank for the parser: as long, with as many newlines, the last of them where it
- * was, so that whatever follows keeps its offset, row and column (nothing inside is a node).
- */
-function blank(text: string, a: number, b: number): string {
-  const last = text.lastIndexOf('\n', b - 1);
-  if (last < a) return ' '.repeat(b - a);
-  let lines = 0;
-  for (let i = text.indexOf('\n', a); i >= 0 && i < last; i = text.indexOf('\n', i + 1)) lines++;
-  return '\n'.repeat(lines) + ' '.repeat(last - a - lines) + '\n' + ' '.repeat(b - last - 1);
 }
 
 /** The first syntax error of a text, or undefined when it parses cleanly. */
