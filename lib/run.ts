@@ -248,8 +248,7 @@ export async function runCommand(o: RunOptions, io: RunIO): Promise<number> {
   if (!o.quiet) for (const w of o.warnings ?? []) say(`goshift: warning: ${w}`);
   // A cold run of a large workspace starts its facts workers while the files are being found
   // (prestartFacts: each takes a tenth of a second to start), so that they are ready for the first files read.
-  const cacheDir = o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir;
-  const onManyFiles = { atLeast: PRESTART_FILES, call: () => prestartFacts({ jobs: o.jobs ?? defaultJobs(), files: PRESTART_FILES, cacheDir }) };
+  const onManyFiles = { atLeast: PRESTART_FILES, call: () => prestartFacts({ jobs: o.jobs, files: PRESTART_FILES, cacheDir: o.cacheDir }) };
   const ws = await discover(o.paths, { cwd: o.cwd, gopath: o.gopath, ...(o.exclude ? { exclude: o.exclude } : {}), onManyFiles });
   // --since: the changed lines first, so that a wrong revision fails before a long run.
   let changedLines: ChangedLines | null = null;

@@ -57,20 +57,13 @@ function mentions(t: Transform, facts: FileFacts): boolean {
 
 /** Reads every file once; those that cannot be read are reported (and listed in `unreadable`). */
 export function readInputs(ws: Workspace, opts: TransformOptions, report: Report, unreadable: { abs: string; rel: string }[]): Input[] {
+  const { inputs: all, read } = streamInputs(ws, report, unreadable);
   const inputs: Input[] = [];
-  const n = ws.files.length;
-  // Every file's bytes are let go once their facts are in (readFacts): read into slabs, the memory goes back then.
-  const reader = new SlabReader();
-  for (const sf of ws.files) {
-    opts.progress?.({ stage: 'read', done: inputs.length, total: n });
-    const r = reader.read(sf);
-    if ('error' in r) {
-      report.errors.push({ file: sf.rel, message: r.error });
-      unreadable.push({ abs: sf.abs, rel: sf.rel });
-      continue;
-    }
-    inputs.push({ sf, abs: sf.abs, bytes: r.bytes });
-  }
+  all.forEach((x, i) => {
+    opts.progress?.({ stage: 'read', done: inputs.length, total: all.length });
+    const bytes = read(i);
+    if (bytes) inputs.push({ ...x, bytes });
+  });
   return inputs;
 }
 
@@ -83,7 +76,8 @@ const NO_BYTES = Buffer.alloc(0);
  * The inputs of a cold run, not read yet: readFacts reads each (`read`, by index) as the facts
  * pass comes to it, so that workers compute the first files' facts while the rest are read. A file
  * that cannot be read is reported and listed in `unreadable` as readInputs would, in the same
- * order, and readFacts leaves it out of the inputs.
+ * order, and readFacts leaves it out of the inputs. Every file's bytes are let go once their facts
+ * are in (readFacts): read into slabs, the memory goes back then.
  */
 export function streamInputs(ws: Workspace, report: Report, unreadable: { abs: string; rel: string }[]): { inputs: Input[]; read: (i: number) => Buffer | null } {
   const inputs: Input[] = ws.files.map((sf) => ({ sf, abs: sf.abs, bytes: NO_BYTES }));

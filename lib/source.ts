@@ -208,26 +208,24 @@ export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[
   const { text, encoding } = decode(bytes);
   if (encoding !== 'utf8') return null;
   const kept = new Set(keep);
-  const includedRanges: Parser.Range[] = [];
   const left: number[] = [];
-  const point = pointsIn(text);
   let at = 0;
-  /** Where the range being included starts. */
-  let start = 0;
-  let from = point(0);
   for (let i = 0; i + 1 < bodies.length; i += 2) {
     const a = bodies[i];
     const b = bodies[i + 1];
     if (a < at || b < a || b >= text.length || text.charCodeAt(a - 1) !== 123 /* { */ || text.charCodeAt(b) !== 125 /* } */) return null;
     if (kept.has(i / 2)) continue;
     at = b;
-    if (a === b) continue;
-    left.push(a, b);
-    includedRanges.push({ startIndex: start, endIndex: a, startPosition: from, endPosition: point(a) });
-    start = b;
-    from = point(b);
+    if (a < b) left.push(a, b);
   }
-  includedRanges.push({ startIndex: start, endIndex: text.length, startPosition: from, endPosition: point(text.length) });
+  // The parser reads what lies between the bodies left out.
+  const point = pointsIn(text);
+  const includedRanges: Parser.Range[] = [];
+  for (let k = 0, from = 0; k <= left.length; k += 2) {
+    const to = k < left.length ? left[k] : text.length;
+    includedRanges.push({ startIndex: from, endIndex: to, startPosition: point(from), endPosition: point(to) });
+    from = left[k + 1];
+  }
   const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16), includedRanges });
   if (left.length) leaveOut(tree, left);
   const root = tree.rootNode;

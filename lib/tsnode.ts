@@ -177,7 +177,7 @@ function withBlanks(input: string, start: number, end: number, left: number[]): 
     out += input.slice(at, a) + blank(input, a, b);
     at = b;
   }
-  return at === start ? input.slice(start, end) : out + input.slice(at, end);
+  return out + input.slice(at, end);
 }
 
 /**
