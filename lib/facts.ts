@@ -11,7 +11,7 @@
 import { debugOn, EVERY_RUN_BODY } from './debug.js';
 
 /** Bump when FileFacts or the way they are computed changes: cached facts of another version are ignored. */
-export const FACTS_VERSION = 11;
+export const FACTS_VERSION = 12;
 
 /**
  * Identifiers as the facts keep them: one string, each identifier once, separated by single spaces
@@ -174,6 +174,14 @@ export interface FileFacts {
    */
   bodies: number[];
   /**
+   * Runs of the text that hold nothing but literals, as pairs of offsets (like `bodies`), in order
+   * (inertRanges): the inside of a composite literal's braces made of literals and operators only
+   * (a table of numbers or strings), and the inside of a string literal with many escapes (embedded
+   * data). No name, keyword or comment is in one, so no declaration, reference, scope or func value
+   * is; a tree may leave them out (Program parses with them left out).
+   */
+  inert: number[];
+  /**
    * Set when the lexer met something it cannot be sure of (an unterminated literal, unbalanced
    * brackets, a character Go does not have): such a file is parsed whatever its facts say, and its
    * package is loaded whole.
@@ -257,7 +265,7 @@ const KEYWORD_SEED: [string, number][] = KEYWORDS.map((w) => [w, KW]);
  * comments' side facts (generated marker, linkname directives); `words` gets every identifier
  * that is not a keyword, in the order they first appear.
  */
-function lex(src: string, out: { generated: boolean; linknames: [string, string?][]; words: string[] }): Toks {
+function lex(src: string, out: { generated: boolean; linknames: [string, string?][]; words: string[]; comments?: number[] }): Toks {
   const n = src.length;
   // Every token but an inserted semicolon takes at least one character, and such a semicolon takes a newline.
   const k = new Uint8Array(n + 1);
@@ -310,6 +318,7 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
     if (c === 47 /* / */ && src.charCodeAt(i + 1) === 47) {
       let e = src.indexOf('\n', i);
       if (e < 0) e = n;
+      out.comments?.push(i);
       const atLineStart = i === 0 || src.charCodeAt(i - 1) === 10;
       if (atLineStart) {
         const text = src.slice(i, e).replace(/\r$/, '');
@@ -323,6 +332,7 @@ function lex(src: string, out: { generated: boolean; linknames: [string, string?
     if (c === 47 && src.charCodeAt(i + 1) === 42 /* * */) {
       const e = src.indexOf('*/', i + 2);
       if (e < 0) throw new Unsure('unterminated comment');
+      out.comments?.push(i);
       // A general comment containing newlines acts like a newline.
       const nl = src.indexOf('\n', i);
       if (nl >= 0 && nl < e) newline();
@@ -438,8 +448,8 @@ function eachSpec(k: Uint8Array, close: Int32Array, a: number, b: number, each: 
 
 /** Facts of one file's bytes. Never throws: what it cannot read is marked `unsure`. */
 export function factsOf(bytes: Buffer): FileFacts {
-  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], consts: '', words: '', linknames: [], later: [], funcLits: false, runLits: false, runBodies: [], captureLits: false, captureBodies: [], localTypes: [], bodies: [] };
-  const side = { generated: false, linknames: [] as [string, string?][], words: [] as string[] };
+  const facts: FileFacts = { v: FACTS_VERSION, pkg: null, imports: [], generated: false, decls: [], consts: '', words: '', linknames: [], later: [], funcLits: false, runLits: false, runBodies: [], captureLits: false, captureBodies: [], localTypes: [], bodies: [], inert: [] };
+  const side = { generated: false, linknames: [] as [string, string?][], words: [] as string[], comments: [] as number[] };
   /** Constants' names, as far as topLevel read (all of them, unless the lexer gave up). */
   const consts: string[] = [];
   try {
@@ -471,10 +481,12 @@ export function factsOf(bytes: Buffer): FileFacts {
     const fns: number[] = [];
     topLevel(toks, close, facts, fns, consts);
     inner(toks, close, facts, fns);
+    facts.inert = inertRanges(toks, close, side.comments);
   } catch (e) {
     if (!(e instanceof Unsure)) throw e;
     facts.unsure = e.message;
     facts.bodies = [];
+    facts.inert = [];
     facts.runBodies = [];
     facts.captureBodies = [];
   }
@@ -619,6 +631,131 @@ function inner(toks: Toks, close: Int32Array, facts: FileFacts, fns: number[]): 
   // Without the literals' captures read (every body listed for the tests), nothing is ruled out.
   if (facts.captureBodies.length && !every) facts.captureWhy = why;
   if (facts.captureBodies.length) facts.captureLits = true;
+}
+
+/** Tokens a composite literal's braces must hold at least for their inside to be a run left out (inertRanges). */
+const MIN_INERT_TOKENS = 16;
+/** Escapes a string literal must hold at least for its inside to be a run left out: tree-sitter makes a node of each. */
+const MIN_INERT_ESCAPES = 8;
+const PLUS = op('+');
+const MINUS = op('-');
+const CARET = op('^');
+const NOT = op('!');
+/** Operators between two literals (`1 << 3`, `"a" + "b"`). */
+const BINARY = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&^', '==', '!=', '<', '<=', '>', '>=', '&&', '||'].map(op));
+const ESCAPE = /\\(?:[abfnrtv\\'"]|[0-7]{3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/y;
+const NUMBER = /^(?:0|[1-9][0-9]*|0[0-7]+|0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|(?:[0-9]+\.[0-9]+|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)$/;
+
+/**
+ * Runs of a file's text that hold only literals (FileFacts.inert): the inside of each outermost
+ * `{…}` of MIN_INERT_TOKENS tokens or more holding only elements made of literals and operators
+ * (inertGroup), and the inside of each string literal with MIN_INERT_ESCAPES escapes or more outside
+ * those. Nothing there is a name, a keyword or a comment, and every literal is one tree-sitter-go
+ * reads as a whole token (inertLiteral): what tree-sitter would make of the run is a list of
+ * literal elements, or a string's escapes, and nothing goshift looks at.
+ */
+function inertRanges(toks: Toks, close: Int32Array, comments: number[]): number[] {
+  const { n, k, t, at } = toks;
+  const out: number[] = [];
+  let c = 0;
+  for (let j = 0; j < n; j++) {
+    if (k[j] === LBRACE) {
+      const e = close[j];
+      if (e - j - 1 < MIN_INERT_TOKENS || !inertGroup(toks, j, e)) continue;
+      // No comment inside (a comment is a node: the stages look for comments on a line).
+      while (c < comments.length && comments[c] < at[j]) c++;
+      if (c < comments.length && comments[c] < at[e]) continue;
+      out.push(at[j] + 1, at[e]);
+      j = e;
+    } else if (k[j] === LIT && t[j].charCodeAt(0) === 34 /* " */ && escapes(t[j]) >= MIN_INERT_ESCAPES && inertLiteral(t[j])) {
+      out.push(at[j] + 1, at[j] + t[j].length - 1);
+    }
+  }
+  return out;
+}
+
+function escapes(s: string): number {
+  let m = 0;
+  for (let i = s.indexOf('\\'); i >= 0; i = s.indexOf('\\', i + 2)) m++;
+  return m;
+}
+
+/** A literal token tree-sitter-go reads as one token, without error: every escape valid, no newline in a raw string, a plain number. */
+function inertLiteral(s: string): boolean {
+  const q = s.charCodeAt(0);
+  if (q === 96 /* ` */) return !s.includes('\n');
+  if (q === 34 /* " */ || q === 39 /* ' */) {
+    let runes = 0;
+    for (let i = 1; i < s.length - 1; ) {
+      if (s.charCodeAt(i) === 92 /* \ */) {
+        ESCAPE.lastIndex = i;
+        if (!ESCAPE.test(s)) return false;
+        i = ESCAPE.lastIndex;
+      } else i += s.codePointAt(i)! > 0xffff ? 2 : 1;
+      runes++;
+    }
+    return q === 34 || runes === 1;
+  }
+  return NUMBER.test(s.endsWith('i') ? s.slice(0, -1) : s);
+}
+
+/**
+ * The tokens strictly between the braces at a and b are the elements of a composite literal made
+ * of literals only: each element a value, or `key: value`, each a literal expression (literals,
+ * unary + - ^ !, binary operators, parentheses) or a nested `{…}` of the same; commas between them,
+ * one after the last allowed. Names, keywords, brackets, selectors, semicolons (a line that does not
+ * end in a comma) make it not.
+ */
+function inertGroup(toks: Toks, a: number, b: number): boolean {
+  const { k, t } = toks;
+  /** Per open bracket: a brace (elements) or a parenthesis, and for a brace whether its element has a key. */
+  const brace: boolean[] = [true];
+  const keyed: boolean[] = [false];
+  let operand = true; // an operand comes next
+  let element = true; // at an element's start or after its key: a `{` may open a nested literal
+  let closable = true; // a `}` may come now: at the start, or after a comma
+  for (let j = a + 1; j < b; j++) {
+    const kind = k[j];
+    const top = brace.length - 1;
+    if (kind === LIT) {
+      if (!operand || !inertLiteral(t[j])) return false;
+      operand = element = closable = false;
+    } else if (kind === LBRACE) {
+      if (!operand || !element) return false;
+      brace.push(true);
+      keyed.push(false);
+      closable = true;
+    } else if (kind === RBRACE) {
+      if (!brace[top] || top === 0 || (operand && !closable)) return false;
+      brace.pop();
+      keyed.pop();
+      operand = element = closable = false;
+    } else if (kind === LPAREN) {
+      if (!operand) return false;
+      brace.push(false);
+      keyed.push(false);
+      element = closable = false;
+    } else if (kind === RPAREN) {
+      if (brace[top] || operand) return false;
+      brace.pop();
+      keyed.pop();
+    } else if (kind === COMMA) {
+      if (!brace[top] || operand) return false;
+      keyed[top] = false;
+      operand = element = closable = true;
+    } else if (kind === COLON) {
+      if (!brace[top] || operand || keyed[top]) return false;
+      keyed[top] = true;
+      operand = element = true;
+      closable = false;
+    } else if (operand && (kind === PLUS || kind === MINUS || kind === CARET || kind === NOT)) {
+      element = closable = false;
+    } else if (!operand && BINARY.has(kind)) {
+      operand = true;
+      element = closable = false;
+    } else return false;
+  }
+  return brace.length === 1 && (!operand || closable);
 }
 
 /** The `{` of the body of the func literal whose `func` is at j: -1 when it has none (a func type). */

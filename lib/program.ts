@@ -586,7 +586,7 @@ export class Program {
     const runBodies = this.runBodiesOnly.get(sf.abs);
     const partly = facts && (this.declarationsOnly || runBodies) && this.mayParseDeclarationsOnly(sf, r.bytes);
     const keep = runBodies === 'capture' ? facts?.captureBodies : runBodies ? facts?.runBodies : undefined;
-    return (partly && parseDeclarations(sf, r.bytes, facts.bodies, keep, runBodies === 'capture')) || parseSource(sf, r.bytes);
+    return (partly && parseDeclarations(sf, r.bytes, facts.bodies, keep, runBodies === 'capture', facts.inert)) || parseSource(sf, r.bytes, facts?.inert);
   }
 
   /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */

@@ -126,7 +126,7 @@ export async function readFacts(ws: Workspace, opts: TransformOptions, inputs: I
           if (!f) rest.push(i);
           else if (Date.now() >= until) rest.push(i);
           // (The parsed file keeps no view of the bytes, which would keep their slab.)
-          else if (early(inputs[i].sf, f)) preparsed.set(inputs[i].abs, parseSource(inputs[i].sf, inputs[i].bytes));
+          else if (early(inputs[i].sf, f)) preparsed.set(inputs[i].abs, parseSource(inputs[i].sf, inputs[i].bytes, f.inert));
         }
         unseen = rest;
         // More to do now: files whose facts are in, left for the next slice.

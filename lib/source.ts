@@ -178,8 +178,13 @@ function readError(e: unknown): { error: string } {
   return { error: `cannot read: ${describeFsError(e)}${errCode(e) === 'ENOENT' ? ' (removed during the run?)' : ''}` };
 }
 
-export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
+export function parseSource(sf: SourceFile, bytes: Buffer, inert?: number[]): ParsedFile {
   const { text, encoding } = decode(bytes);
+  // Without the runs of literals its facts found, when they are where the facts say (else whole).
+  if (inert?.length && encoding === 'utf8') {
+    const pf = parseLeavingOut(sf, text, [], inert);
+    if (pf) return { ...pf, encoding };
+  }
   // A string input (not the callback form) lets node.text slice the string directly.
   const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16) });
   const root = tree.rootNode;
@@ -204,7 +209,7 @@ export function parseSource(sf: SourceFile, bytes: Buffer): ParsedFile {
  * files). Neither the copy nor the parser's stepping through its blanks (a sixth to a quarter of a
  * declarations-only parse's time over std) is paid any more.
  */
-export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[], keep?: number[], capture?: boolean): ParsedFile | null {
+export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[], keep?: number[], capture?: boolean, inert: number[] = []): ParsedFile | null {
   const { text, encoding } = decode(bytes);
   if (encoding !== 'utf8') return null;
   const kept = new Set(keep);
@@ -218,19 +223,56 @@ export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[
     at = b;
     if (a < b) left.push(a, b);
   }
-  // The parser reads what lies between the bodies left out.
+  const pf = parseLeavingOut(sf, text, left, inert);
+  if (!pf) return null;
+  return { ...pf, ...(keep ? { runBodiesOnly: true, ...(capture ? { captureBodiesOnly: true as const } : {}) } : { declarationsOnly: true }) };
+}
+
+/**
+ * A file parsed without the function bodies `left` (pairs of offsets, in order: each reads as blank,
+ * tsnode.ts's leaveOut) and without the runs of literals `inert` (FileFacts.inert) not inside one of
+ * those: the parser reads only the text between them (included ranges), so every node keeps its
+ * offset, row and column. A run of literals leaves no node inside its braces or quotes, and every
+ * node's text is the file's own. Null when the rest does not parse cleanly, or a run of literals is
+ * not the inside of a composite literal's braces or of a string literal (the facts were not of this
+ * text, or tree-sitter reads it otherwise): then the caller parses the file whole.
+ */
+function parseLeavingOut(sf: SourceFile, text: string, left: number[], inert: number[]): ParsedFile | null {
+  // The runs of literals outside the bodies left out (a run is inside a body, or apart from it).
+  const runs: number[] = [];
+  for (let i = 0, j = 0; i + 1 < inert.length; i += 2) {
+    const a = inert[i];
+    const b = inert[i + 1];
+    if (b <= a || b >= text.length || (runs.length && a < runs[runs.length - 1])) return null;
+    while (j < left.length && left[j + 1] <= a) j += 2;
+    if (j < left.length && left[j] <= a) continue;
+    runs.push(a, b);
+  }
+  // The parser reads what lies between the ranges left out.
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < left.length || j < runs.length; ) {
+    if (j >= runs.length || (i < left.length && left[i] < runs[j])) out.push(left[i++], left[i++]);
+    else out.push(runs[j++], runs[j++]);
+  }
   const point = pointsIn(text);
   const includedRanges: Parser.Range[] = [];
-  for (let k = 0, from = 0; k <= left.length; k += 2) {
-    const to = k < left.length ? left[k] : text.length;
+  for (let k = 0, from = 0; k <= out.length; k += 2) {
+    const to = k < out.length ? out[k] : text.length;
     includedRanges.push({ startIndex: from, endIndex: to, startPosition: point(from), endPosition: point(to) });
-    from = left[k + 1];
+    from = out[k + 1];
   }
   const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16), includedRanges });
   if (left.length) leaveOut(tree, left);
   const root = tree.rootNode;
   if (root.hasError) return null;
-  return { sf, text, encoding, tree, root, generated: isGenerated(text, root), ...(keep ? { runBodiesOnly: true, ...(capture ? { captureBodiesOnly: true as const } : {}) } : { declarationsOnly: true }) };
+  for (let j = 0; j < runs.length; j += 2) {
+    const a = runs[j] - 1;
+    const b = runs[j + 1] + 1;
+    const n = root.descendantForIndex(a, b);
+    const want = text.charCodeAt(a) === 123 /* { */ ? 'literal_value' : 'interpreted_string_literal';
+    if (n.type !== want || n.startIndex !== a || n.endIndex !== b) return null;
+  }
+  return { sf, text, encoding: 'utf8', tree, root, generated: isGenerated(text, root) };
 }
 
 /**

@@ -356,3 +356,64 @@ test('SlabReader: the bytes readFileSync reads, as views of shared slabs; a larg
     cleanup(dir);
   }
 });
+
+test('runs of literals (FileFacts.inert): found only where nothing but literals is, and a parse leaving them out has every other node of the whole parse, with its text', async (t) => {
+  const goroot = await findGoroot();
+  const nums = Array.from({ length: 20 }, (_, i) => `0x${i.toString(16)}`).join(', ');
+  const esc = '\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\t\\n';
+  const src = [
+    'package p',
+    '',
+    `var table = []uint16{${nums}, -1, +2, (3 + 4) * 5, 1 << 3}`,
+    `var nested = [][]string{{"a", "b", "c"}, {"d", "e"}, {"f", "g", 'x', 1.5, .5, 1e3},}`,
+    `var keyed = map[int]string{1: "a", 2: "b", 3: "c", 4: "d", 5: "e", 6: "f"}`,
+    `const blob = "PK${esc}é"`,
+    `var named = []int{${nums}, x}`, // a name: not a run
+    `var commented = []int{${nums} /* c */}`, // a comment: not a run
+    `var lines = []int{\n${nums}\n}`, // no comma at the line's end: the spec's semicolon
+    `var multi = []string{${nums.replace(/0x1,/, '`a\nb`,')}}`, // a raw string over lines
+    `func f() []int { return []int{${nums}} }`,
+    '',
+  ].join('\n');
+  const bytes = Buffer.from(src);
+  const facts = factsOf(bytes);
+  const text = bytes.toString('utf8');
+  const runs: string[] = [];
+  for (let i = 0; i < facts.inert.length; i += 2) runs.push(text.slice(facts.inert[i] - 1, facts.inert[i + 1] + 1));
+  t.deepEqual(runs.map((r) => r.slice(0, 12)), [`{${nums.slice(0, 11)}`, '{{"a", "b", ', '{1: "a", 2: ', `"PK\\x00\\x01\\`, `{${nums.slice(0, 11)}`]);
+  // What tree-sitter reads with an error is no run either.
+  t.deepEqual(factsOf(Buffer.from(`package p\nvar a = []int{${nums}, 09}\nvar b = "\\q${esc}"\n`)).inert, []);
+  const inputs: [string, Buffer][] = [['p.go', bytes]];
+  for (const f of ['unicode/tables.go', 'strconv/isprint.go']) inputs.push([f, await fs.readFile(path.join(goroot, 'src', f))]);
+  const plain = new Parser();
+  plain.setLanguage(Go);
+  let left = 0;
+  for (const [f, b] of inputs) {
+    const inert = factsOf(b).inert;
+    const pf = parseSource({ abs: `/x/${f}`, rel: f } as SourceFile, b, inert);
+    t.true(pf.tree.getIncludedRanges().length > 1, f);
+    const whole = plain.parse(b.toString('utf8'), undefined, { bufferSize: b.length * 2 + 65536 });
+    const inside = (n: Node) => {
+      for (let i = 0; i < inert.length; i += 2) if (n.startIndex >= inert[i] && n.endIndex <= inert[i + 1]) return true;
+      return false;
+    };
+    const dump = (root: Node, skip: boolean) => {
+      const out: string[] = [];
+      const walk = (n: Node) => {
+        if (skip && inside(n)) {
+          left++;
+          return;
+        }
+        out.push(`${n.type} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}${n.hasError ? ' error' : ''} ${n.type === 'source_file' ? '' : JSON.stringify(n.text)}`);
+        for (const c of n.children) walk(c);
+      };
+      walk(root);
+      return out;
+    };
+    t.deepEqual(dump(pf.root, false), dump(whole.rootNode, true), f);
+    // Facts of another text: runs that are not a literal's inside make it parse whole.
+    const other = parseSource({ abs: `/x/${f}`, rel: f } as SourceFile, b, inert.map((x) => x + 1));
+    t.is(other.tree.getIncludedRanges().length, 1, f);
+  }
+  t.true(left > 1000);
+});
