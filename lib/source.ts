@@ -183,7 +183,7 @@ export function parseSource(sf: SourceFile, bytes: Buffer, inert?: number[]): Pa
   // Without the runs of literals its facts found, when they are where the facts say (else whole).
   if (inert?.length && encoding === 'utf8') {
     const pf = parseLeavingOut(sf, text, [], inert);
-    if (pf) return { ...pf, encoding };
+    if (pf) return pf;
   }
   // A string input (not the callback form) lets node.text slice the string directly.
   const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16) });
