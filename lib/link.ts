@@ -204,6 +204,22 @@ function callOperands({ fn, args, builtin }: CallShape): Node[] {
   return out;
 }
 
+/** The name a call's callee is written with (`f`, `x.f`, `F[T]`, `pkg.F[T]`), or null. */
+function calleeName(target: Node): string | null {
+  const base = target.type === 'generic_type' ? target.childForFieldName('type')! : target;
+  switch (base.type) {
+    case 'selector_expression':
+      return base.childForFieldName('field')!.text;
+    case 'qualified_type':
+      return base.childForFieldName('name')!.text;
+    case 'identifier':
+    case 'type_identifier':
+      return base.text;
+    default:
+      return null;
+  }
+}
+
 /** The node is the function of its parent, a call (not in parentheses). */
 function isCallOf(n: Node): boolean {
   const p = n.parent;
@@ -938,6 +954,15 @@ export class Linker {
           if (shape.fn.startIndex === n.startIndex) callee = shape.fn;
           break;
         }
+        case 'type_conversion_expression': {
+          // `T(x)` with a type that is no name (`[]byte(s)`), or `F[T](x)`: a conversion or a call of
+          // a generic function with one argument (tree-sitter reads both alike). call() tells which.
+          const shape: CallShape = { fn: n.childForFieldName('type')!, args: [n.childForFieldName('operand')!], builtin: null };
+          stack.push(new CallDone(n, shape));
+          const ops = callOperands(shape);
+          for (let i = ops.length - 1; i >= 0; i--) stack.push(ops[i]);
+          break;
+        }
         case 'type_assertion_expression': {
           stack.push(n.childForFieldName('operand')!);
           this.pinAsserted(n.childForFieldName('type'), s, file);
@@ -1083,7 +1108,9 @@ export class Linker {
     if (fu.k === 'func' || fu.k === 'mexpr') {
       const id = this.slotOf(fu.sig);
       const offset = fu.k === 'mexpr' ? 1 : 0;
-      this.refs.push(new Ref(id, offset, file, n));
+      // `F[T](x)` read as a conversion has no argument list to edit: F keeps its parameters.
+      if (n.type === 'type_conversion_expression') this.pin(id, where(`${n.childForFieldName('type')!.text}(…) is a call that tree-sitter reads as a conversion, with no argument list goshift could edit`));
+      else this.refs.push(new Ref(id, offset, file, n));
       if (args.length === 1 && offset === 0 && fu.sig.params.namedChildren.filter((c) => c.type !== 'comment').length > 0) {
         // f(g()) with a multi-value g: arguments cannot be permuted.
         const at = this.typeOf(argExpr(args[0]), s, file);
@@ -1106,8 +1133,8 @@ export class Linker {
       return;
     }
     // Unknown target.
-    const name = target.type === 'selector_expression' ? target.childForFieldName('field')!.text : target.type === 'identifier' ? target.text : null;
-    this.unresolved.push({ name, selector: target.type === 'selector_expression', importPath: file.sf.importPath, argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
+    const name = calleeName(target);
+    this.unresolved.push({ name, selector: target.type === 'selector_expression' || (target.type === 'generic_type' ? target.childForFieldName('type')!.type === 'qualified_type' : target.type === 'qualified_type'), importPath: file.sf.importPath, argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
     for (const a of args) this.flow(argExpr(a), unknown('argument of an unresolved call'), s, file);
   }
 
@@ -1441,8 +1468,19 @@ export class Linker {
         }
         return unknown(ft.k === 'unknown' ? ft.why : `call of ${ft.k}`);
       }
-      case 'type_conversion_expression':
-        return prog.typeOfTypeNode(n.childForFieldName('type'), file, s.tp());
+      case 'type_conversion_expression': {
+        // A conversion, or `F[T](x)`: a call of a generic function with one argument.
+        const tn = n.childForFieldName('type')!;
+        const ft = this.typeOf(tn, s, file, depth + 1);
+        if (ft.k === 'type') return ft.t;
+        if (ft.k === 'func') {
+          const rs = prog.resultTypes(ft.sig);
+          if (rs.length === 1) return rs[0];
+          return rs.length ? { k: 'tuple', elems: rs } : unknown('no result');
+        }
+        if (ft.k === 'foreign') return unknown(`result of ${ft.what} with explicit type arguments`);
+        return ft.k === 'unknown' ? ft : unknown(`conversion to ${ft.k}`);
+      }
       case 'index_expression': {
         const op = n.childForFieldName('operand')!;
         const ot = this.typeOf(op, s, file, depth + 1);
