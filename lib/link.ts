@@ -204,19 +204,22 @@ function callOperands({ fn, args, builtin }: CallShape): Node[] {
   return out;
 }
 
-/** The name a call's callee is written with (`f`, `x.f`, `F[T]`, `pkg.F[T]`), or null. */
-function calleeName(target: Node): string | null {
+/**
+ * The name a call's callee is written with (`f`, `x.f`, `F[T]`, `pkg.F[T]`; null for any other
+ * expression), and whether it is selected from something (`x.f`, `pkg.F`).
+ */
+function calleeName(target: Node): { name: string | null; selector: boolean } {
   const base = target.type === 'generic_type' ? target.childForFieldName('type')! : target;
   switch (base.type) {
     case 'selector_expression':
-      return base.childForFieldName('field')!.text;
+      return { name: base.childForFieldName('field')!.text, selector: true };
     case 'qualified_type':
-      return base.childForFieldName('name')!.text;
+      return { name: base.childForFieldName('name')!.text, selector: true };
     case 'identifier':
     case 'type_identifier':
-      return base.text;
+      return { name: base.text, selector: false };
     default:
-      return null;
+      return { name: null, selector: false };
   }
 }
 
@@ -1133,8 +1136,8 @@ export class Linker {
       return;
     }
     // Unknown target.
-    const name = calleeName(target);
-    this.unresolved.push({ name, selector: target.type === 'selector_expression' || (target.type === 'generic_type' ? target.childForFieldName('type')!.type === 'qualified_type' : target.type === 'qualified_type'), importPath: file.sf.importPath, argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
+    const { name, selector } = calleeName(target);
+    this.unresolved.push({ name, selector, importPath: file.sf.importPath, argc: args.length, spreadCall: args.length === 1 && args[0].type === 'call_expression', why: where(name ? `this call of ${name} may reach it, but goshift cannot tell which ${name} it calls: ${ft.k === 'unknown' ? ft.why : ft.k}` : `goshift cannot tell what this call calls (${ft.k === 'unknown' ? ft.why : ft.k}), and it may reach it`) });
     for (const a of args) this.flow(argExpr(a), unknown('argument of an unresolved call'), s, file);
   }
 
@@ -1448,12 +1451,7 @@ export class Linker {
         const ft = this.calleeType(n, target, s, file, depth + 1);
         if (ft.k === 'type') return ft.t;
         const fu = ft.k === 'named' ? prog.underlying(ft) : ft;
-        if (fu.k === 'func' || fu.k === 'mexpr') {
-          const rs = prog.resultTypes(fu.sig);
-          if (rs.length === 1) return rs[0];
-          if (rs.length === 0) return unknown('no result');
-          return { k: 'tuple', elems: rs };
-        }
+        if (fu.k === 'func' || fu.k === 'mexpr') return this.callResult(fu.sig);
         if (fu.k === 'foreign') {
           // A foreign generic function hands back what it is given (slices.Clone(stores)[0]):
           // its result is only surely foreign when no argument may carry a workspace type.
@@ -1473,11 +1471,7 @@ export class Linker {
         const tn = n.childForFieldName('type')!;
         const ft = this.typeOf(tn, s, file, depth + 1);
         if (ft.k === 'type') return ft.t;
-        if (ft.k === 'func') {
-          const rs = prog.resultTypes(ft.sig);
-          if (rs.length === 1) return rs[0];
-          return rs.length ? { k: 'tuple', elems: rs } : unknown('no result');
-        }
+        if (ft.k === 'func') return this.callResult(ft.sig);
         if (ft.k === 'foreign') return unknown(`result of ${ft.what} with explicit type arguments`);
         return ft.k === 'unknown' ? ft : unknown(`conversion to ${ft.k}`);
       }
@@ -1570,6 +1564,14 @@ export class Linker {
       default:
         return unknown(n.type);
     }
+  }
+
+  /** What a call of a function with this signature gives: its one result, or a tuple of them. */
+  private callResult(sig: Sig): GType {
+    const rs = this.prog.resultTypes(sig);
+    if (rs.length === 1) return rs[0];
+    if (rs.length === 0) return unknown('no result');
+    return { k: 'tuple', elems: rs };
   }
 
   /**
