@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type Parser from 'tree-sitter';
 import { describeFsError, errCode } from './fserr.js';
-import { leaveOut } from './tsnode.js';
+import { asTree, flatParse, FlatTree } from './flat.js';
 import { Go, Parser as ParserClass } from './treesitter.js';
 import type { SourceFile } from './types.js';
 
@@ -185,8 +185,7 @@ export function parseSource(sf: SourceFile, bytes: Buffer, inert?: number[]): Pa
     const pf = parseLeavingOut(sf, text, [], inert);
     if (pf) return pf;
   }
-  // A string input (not the callback form) lets node.text slice the string directly.
-  const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16) });
+  const tree = asTree(new FlatTree(text, flatParse(text)));
   const root = tree.rootNode;
   const pf: ParsedFile = { sf, text, encoding, tree, root, generated: isGenerated(text, root) };
   if (root.hasError) pf.error = firstError(root);
@@ -254,15 +253,14 @@ function parseLeavingOut(sf: SourceFile, text: string, left: number[], inert: nu
     if (j >= runs.length || (i < left.length && left[i] < runs[j])) out.push(left[i++], left[i++]);
     else out.push(runs[j++], runs[j++]);
   }
-  const point = pointsIn(text);
-  const includedRanges: Parser.Range[] = [];
+  const ranges: number[] = [];
   for (let k = 0, from = 0; k <= out.length; k += 2) {
-    const to = k < out.length ? out[k] : text.length;
-    includedRanges.push({ startIndex: from, endIndex: to, startPosition: point(from), endPosition: point(to) });
+    ranges.push(from, k < out.length ? out[k] : text.length);
     from = out[k + 1];
   }
-  const tree = getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 16), includedRanges });
-  if (left.length) leaveOut(tree, left);
+  const data = flatParse(text, ranges);
+  if (!data) return null;
+  const tree = asTree(new FlatTree(text, data, left.length ? left : undefined, ranges));
   const root = tree.rootNode;
   if (root.hasError) return null;
   for (let j = 0; j < runs.length; j += 2) {
@@ -273,24 +271,6 @@ function parseLeavingOut(sf: SourceFile, text: string, left: number[], inert: nu
     if (n.type !== want || n.startIndex !== a || n.endIndex !== b) return null;
   }
   return { sf, text, encoding: 'utf8', tree, root, generated: isGenerated(text, root) };
-}
-
-/**
- * The row and column (in UTF-16 code units, as node-tree-sitter counts them for a string) of
- * offsets of a text, asked for in increasing order: each newline is looked at once.
- */
-function pointsIn(text: string): (offset: number) => Parser.Point {
-  let row = 0;
-  let lineStart = 0;
-  let counted = 0;
-  return (offset) => {
-    for (let i = text.indexOf('\n', counted); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-      row++;
-      lineStart = i + 1;
-    }
-    counted = offset;
-    return { row, column: offset - lineStart };
-  };
 }
 
 /** The first syntax error of a text, or undefined when it parses cleanly. */

@@ -24,6 +24,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type ParserTypes from 'tree-sitter';
+import { FlatCursor, type FlatNode } from './flat.js';
 import { Go, Parser } from './treesitter.js';
 
 /**
@@ -160,7 +161,7 @@ export function leaveOut(tree: object, pairs: number[]): void {
 }
 
 /** input[start, end) with each range left out that it holds made blank (a node holds such a range whole, or none of it). */
-function withBlanks(input: string, start: number, end: number, left: number[]): string {
+export function withBlanks(input: string, start: number, end: number, left: number[]): string {
   // The first range ending after start (binary search over the pairs).
   let lo = 0;
   let hi = left.length / 2;
@@ -367,6 +368,11 @@ Object.assign(proto, {
  * another tree.
  */
 export function resetCursor(cursor: ParserTypes.TreeCursor, node: ParserTypes.SyntaxNode): boolean {
+  if (cursor instanceof FlatCursor) {
+    if (cursor.tree !== (node as unknown as FlatNode).tree) return false;
+    cursor.reset(node as unknown as FlatNode);
+    return true;
+  }
   const c = cursor as unknown as { tree: Tree; reset(): void };
   const n = node as unknown as Raw;
   if (c.tree !== n.tree) return false;

@@ -96,9 +96,12 @@ test('the node getters answer what node-tree-sitter\'s native ones do, on every 
     inputs.push([f, await fs.readFile(path.join(goroot, 'src', f))]);
   }
   inputs.push(['broken.go', Buffer.from('package p\n\nfunc F(a int {\n\tx := [}\n\treturn é +\n}\n\nfunc G() { go func() { defer }() }\n')]);
+  // node-tree-sitter's own trees (parseSource builds flat ones: test/flat.test.ts).
+  const native = new Parser();
+  native.setLanguage(Go);
   for (const [f, bytes] of inputs) {
-    const pf = parseSource({ abs: `/x/${f}`, rel: f } as SourceFile, bytes);
-    const c = pf.root.walk();
+    const text = bytes.toString('utf8');
+    const c = native.parse(text, undefined, { bufferSize: text.length * 2 + 65536 }).rootNode.walk();
     for (;;) {
       const n = c.currentNode;
       nodes++;
@@ -207,10 +210,14 @@ test('a name\'s text, read without asking for its end, is what node-tree-sitter 
   const kinds = ['identifier', 'field_identifier', 'type_identifier', 'package_identifier', 'label_name'];
   let names = 0;
   let nonAscii = 0;
+  // node-tree-sitter's own trees (parseSource builds flat ones, whose text is a slice).
+  const native = new Parser();
+  native.setLanguage(Go);
   for (const [f, bytes] of inputs) {
-    const pf = parseSource({ abs: `/x/${f}`, rel: f } as SourceFile, bytes);
-    t.is(pf.root.hasError, f === 'broken.go', f);
-    for (const n of pf.root.descendantsOfType(kinds)) {
+    const text = bytes.toString('utf8');
+    const root = native.parse(text, undefined, { bufferSize: text.length * 2 + 65536 }).rootNode;
+    t.is(root.hasError, f === 'broken.go', f);
+    for (const n of root.descendantsOfType(kinds)) {
       const want = nativeNode.text.call(n) as string;
       if (n.text !== want) t.fail(`${f}: ${n.type} at ${n.startIndex}: ${JSON.stringify(n.text)}, not ${JSON.stringify(want)}`);
       names++;
