@@ -94,7 +94,8 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   const aliases = contextAliases(prog, readable);
   // Bodies whose literals capture nothing that can be a context are not parsed for ctx-closure.
   if (rewriters.some((t) => t.capturingLiteralsOnly)) refineCaptures(prog, aliases, unreadable.length);
-  const runOnly = parseContextFiles(prog, readable, aliases, reorderers, rewriters, opts.progress);
+  const jobs = opts.jobs ?? defaultJobs();
+  const runOnly = await parseContextFiles(prog, readable, aliases, reorderers, rewriters, jobs, opts.progress);
   phase('read+context packages');
 
   // What the transforms want to move, and every name that leads to it.
@@ -106,7 +107,7 @@ async function runStages(ws: Workspace, transforms: Transform[], opts: Transform
   phase('names fixpoint');
 
   // Link, plan, edit.
-  linkRelevant(prog, linker, readable, candidates, names, aliases, opts.progress, reorderers.some((t) => t.change || t.plumb), runOnly);
+  await linkRelevant(prog, linker, readable, candidates, names, aliases, jobs, opts.progress, reorderers.some((t) => t.change || t.plumb), runOnly);
   dropDeclWords(readable);
   phase('link+walk');
   // A spreading transform (ctx-plumb) adds its sets once everything is linked.

@@ -14,7 +14,6 @@
 // TreeCursor. Offsets and columns are in UTF-16 code units, as node-tree-sitter's are for a string.
 import { createRequire } from 'node:module';
 import type ParserTypes from 'tree-sitter';
-import { withBlanks } from './tsnode.js';
 
 interface Native {
   flatParse(text: string, ranges?: Int32Array): FlatData | null;
@@ -90,7 +89,7 @@ export class FlatTree {
 
   /**
    * `left`: ranges of the input the parser was told to leave out (pairs, in order), which a node's
-   * text reads as blank (tsnode.ts's leaveOut).
+   * text reads as blank (withBlanks).
    */
   constructor(
     readonly input: string,
@@ -408,6 +407,39 @@ export class FlatCursor {
     this.cur = this.tree.parent[this.cur];
     return true;
   }
+}
+
+/** input[start, end) with each range left out that it holds made blank (a node holds such a range whole, or none of it). */
+export function withBlanks(input: string, start: number, end: number, left: number[]): string {
+  // The first range ending after start (binary search over the pairs).
+  let lo = 0;
+  let hi = left.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (left[2 * mid + 1] <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  let out = '';
+  let at = start;
+  for (let k = 2 * lo; k < left.length && left[k] < end; k += 2) {
+    const a = Math.max(left[k], start);
+    const b = Math.min(left[k + 1], end);
+    out += input.slice(at, a) + blank(input, a, b);
+    at = b;
+  }
+  return out + input.slice(at, end);
+}
+
+/**
+ * text[a, b) made blank: as long, with as many newlines, the last of them where it was, so that
+ * whatever follows keeps its offset, row and column.
+ */
+export function blank(text: string, a: number, b: number): string {
+  const last = text.lastIndexOf('\n', b - 1);
+  if (last < a) return ' '.repeat(b - a);
+  let lines = 0;
+  for (let i = text.indexOf('\n', a); i >= 0 && i < last; i = text.indexOf('\n', i + 1)) lines++;
+  return '\n'.repeat(lines) + ' '.repeat(last - a - lines) + '\n' + ' '.repeat(b - last - 1);
 }
 
 /** A flat tree as node-tree-sitter's Tree type (its nodes answer as SyntaxNodes do, for what goshift asks). */

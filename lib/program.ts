@@ -4,7 +4,7 @@
 // `unknown`, never a guess: the linker treats unknown as "may be anything".
 import { spawnSync } from 'node:child_process';
 import type { Node, ParsedFile } from './source.js';
-import { NodeMemo, own, parseDeclarations, parseSource, readSource, syntaxErrorOf, withoutTree } from './source.js';
+import { NodeMemo, own, parseDeclarations, parseSource, type ParsedAhead, readSource, syntaxErrorOf, withoutTree } from './source.js';
 import { wordList, type FileFacts } from './facts.js';
 import { keyOf } from './factstore.js';
 import type { Problem, SourceFile } from './types.js';
@@ -572,7 +572,9 @@ export class Program {
    * when it may be); null when it cannot be read or has changed (the error is the run's).
    */
   private readAndParse(sf: SourceFile): ParsedFile | null {
-    const r = readSource(sf);
+    const pre = this.prereads.get(sf.abs);
+    if (pre) this.prereads.delete(sf.abs);
+    const r = pre ?? readSource(sf);
     if ('error' in r) {
       this.errors.push({ file: sf.rel, message: r.error });
       return null;
@@ -586,7 +588,15 @@ export class Program {
     const runBodies = this.runBodiesOnly.get(sf.abs);
     const partly = facts && (this.declarationsOnly || runBodies) && this.mayParseDeclarationsOnly(sf, r.bytes);
     const keep = runBodies === 'capture' ? facts?.captureBodies : runBodies ? facts?.runBodies : undefined;
-    return (partly && parseDeclarations(sf, r.bytes, facts.bodies, keep, runBodies === 'capture', facts.inert)) || parseSource(sf, r.bytes, facts?.inert);
+    return (partly && parseDeclarations(sf, r.bytes, facts.bodies, keep, runBodies === 'capture', facts.inert)) || parseSource(sf, r.bytes, facts?.inert, pre?.ahead);
+  }
+
+  /** Files read and parsed ahead on a worker (flatpool.ts), by absolute path: readAndParse takes them instead of reading. */
+  private readonly prereads = new Map<string, { bytes: Buffer; ahead: ParsedAhead }>();
+
+  /** Hands over a file read and parsed ahead (for parseSource), for when it is parsed. */
+  preread(sf: SourceFile, bytes: Buffer, ahead: ParsedAhead): void {
+    if (!this.fileBySf.has(sf)) this.prereads.set(sf.abs, { bytes, ahead });
   }
 
   /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */

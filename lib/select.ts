@@ -6,6 +6,7 @@ import path from 'node:path';
 import { debugOn } from './debug.js';
 import { anyWordIn, someWord, wordList, type FileFacts, type Words } from './facts.js';
 import { defaultJobs, factsFor, keyOf } from './factstore.js';
+import { ParseAhead } from './flatpool.js';
 import { fullCollection } from './gc.js';
 import type { Linker, Slot } from './link.js';
 import type { Candidate } from './plan.js';
@@ -396,10 +397,10 @@ function contextFileCriteria(reorderers: Transform[], rewriters: Transform[], al
 }
 
 /** Parses the files that can declare a context parameter a transform moves, and those the file-local transforms look at. */
-export function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], progress?: TransformOptions['progress']): RunOnly[] {
+export async function parseContextFiles(prog: Program, readable: Readable[], aliases: Set<string>, reorderers: Transform[], rewriters: Transform[], jobs: number, progress?: TransformOptions['progress']): Promise<RunOnly[]> {
   const c = contextFileCriteria(reorderers, rewriters, aliases);
   if (c.all) {
-    parseAll(prog, readable, progress);
+    await parseAll(prog, readable, jobs, progress);
     return [];
   }
   // Files only transforms looking at run literals read: parsed once the linker's files are known (linkRelevant).
@@ -408,7 +409,7 @@ export function parseContextFiles(prog: Program, readable: Readable[], aliases: 
   const want = readable.filter(({ sf, facts }) => c.context(sf, facts));
   for (const t of rewriters) want.push(...readable.filter((r) => c.rewritten(t, r.sf, r.facts) && !later.has(r)));
   for (const t of reorderers) if (t.changeNames) want.push(...readable.filter(({ facts }) => c.named(t, facts)));
-  parseAll(prog, [...new Set(want)], progress);
+  await parseAll(prog, [...new Set(want)], jobs, progress);
   return runOnly.filter(({ sf }) => !prog.isParsed(sf)).map((r) => ({ ...r, capture: c.captureOnly(r.sf, r.facts) }));
 }
 
@@ -425,11 +426,24 @@ export function parsedEarly(reorderers: Transform[], rewriters: Transform[]): (s
 }
 
 /** Parses files (those parsed already cost nothing), telling `progress` how many of them are done. */
-function parseAll(prog: Program, files: Readable[], progress?: TransformOptions['progress']): void {
-  files.forEach(({ sf }, i) => {
-    progress?.({ stage: 'parse', done: i, total: files.length });
-    prog.fileOf(sf);
-  });
+async function parseAll(prog: Program, files: Readable[], jobs: number, progress?: TransformOptions['progress']): Promise<void> {
+  // Read and parsed ahead on the workers, in this order, those not parsed yet.
+  const todo = files.filter(({ sf }) => !prog.isParsed(sf) && !prog.preparsed.has(sf.abs));
+  const ahead = new ParseAhead(todo.map(({ sf, facts }) => ({ abs: sf.abs, inert: facts.inert })), jobs);
+  try {
+    let k = 0;
+    for (let i = 0; i < files.length; i++) {
+      const { sf } = files[i];
+      progress?.({ stage: 'parse', done: i, total: files.length });
+      if (todo[k] === files[i]) {
+        const got = await ahead.take(k++);
+        if (got) prog.preread(sf, got.bytes, got.ahead);
+      }
+      prog.fileOf(sf);
+    }
+  } finally {
+    ahead.stop();
+  }
 }
 
 const SIGNATURE_OWNERS = new Set(['function_declaration', 'method_declaration', 'method_elem', 'function_type', 'func_literal']);
@@ -551,14 +565,14 @@ export function namesFixpoint(readable: Readable[], linker: Linker, candidates: 
  * Links the workspace: every file that mentions something relevant is parsed and walked (a
  * candidate's file whatever it mentions); files parsed only for their declarations are declared.
  */
-export function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, progress?: TransformOptions['progress'], all = false, runOnly: RunOnly[] = []): void {
+export async function linkRelevant(prog: Program, linker: Linker, readable: Readable[], candidates: Map<string, Candidate>, names: Set<string>, aliases: Set<string>, jobs: number, progress?: TransformOptions['progress'], all = false, runOnly: RunOnly[] = []): Promise<void> {
   const relevantWords = new Set([...names, ...aliases]);
   // A context parameter alone links nothing: what flows into a candidate names it (or a name leading
   // to it), and a file declaring a candidate is walked whatever it mentions. A change that inserts
   // parameters grows its sets as they link (a func type a candidate flows into has calls of its own,
   // under other names): then every file is walked, whole (`all`).
   const relevant = all ? () => true : (facts: FileFacts) => says(facts, relevantWords);
-  parseAll(prog, readable.filter(({ facts }) => relevant(facts)), progress);
+  await parseAll(prog, readable.filter(({ facts }) => relevant(facts)), jobs, progress);
   // The files parseContextFiles left for now: those the linker does not walk (nor parsed whole to
   // look up a type) need only the bodies that can hold a literal the code runs (that may capture a
   // context). Nothing here reads them: the edit stage parses each when it comes to it.

@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type Parser from 'tree-sitter';
 import { describeFsError, errCode } from './fserr.js';
-import { asTree, flatParse, FlatTree } from './flat.js';
+import { asTree, type FlatData, flatParse, FlatTree } from './flat.js';
 import { Go, Parser as ParserClass } from './treesitter.js';
 import type { SourceFile } from './types.js';
 
@@ -178,14 +178,38 @@ function readError(e: unknown): { error: string } {
   return { error: `cannot read: ${describeFsError(e)}${errCode(e) === 'ENOENT' ? ' (removed during the run?)' : ''}` };
 }
 
-export function parseSource(sf: SourceFile, bytes: Buffer, inert?: number[]): ParsedFile {
+/**
+ * A parse done elsewhere (a worker thread, parsedAhead): the flat tree of the text, and the ranges it
+ * was parsed from (rangesLeavingOut's, for the runs of literals), or none when parsed whole.
+ */
+export interface ParsedAhead {
+  data: FlatData;
+  ranges?: number[];
+}
+
+/**
+ * The parse parseSource would do, of the text the bytes decode to, as plain data (for a worker
+ * thread: parseSource then takes it as `ahead`).
+ */
+export function parseAhead(bytes: Buffer, inert?: number[]): ParsedAhead {
+  const { text, encoding } = decode(bytes);
+  if (inert?.length && encoding === 'utf8') {
+    const r = rangesLeavingOut(text, [], inert);
+    const data = r && flatParse(text, r.ranges);
+    if (data) return { data, ranges: r.ranges };
+  }
+  return { data: flatParse(text) };
+}
+
+/** A whole file's tree (from its facts' runs of literals, `inert`, left out when they are where the facts say). `ahead`: parseAhead's of these bytes. */
+export function parseSource(sf: SourceFile, bytes: Buffer, inert?: number[], ahead?: ParsedAhead): ParsedFile {
   const { text, encoding } = decode(bytes);
   // Without the runs of literals its facts found, when they are where the facts say (else whole).
-  if (inert?.length && encoding === 'utf8') {
-    const pf = parseLeavingOut(sf, text, [], inert);
+  if (inert?.length && encoding === 'utf8' && (!ahead || ahead.ranges)) {
+    const pf = parseLeavingOut(sf, text, [], inert, ahead);
     if (pf) return pf;
   }
-  const tree = asTree(new FlatTree(text, flatParse(text)));
+  const tree = asTree(new FlatTree(text, ahead && !ahead.ranges ? ahead.data : flatParse(text)));
   const root = tree.rootNode;
   const pf: ParsedFile = { sf, text, encoding, tree, root, generated: isGenerated(text, root) };
   if (root.hasError) pf.error = firstError(root);
@@ -201,8 +225,8 @@ export function parseSource(sf: SourceFile, bytes: Buffer, inert?: number[]): Pa
  * file is parsed whole.
  *
  * The parser reads only the text between the bodies left out (included ranges), so every node keeps
- * its offset, row and column; and their text reads as if those bodies were blank (tsnode.ts's
- * `text`, from the ranges left out, marked on the tree), as it did when each was blanked in a copy
+ * its offset, row and column; and their text reads as if those bodies were blank (the flat tree's
+ * `text`, from the ranges left out it keeps), as it did when each was blanked in a copy
  * of the text that was parsed whole: the tree is the same, node for node, and so is every node's
  * text (compared over every .go file of GOROOT/src in the three modes; test/units.test.ts on std's
  * files). Neither the copy nor the parser's stepping through its blanks (a sixth to a quarter of a
@@ -229,14 +253,38 @@ export function parseDeclarations(sf: SourceFile, bytes: Buffer, bodies: number[
 
 /**
  * A file parsed without the function bodies `left` (pairs of offsets, in order: each reads as blank,
- * tsnode.ts's leaveOut) and without the runs of literals `inert` (FileFacts.inert) not inside one of
+ * flat.ts's withBlanks) and without the runs of literals `inert` (FileFacts.inert) not inside one of
  * those: the parser reads only the text between them (included ranges), so every node keeps its
  * offset, row and column. A run of literals leaves no node inside its braces or quotes, and every
  * node's text is the file's own. Null when the rest does not parse cleanly, or a run of literals is
  * not the inside of a composite literal's braces or of a string literal (the facts were not of this
  * text, or tree-sitter reads it otherwise): then the caller parses the file whole.
  */
-function parseLeavingOut(sf: SourceFile, text: string, left: number[], inert: number[]): ParsedFile | null {
+function parseLeavingOut(sf: SourceFile, text: string, left: number[], inert: number[], ahead?: ParsedAhead): ParsedFile | null {
+  const r = rangesLeavingOut(text, left, inert);
+  if (!r) return null;
+  const { ranges, runs } = r;
+  const data = ahead ? ahead.data : flatParse(text, ranges);
+  if (!data) return null;
+  const tree = asTree(new FlatTree(text, data, left.length ? left : undefined, ranges));
+  const root = tree.rootNode;
+  if (root.hasError) return null;
+  for (let j = 0; j < runs.length; j += 2) {
+    const a = runs[j] - 1;
+    const b = runs[j + 1] + 1;
+    const n = root.descendantForIndex(a, b);
+    const want = text.charCodeAt(a) === 123 /* { */ ? 'literal_value' : 'interpreted_string_literal';
+    if (n.type !== want || n.startIndex !== a || n.endIndex !== b) return null;
+  }
+  return { sf, text, encoding: 'utf8', tree, root, generated: isGenerated(text, root) };
+}
+
+/**
+ * What the parser reads of a text without the bodies `left` and the runs of literals `inert` outside
+ * them (parseLeavingOut): the ranges between them (pairs of offsets, in order), and the runs. Null
+ * when the runs are not in order inside the text (facts of another text).
+ */
+export function rangesLeavingOut(text: string, left: number[], inert: number[]): { ranges: number[]; runs: number[] } | null {
   // The runs of literals outside the bodies left out (a run is inside a body, or apart from it).
   const runs: number[] = [];
   for (let i = 0, j = 0; i + 1 < inert.length; i += 2) {
@@ -258,19 +306,7 @@ function parseLeavingOut(sf: SourceFile, text: string, left: number[], inert: nu
     ranges.push(from, k < out.length ? out[k] : text.length);
     from = out[k + 1];
   }
-  const data = flatParse(text, ranges);
-  if (!data) return null;
-  const tree = asTree(new FlatTree(text, data, left.length ? left : undefined, ranges));
-  const root = tree.rootNode;
-  if (root.hasError) return null;
-  for (let j = 0; j < runs.length; j += 2) {
-    const a = runs[j] - 1;
-    const b = runs[j + 1] + 1;
-    const n = root.descendantForIndex(a, b);
-    const want = text.charCodeAt(a) === 123 /* { */ ? 'literal_value' : 'interpreted_string_literal';
-    if (n.type !== want || n.startIndex !== a || n.endIndex !== b) return null;
-  }
-  return { sf, text, encoding: 'utf8', tree, root, generated: isGenerated(text, root) };
+  return { ranges, runs };
 }
 
 /** The first syntax error of a text, or undefined when it parses cleanly. */

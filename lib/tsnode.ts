@@ -127,12 +127,10 @@ Object.defineProperty(nodeProto, 'type', {
 const NAME_KINDS = new Set(['identifier', 'field_identifier', 'type_identifier', 'package_identifier', 'label_name']);
 const nativeText = Object.getOwnPropertyDescriptor(proto, 'text')!.get! as (this: unknown) => string;
 const CLEAN = Symbol('no syntax error');
-/** The ranges of a tree's input its parser was told to leave out (leaveOut), as [start, end) pairs, in order. */
-const LEFT_OUT = Symbol('ranges left out');
 const nameRun = /[A-Za-z0-9_]+/y;
 Object.defineProperty(nodeProto, 'text', {
   get(this: Raw & { type: string; startIndex: number; endIndex: number }) {
-    const tree = this.tree as Tree & { input?: unknown; rootNode?: { hasError: boolean }; [CLEAN]?: boolean; [LEFT_OUT]?: number[] };
+    const tree = this.tree as Tree & { input?: unknown; rootNode?: { hasError: boolean }; [CLEAN]?: boolean };
     const input = tree.input;
     if (typeof input === 'string' && NAME_KINDS.has(this.type) && (tree[CLEAN] ??= !tree.rootNode!.hasError)) {
       const start = (this.a === undefined ? this[2] : this.c) >>> 1;
@@ -142,56 +140,11 @@ Object.defineProperty(nodeProto, 'text', {
         if (end >= input.length || input.charCodeAt(end) < 0x80) return input.slice(start, end);
       }
     }
-    const left = tree[LEFT_OUT];
-    if (left !== undefined && typeof input === 'string') return withBlanks(input, this.startIndex, this.endIndex, left);
     return nativeText.call(this);
   },
   configurable: true,
   enumerable: true,
 });
-
-/**
- * Marks the ranges of a tree's input (a string) that its parser was told to leave out (included
- * ranges around them), as [start, end) pairs in order: no node lies inside one, and the text of a
- * node around one reads it as blank (blank()), the text a parse of a copy with those ranges blanked
- * would give.
- */
-export function leaveOut(tree: object, pairs: number[]): void {
-  (tree as { [LEFT_OUT]?: number[] })[LEFT_OUT] = pairs;
-}
-
-/** input[start, end) with each range left out that it holds made blank (a node holds such a range whole, or none of it). */
-export function withBlanks(input: string, start: number, end: number, left: number[]): string {
-  // The first range ending after start (binary search over the pairs).
-  let lo = 0;
-  let hi = left.length / 2;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (left[2 * mid + 1] <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  let out = '';
-  let at = start;
-  for (let k = 2 * lo; k < left.length && left[k] < end; k += 2) {
-    const a = Math.max(left[k], start);
-    const b = Math.min(left[k + 1], end);
-    out += input.slice(at, a) + blank(input, a, b);
-    at = b;
-  }
-  return out + input.slice(at, end);
-}
-
-/**
- * text[a, b) made blank: as long, with as many newlines, the last of them where it was, so that
- * whatever follows keeps its offset, row and column.
- */
-export function blank(text: string, a: number, b: number): string {
-  const last = text.lastIndexOf('\n', b - 1);
-  if (last < a) return ' '.repeat(b - a);
-  let lines = 0;
-  for (let i = text.indexOf('\n', a); i >= 0 && i < last; i = text.indexOf('\n', i + 1)) lines++;
-  return '\n'.repeat(lines) + ' '.repeat(last - a - lines) + '\n' + ' '.repeat(b - last - 1);
-}
 
 /** The node whose six numbers are at buf[at…]: native code gives a type id only for a node that exists (null otherwise). */
 function build(typeId: number, tree: Tree, buf: Uint32Array, at: number): object {

@@ -19,6 +19,8 @@ import { copyTree, makeTempDir, removeTree, writeFiles } from './support/tree.js
 // its worker with two jobs.
 process.env.GOSHIFT_FACTS_MIN_POOL = '0';
 process.env.GOSHIFT_CHECK_MIN_POOL = '0';
+// And the files a stage parses one after the other are parsed ahead on workers with two jobs.
+process.env.GOSHIFT_AHEAD_MIN_FILES = '0';
 // And a cold run (no cache, or one without facts of this version) reads its files as their facts
 // are computed, as one of many files does (streamInputs), while a warm one reads them first.
 process.env.GOSHIFT_STREAM_MIN_FILES = '0';

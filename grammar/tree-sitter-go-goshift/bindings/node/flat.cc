@@ -39,21 +39,31 @@ TSParser *parser_for_thread() {
 // flatParse(text: string, ranges?: Int32Array): { buffer: ArrayBuffer, count: number } | null
 // ranges: pairs of UTF-16 offsets, in order, the only text the parser reads (included ranges);
 // null when tree-sitter refuses them.
-Napi::Value FlatParse(const Napi::CallbackInfo &info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) {
-    Napi::TypeError::New(env, "flatParse wants a string").ThrowAsJavaScriptException();
-    return env.Null();
-  }
+//
+// Node-API is called directly, its status checked, never through node-addon-api's throwing
+// wrappers: on a worker thread being terminated every call fails, and a C++ exception thrown then
+// ends the whole process (std::terminate). A failed call returns undefined instead.
+napi_value FlatParse(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 1) return nullptr;
   size_t length = 0;
-  napi_get_value_string_utf16(env, info[0], nullptr, 0, &length);
+  if (napi_get_value_string_utf16(env, argv[0], nullptr, 0, &length) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "flatParse wants a string");
+    return nullptr;
+  }
   std::vector<char16_t> text(length + 1);
-  napi_get_value_string_utf16(env, info[0], text.data(), length + 1, &length);
+  if (napi_get_value_string_utf16(env, argv[0], text.data(), length + 1, &length) != napi_ok) return nullptr;
 
   TSParser *parser = parser_for_thread();
   std::vector<TSRange> ranges;
-  if (info.Length() > 1 && info[1].IsTypedArray()) {
-    Napi::Int32Array r = info[1].As<Napi::Int32Array>();
+  bool is_typed = false;
+  if (argc > 1 && napi_is_typedarray(env, argv[1], &is_typed) == napi_ok && is_typed) {
+    napi_typedarray_type type;
+    size_t count = 0;
+    void *data = nullptr;
+    if (napi_get_typedarray_info(env, argv[1], &type, &count, &data, nullptr, nullptr) != napi_ok || type != napi_int32_array) return nullptr;
+    const int32_t *r = (const int32_t *)data;
     // Points of the offsets, in order: rows by newline, columns in bytes of UTF-16 as tree-sitter counts them.
     uint32_t row = 0, line_start = 0, at = 0;
     auto point = [&](uint32_t offset) {
@@ -65,20 +75,28 @@ Napi::Value FlatParse(const Napi::CallbackInfo &info) {
       }
       return TSPoint{row, (offset - line_start) * 2};
     };
-    for (size_t i = 0; i + 1 < r.ElementLength(); i += 2) {
+    for (size_t i = 0; i + 1 < count; i += 2) {
       uint32_t a = (uint32_t)r[i], b = (uint32_t)r[i + 1];
+      if (a > length || b > length || b < a || a < at) {
+        napi_value null;
+        napi_get_null(env, &null);
+        return null;
+      }
       TSPoint pa = point(a);
       TSPoint pb = point(b);
       ranges.push_back(TSRange{pa, pb, a * 2, b * 2});
     }
-    if (!ts_parser_set_included_ranges(parser, ranges.data(), (uint32_t)ranges.size())) return env.Null();
+    if (!ts_parser_set_included_ranges(parser, ranges.data(), (uint32_t)ranges.size())) {
+      napi_value null;
+      napi_get_null(env, &null);
+      return null;
+    }
   } else {
     ts_parser_set_included_ranges(parser, nullptr, 0);
   }
   TSTree *tree = ts_parser_parse_string_encoding(parser, nullptr, (const char *)text.data(), (uint32_t)(length * 2), TSInputEncodingUTF16LE);
   ts_parser_set_included_ranges(parser, nullptr, 0);
-  if (!tree) return env.Null();
-
+  if (!tree) return nullptr;
   TSNode root = ts_tree_root_node(tree);
   std::vector<uint32_t> start, end, parent, next, prev, children;
   std::vector<uint16_t> type;
@@ -133,8 +151,10 @@ Napi::Value FlatParse(const Napi::CallbackInfo &info) {
   // One buffer: six Uint32Arrays (start, end, parent, next, prev, children), then type (Uint16),
   // then field and flags (Uint8), each count long.
   const size_t n = type.size();
-  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, n * 28);
-  uint8_t *out = (uint8_t *)buffer.Data();
+  napi_value buffer, result, count;
+  void *bytes = nullptr;
+  if (napi_create_arraybuffer(env, n * 28, &bytes, &buffer) != napi_ok) return nullptr;
+  uint8_t *out = (uint8_t *)bytes;
   for (auto *v : {&start, &end, &parent, &next, &prev, &children}) {
     std::memcpy(out, v->data(), n * 4);
     out += n * 4;
@@ -144,9 +164,10 @@ Napi::Value FlatParse(const Napi::CallbackInfo &info) {
   std::memcpy(out, field.data(), n);
   out += n;
   std::memcpy(out, flags.data(), n);
-  Napi::Object result = Napi::Object::New(env);
-  result["buffer"] = buffer;
-  result["count"] = Napi::Number::New(env, (double)n);
+  if (napi_create_object(env, &result) != napi_ok || napi_create_double(env, (double)n, &count) != napi_ok ||
+      napi_set_named_property(env, result, "buffer", buffer) != napi_ok || napi_set_named_property(env, result, "count", count) != napi_ok) {
+    return nullptr;
+  }
   return result;
 }
 
@@ -172,6 +193,7 @@ Napi::Value FlatNames(const Napi::CallbackInfo &info) {
 }  // namespace
 
 void InitFlat(Napi::Env env, Napi::Object exports) {
-  exports["flatParse"] = Napi::Function::New(env, FlatParse, "flatParse");
+  napi_value parse;
+  if (napi_create_function(env, "flatParse", NAPI_AUTO_LENGTH, FlatParse, nullptr, &parse) == napi_ok) exports["flatParse"] = Napi::Value(env, parse);
   exports["flatNames"] = Napi::Function::New(env, FlatNames, "flatNames");
 }
