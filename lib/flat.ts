@@ -42,13 +42,18 @@ names.fields.forEach((n, id) => {
 });
 const typeName = (id: number) => (id === ERROR_TYPE_ID ? 'ERROR' : typeNames[id]);
 
-/** The ids of a list of type names (an unknown name matches nothing). */
+const typeSets = new Map<string, Set<number>>();
+/** The ids of a list of type names (an unknown name matches nothing), made once per list. */
 function typeSet(types: string | string[]): Set<number> {
-  const out = new Set<number>();
+  const key = typeof types === 'string' ? types : types.join(' ');
+  let out = typeSets.get(key);
+  if (out) return out;
+  out = new Set<number>();
   for (const t of typeof types === 'string' ? [types] : types) {
     if (t === 'ERROR') out.add(ERROR_TYPE_ID);
     for (let id = 0; id < typeNames.length; id++) if (typeNames[id] === t) out.add(id);
   }
+  typeSets.set(key, out);
   return out;
 }
 

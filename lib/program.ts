@@ -591,12 +591,18 @@ export class Program {
     return (partly && parseDeclarations(sf, r.bytes, facts.bodies, keep, runBodies === 'capture', facts.inert)) || parseSource(sf, r.bytes, facts?.inert, pre?.ahead);
   }
 
-  /** Files read and parsed ahead on a worker (flatpool.ts), by absolute path: readAndParse takes them instead of reading. */
+  /** A file read and parsed ahead on a worker (flatpool.ts), by absolute path, while fileOfAhead parses it: readAndParse takes it instead of reading. */
   private readonly prereads = new Map<string, { bytes: Buffer; ahead: ParsedAhead }>();
 
-  /** Hands over a file read and parsed ahead (for parseSource), for when it is parsed. */
-  preread(sf: SourceFile, bytes: Buffer, ahead: ParsedAhead): void {
-    if (!this.fileBySf.has(sf)) this.prereads.set(sf.abs, { bytes, ahead });
+  /** Parses a file (fileOf) from its bytes and parse made ahead on a worker, instead of reading and parsing it here. */
+  fileOfAhead(sf: SourceFile, bytes: Buffer, ahead: ParsedAhead): GoFile | null {
+    if (this.fileBySf.has(sf)) return this.fileOf(sf);
+    this.prereads.set(sf.abs, { bytes, ahead });
+    try {
+      return this.fileOf(sf);
+    } finally {
+      this.prereads.delete(sf.abs);
+    }
   }
 
   /** Parses a file (once): its imports and local types; its declarations join its package in fileOf. */

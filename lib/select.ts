@@ -435,11 +435,9 @@ async function parseAll(prog: Program, files: Readable[], jobs: number, progress
     for (let i = 0; i < files.length; i++) {
       const { sf } = files[i];
       progress?.({ stage: 'parse', done: i, total: files.length });
-      if (todo[k] === files[i]) {
-        const got = await ahead.take(k++);
-        if (got) prog.preread(sf, got.bytes, got.ahead);
-      }
-      prog.fileOf(sf);
+      const got = todo[k] === files[i] ? await ahead.take(k++) : null;
+      if (got) prog.fileOfAhead(sf, got.bytes, got.ahead);
+      else prog.fileOf(sf);
     }
   } finally {
     ahead.stop();

@@ -179,7 +179,7 @@ function readError(e: unknown): { error: string } {
 }
 
 /**
- * A parse done elsewhere (a worker thread, parsedAhead): the flat tree of the text, and the ranges it
+ * A parse done elsewhere (on a worker thread, by parseAhead): the flat tree of the text, and the ranges it
  * was parsed from (rangesLeavingOut's, for the runs of literals), or none when parsed whole.
  */
 export interface ParsedAhead {

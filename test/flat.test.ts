@@ -13,7 +13,7 @@ const FIELDS = ['name', 'body', 'parameters', 'result', 'type', 'value', 'left',
 async function inputs(): Promise<[string, string][]> {
   const goroot = await findGoroot();
   const out: [string, string][] = [];
-  for (const f of ['unicode/tables.go', 'net/http/server.go', 'fmt/fmt_test.go', 'strings/strings_test.go', 'go/printer/nodes.go', 'runtime/proc.go', 'go/types/expr.go']) {
+  for (const f of ['unicode/tables.go', 'net/http/server.go', 'fmt/fmt_test.go', 'strings/strings_test.go', 'go/printer/nodes.go']) {
     out.push([f, await fs.readFile(path.join(goroot, 'src', f), 'utf8')]);
   }
   // Syntax errors (ERROR and MISSING nodes), non-ASCII (UTF-16 offsets and columns), CRLF, an empty file, no final newline.
@@ -65,7 +65,8 @@ test('a flat tree answers what node-tree-sitter\'s tree of the same text does, n
         if (key(n[g]) !== key(got) && !(got?.isMissing && got.startIndex === got.endIndex)) fail(`${at}: ${g} differs`);
       }
       if (key(n.closest(['block', 'source_file', 'call_expression'])) !== key(m.closest(['block', 'source_file', 'call_expression']))) fail(`${at}: closest differs`);
-      if (n.namedChildCount > 0) {
+      // Fields: on every fourth node with named children (each check is some 70 native calls).
+      if (n.namedChildCount > 0 && nodes % 4 === 0) {
         for (const fd of FIELDS) {
           if (key(n.childForFieldName(fd)) !== key(m.childForFieldName(fd))) fail(`${at}: field ${fd} differs`);
           if (keys(n.childrenForFieldName(fd)) !== keys(m.childrenForFieldName(fd))) fail(`${at}: fields ${fd} differ`);
