@@ -37,6 +37,11 @@ export class Ref {
     readonly file: GoFile,
     readonly call: Node,
   ) {}
+  /**
+   * The linker has already left the set alone for this call and said why (`f(g())` with a
+   * multi-value g): the plan's own checks of its arguments would only say it again.
+   */
+  pinned = false;
   /** The call's argument_list. */
   get args(): Node {
     return this.call.childForFieldName('arguments')!;
@@ -1111,14 +1116,16 @@ export class Linker {
     if (fu.k === 'func' || fu.k === 'mexpr') {
       const id = this.slotOf(fu.sig);
       const offset = fu.k === 'mexpr' ? 1 : 0;
+      let ref: Ref | undefined;
       // `F[T](x)` read as a conversion has no argument list to edit: F keeps its parameters.
       if (n.type === 'type_conversion_expression') this.pin(id, where(`${n.childForFieldName('type')!.text}(…) is a call that tree-sitter reads as a conversion, with no argument list goshift could edit`));
-      else this.refs.push(new Ref(id, offset, file, n));
+      else this.refs.push((ref = new Ref(id, offset, file, n)));
       if (args.length === 1 && offset === 0 && fu.sig.params.namedChildren.filter((c) => c.type !== 'comment').length > 0) {
         // f(g()) with a multi-value g: arguments cannot be permuted.
         const at = this.typeOf(argExpr(args[0]), s, file);
         if (at.k === 'tuple' && at.elems.length > 1) {
           this.pin(id, where('a call passes a multi-value expression as its arguments'));
+          if (ref) ref.pinned = true;
           this.flowTuple(argExpr(args[0]), at.elems.map((_, j) => this.prog.paramType(fu.sig, j, false) ?? unknown('argument')), s, file);
           return;
         }

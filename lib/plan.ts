@@ -288,7 +288,7 @@ export function planSets(input: PlanInput): Planned {
       if (!problem) continue;
       const at = { file: ref.file.sf.rel, line: lineOf(ref.call) };
       if (problem.kind === 'count') {
-        why.push({ ...at, reason: problem.message });
+        if (!ref.pinned) why.push({ ...at, reason: problem.message });
         continue;
       }
       if (inserts.length) {
