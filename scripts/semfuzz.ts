@@ -10,7 +10,7 @@
 //   --out     keep findings (and invalid modules) under DIR (default: a new temp dir, printed at the end)
 //   --no-minimize  do not rerun a finding alone nor drop features to minimise it
 //   --keep-work    keep every batch's input and output tree under DIR/work
-//   --avoid V,W    do not generate these variants (known engine bugs; see AVOIDABLE in semfuzz-lib.ts)
+//   --avoid V,W    do not generate these variants (once engine bugs, now fixed; see AVOIDABLE in semfuzz-lib.ts)
 // Exit status: 0 when there is no finding and no invalid module; 1 otherwise; 2 for bad usage.
 // See scripts/semfuzz-lib.ts for what is generated and checked.
 import { parseArgs } from 'node:util';
